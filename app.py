@@ -1,0 +1,46 @@
+"""POP: the personal development plan cycle on the intranet.
+
+    flask --app app run        # serve (the database is created on first run)
+    flask --app app demo       # fill an empty database with a small demo organisation
+"""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+def _secret_key(instance_path: str) -> str:
+    """POP_SECRET_KEY when set; otherwise one generated on first run and kept in the instance folder,
+    so sessions survive a restart and no key is ever shipped in the code."""
+    if os.environ.get("POP_SECRET_KEY"):
+        return os.environ["POP_SECRET_KEY"]
+    path = Path(instance_path, "secret_key")
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get(
+            "DATABASE_URL", "sqlite:///" + os.path.join(app.instance_path, "pop.sqlite3")),
+        WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session: long answers take time
+        WTF_I18N_ENABLED=False,  # use WTForms' own Dutch messages (no Flask-Babel needed)
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+
+    from pop import cli, db, web
+    db.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,42 @@
+"""Forms for logging in, managing people and starting a plan."""
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from .web import DutchForm
+
+REQUIRED = "Dit veld is verplicht."
+
+
+class LoginForm(DutchForm):
+    email = EmailField("E-mailadres", validators=[DataRequired(REQUIRED), Length(max=254)])
+    password = PasswordField("Wachtwoord", validators=[DataRequired(REQUIRED)])
+
+
+class PersonForm(DutchForm):
+    voornaam = StringField("Voornaam", validators=[DataRequired(REQUIRED), Length(max=100)])
+    tussenvoegsel = StringField("Tussenvoegsel", validators=[Optional(), Length(max=30)])
+    achternaam = StringField("Achternaam", validators=[DataRequired(REQUIRED), Length(max=100)])
+    email = EmailField("E-mailadres", validators=[
+        DataRequired(REQUIRED), Email("Dit is geen geldig e-mailadres."), Length(max=254)])
+    functie = StringField("Functie", validators=[Optional(), Length(max=150)])
+    afdeling = StringField("Afdeling", validators=[Optional(), Length(max=150)])
+    manager = SelectField("Leidinggevende", coerce=int, validate_choice=True)
+    role = SelectField("Rol")
+    active = BooleanField("Actief (kan inloggen)", default=True)
+    password = PasswordField("Nieuw wachtwoord", validators=[
+        Optional(), Length(min=8, message="Een wachtwoord heeft minstens 8 tekens.")],
+        description="Leeg laten om het wachtwoord niet te wijzigen.")
+
+
+class NewPlanForm(DutchForm):
+    employee = SelectField("Medewerker", coerce=int, validate_choice=True)
+    form_key = SelectField("Formulier")
+    period = StringField("Periode", validators=[
+        DataRequired(REQUIRED), Length(max=30),
+        Regexp(r"^[0-9A-Za-z /–-]+$", message="Gebruik cijfers, letters, spaties of een streepje, "
+                                               "bijvoorbeeld 2026 of 2026-2027.")],
+        description="Bijvoorbeeld 2026 of 2026-2027.")
+
+
+class StatusForm(DutchForm):
+    status = SelectField("Status")

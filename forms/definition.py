@@ -1,0 +1,109 @@
+"""The shape of a paper form: a form has parts (the pages a user moves between, on paper the phases),
+a part has sections (the numbered paragraphs), a section has items (guidance and questions)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from .kinds import Field, Info
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    intro: tuple[str, ...] = ()  # paragraphs printed under the heading
+    items: tuple[Field | Info, ...] = ()
+    outro: tuple[str, ...] = ()  # paragraphs after the items
+    columns: int = 1  # 2: the header's Medewerker | Leidinggevende side by side
+
+    @property
+    def fields(self) -> list[Field]:
+        return [i for i in self.items if i.is_field]
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str  # in the URL: /plans/3/fase-1
+    title: str  # "Fase I: Zelfanalyse"
+    nav_title: str  # "Fase I"
+    intro: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    intro_list: tuple[str, ...] = ()  # the numbered guiding questions of Fase I
+    intro_after: tuple[str, ...] = ()  # paragraphs after that list
+
+    @property
+    def fields(self) -> list[Field]:
+        return [f for s in self.sections for f in s.fields]
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    key: str
+    title: str
+    short_title: str
+    parts: tuple[Part, ...]
+    preamble: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (heading, paragraphs) before the form
+
+    def __post_init__(self):
+        keys = [f.key for f in self.fields]
+        duplicates = {k for k in keys if keys.count(k) > 1}
+        if duplicates:
+            raise ValueError(f"{self.key}: field keys used twice: {sorted(duplicates)}")
+
+    @cached_property
+    def _by_key(self) -> dict[str, Field]:
+        return {f.key: f for f in self.fields}
+
+    @property
+    def fields(self) -> list[Field]:
+        return [f for p in self.parts for f in p.fields]
+
+    def field(self, key: str) -> Field:
+        return self._by_key[key]
+
+    def part(self, key: str) -> Part | None:
+        return next((p for p in self.parts if p.key == key), None)
+
+    def next_part(self, part: Part) -> Part | None:
+        index = self.parts.index(part)
+        return self.parts[index + 1] if index + 1 < len(self.parts) else None
+
+    def texts(self) -> Iterator[str]:
+        """Every label, heading and help text, for checks that the paper's words all reach the user."""
+        for part in self.parts:
+            yield part.title
+            yield from part.intro
+            yield from part.intro_list
+            yield from part.intro_after
+            for section in part.sections:
+                yield section.title
+                yield from section.intro
+                yield from section.outro
+                for item in section.items:
+                    yield from _item_texts(item)
+
+
+def _item_texts(item) -> Iterator[str]:
+    if isinstance(item, Info):
+        yield item.title
+        yield item.text
+        yield from item.bullets
+        return
+    yield item.label
+    yield item.intro
+    yield item.answer_label
+    yield from item.help
+    for col in getattr(item, "columns", ()):
+        if isinstance(col, Field):
+            yield from _item_texts(col)
+        else:
+            yield col[1]
+    for row in getattr(item, "rows", ()):
+        yield row.label
+        yield row.text
+        yield row.group
+    yield getattr(item, "row_heading", "")
+    yield getattr(item, "group_heading", "")
+    for _, label in getattr(item, "options", ()):
+        yield label

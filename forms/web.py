@@ -1,0 +1,47 @@
+"""Flask-WTF forms generated from a part of a form definition."""
+from functools import lru_cache
+
+from flask_wtf import FlaskForm
+
+
+class DutchForm(FlaskForm):
+    class Meta:
+        # WTForms ships Dutch messages; our own kinds add clearer ones where it matters.
+        locales = ["nl_NL", "nl"]
+
+
+@lru_cache(maxsize=None)
+def part_form_class(form_key: str, part_key: str):
+    from . import get_form
+
+    part = get_form(form_key).part(part_key)
+    attrs = {f.key: f.wtf_field() for f in part.fields}
+    return type(f"PartForm_{form_key}_{part_key}", (DutchForm,), attrs)
+
+
+def build_part_form(form_key: str, part, values: dict | None = None):
+    """The part's web form: from the request when one was posted, otherwise from stored values."""
+    cls = part_form_class(form_key, part.key)
+    if values is None:
+        return cls()
+    data = {f.key: f.form_data(values.get(f.key)) for f in part.fields}
+    return cls(formdata=None, data=data)
+
+
+def read_part_form(part, wtform) -> dict:
+    return {f.key: f.from_form(wtform[f.key]) for f in part.fields}
+
+
+def validate_part_form(part, wtform) -> bool:
+    """WTForms' own checks, then the checks that need a whole answer (unique ranks in a table).
+    Every message is attached to the input it is about, so it shows next to that input."""
+    ok = wtform.validate()
+    for field in part.fields:
+        for bound, message in field.form_errors(wtform[field.key]):
+            bound.errors = list(bound.errors) + [message]
+            ok = False
+    return ok
+
+
+def add_blank_row(wtform, field) -> None:
+    wtform[field.key].append_entry(field.blank_row())

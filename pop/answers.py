@@ -1,0 +1,33 @@
+"""Reading and writing a plan's answers through its form definition."""
+from collections import defaultdict
+
+from forms import FormDefinition, get_form
+
+from .db import database
+from .models import Answer, Plan, now
+
+
+def form_of(plan: Plan) -> FormDefinition:
+    return get_form(plan.form_key)
+
+
+def load(plan: Plan) -> dict:
+    """All answers of a plan as typed values, one entry for every field of its form."""
+    cells: dict[str, dict] = defaultdict(dict)
+    for a in Answer.select().where(Answer.plan == plan):
+        cells[a.field][(a.row, a.column)] = a.value
+    return {f.key: f.from_cells(cells.get(f.key, {})) for f in form_of(plan).fields}
+
+
+def save(plan: Plan, values: dict) -> None:
+    """Replace the answers of the given fields in one transaction; other fields stay as they are."""
+    form = form_of(plan)
+    with database.atomic():
+        if values:
+            Answer.delete().where((Answer.plan == plan) & (Answer.field.in_(list(values)))).execute()
+        rows = [{"plan": plan.id, "field": key, "row": row, "column": col, "value": text}
+                for key, value in values.items()
+                for row, col, text in form.field(key).to_cells(value)]
+        for start in range(0, len(rows), 200):  # SQLite limits the variables in one statement
+            Answer.insert_many(rows[start:start + 200]).execute()
+        Plan.update(updated_at=now()).where(Plan.id == plan.id).execute()

@@ -1,0 +1,99 @@
+"""People, plans and answers. Answers are stored one cell per row, keyed by the form definition's field
+keys, so a new form or a changed question needs no new table."""
+import datetime as dt
+
+from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model,
+                    TextField)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import database
+
+ROLES = {"medewerker": "Medewerker", "leidinggevende": "Leidinggevende", "hr": "HR"}
+STATUSES = {"concept": "Concept", "lopend": "Lopend", "afgerond": "Afgerond"}
+
+
+def now():
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+
+
+class Person(BaseModel):
+    voornaam = CharField(max_length=100)
+    tussenvoegsel = CharField(max_length=30, default="")
+    achternaam = CharField(max_length=100)
+    email = CharField(max_length=254, unique=True)
+    password_hash = CharField(max_length=255, default="")
+    functie = CharField(max_length=150, default="")
+    afdeling = CharField(max_length=150, default="")
+    manager = ForeignKeyField("self", null=True, backref="reports", on_delete="SET NULL")
+    role = CharField(max_length=20, default="medewerker", choices=list(ROLES.items()))
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+    @property
+    def naam(self) -> str:
+        return " ".join(p for p in (self.voornaam, self.tussenvoegsel, self.achternaam) if p)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    # Flask-Login
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return str(self.id)
+
+
+class Plan(BaseModel):
+    employee = ForeignKeyField(Person, backref="plans", on_delete="CASCADE")
+    # The manager at the time the plan was made: the one who discussed and co-signs it.
+    manager = ForeignKeyField(Person, null=True, backref="managed_plans", on_delete="SET NULL")
+    form_key = CharField(max_length=50)
+    period = CharField(max_length=30)
+    status = CharField(max_length=20, default="concept", choices=list(STATUSES.items()))
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+
+class Answer(BaseModel):
+    plan = ForeignKeyField(Plan, backref="answers", on_delete="CASCADE")
+    field = CharField(max_length=60)
+    row = IntegerField(default=0)  # position in a repeated table, 0 for a single answer
+    column = CharField(max_length=60, default="")  # column of a table or cell of a grid
+    value = TextField()
+
+    class Meta:
+        indexes = ((("plan", "field", "row", "column"), True),)
+
+
+MODELS = [Person, Plan, Answer]
+
+
+def create_tables():
+    with database.connection_context():
+        database.create_tables(MODELS, safe=True)

@@ -1,0 +1,43 @@
+"""Creating and changing people, shared by the HR pages and the command line."""
+from .db import database
+from .models import ROLES, Person
+
+
+def save_person(person: Person | None, data: dict) -> dict:
+    """Create (person None) or update a person. Returns {field: message} for what cannot be saved."""
+    email = (data.get("email") or "").strip().lower()
+    clash = Person.select().where(Person.email == email)
+    if person is not None:
+        clash = clash.where(Person.id != person.id)
+    if clash.exists():
+        return {"email": "Er is al iemand met dit e-mailadres."}
+    if data.get("role") not in ROLES:
+        return {"role": "Kies een rol."}
+    manager_id = data.get("manager") or None
+    if person is not None and manager_id and _reports_to(manager_id, person.id):
+        return {"manager": "Deze persoon valt (indirect) onder de gekozen leidinggevende zelf."}
+    if person is None and not data.get("password"):
+        return {"password": "Geef een nieuw account een wachtwoord."}
+    with database.atomic():
+        person = person or Person()
+        for name in ("voornaam", "tussenvoegsel", "achternaam", "functie", "afdeling", "role"):
+            setattr(person, name, (data.get(name) or "").strip())
+        person.email = email
+        person.manager = manager_id
+        person.active = bool(data.get("active", True))
+        if data.get("password"):
+            person.set_password(data["password"])
+        person.save()
+    return {}
+
+
+def _reports_to(manager_id: int, person_id: int) -> bool:
+    """True when manager_id is person_id or sits somewhere below them: that would make a loop."""
+    seen = set()
+    current = Person.get_or_none(Person.id == manager_id)
+    while current is not None and current.id not in seen:
+        if current.id == person_id:
+            return True
+        seen.add(current.id)
+        current = current.manager
+    return False

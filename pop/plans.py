@@ -1,0 +1,55 @@
+"""The life of a plan: starting one, saving a part of its form, signing."""
+import datetime as dt
+
+from forms import get_form
+from forms.kinds import Signature
+
+from . import answers
+from .access import may_sign
+from .db import database
+from .models import Person, Plan
+
+
+def current_period(today: dt.date | None = None) -> str:
+    return str((today or dt.date.today()).year)
+
+
+def start_plan(employee: Person, form_key: str, period: str) -> Plan:
+    """A new plan, its header filled from the people it is about, as far as they are known."""
+    form = get_form(form_key)
+    with database.atomic():
+        plan = Plan.create(employee=employee, manager=employee.manager, form_key=form_key,
+                           period=period.strip())
+        sources = {"employee": employee, "manager": employee.manager}
+        prefilled = {}
+        for field in form.fields:
+            if field.prefill:
+                who, attribute = field.prefill.split(".")
+                if sources.get(who) is not None:
+                    prefilled[field.key] = getattr(sources[who], attribute) or ""
+        answers.save(plan, prefilled)
+    return plan
+
+
+def save_part(plan: Plan, part, submitted: dict, user: Person, current: dict) -> None:
+    """Store what was submitted for one part. A signature changes only when its own signer ticks or
+    unticks it; anyone else's save leaves it as it was."""
+    values = {}
+    for field in part.fields:
+        if isinstance(field, Signature):
+            if not may_sign(user, plan, field.signer):
+                continue
+            wants = submitted.get(field.key, False)
+            existing = current.get(field.key)
+            if wants and not existing:
+                values[field.key] = {"naam": user.naam, "datum": dt.date.today(), "person_id": user.id}
+            elif not wants and existing:
+                values[field.key] = None
+            continue
+        values[field.key] = submitted.get(field.key)
+    answers.save(plan, values)
+
+
+def part_progress(part, values: dict) -> tuple[int, int]:
+    fields = part.fields
+    return sum(1 for f in fields if f.is_filled(values.get(f.key))), len(fields)

@@ -1,0 +1,203 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forms import DEFAULT_FORM, FORMS
+from forms.accounts import NewPlanForm, StatusForm
+from forms.web import build_part_form, read_part_form, validate_part_form
+
+from .. import answers
+from ..access import can_create_plan_for, can_edit, can_view, is_hr, is_manager_of, may_sign, visible_plans
+from ..models import STATUSES, Person, Plan
+from ..plans import current_period, part_progress, save_part, start_plan
+
+bp = Blueprint("plans", __name__)
+
+MAX_EXTRA_ROWS = 20
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    plan = Plan.get_or_none(Plan.id == plan_id)
+    if plan is None or not can_view(current_user, plan):
+        abort(404)
+    return plan
+
+
+@bp.route("/")
+@login_required
+def index():
+    plans = visible_plans(current_user).order_by(Plan.period.desc(), Plan.id.desc())
+    filters = {k: request.args.get(k, "").strip() for k in ("afdeling", "periode", "status")}
+    if is_hr(current_user):
+        query = visible_plans(current_user)
+        if filters["afdeling"]:
+            query = query.where(Person.afdeling == filters["afdeling"])
+        if filters["periode"]:
+            query = query.where(Plan.period == filters["periode"])
+        if filters["status"]:
+            query = query.where(Plan.status == filters["status"])
+        plans = query.order_by(Plan.period.desc(), Person.achternaam)
+    own = [p for p in plans if p.employee_id == current_user.id]
+    others = [p for p in plans if p.employee_id != current_user.id]
+    departments = sorted({p.afdeling for p in Person.select(Person.afdeling) if p.afdeling})
+    periods = sorted({p.period for p in Plan.select(Plan.period)}, reverse=True)
+    return render_template("plans/index.html", own=own, others=others, filters=filters,
+                           departments=departments, periods=periods, statuses=STATUSES,
+                           hr=is_hr(current_user), forms=FORMS)
+
+
+def _creatable_employees():
+    if is_hr(current_user):
+        people = Person.select().where(Person.active == True)  # noqa: E712
+    else:
+        people = Person.select().where(
+            (Person.active == True) & ((Person.id == current_user.id)  # noqa: E712
+                                       | (Person.manager == current_user.id)))
+    return list(people.order_by(Person.achternaam, Person.voornaam))
+
+
+@bp.route("/plans/nieuw", methods=["GET", "POST"])
+@login_required
+def new():
+    form = NewPlanForm()
+    employees = _creatable_employees()
+    form.employee.choices = [(p.id, f"{p.naam} ({p.afdeling})" if p.afdeling else p.naam)
+                             for p in employees]
+    form.form_key.choices = [(f.key, f.title) for f in FORMS.values()]
+    if request.method == "GET":
+        form.employee.data = current_user.id
+        form.form_key.data = DEFAULT_FORM
+        form.period.data = current_period()
+    if form.validate_on_submit():
+        employee = Person.get_by_id(form.employee.data)
+        if not can_create_plan_for(current_user, employee):
+            abort(403)
+        plan = start_plan(employee, form.form_key.data, form.period.data)
+        flash(f"Het POP voor {employee.naam} ({plan.period}) is aangemaakt.", "success")
+        return redirect(url_for("plans.part", plan_id=plan.id, part_key=FORMS[plan.form_key].parts[0].key))
+    return render_template("plans/new.html", form=form)
+
+
+@bp.route("/plans/<int:plan_id>")
+@login_required
+def overview(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    definition = answers.form_of(plan)
+    values = answers.load(plan)
+    progress = {p.key: part_progress(p, values) for p in definition.parts}
+    status_form = StatusForm(status=plan.status)
+    status_form.status.choices = list(STATUSES.items())
+    return render_template("plans/overview.html", plan=plan, definition=definition, values=values,
+                           progress=progress, editable=can_edit(current_user, plan),
+                           may_set_status=is_manager_of(current_user, plan) or is_hr(current_user),
+                           status_form=status_form)
+
+
+@bp.route("/plans/<int:plan_id>/status", methods=["POST"])
+@login_required
+def set_status(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    if not (is_manager_of(current_user, plan) or is_hr(current_user)):
+        abort(403)
+    form = StatusForm()
+    form.status.choices = list(STATUSES.items())
+    if form.validate_on_submit():
+        plan.status = form.status.data
+        plan.save()
+        flash(f"Status gewijzigd in ‘{plan.status_label}’.", "success")
+    else:
+        flash("Kies een geldige status.", "error")
+    return redirect(url_for("plans.overview", plan_id=plan.id))
+
+
+def _render_part(plan, definition, part, wtform, values, status=200, notice=None):
+    signers = {f.key: may_sign(current_user, plan, f.signer)
+               for f in part.fields if f.kind == "signature"}
+    return render_template("plans/part.html", plan=plan, definition=definition, part=part,
+                           form=wtform, values=values, editable=can_edit(current_user, plan),
+                           signers=signers, next_part=definition.next_part(part),
+                           notice=notice), status
+
+
+@bp.route("/plans/<int:plan_id>/<part_key>", methods=["GET", "POST"])
+@login_required
+def part(plan_id: int, part_key: str):
+    plan = _plan_or_404(plan_id)
+    definition = answers.form_of(plan)
+    part = definition.part(part_key) or abort(404)
+    values = answers.load(plan)
+
+    if request.method == "GET":
+        wtform = build_part_form(plan.form_key, part, values)
+        table = _table(part, request.args.get("rij"))
+        if table is not None:
+            _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int))
+        return _render_part(plan, definition, part, wtform, values)
+
+    if not can_edit(current_user, plan):
+        abort(403)
+    wtform = build_part_form(plan.form_key, part)
+    table = _table(part, request.form.get("add_row"))
+    if not validate_part_form(part, wtform):
+        if table is not None:
+            _ensure_blank_rows(table, wtform, _blank_count(table, wtform) + 1)
+        count = _error_count(wtform)
+        return _render_part(plan, definition, part, wtform, values, status=422, notice=(
+            f"Niet opgeslagen: {count} {'antwoord vraagt' if count == 1 else 'antwoorden vragen'} "
+            "aandacht. Uw invoer staat er nog; pas het gemarkeerde aan en sla opnieuw op."))
+    save_part(plan, part, read_part_form(part, wtform), current_user, values)
+
+    if table is not None:
+        # Keep the blank rows the user already had and add one, after the save, on a fresh page.
+        return redirect(url_for("plans.part", plan_id=plan.id, part_key=part.key, rij=table.key,
+                                leeg=_blank_count(table, wtform) + 1, _anchor=f"veld-{table.key}"))
+    flash("Opgeslagen.", "success")
+    next_part = definition.next_part(part)
+    if request.form.get("go") == "next" and next_part:
+        return redirect(url_for("plans.part", plan_id=plan.id, part_key=next_part.key))
+    return redirect(url_for("plans.part", plan_id=plan.id, part_key=part.key))
+
+
+def _table(part, key):
+    return next((f for f in part.fields if f.key == key and f.kind == "table"), None)
+
+
+def _blank_count(table, wtform) -> int:
+    return sum(1 for e in wtform[table.key].entries if table.entry_is_blank(e))
+
+
+def _ensure_blank_rows(table, wtform, wanted: int) -> None:
+    for _ in range(min(wanted, MAX_EXTRA_ROWS) - _blank_count(table, wtform)):
+        wtform[table.key].append_entry(table.blank_row())
+
+
+def _error_count(wtform) -> int:
+    def count(errors):
+        if isinstance(errors, dict):
+            return sum(count(e) for e in errors.values())
+        if isinstance(errors, list):
+            return sum(count(e) if isinstance(e, (dict, list)) else 1 for e in errors)
+        return 1
+    return count(wtform.errors)
+
+
+def part_after_csrf_failure():
+    """A save whose CSRF token failed (an expired session, a second tab): nothing is stored, but the
+    page comes back with everything typed still in it, with a fresh token, so one click saves it."""
+    if not current_user.is_authenticated:
+        return render_template("error.html", title="Sessie verlopen",
+                               message="Uw sessie is verlopen. Log opnieuw in."), 400
+    args = request.view_args or {}
+    plan = _plan_or_404(args.get("plan_id", 0))
+    definition = answers.form_of(plan)
+    part = definition.part(args.get("part_key", "")) or abort(404)
+    wtform = build_part_form(plan.form_key, part)
+    return _render_part(plan, definition, part, wtform, answers.load(plan), status=400, notice=(
+        "Niet opgeslagen: het formulier was verlopen. Uw invoer staat er nog; klik opnieuw op Opslaan."))
+
+
+@bp.route("/plans/<int:plan_id>/afdrukken")
+@login_required
+def print_view(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    return render_template("plans/print.html", plan=plan, definition=answers.form_of(plan),
+                           values=answers.load(plan))

@@ -1,0 +1,62 @@
+"""Wiring of the web layer: log-in sessions, CSRF, blueprints, error pages."""
+from flask import render_template, request
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from .models import Person
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Log in om verder te gaan."
+login_manager.login_message_category = "info"
+csrf = CSRFProtect()
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return Person.get_or_none((Person.id == int(user_id)) & (Person.active == True))  # noqa: E712
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from .views import auth, people, plans
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(people.bp)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if request.endpoint == "plans.part":
+            # Keep what was typed: show the part again with the posted text and ask to save again.
+            return plans.part_after_csrf_failure()
+        return render_template("error.html", title="Formulier verlopen",
+                               message="Het formulier is verlopen of ongeldig. Ga terug, vernieuw de "
+                                       "pagina en probeer het opnieuw."), 400
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_template("error.html", title="Geen toegang",
+                               message="U heeft geen toegang tot deze pagina."), 403
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("error.html", title="Niet gevonden",
+                               message="Deze pagina bestaat niet, of u heeft er geen toegang toe."), 404
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_template("error.html", title="Te groot",
+                               message="Wat u verstuurde is te groot."), 413
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'")
+        return response
