@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Iterator
 from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField, RadioField,
                      StringField, TextAreaField)
 from wtforms import Form as RowForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 Cell = tuple[int, str, str]  # (row, column, text) as stored
@@ -175,7 +176,7 @@ class Choice(Field):
         return text if text in dict(self.options) else None
 
     def wtf_field(self):
-        return RadioField(self.label, choices=list(self.options), validators=[Optional()],
+        return RadioField(self.label, choices=choices(self.options), validators=[Optional()],
                           validate_choice=True)
 
     def as_text(self, value):
@@ -333,7 +334,7 @@ class Matrix(Field):
         for r in self.rows:
             for c, heading in self.columns:
                 attrs[self.cell_key(r.key, c)] = RadioField(
-                    f"{r.label}: {heading}", choices=list(self.scale), validators=[Optional()])
+                    f"{r.label}: {heading}", choices=choices(self.scale), validators=[Optional()])
         return FormField(type(f"{self.key}_Matrix", (RowForm,), attrs), label=self.label)
 
     def form_data(self, value):
@@ -392,6 +393,10 @@ class Signature(Field):
 
     def as_text(self, value):
         return f"{value['naam']}, {value['datum'].strftime('%d-%m-%Y')}" if value else ""
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _strip(value):

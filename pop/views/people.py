@@ -4,6 +4,7 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forms.kinds import choices
 from forms.accounts import PersonForm
 
 from ..access import is_hr
@@ -35,9 +36,9 @@ def _person_form(person: Person | None) -> PersonForm:
     others = Person.select().where(Person.active == True)  # noqa: E712
     if person:
         others = others.where(Person.id != person.id)
-    form.manager.choices = [(0, "— geen —")] + [(p.id, p.naam) for p in
-                                                others.order_by(Person.achternaam)]
-    form.role.choices = list(ROLES.items())
+    form.manager.choices = choices([(0, "— geen —")] + [(p.id, p.naam) for p in
+                                                        others.order_by(Person.achternaam)])
+    form.role.choices = choices(ROLES.items())
     if request.method == "GET" and person:
         form.manager.data = person.manager_id or 0
     return form

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from forms import DEFAULT_FORM, FORMS
+from forms.kinds import choices
 from forms.accounts import NewPlanForm, StatusForm
 from forms.web import build_part_form, read_part_form, validate_part_form
 
@@ -60,9 +61,9 @@ def _creatable_employees():
 def new():
     form = NewPlanForm()
     employees = _creatable_employees()
-    form.employee.choices = [(p.id, f"{p.naam} ({p.afdeling})" if p.afdeling else p.naam)
-                             for p in employees]
-    form.form_key.choices = [(f.key, f.title) for f in FORMS.values()]
+    form.employee.choices = choices((p.id, f"{p.naam} ({p.afdeling})" if p.afdeling else p.naam)
+                                    for p in employees)
+    form.form_key.choices = choices((f.key, f.title) for f in FORMS.values())
     if request.method == "GET":
         form.employee.data = current_user.id
         form.form_key.data = DEFAULT_FORM
@@ -85,7 +86,7 @@ def overview(plan_id: int):
     values = answers.load(plan)
     progress = {p.key: part_progress(p, values) for p in definition.parts}
     status_form = StatusForm(status=plan.status)
-    status_form.status.choices = list(STATUSES.items())
+    status_form.status.choices = choices(STATUSES.items())
     return render_template("plans/overview.html", plan=plan, definition=definition, values=values,
                            progress=progress, editable=can_edit(current_user, plan),
                            may_set_status=is_manager_of(current_user, plan) or is_hr(current_user),
@@ -99,7 +100,7 @@ def set_status(plan_id: int):
     if not (is_manager_of(current_user, plan) or is_hr(current_user)):
         abort(403)
     form = StatusForm()
-    form.status.choices = list(STATUSES.items())
+    form.status.choices = choices(STATUSES.items())
     if form.validate_on_submit():
         plan.status = form.status.data
         plan.save()

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets up everything on first use and runs POP with a demo organisation on http://127.0.0.1:5000
+# Needs only python3 (3.11+). HOST and PORT may be set; DATABASE_URL selects another database.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+  "${PYTHON:-python3}" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+.venv/bin/flask --app app demo --if-empty
+echo "POP draait op http://${HOST:-127.0.0.1}:${PORT:-5000}  (stoppen: Ctrl+C)"
+exec .venv/bin/flask --app app run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

@@ -1,0 +1,96 @@
+"""Fixtures in the manner of the Flask tutorial: a fresh app and SQLite database per test, and a
+client that logs in and posts forms the way a browser does, CSRF token included (CSRF stays on)."""
+import html
+import re
+
+import pytest
+
+from app import create_app
+from pop.models import Person
+from pop.people import save_person
+from pop.plans import start_plan
+
+PASSWORD = "wachtwoord-123"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}"})
+    yield app
+
+
+class Client:
+    """A logged-in (or not) user of the site, seen through the Flask test client."""
+
+    def __init__(self, app):
+        self.http = app.test_client()
+
+    def login(self, email, password=PASSWORD):
+        page = self.http.get("/login")
+        return self.http.post("/login", data={"email": email, "password": password,
+                                              "csrf_token": csrf_from(page)})
+
+    def get(self, url, **kw):
+        return self.http.get(url, **kw)
+
+    def post(self, url, data=None, csrf=True, **kw):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", csrf_from(self.http.get("/")))
+        return self.http.post(url, data=data, **kw)
+
+
+def csrf_from(response) -> str:
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def text_of(response) -> str:
+    """The page's text with tags removed and entities decoded, whitespace collapsed."""
+    body = response.get_data(as_text=True)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def make_person(email, voornaam, achternaam, role="medewerker", manager=None, **extra):
+    errors = save_person(None, dict(email=email, voornaam=voornaam, achternaam=achternaam, role=role,
+                                    manager=manager.id if manager else None, password=PASSWORD,
+                                    active=True, **extra))
+    assert not errors, errors
+    return Person.get(Person.email == email)
+
+
+@pytest.fixture
+def org(app):
+    """HR, two managers, an employee under each, and one plan per employee."""
+    with app.app_context():
+        hr = make_person("hr@test.nl", "Hanna", "HR", role="hr", afdeling="HR")
+        m1 = make_person("m1@test.nl", "Marco", "Een", role="leidinggevende", functie="Manager A",
+                         afdeling="A")
+        m2 = make_person("m2@test.nl", "Mira", "Twee", role="leidinggevende", functie="Manager B",
+                         afdeling="B")
+        a = make_person("a@test.nl", "Anna", "Alfa", manager=m1, functie="Adviseur", afdeling="A")
+        b = make_person("b@test.nl", "Bram", "Beta", manager=m2, functie="Planner", afdeling="B")
+        plan_a = start_plan(a, "pop-uitgebreid", "2026")
+        plan_b = start_plan(b, "pop-uitgebreid", "2026")
+        return dict(hr=hr.email, m1=m1.email, m2=m2.email, a=a.email, b=b.email,
+                    plan_a=plan_a.id, plan_b=plan_b.id)
+
+
+@pytest.fixture
+def client(app):
+    return Client(app)
+
+
+@pytest.fixture
+def login(app):
+    """login(email) -> a Client logged in as that person."""
+    def _login(email):
+        c = Client(app)
+        response = c.login(email)
+        assert response.status_code == 302, f"login as {email} failed"
+        return c
+    return _login
