@@ -1,0 +1,113 @@
+"""What a document template can say about a plan: the placeholders, generated from the form definition.
+
+    {{ medewerker.naam }}  {{ leidinggevende.functie }}  {{ plan.periode }}
+    {{ meer_doen }}                              one placeholder per question, named by its field key
+    {%tr for r in kwaliteiten %} {{ r.sterk }}   tables are lists of rows
+    {{ on_the_job.coaching.past }}               a grid cell: the mark chosen (+, ±, –, ja, nee)
+    {{ on_the_job.coaching.past_vakjes }}        the same cell as on paper: ☐ + ☒ ± ☐ –
+    {{ akkoord_medewerker.naam }} / .datum       an akkoord line
+
+Dates are text (dd-mm-jjjj) for Word and real dates for Excel. Empty answers are empty strings, never
+"None", so an empty answer prints as an empty box.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from forms.kinds import Choice, Date, Matrix, Signature, Table
+
+CHECKED, UNCHECKED = "☒", "☐"
+
+
+def tick_boxes(options, chosen) -> str:
+    return "   ".join(f"{CHECKED if value == chosen else UNCHECKED} {label}" for value, label in options)
+
+
+def _date(value, excel: bool):
+    if value is None:
+        return "" if not excel else None
+    return value if excel else value.strftime("%d-%m-%Y")
+
+
+def field_value(field, value, excel=False, pad_tables=True):
+    if isinstance(field, Date):
+        return _date(value, excel)
+    if isinstance(field, Choice):
+        return field.as_text(value)
+    if isinstance(field, Table):
+        rows = [{c.key: field_value(c, row.get(c.key), excel) for c in field.columns} for row in value]
+        if pad_tables:  # as on paper: a few empty lines to write on, even when nothing is filled in
+            blank = {c.key: field_value(c, c.empty(), excel) for c in field.columns}
+            rows += [dict(blank) for _ in range(max(field.min_rows - len(rows), 0))]
+        return rows
+    if isinstance(field, Matrix):
+        out = {}
+        for row in field.rows:
+            cells = {}
+            for col_key, _ in field.columns:
+                chosen = value.get(row.key, {}).get(col_key)
+                cells[col_key] = dict(field.scale).get(chosen, "")
+                cells[f"{col_key}_vakjes"] = tick_boxes(field.scale, chosen)
+            out[row.key] = cells
+        return out
+    if isinstance(field, Signature):
+        return {"naam": value["naam"] if value else "",
+                "datum": _date(value["datum"] if value else None, excel)}
+    if value is None:
+        return ""
+    return value
+
+
+def _person(person) -> dict:
+    keys = ("naam", "voornaam", "tussenvoegsel", "achternaam", "email", "functie", "afdeling")
+    return {k: (getattr(person, k) or "") if person is not None else "" for k in keys}
+
+
+def build_context(plan, definition, values: dict, excel=False) -> dict:
+    context = {f.key: field_value(f, values.get(f.key, f.empty()), excel) for f in definition.fields}
+    context.update(
+        medewerker=_person(plan.employee),
+        leidinggevende=_person(plan.manager),
+        plan={"periode": plan.period, "status": plan.status_label, "formulier": definition.title,
+              "bijgewerkt": _date(plan.updated_at.date() if plan.updated_at else None, excel)},
+    )
+    for f in definition.fields:
+        if isinstance(f, Choice):
+            context[f"{f.key}_vakjes"] = tick_boxes(f.options, values.get(f.key))
+    return context
+
+
+def example_plan_context(definition) -> tuple[dict, dict]:
+    """A context with every answer filled, for template previews and the placeholder help page."""
+    from types import SimpleNamespace
+
+    today = dt.date(2026, 3, 16)
+    employee = SimpleNamespace(naam="Eva Visser", voornaam="Eva", tussenvoegsel="", achternaam="Visser",
+                               email="eva.visser@voorbeeld.nl", functie="Projectcoördinator",
+                               afdeling="Projecten")
+    manager = SimpleNamespace(naam="Marco Jansen", voornaam="Marco", tussenvoegsel="",
+                              achternaam="Jansen", email="marco.jansen@voorbeeld.nl",
+                              functie="Manager Projecten", afdeling="Projecten")
+    plan = SimpleNamespace(employee=employee, manager=manager, period="2026", status_label="Lopend",
+                           updated_at=dt.datetime(2026, 3, 16, 9, 30))
+    values = {}
+    for f in definition.fields:
+        values[f.key] = _example_value(f, today)
+    return build_context(plan, definition, values), values
+
+
+def _example_value(field, today):
+    if isinstance(field, Date):
+        return today
+    if isinstance(field, Choice):
+        return field.options[0][0]
+    if isinstance(field, Table):
+        return [{c.key: (i + 1 if c.kind == "rank" else _example_value(c, today))
+                 for c in field.columns} for i in range(2)]
+    if isinstance(field, Matrix):
+        return {r.key: {c: field.scale[0][0] for c, _ in field.columns} for r in field.rows}
+    if isinstance(field, Signature):
+        return {"naam": "Eva Visser", "datum": today, "person_id": 0}
+    if field.kind == "rank":
+        return 1
+    return f"Voorbeeldantwoord bij ‘{field.label.rstrip(':')}’"

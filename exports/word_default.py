@@ -1,0 +1,325 @@
+"""The default Word template: the paper form, generated from its definition, with docxtpl placeholders
+where the answers go. HR can download it as the starting point for the organisation's own template;
+every plan's default Word export is this template rendered."""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+from forms import get_form
+from forms.kinds import Info, Matrix, Signature, Table
+
+FONT = "Arial"
+GREY = RGBColor(0x55, 0x5F, 0x6A)
+TEXT_WIDTH = 16.6  # cm: A4 less the margins
+
+
+@lru_cache(maxsize=None)
+def default_docx_template(form_key: str) -> bytes:
+    return _Builder(get_form(form_key)).build()
+
+
+class _Builder:
+    def __init__(self, definition):
+        self.definition = definition
+        self.doc = Document()
+
+    def build(self) -> bytes:
+        self._page_setup()
+        self._styles()
+        for index, part in enumerate(self.definition.parts):
+            self._part(part, first=index == 0)
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+    # layout ------------------------------------------------------------------------------------
+    def _page_setup(self):
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        for side in ("left_margin", "right_margin"):
+            setattr(section, side, Cm(2.2))
+        section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+        header = section.header.paragraphs[0]
+        header.text = "{{ medewerker.naam }} · POP {{ plan.periode }}"
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self._small_grey(header)
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("Pagina ")
+        _field(footer, "PAGE")
+        footer.add_run(" van ")
+        _field(footer, "NUMPAGES")
+        self._small_grey(footer)
+
+    def _styles(self):
+        styles = self.doc.styles
+        normal = styles["Normal"]
+        normal.font.name, normal.font.size = FONT, Pt(10.5)
+        normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+        normal.paragraph_format.space_after = Pt(4)
+        for name, size in (("Title", 18), ("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11)):
+            style = styles[name]
+            style.font.name, style.font.size = FONT, Pt(size)
+            style.font.color.rgb = RGBColor(0x17, 0x4A, 0x6D)
+            style.paragraph_format.space_before = Pt(12 if name != "Title" else 0)
+            style.paragraph_format.space_after = Pt(4)
+            style.paragraph_format.keep_with_next = True
+
+    def _small_grey(self, paragraph):
+        for run in paragraph.runs:
+            run.font.size, run.font.color.rgb = Pt(8.5), GREY
+
+    # content -----------------------------------------------------------------------------------
+    def _part(self, part, first: bool):
+        if first:
+            self.doc.add_paragraph(part.title, style="Title")
+        else:
+            heading = self.doc.add_heading(part.title, level=1)
+            heading.paragraph_format.page_break_before = True
+        for text in part.intro:
+            self.doc.add_paragraph(text)
+        for text in part.intro_list:
+            self.doc.add_paragraph(text, style="List Number")
+        for text in part.intro_after:
+            self.doc.add_paragraph(text)
+        sections = list(part.sections)
+        if sections and all(s.columns == 2 for s in sections):
+            self._side_by_side(sections)
+            return
+        for section in sections:
+            if section.title != part.title:
+                self.doc.add_heading(section.title, level=2)
+            for text in section.intro:
+                self.doc.add_paragraph(text)
+            self._items(section.items)
+            for text in section.outro:
+                self.doc.add_paragraph(text)
+
+    def _items(self, items):
+        pending_signatures = []
+        for item in items:
+            if isinstance(item, Signature):
+                pending_signatures.append(item)
+                continue
+            if pending_signatures:
+                self._signatures(pending_signatures)
+                pending_signatures = []
+            self._item(item)
+        if pending_signatures:
+            self._signatures(pending_signatures)
+
+    def _item(self, item, prefix=""):
+        if isinstance(item, Info):
+            return self._info(item)
+        if isinstance(item, Table):
+            return self._blocks(item) if item.layout == "blocks" else self._grid(item)
+        if isinstance(item, Matrix):
+            return self._matrix(item)
+        if item.kind in ("text", "date", "choice"):
+            return self._line(item, prefix)
+        return self._question(item, prefix)
+
+    def _info(self, item: Info):
+        if item.title:
+            p = self.doc.add_paragraph()
+            p.add_run(item.title).bold = True
+            p.paragraph_format.keep_with_next = True
+        if item.text:
+            self.doc.add_paragraph(item.text)
+        for bullet in item.bullets:
+            self.doc.add_paragraph(bullet, style="List Bullet")
+
+    def _question(self, item, prefix=""):
+        p = self.doc.add_paragraph()
+        p.add_run(item.label).bold = True
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.space_before = Pt(8)
+        if item.intro:
+            self.doc.add_paragraph(item.intro).paragraph_format.keep_with_next = True
+        for bullet in item.help:
+            b = self.doc.add_paragraph(bullet, style="List Bullet")
+            b.paragraph_format.keep_with_next = True
+        if item.answer_label:
+            a = self.doc.add_paragraph()
+            run = a.add_run(item.answer_label)
+            run.italic, run.font.color.rgb = True, GREY
+            a.paragraph_format.keep_with_next = True
+        self._box("{{ " + prefix + item.key + " }}")
+
+    def _line(self, item, prefix=""):
+        table = self._table(1, 2)
+        _widths(table, [5.6, 11.0])
+        label, value = table.rows[0].cells
+        label.paragraphs[0].add_run(item.label).bold = True
+        value.paragraphs[0].text = "{{ " + prefix + (item.key + "_vakjes" if item.kind == "choice" and
+                                                   not prefix else item.key) + " }}"
+        self._spacer()
+
+    def _box(self, placeholder: str):
+        table = self._table(1, 1)
+        _widths(table, [TEXT_WIDTH])
+        cell = table.rows[0].cells[0]
+        cell.paragraphs[0].text = placeholder
+        _min_height(table.rows[0], Cm(1.4))
+        self._spacer()
+
+    def _grid(self, item: Table):
+        if item.intro:
+            self.doc.add_paragraph(item.intro)
+        p = self.doc.add_paragraph()
+        p.add_run(item.label).bold = True
+        p.paragraph_format.keep_with_next = True
+        table = self._table(4, len(item.columns))
+        for cell, col in zip(table.rows[0].cells, item.columns):
+            _header_cell(cell, col.label)
+        _repeat_header(table.rows[0])
+        table.rows[1].cells[0].paragraphs[0].text = "{%tr for r in " + item.key + " %}"
+        for cell, col in zip(table.rows[2].cells, item.columns):
+            cell.paragraphs[0].text = "{{ r." + col.key + " }}"
+            if col.kind == "rank":
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _min_height(table.rows[2], Cm(1.0))
+        table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
+        ranks = sum(1 for c in item.columns if c.kind == "rank")
+        wide = (TEXT_WIDTH - 2.4 * ranks) / (len(item.columns) - ranks)
+        _widths(table, [2.4 if c.kind == "rank" else wide for c in item.columns])
+        self._spacer()
+
+    def _blocks(self, item: Table):
+        self.doc.add_paragraph("{%p for g in " + item.key + " %}")
+        self.doc.add_heading(item.row_title + " {{ loop.index }}", level=3)
+        for col in item.columns:
+            self._item(col, prefix="g.")
+        self.doc.add_paragraph("{%p endfor %}")
+
+    def _matrix(self, item: Matrix):
+        grouped = bool(item.group_heading)
+        ncols = (1 if grouped else 0) + 1 + len(item.columns)
+        table = self._table(1 + len(item.rows), ncols)
+        headings = ([item.group_heading] if grouped else []) + [item.row_heading] + \
+            [h for _, h in item.columns]
+        for cell, text in zip(table.rows[0].cells, headings):
+            _header_cell(cell, text)
+        _repeat_header(table.rows[0])
+        previous_group = None
+        for row, spec in zip(table.rows[1:], item.rows):
+            cells = list(row.cells)
+            if grouped:
+                group_cell = cells.pop(0)
+                if spec.group != previous_group:
+                    group_cell.paragraphs[0].add_run(spec.group).bold = True
+                previous_group = spec.group
+            lead = cells.pop(0).paragraphs[0]
+            if spec.text:
+                lead.add_run(spec.label + ": ").bold = True
+                lead.add_run(spec.text)
+            else:
+                lead.add_run(spec.label)
+            for cell, (col_key, _) in zip(cells, item.columns):
+                cell.paragraphs[0].text = "{{ " + f"{item.key}.{spec.key}.{col_key}_vakjes" + " }}"
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        lead = 7.1 if grouped else 8.6
+        scale = (TEXT_WIDTH - lead - (2.3 if grouped else 0)) / len(item.columns)
+        _widths(table, ([2.3] if grouped else []) + [lead] + [scale] * len(item.columns))
+        for row in table.rows:  # a long answer may run over a page; a grid row should not
+            _cant_split(row)
+        self._spacer()
+
+    def _signatures(self, signatures):
+        table = self._table(3, len(signatures))
+        _widths(table, [TEXT_WIDTH / len(signatures)] * len(signatures))
+        for col, sig in enumerate(signatures):
+            _header_cell(table.rows[0].cells[col], sig.label)
+            table.rows[1].cells[col].paragraphs[0].text = "Naam: {{ " + sig.key + ".naam }}"
+            table.rows[2].cells[col].paragraphs[0].text = "Datum: {{ " + sig.key + ".datum }}"
+        self._spacer()
+
+    def _side_by_side(self, sections):
+        rows = max(len(s.fields) for s in sections)
+        table = self._table(rows + 1, len(sections))
+        _widths(table, [TEXT_WIDTH / len(sections)] * len(sections))
+        for col, section in enumerate(sections):
+            _header_cell(table.rows[0].cells[col], section.title)
+            for r, field in enumerate(section.fields, start=1):
+                p = table.rows[r].cells[col].paragraphs[0]
+                p.add_run(field.label + " ").bold = True
+                p.add_run("{{ " + field.key + " }}")
+        self._spacer()
+
+    def _table(self, rows, cols):
+        table = self.doc.add_table(rows=rows, cols=cols)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        return table
+
+    def _spacer(self):
+        p = self.doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(2)
+
+
+def _widths(table, centimetres):
+    """Fixed column widths; Word and LibreOffice each need them on the grid and on every cell."""
+    table.autofit = False
+    for column, width in zip(table.columns, centimetres):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, centimetres):
+            cell.width = Cm(width)
+
+
+def _cant_split(row):
+    element = OxmlElement("w:cantSplit")
+    row._tr.get_or_add_trPr().append(element)
+
+
+def _header_cell(cell, text):
+    cell.paragraphs[0].text = ""
+    cell.paragraphs[0].add_run(text).bold = True
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), "E8EEF3")
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _repeat_header(row):
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def _min_height(row, height):
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:trHeight")
+    element.set(qn("w:val"), str(int(height.twips)))
+    element.set(qn("w:hRule"), "atLeast")
+    tr_pr.append(element)
+
+
+def _field(paragraph, instruction: str):
+    """A Word field such as PAGE, updated by Word and LibreOffice when the document is shown."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instr, separate, text, end):
+        run._r.append(element)
