@@ -173,9 +173,29 @@ FILL = {
 }
 
 
-def fill_plan(client, plan_id: int) -> None:
-    """Fill every part of a plan through the web form, as the employee (FILL)."""
+# What the manager adds: the co-signature.
+FILL_MANAGER = {"afronding": {"akkoord_leidinggevende": "y"}}
+
+
+def as_post(shown: dict) -> dict:
+    """A page's shown values as the browser posts them: open radios and unticked boxes are left out."""
+    data = {}
+    for name, value in shown.items():
+        if value is None or value is False:
+            continue
+        data[name] = "y" if value is True else value
+    return data
+
+
+def fill_plan(client, plan_id: int, manager=None) -> None:
+    """Fill every part of a plan through the web form as the employee (FILL); with a manager's client,
+    the manager then opens the last part and co-signs, posting the page as shown (FILL_MANAGER)."""
     for part_key, data in FILL.items():
         response = client.post(part_url(plan_id, part_key), data={**data, "go": "stay"})
         assert response.status_code == 302, (part_key, response.status_code,
                                               response.get_data(as_text=True)[:2000])
+    if manager is not None:
+        for part_key, data in FILL_MANAGER.items():
+            shown = as_post(shown_values(manager.get(part_url(plan_id, part_key))))
+            response = manager.post(part_url(plan_id, part_key), data={**shown, **data, "go": "stay"})
+            assert response.status_code == 302, (part_key, response.status_code)

@@ -1,0 +1,451 @@
+"""Filling in and saving every part through the web form, and reading it back."""
+import datetime as dt
+import re
+
+import pytest
+
+from conftest import text_of
+from forms.kinds import Matrix, Table
+from pop.models import Answer, Person, Plan
+from support import (FILL, FILL_MANAGER, FORM, PART_KEYS, doc, fill_plan, part_url, row_count,
+                     shown_values, stored)
+
+
+def iso(value: str) -> str:
+    """A date as the form shows it again (ISO, for <input type=date>)."""
+    m = re.fullmatch(r"(\d\d)-(\d\d)-(\d{4})", value)
+    return f"{m[3]}-{m[2]}-{m[1]}" if m else value
+
+
+def shown_rows(shown: dict, table_key: str) -> list[dict]:
+    """The rows a table shows, in order, blank rows included."""
+    rows = []
+    for index in range(row_count_from(shown, table_key)):
+        prefix = f"{table_key}-{index}-"
+        rows.append({name[len(prefix):]: value for name, value in shown.items()
+                     if name.startswith(prefix)})
+    return rows
+
+
+def row_count_from(shown: dict, table_key: str) -> int:
+    indexes = [int(m[1]) for name in shown for m in [re.match(rf"{table_key}-(\d+)-", name)] if m]
+    return max(indexes) + 1 if indexes else 0
+
+
+def posted_rows(data: dict, table_key: str) -> list[dict]:
+    return shown_rows(data, table_key)
+
+
+def fill_keys_of(part_key: str) -> set[str]:
+    names = list(FILL[part_key]) + list(FILL_MANAGER.get(part_key, {}))
+    return {name.split("-")[0] for name in names}
+
+
+@pytest.fixture
+def anna_id(app, org):
+    with app.app_context():
+        return Person.get(Person.email == org["a"]).id
+
+
+@pytest.fixture
+def marco_id(app, org):
+    with app.app_context():
+        return Person.get(Person.email == org["m1"]).id
+
+
+# ---------------------------------------------------------------- the full fill
+
+
+def test_fill_data_covers_every_field_and_kind():
+    """The filling below is complete: a field added to the definition must be added here too."""
+    for part in FORM.parts:
+        assert {f.key for f in part.fields} == fill_keys_of(part.key), part.key
+    kinds = {f.kind for f in FORM.fields} | {c.kind for f in FORM.fields if isinstance(f, Table)
+                                             for c in f.columns}
+    assert kinds == {"text", "date", "longtext", "choice", "table", "rank", "matrix", "signature"}
+
+
+def test_full_fill_shows_every_value_on_every_part(app, org, login):
+    anna = login(org["a"])
+    fill_plan(anna, org["plan_a"], manager=login(org["m1"]))
+
+    for part_key in PART_KEYS:
+        response = anna.get(part_url(org["plan_a"], part_key))
+        assert response.status_code == 200
+        shown = shown_values(response)
+        tables = {f.key for f in FORM.part(part_key).fields if isinstance(f, Table)}
+        for name, value in FILL[part_key].items():
+            if name.split("-")[0] in tables:
+                continue  # rows may be re-ordered; compared below
+            if name.startswith("akkoord_"):
+                assert shown[name] is True, name
+                continue
+            assert shown[name] == iso(value), (part_key, name, shown.get(name), value)
+        # Grid cells left open stay open, not some default.
+        for field in FORM.part(part_key).fields:
+            if isinstance(field, Matrix):
+                for row in field.rows:
+                    for col, _ in field.columns:
+                        name = f"{field.key}-{row.key}__{col}"
+                        assert shown[name] == FILL[part_key].get(name), name
+
+    shown = shown_values(anna.get(part_url(org["plan_a"], "fase-1")))
+    blank = {"sterk": "", "verbeter": ""}
+    assert shown_rows(shown, "kwaliteiten") == posted_rows(FILL["fase-1"], "kwaliteiten") + [blank]
+    # Goals read in order of importance (Belang 1 first), with one blank row to add another.
+    assert shown_rows(shown, "ontwikkeldoelen") == [
+        {"doel": "Helder presenteren", "belang": "1"},
+        {"doel": "Stakeholders managen", "belang": "2"},
+        {"doel": "Werken met draaitabellen", "belang": "3"},
+        {"doel": "", "belang": ""},
+    ]
+    # Progress talks read in date order, each with its own date.
+    shown = shown_values(anna.get(part_url(org["plan_a"], "fase-3")))
+    talks = shown_rows(shown, "voortgangsgesprekken")
+    assert [t["datum"] for t in talks] == ["2027-05-15", "2027-09-01", ""]  # and one blank to add
+    assert talks[0]["verder"] == "Eerste gesprek: verder\nmet een tweede regel"
+    assert talks[1]["gedaan"] == "Tweede gesprek: gedaan"
+
+    # Both signatures show by name and date on the page.
+    page = text_of(anna.get(part_url(org["plan_a"], "afronding")))
+    assert f"Akkoord gegeven door Anna Alfa op {dt.date.today():%d-%m-%Y}" in page
+    assert f"Akkoord gegeven door Marco Een op {dt.date.today():%d-%m-%Y}" in page
+
+
+def test_load_returns_typed_values(app, org, login, anna_id, marco_id):
+    anna = login(org["a"])
+    fill_plan(anna, org["plan_a"], manager=login(org["m1"]))
+    values = stored(app, org["plan_a"])
+
+    assert values["medewerker_afdeling"] == "Afdeling A & B"
+    assert values["datum_pop_gesprek"] == dt.date(2027, 3, 15)
+    assert values["kwaliteiten"] == [
+        {"sterk": "Plannen en organiseren\nook onder druk", "verbeter": "Nee zeggen"},
+        {"sterk": "Luisteren", "verbeter": ""},
+        {"sterk": "", "verbeter": "Delegeren"},
+        {"sterk": "Cijfers lezen", "verbeter": "Presenteren voor grote groepen"},
+    ]
+    assert values["ontwikkeldoelen"] == [
+        {"doel": "Helder presenteren", "belang": 1},
+        {"doel": "Stakeholders managen", "belang": 2},
+        {"doel": "Werken met draaitabellen", "belang": 3},
+    ]
+    assert values["meer_doen"] == "Antwoord bij meer_doen.\nTweede regel van meer_doen."
+    assert values["on_the_job"]["projecten"] == {"past": "plus", "ligt": "matig"}
+    assert values["on_the_job"]["elkaar"] == {"past": "plus", "ligt": None}
+    assert values["off_the_job"]["opleidingen"] == {"past": "min", "ligt": "min"}
+    assert values["kosten"]["werktijd"] == {"van_toepassing": "ja"}
+    assert values["kosten"]["vrije_tijd"] == {"van_toepassing": "nee"}
+    assert values["kosten"]["coach"] == {"van_toepassing": None}
+    assert values["evaluatie_optie"] == "achteraf"
+    assert values["voortgangsgesprekken"] == [
+        {"datum": dt.date(2027, 5, 15), "gedaan": "Eerste gesprek: gedaan",
+         "opgeleverd": "Eerste gesprek: opgeleverd", "tevreden": "Eerste gesprek: tevreden",
+         "verder": "Eerste gesprek: verder\nmet een tweede regel"},
+        {"datum": dt.date(2027, 9, 1), "gedaan": "Tweede gesprek: gedaan",
+         "opgeleverd": "Tweede gesprek: opgeleverd", "tevreden": "Tweede gesprek: tevreden",
+         "verder": "Tweede gesprek: verder"},
+    ]
+    assert values["volgend_gesprek"] == "beoordelingsgesprek"
+    assert values["volgend_gesprek_datum"] == dt.date(2027, 12, 1)
+    assert values["akkoord_medewerker"] == {"naam": "Anna Alfa", "datum": dt.date.today(),
+                                            "person_id": anna_id}
+    assert values["akkoord_leidinggevende"] == {"naam": "Marco Een", "datum": dt.date.today(),
+                                                "person_id": marco_id}
+
+
+def test_saving_one_part_leaves_the_others_alone(app, org, login):
+    anna = login(org["a"])
+    fill_plan(anna, org["plan_a"])
+    before = stored(app, org["plan_a"])
+    response = anna.post(part_url(org["plan_a"], "fase-4"),
+                         data={"doelen_gehaald": "Ja, gehaald.", "go": "stay"})
+    assert response.status_code == 302
+    after = stored(app, org["plan_a"])
+    assert after["doelen_gehaald"] == "Ja, gehaald."
+    assert after["hoe_geleerd"] == "" and after["pop_afsluiten"] == ""  # emptied on this part
+    assert {k: v for k, v in after.items() if k not in ("doelen_gehaald", "hoe_geleerd",
+                                                         "pop_afsluiten")} == \
+        {k: v for k, v in before.items() if k not in ("doelen_gehaald", "hoe_geleerd", "pop_afsluiten")}
+
+
+def test_clearing_an_answer_removes_it(app, org, login):
+    anna = login(org["a"])
+    anna.post(part_url(org["plan_a"], "fase-2"), data={"pop_wat": "Iets", "kosten-reis__van_toepassing":
+                                                       "ja", "go": "stay"})
+    assert stored(app, org["plan_a"])["pop_wat"] == "Iets"
+    anna.post(part_url(org["plan_a"], "fase-2"), data={"pop_wat": "", "go": "stay"})
+    values = stored(app, org["plan_a"])
+    assert values["pop_wat"] == ""
+    assert values["kosten"]["reis"] == {"van_toepassing": None}
+    with app.app_context():
+        assert not Answer.select().where((Answer.plan == org["plan_a"])
+                                         & (Answer.field == "pop_wat")).exists()
+
+
+# ---------------------------------------------------------------- text that must survive
+
+
+def test_line_breaks_survive(app, org, login):
+    anna = login(org["a"])
+    typed = "Eerste regel\r\n  ingesprongen tweede regel\r\n\r\nna een lege regel"
+    response = anna.post(part_url(org["plan_a"], "fase-1"),
+                         data={"meer_doen": typed, "kwaliteiten-0-sterk": "a\r\nb", "go": "stay"})
+    assert response.status_code == 302
+    want = "Eerste regel\n  ingesprongen tweede regel\n\nna een lege regel"
+    values = stored(app, org["plan_a"])
+    assert values["meer_doen"] == want
+    assert values["kwaliteiten"][0]["sterk"] == "a\nb"
+    shown = shown_values(anna.get(part_url(org["plan_a"], "fase-1")))
+    assert shown["meer_doen"] == want
+    assert shown["kwaliteiten-0-sterk"] == "a\nb"
+    # Saving the page again as shown changes nothing (no newline added or lost per save).
+    anna.post(part_url(org["plan_a"], "fase-1"), data={**shown, "go": "stay"})
+    assert stored(app, org["plan_a"])["meer_doen"] == want
+    printed = anna.get(f"/plans/{org['plan_a']}/afdrukken").get_data(as_text=True)
+    assert want in printed
+
+
+UNUSUAL = '<script>alert("x")</script> é ë ï ñ 😀 =1+1 & "quotes" \'single\''
+
+
+def test_unusual_text_survives_and_is_escaped(app, org, login):
+    anna = login(org["a"])
+    for part_key, data in (
+            ("gegevens", {"medewerker_functie": UNUSUAL}),
+            ("fase-1", {"meer_doen": UNUSUAL, "ontwikkeldoelen-0-doel": UNUSUAL,
+                        "ontwikkeldoelen-0-belang": "1"}),
+            ("fase-3", {"voortgangsgesprekken-0-gedaan": UNUSUAL})):
+        response = anna.post(part_url(org["plan_a"], part_key), data={**data, "go": "stay"})
+        assert response.status_code == 302, part_key
+        page = anna.get(part_url(org["plan_a"], part_key))
+        body = page.get_data(as_text=True)
+        assert "<script>" not in body, f"{part_key}: user text reached the page unescaped"
+        assert "&lt;script&gt;" in body
+        shown = shown_values(page)
+        for name in data:
+            assert shown[name] == (UNUSUAL if name != "ontwikkeldoelen-0-belang" else "1"), name
+
+    values = stored(app, org["plan_a"])
+    assert values["medewerker_functie"] == UNUSUAL
+    assert values["meer_doen"] == UNUSUAL
+    assert values["ontwikkeldoelen"] == [{"doel": UNUSUAL, "belang": 1}]
+    assert values["voortgangsgesprekken"][0]["gedaan"] == UNUSUAL
+
+    printed = anna.get(f"/plans/{org['plan_a']}/afdrukken")
+    assert "<script>" not in printed.get_data(as_text=True)
+    assert text_of(printed).count(UNUSUAL) == 4
+
+
+# ---------------------------------------------------------------- rows and navigation
+
+
+def test_add_row_adds_a_blank_row_and_keeps_what_was_typed(app, org, login):
+    anna = login(org["a"])
+    url = part_url(org["plan_a"], "fase-1")
+    assert row_count(anna.get(url), "kwaliteiten") == 3  # as on paper: three empty lines
+
+    response = anna.post(url, data={"kwaliteiten-0-sterk": "Plannen", "kwaliteiten-1-sterk": "",
+                                    "kwaliteiten-2-sterk": "", "meer_doen": "Ook bewaard",
+                                    "add_row": "kwaliteiten"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(url)
+    page = anna.get(response.headers["Location"])
+    shown = shown_values(page)
+    assert row_count(page, "kwaliteiten") == 4
+    assert shown["kwaliteiten-0-sterk"] == "Plannen"
+    assert all(shown[f"kwaliteiten-{i}-sterk"] == "" for i in (1, 2, 3))
+    assert shown["meer_doen"] == "Ook bewaard"
+    values = stored(app, org["plan_a"])
+    assert values["kwaliteiten"] == [{"sterk": "Plannen", "verbeter": ""}]
+    assert values["meer_doen"] == "Ook bewaard"
+
+    # A second click adds one more.
+    response = anna.post(url, data={**shown, "add_row": "kwaliteiten"})
+    assert row_count(anna.get(response.headers["Location"]), "kwaliteiten") == 5
+
+
+def test_add_progress_talk(app, org, login):
+    anna = login(org["a"])
+    url = part_url(org["plan_a"], "fase-3")
+    assert row_count(anna.get(url), "voortgangsgesprekken") == 1
+    response = anna.post(url, data={"voortgangsgesprekken-0-datum": "2027-04-01",
+                                    "voortgangsgesprekken-0-gedaan": "Veel",
+                                    "add_row": "voortgangsgesprekken"})
+    assert response.status_code == 302
+    page = anna.get(response.headers["Location"])
+    assert row_count(page, "voortgangsgesprekken") == 2
+    assert "Voortgangsgesprek 2" in text_of(page)
+    shown = shown_values(page)
+    assert shown["voortgangsgesprekken-0-datum"] == "2027-04-01"
+    assert shown["voortgangsgesprekken-0-gedaan"] == "Veel"
+    assert shown["voortgangsgesprekken-1-datum"] == "" and shown["voortgangsgesprekken-1-gedaan"] == ""
+    assert stored(app, org["plan_a"])["voortgangsgesprekken"][0]["gedaan"] == "Veel"
+
+
+def test_add_row_with_an_error_adds_the_row_but_stores_nothing(app, org, login):
+    anna = login(org["a"])
+    url = part_url(org["plan_a"], "fase-1")
+    before = stored(app, org["plan_a"])
+    response = anna.post(url, data={"ontwikkeldoelen-0-doel": "Doel", "ontwikkeldoelen-0-belang": "abc",
+                                    "add_row": "ontwikkeldoelen"})
+    assert response.status_code == 422
+    assert row_count(response, "ontwikkeldoelen") == 2
+    assert shown_values(response)["ontwikkeldoelen-0-belang"] == "abc"
+    assert stored(app, org["plan_a"]) == before
+
+
+@pytest.mark.parametrize("index", range(len(PART_KEYS)))
+def test_go_next_goes_to_the_next_part(org, login, index):
+    anna = login(org["a"])
+    part_key = PART_KEYS[index]
+    response = anna.post(part_url(org["plan_a"], part_key), data={"go": "next"})
+    assert response.status_code == 302
+    following = PART_KEYS[min(index + 1, len(PART_KEYS) - 1)]  # the last part stays where it is
+    assert response.headers["Location"].endswith(part_url(org["plan_a"], following))
+
+
+def test_go_stay_stays(org, login):
+    anna = login(org["a"])
+    response = anna.post(part_url(org["plan_a"], "fase-2"), data={"go": "stay"})
+    assert response.headers["Location"].endswith(part_url(org["plan_a"], "fase-2"))
+    assert "Opgeslagen." in text_of(anna.get(response.headers["Location"]))
+
+
+def test_unknown_part_is_404(org, login):
+    anna = login(org["a"])
+    assert anna.get(part_url(org["plan_a"], "fase-9")).status_code == 404
+    assert anna.post(part_url(org["plan_a"], "fase-9"), data={"go": "stay"}).status_code == 404
+
+
+# ---------------------------------------------------------------- a new plan's header
+
+
+def test_new_plan_header_is_prefilled_from_employee_and_manager(app, org, login, anna_id):
+    marco = login(org["m1"])
+    response = marco.post("/plans/nieuw", data={"employee": anna_id, "form_key": "pop-uitgebreid",
+                                                "period": "2027"})
+    assert response.status_code == 302
+    plan_id = int(re.search(r"/plans/(\d+)/gegevens$", response.headers["Location"])[1])
+    with app.app_context():
+        plan = Plan.get_by_id(plan_id)
+        assert (plan.employee.email, plan.manager.email, plan.period) == (org["a"], org["m1"], "2027")
+
+    shown = shown_values(marco.get(part_url(plan_id, "gegevens")))
+    assert shown == {
+        "medewerker_naam": "Anna Alfa", "medewerker_afdeling": "A", "medewerker_functie": "Adviseur",
+        "datum_pop_gesprek": "", "leidinggevende_naam": "Marco Een",
+        "leidinggevende_functie": "Manager A",
+    }
+    # Only the header: the rest of the new plan is empty.
+    values = stored(app, plan_id)
+    assert all(not f.is_filled(values[f.key]) for p in FORM.parts[1:] for f in p.fields)
+
+
+def test_new_plan_of_an_employee_without_manager_leaves_the_manager_lines_empty(app, org, login):
+    hr = login(org["hr"])
+    with app.app_context():
+        hanna = Person.get(Person.email == org["hr"])
+    response = hr.post("/plans/nieuw", data={"employee": hanna.id, "form_key": "pop-uitgebreid",
+                                             "period": "2027"})
+    assert response.status_code == 302
+    plan_id = int(re.search(r"/plans/(\d+)/", response.headers["Location"])[1])
+    shown = shown_values(hr.get(part_url(plan_id, "gegevens")))
+    assert shown["medewerker_naam"] == "Hanna HR" and shown["medewerker_afdeling"] == "HR"
+    assert shown["leidinggevende_naam"] == "" and shown["leidinggevende_functie"] == ""
+
+
+# ---------------------------------------------------------------- signatures
+
+
+def sign(client, plan_id, **boxes):
+    data = {"go": "stay", **{k: "y" for k, v in boxes.items() if v}}
+    response = client.post(part_url(plan_id, "afronding"), data=data)
+    assert response.status_code == 302, response.status_code
+    return response
+
+
+def test_only_the_employee_gives_akkoord_medewerker(app, org, login, anna_id):
+    anna = login(org["a"])
+    sign(anna, org["plan_a"], akkoord_medewerker=True, akkoord_leidinggevende=True)
+    values = stored(app, org["plan_a"])
+    assert values["akkoord_medewerker"] == {"naam": "Anna Alfa", "datum": dt.date.today(),
+                                            "person_id": anna_id}
+    assert values["akkoord_leidinggevende"] is None, "the employee signed for the manager"
+    # The employee is offered only her own box.
+    shown = shown_values(anna.get(part_url(org["plan_a"], "afronding")))
+    assert "akkoord_medewerker" in shown and "akkoord_leidinggevende" not in shown
+
+
+def test_only_the_manager_gives_akkoord_leidinggevende(app, org, login, marco_id):
+    marco = login(org["m1"])
+    sign(marco, org["plan_a"], akkoord_medewerker=True, akkoord_leidinggevende=True)
+    values = stored(app, org["plan_a"])
+    assert values["akkoord_leidinggevende"] == {"naam": "Marco Een", "datum": dt.date.today(),
+                                                "person_id": marco_id}
+    assert values["akkoord_medewerker"] is None, "the manager signed for the employee"
+    shown = shown_values(marco.get(part_url(org["plan_a"], "afronding")))
+    assert "akkoord_leidinggevende" in shown and "akkoord_medewerker" not in shown
+
+
+def test_managers_save_leaves_the_employees_signature_untouched(app, org, login):
+    anna, marco = login(org["a"]), login(org["m1"])
+    sign(anna, org["plan_a"], akkoord_medewerker=True)
+    employee_signature = stored(app, org["plan_a"])["akkoord_medewerker"]
+    assert employee_signature
+
+    page = marco.get(part_url(org["plan_a"], "afronding"))
+    assert f"Akkoord gegeven door Anna Alfa op {dt.date.today():%d-%m-%Y}" in text_of(page)
+    # The manager's browser posts the page without the employee's box (it is not on it).
+    sign(marco, org["plan_a"], akkoord_leidinggevende=True)
+    values = stored(app, org["plan_a"])
+    assert values["akkoord_medewerker"] == employee_signature
+    assert values["akkoord_leidinggevende"]["naam"] == "Marco Een"
+    # Saving another part, or the same part again without ticking anything new, changes neither.
+    marco.post(part_url(org["plan_a"], "fase-4"), data={"doelen_gehaald": "Besproken", "go": "stay"})
+    sign(marco, org["plan_a"], akkoord_leidinggevende=True)
+    again = stored(app, org["plan_a"])
+    assert again["akkoord_medewerker"] == employee_signature
+    assert again["akkoord_leidinggevende"] == values["akkoord_leidinggevende"]
+
+
+def test_unticking_withdraws_only_ones_own_signature(app, org, login):
+    anna, marco = login(org["a"]), login(org["m1"])
+    sign(anna, org["plan_a"], akkoord_medewerker=True)
+    sign(marco, org["plan_a"], akkoord_leidinggevende=True)
+
+    sign(anna, org["plan_a"])  # Anna unticks her box
+    values = stored(app, org["plan_a"])
+    assert values["akkoord_medewerker"] is None
+    assert values["akkoord_leidinggevende"]["naam"] == "Marco Een"
+    assert "Nog geen akkoord." in text_of(anna.get(part_url(org["plan_a"], "afronding")))
+
+    sign(anna, org["plan_a"], akkoord_medewerker=True)
+    sign(marco, org["plan_a"])  # Marco unticks his
+    values = stored(app, org["plan_a"])
+    assert values["akkoord_leidinggevende"] is None
+    assert values["akkoord_medewerker"]["naam"] == "Anna Alfa"
+
+
+def test_resaving_a_signed_part_keeps_the_original_signing_date(app, org, login):
+    anna = login(org["a"])
+    sign(anna, org["plan_a"], akkoord_medewerker=True)
+    with app.app_context():  # pretend she signed last month
+        Answer.update(value="2026-01-26").where(
+            (Answer.plan == org["plan_a"]) & (Answer.field == "akkoord_medewerker")
+            & (Answer.column == "datum")).execute()
+    anna.post(part_url(org["plan_a"], "afronding"),
+              data={"akkoord_medewerker": "y", "volgend_gesprek": "voortgangsgesprek", "go": "stay"})
+    values = stored(app, org["plan_a"])
+    assert values["akkoord_medewerker"]["datum"] == dt.date(2026, 1, 26)
+    assert values["volgend_gesprek"] == "voortgangsgesprek"
+    assert "op 26-01-2026" in text_of(anna.get(part_url(org["plan_a"], "afronding")))
+
+
+def test_signature_boxes_reflect_what_is_stored(org, login):
+    anna = login(org["a"])
+    assert shown_values(anna.get(part_url(org["plan_a"], "afronding")))["akkoord_medewerker"] is False
+    sign(anna, org["plan_a"], akkoord_medewerker=True)
+    page = anna.get(part_url(org["plan_a"], "afronding"))
+    assert shown_values(page)["akkoord_medewerker"] is True
+    assert doc(page).xpath('//*[@id="veld-akkoord_medewerker"]//p[@class="signed"]')
