@@ -41,7 +41,7 @@ def field_value(field, value, excel=False, pad_tables=True):
             rows += [dict(blank) for _ in range(max(field.min_rows - len(rows), 0))]
         return rows
     if isinstance(field, Matrix):
-        out = {}
+        out: dict = {}
         for row in field.rows:
             cells = {}
             for col_key, _ in field.columns:
@@ -63,8 +63,9 @@ def _person(person) -> dict:
     return {k: (getattr(person, k) or "") if person is not None else "" for k in keys}
 
 
-def build_context(plan, definition, values: dict, excel=False) -> dict:
-    context = {f.key: field_value(f, values.get(f.key, f.empty()), excel) for f in definition.fields}
+def build_context(plan, definition, values: dict, excel=False, pad_tables=True) -> dict:
+    context = {f.key: field_value(f, values.get(f.key, f.empty()), excel, pad_tables)
+               for f in definition.fields}
     context.update(
         medewerker=_person(plan.employee),
         leidinggevende=_person(plan.manager),
@@ -77,7 +78,7 @@ def build_context(plan, definition, values: dict, excel=False) -> dict:
     return context
 
 
-def example_plan_context(definition) -> tuple[dict, dict]:
+def example_plan_context(definition, excel=False) -> tuple[dict, dict]:
     """A context with every answer filled, for template previews and the placeholder help page."""
     from types import SimpleNamespace
 
@@ -93,7 +94,7 @@ def example_plan_context(definition) -> tuple[dict, dict]:
     values = {}
     for f in definition.fields:
         values[f.key] = _example_value(f, today)
-    return build_context(plan, definition, values), values
+    return build_context(plan, definition, values, excel=excel), values
 
 
 def _example_value(field, today):

@@ -1,4 +1,5 @@
 """Forms for logging in, managing people and starting a plan."""
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
@@ -40,3 +41,15 @@ class NewPlanForm(DutchForm):
 
 class StatusForm(DutchForm):
     status = SelectField("Status")
+
+
+class BulkExportForm(DutchForm):
+    afdeling = SelectField("Afdeling", validate_choice=True)
+    periode = SelectField("Periode", validate_choice=True)
+    status = SelectField("Status", validate_choice=True)
+
+
+class TemplateUploadForm(DutchForm):
+    form_key = SelectField("Formulier")
+    file = FileField("Sjabloon (.docx of .xlsx, hoogstens 10 MB)", validators=[
+        FileRequired("Kies een bestand.")])

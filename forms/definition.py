@@ -43,7 +43,9 @@ class FormDefinition:
     title: str
     short_title: str
     parts: tuple[Part, ...]
-    preamble: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (heading, paragraphs) before the form
+    # For overviews across plans (HR's workbook): which table holds the goals, which date the next talk.
+    goals_field: str = ""
+    next_talk_field: str = ""
 
     def __post_init__(self):
         keys = [f.key for f in self.fields]
@@ -58,6 +60,10 @@ class FormDefinition:
     @property
     def fields(self) -> list[Field]:
         return [f for p in self.parts for f in p.fields]
+
+    @property
+    def signature_fields(self) -> list[str]:
+        return [f.key for f in self.fields if f.kind == "signature"]
 
     def field(self, key: str) -> Field:
         return self._by_key[key]

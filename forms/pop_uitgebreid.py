@@ -419,4 +419,6 @@ POP_UITGEBREID = FormDefinition(
     title="Het opstellen van een Persoonlijk Ontwikkelingsplan (POP-uitgebreid)",
     short_title="POP (uitgebreid)",
     parts=(kop, fase1, fase2, fase3, fase4, afronding),
+    goals_field="ontwikkeldoelen",
+    next_talk_field="volgend_gesprek_datum",
 )

@@ -31,3 +31,17 @@ def save(plan: Plan, values: dict) -> None:
         for start in range(0, len(rows), 200):  # SQLite limits the variables in one statement
             Answer.insert_many(rows[start:start + 200]).execute()
         Plan.update(updated_at=now()).where(Plan.id == plan.id).execute()
+
+
+def load_many(plans) -> dict[int, dict]:
+    """Answers of many plans in one query: for bulk exports and overviews."""
+    plans = list(plans)
+    cells: dict[int, dict] = {p.id: defaultdict(dict) for p in plans}
+    for start in range(0, len(plans), 500):
+        ids = [p.id for p in plans[start:start + 500]]
+        query = Answer.select(Answer.plan, Answer.field, Answer.row, Answer.column, Answer.value) \
+            .where(Answer.plan.in_(ids)).tuples()
+        for plan_id, field, row, column, value in query:
+            cells[plan_id][field][(row, column)] = value
+    return {p.id: {f.key: f.from_cells(cells[p.id].get(f.key, {})) for f in form_of(p).fields}
+            for p in plans}

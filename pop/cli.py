@@ -8,6 +8,7 @@ from .people import save_person
 def init_app(app):
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
+    app.cli.add_command(export)
 
 
 @click.command("create-user")
@@ -63,3 +64,49 @@ def _print_logins():
     click.echo("Demo-accounts:")
     for p in PEOPLE:
         click.echo(f"  {ROLES[p['role']]:<15} {p['email']:<32} {p['functie']}")
+
+
+@click.command("export")
+@click.option("--plan", "plan_id", type=int, help="Het nummer van het plan.")
+@click.option("--all", "all_plans", is_flag=True, help="Alle plannen, als zip.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "pdf"]), default="docx",
+              show_default=True)
+@click.option("--afdeling", default="", help="Met --all: alleen deze afdeling.")
+@click.option("--periode", default="", help="Met --all: alleen deze periode.")
+@click.option("--status", default="", help="Met --all: alleen deze status.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
+def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
+    """Exporteer een plan (Word, Excel of PDF) of alle plannen (zip), voor archiefscripts."""
+    from exports import pdf
+    from exports.bulk import write_zip
+    from exports.templates import docx_template_for, render_docx, render_xlsx
+
+    from . import answers
+    from .access import visible_plans
+    from .models import Plan
+    from .plans import filter_plans
+
+    if bool(plan_id) == bool(all_plans):
+        raise click.UsageError("Geef --plan ID of --all.")
+    if all_plans:
+        hr = Person(role="hr")  # the command line acts for HR: every plan
+        plans = list(filter_plans(visible_plans(hr), afdeling, periode, status).order_by(Plan.id))
+        count = write_zip(plans, output, lambda plan: docx_template_for(plan.form_key))
+        click.echo(f"{count} plannen geëxporteerd naar {output}.")
+        return
+    plan = Plan.get_or_none(Plan.id == plan_id)
+    if plan is None:
+        raise click.ClickException(f"Er is geen plan met nummer {plan_id}.")
+    definition, values = answers.form_of(plan), answers.load(plan)
+    if fmt == "xlsx":
+        data = render_xlsx(plan, definition, values)
+    else:
+        data = render_docx(plan, definition, values)
+        if fmt == "pdf":
+            try:
+                data = pdf.to_pdf(data)
+            except pdf.PdfFailed as exc:
+                raise click.ClickException(str(exc)) from exc
+    with open(output, "wb") as handle:
+        handle.write(data)
+    click.echo(f"Plan {plan_id} geëxporteerd naar {output}.")

@@ -2,8 +2,8 @@
 keys, so a new form or a changed question needs no new table."""
 import datetime as dt
 
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model,
-                    TextField)
+from peewee import (BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
+                    Model, TextField)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import database
@@ -91,7 +91,34 @@ class Answer(BaseModel):
         indexes = ((("plan", "field", "row", "column"), True),)
 
 
-MODELS = [Person, Plan, Answer]
+class ExportTemplate(BaseModel):
+    """A Word or Excel template uploaded by HR. At most one per form and format is active."""
+
+    form_key = CharField(max_length=50)
+    format = CharField(max_length=4)  # docx | xlsx
+    name = CharField(max_length=200)  # the uploaded file's name, for HR to recognise it
+    data = BlobField()
+    sha256 = CharField(max_length=64)
+    active = BooleanField(default=False)
+    uploaded_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    uploaded_at = DateTimeField(default=now)
+
+
+class ExportJob(BaseModel):
+    """A bulk export being built in the background; its progress is read by any server process."""
+
+    requested_by = ForeignKeyField(Person, on_delete="CASCADE")
+    description = CharField(max_length=300, default="")
+    status = CharField(max_length=10, default="wacht")  # wacht | bezig | klaar | mislukt
+    done = IntegerField(default=0)
+    total = IntegerField(default=0)
+    path = CharField(max_length=500, default="")
+    error = TextField(default="")
+    created_at = DateTimeField(default=now)
+    finished_at = DateTimeField(null=True)
+
+
+MODELS = [Person, Plan, Answer, ExportTemplate, ExportJob]
 
 
 def create_tables():

@@ -53,3 +53,14 @@ def save_part(plan: Plan, part, submitted: dict, user: Person, current: dict) ->
 def part_progress(part, values: dict) -> tuple[int, int]:
     fields = part.fields
     return sum(1 for f in fields if f.is_filled(values.get(f.key))), len(fields)
+
+
+def filter_plans(query, afdeling: str = "", periode: str = "", status: str = ""):
+    """Narrow a visible_plans() query (plans joined with their employee) by HR's filters."""
+    if afdeling:
+        query = query.where(Person.afdeling == afdeling)
+    if periode:
+        query = query.where(Plan.period == periode)
+    if status:
+        query = query.where(Plan.status == status)
+    return query

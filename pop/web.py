@@ -21,7 +21,8 @@ def init_app(app):
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from .views import auth, people, plans
+    from .views import auth, exports, people, plans
+    app.register_blueprint(exports.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(people.bp)
@@ -48,7 +49,13 @@ def init_app(app):
     @app.errorhandler(413)
     def too_large(error):
         return render_template("error.html", title="Te groot",
-                               message="Wat u verstuurde is te groot."), 413
+                               message="Het bestand is te groot. Een sjabloon mag hoogstens 10 MB "
+                                       "zijn."), 413
+
+    @app.context_processor
+    def pdf_available():
+        from exports import pdf
+        return {"pdf_available": pdf.available()}
 
     @app.after_request
     def security_headers(response):

@@ -9,7 +9,7 @@ from forms.web import build_part_form, read_part_form, validate_part_form
 from .. import answers
 from ..access import can_create_plan_for, can_edit, can_view, is_hr, is_manager_of, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan
-from ..plans import current_period, part_progress, save_part, start_plan
+from ..plans import current_period, filter_plans, part_progress, save_part, start_plan
 
 bp = Blueprint("plans", __name__)
 
@@ -29,14 +29,8 @@ def index():
     plans = visible_plans(current_user).order_by(Plan.period.desc(), Plan.id.desc())
     filters = {k: request.args.get(k, "").strip() for k in ("afdeling", "periode", "status")}
     if is_hr(current_user):
-        query = visible_plans(current_user)
-        if filters["afdeling"]:
-            query = query.where(Person.afdeling == filters["afdeling"])
-        if filters["periode"]:
-            query = query.where(Plan.period == filters["periode"])
-        if filters["status"]:
-            query = query.where(Plan.status == filters["status"])
-        plans = query.order_by(Plan.period.desc(), Person.achternaam)
+        plans = filter_plans(visible_plans(current_user), filters["afdeling"], filters["periode"],
+                             filters["status"]).order_by(Plan.period.desc(), Person.achternaam)
     own = [p for p in plans if p.employee_id == current_user.id]
     others = [p for p in plans if p.employee_id != current_user.id]
     departments = sorted({p.afdeling for p in Person.select(Person.afdeling) if p.afdeling})

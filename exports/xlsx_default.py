@@ -1,0 +1,179 @@
+"""Excel workbooks from the form definition: one per plan (a sheet per phase, question | answer, tables
+as tables, dates as dates) and the HR overview (a row per plan, with filters and a frozen header)."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from forms.kinds import Matrix, Signature, Table
+
+from .context import build_context
+
+# A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+DATE_FORMAT = "DD-MM-YYYY"
+HEADER_FILL = PatternFill("solid", fgColor="E8EEF3")
+SECTION_FONT = Font(bold=True, size=12, color="174A6D")
+THIN = Side(style="thin", color="B8C2CC")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def set_value(cell, value) -> None:
+    """Text is always text, never a formula, whatever it starts with; dates are real dates."""
+    if isinstance(value, str):
+        value = ILLEGAL.sub("", value)
+        cell.value = value
+        if value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True  # Excel shows it as typed and will not evaluate it on edit either
+    elif isinstance(value, dt.datetime):
+        cell.value = value
+        cell.number_format = "DD-MM-YYYY HH:MM"
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+
+
+def put(ws, row: int, col: int, value, bold=False, header=False):
+    cell = ws.cell(row=row, column=col)
+    set_value(cell, value)
+    cell.alignment = WRAP
+    if bold or header:
+        cell.font = Font(bold=True)
+    if header:
+        cell.fill = HEADER_FILL
+    return cell
+
+
+def _sheet_title(text: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "", text)[:31]
+
+
+def plan_workbook(plan, definition, values: dict) -> bytes:
+    context = build_context(plan, definition, values, excel=True, pad_tables=False)
+    return write_workbook(definition, context, f"{plan.employee.naam} · POP {plan.period}")
+
+
+def write_workbook(definition, context: dict, page_header: str) -> bytes:
+    """The workbook for one plan, from the export context (see exports/context.py). The default
+    Excel template is this same workbook written with placeholders for values."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for part in definition.parts:
+        ws = wb.create_sheet(_sheet_title(part.nav_title))
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.orientation = "portrait"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.oddHeader.right.text = page_header
+        ws.oddFooter.center.text = "Pagina &P van &N"
+        put(ws, 1, 1, part.title).font = Font(bold=True, size=14, color="174A6D")
+        put(ws, 2, 1, "Vraag", header=True)
+        put(ws, 2, 2, "Antwoord", header=True)
+        ws.freeze_panes = "A3"
+        row = 3
+        widest = 2
+        for section in part.sections:
+            if section.title != part.title:
+                row += 1
+                put(ws, row, 1, section.title).font = SECTION_FONT
+                row += 1
+            for field in section.fields:
+                row, width = _write_field(ws, row, field, context[field.key],
+                                          label=field.label != section.title)
+                widest = max(widest, width)
+        ws.column_dimensions["A"].width = 48
+        ws.column_dimensions["B"].width = 60
+        for col in range(3, widest + 1):
+            ws.column_dimensions[get_column_letter(col)].width = 22
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _write_field(ws, row, field, value, label=True) -> tuple[int, int]:
+    """Write one question's context value from `row` on; returns the next free row and the number
+    of columns used."""
+    if isinstance(field, Table):
+        if label:
+            put(ws, row, 1, field.label, bold=True)
+            row += 1
+        for col, column in enumerate(field.columns, start=1):
+            put(ws, row, col, column.label, header=True).border = BOX
+        for record in value:
+            row += 1
+            for col, column in enumerate(field.columns, start=1):
+                put(ws, row, col, record[column.key]).border = BOX
+        return row + 2, len(field.columns)
+    if isinstance(field, Matrix):
+        headings = ([field.group_heading] if field.group_heading else []) + [field.row_heading] + \
+            [h for _, h in field.columns]
+        for col, heading in enumerate(headings, start=1):
+            put(ws, row, col, heading, header=True).border = BOX
+        for spec in field.rows:
+            row += 1
+            cells = ([spec.group] if field.group_heading else []) + \
+                [f"{spec.label}: {spec.text}" if spec.text else spec.label] + \
+                [value[spec.key][c] for c, _ in field.columns]
+            for col, text in enumerate(cells, start=1):
+                put(ws, row, col, text).border = BOX
+        return row + 2, len(headings)
+    if isinstance(field, Signature):
+        put(ws, row, 1, field.label, bold=True)
+        put(ws, row, 2, value["naam"])
+        put(ws, row, 3, value["datum"])
+        return row + 1, 3
+    put(ws, row, 1, field.label, bold=True)
+    put(ws, row, 2, value)
+    return row + 1, 2
+
+
+OVERVIEW_COLUMNS = ("Medewerker", "Afdeling", "Functie", "Leidinggevende", "Periode", "Formulier",
+                    "Status", "Ontwikkeldoelen", "Volgend gesprek", "Akkoord medewerker",
+                    "Akkoord leidinggevende", "Bijgewerkt")
+
+
+def overview_row(plan, definition, values) -> list:
+    goals = (values.get(definition.goals_field) or []) if definition.goals_field else []
+    goal_column = definition.field(definition.goals_field).columns[0].key if goals else ""
+    signatures = [values.get(k) for k in definition.signature_fields]
+    return [
+        plan.employee.naam, plan.employee.afdeling, plan.employee.functie,
+        plan.manager.naam if plan.manager else "", plan.period, definition.short_title,
+        plan.status_label,
+        "\n".join(f"{i}. {g[goal_column]}" for i, g in enumerate(goals, start=1)),
+        values.get(definition.next_talk_field) if definition.next_talk_field else None,
+        *[s["datum"] if s else None for s in signatures[:2]],
+        plan.updated_at,
+    ]
+
+
+def overview_workbook(rows) -> bytes:
+    """rows: (plan, definition, values) for each plan."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Overzicht POP's"
+    for col, heading in enumerate(OVERVIEW_COLUMNS, start=1):
+        put(ws, 1, col, heading, header=True)
+    count = 0
+    for count, (plan, definition, values) in enumerate(rows, start=1):
+        for col, value in enumerate(overview_row(plan, definition, values), start=1):
+            put(ws, count + 1, col, value)
+    last = get_column_letter(len(OVERVIEW_COLUMNS))
+    ws.auto_filter.ref = f"A1:{last}{count + 1}"
+    ws.freeze_panes = "B2"
+    widths = (24, 18, 22, 22, 10, 18, 11, 60, 15, 18, 20, 17)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

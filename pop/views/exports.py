@@ -1,0 +1,226 @@
+"""Downloads of plans (Word, Excel, PDF), HR's bulk export and HR's own templates."""
+import hashlib
+import io
+from pathlib import Path
+
+from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file, url_for)
+from flask_login import current_user, login_required
+
+from exports import pdf
+from exports.docx_engine import TemplateProblem
+from exports.filenames import plan_filename, safe_part
+from exports.placeholders import catalogue
+from exports.template_check import check_template, render_example
+from exports.templates import render_docx, render_xlsx
+from exports.word_default import default_docx_template
+from exports.xlsx_default_template import default_xlsx_template
+from forms import FORMS
+from forms.accounts import BulkExportForm, TemplateUploadForm
+from forms.kinds import choices
+
+from .. import answers
+from ..access import visible_plans
+from ..db import database
+from ..jobs import start_bulk_export
+from ..models import STATUSES, ExportJob, ExportTemplate, Person, Plan
+from ..plans import filter_plans
+from .people import hr_required
+from .plans import _plan_or_404
+
+bp = Blueprint("exports", __name__)
+
+MIMETYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+
+
+def _download(data: bytes, filename: str, fmt: str):
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True,
+                     download_name=filename, max_age=0)
+
+
+@bp.route("/plans/<int:plan_id>/download.<fmt>")
+@login_required
+def plan_download(plan_id: int, fmt: str):
+    plan = _plan_or_404(plan_id)
+    if fmt not in ("docx", "xlsx", "pdf"):
+        abort(404)
+    definition = answers.form_of(plan)
+    values = answers.load(plan)
+    use_default = request.args.get("sjabloon") == "standaard"
+    if fmt == "xlsx":
+        return _download(render_xlsx(plan, definition, values, use_default),
+                         plan_filename(plan, "xlsx"), "xlsx")
+    document = render_docx(plan, definition, values, use_default)
+    if fmt == "docx":
+        return _download(document, plan_filename(plan, "docx"), "docx")
+    if not pdf.available():
+        abort(404)
+    try:
+        return _download(pdf.to_pdf(document), plan_filename(plan, "pdf"), "pdf")
+    except pdf.PdfFailed as exc:
+        flash(f"{exc} Download het Word-document en maak de PDF daaruit.", "error")
+        return redirect(url_for("plans.overview", plan_id=plan.id))
+
+
+# ---------------------------------------------------------------- bulk export (HR)
+
+def _bulk_form():
+    form = BulkExportForm(request.form if request.method == "POST" else request.args)
+    form.afdeling.choices = choices([("", "Alle afdelingen")] + [
+        (d, d) for d in sorted({p.afdeling for p in Person.select(Person.afdeling) if p.afdeling})])
+    form.periode.choices = choices([("", "Alle perioden")] + [
+        (p, p) for p in sorted({p.period for p in Plan.select(Plan.period)}, reverse=True)])
+    form.status.choices = choices([("", "Alle statussen")] + list(STATUSES.items()))
+    return form
+
+
+@bp.route("/export", methods=["GET", "POST"])
+@hr_required
+def bulk():
+    form = _bulk_form()
+    if request.method == "POST" and form.validate():
+        plans = filter_plans(visible_plans(current_user), form.afdeling.data, form.periode.data,
+                             form.status.data)
+        plan_ids = [p.id for p in plans]
+        if not plan_ids:
+            flash("Er zijn geen plannen die aan deze filters voldoen.", "error")
+        else:
+            parts = [v for v in (form.afdeling.data, form.periode.data,
+                                 STATUSES.get(form.status.data, "")) if v]
+            job = start_bulk_export(current_user, plan_ids, ", ".join(parts) or "alle plannen")
+            return redirect(url_for("exports.bulk_status", job_id=job.id))
+    jobs = (ExportJob.select().where(ExportJob.requested_by == current_user.id)
+            .order_by(ExportJob.id.desc()).limit(10))
+    return render_template("exports/bulk.html", form=form, jobs=jobs)
+
+
+def _job_or_404(job_id: int) -> ExportJob:
+    job = ExportJob.get_or_none((ExportJob.id == job_id) & (ExportJob.requested_by == current_user.id))
+    return job or abort(404)
+
+
+@bp.route("/export/<int:job_id>")
+@hr_required
+def bulk_status(job_id: int):
+    return render_template("exports/job.html", job=_job_or_404(job_id))
+
+
+@bp.route("/export/<int:job_id>/download")
+@hr_required
+def bulk_download(job_id: int):
+    job = _job_or_404(job_id)
+    if job.status != "klaar" or not Path(job.path).exists():
+        abort(404)
+    name = f"POP_export_{job.created_at:%Y-%m-%d}_{safe_part(job.description)}.zip"
+    return send_file(job.path, mimetype=MIMETYPES["zip"], as_attachment=True, download_name=name)
+
+
+# ---------------------------------------------------------------- the organisation's templates (HR)
+
+@bp.route("/sjablonen", methods=["GET", "POST"])
+@hr_required
+def templates():
+    form = TemplateUploadForm()
+    form.form_key.choices = choices((f.key, f.title) for f in FORMS.values())
+    problems = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename = Path(upload.filename or "sjabloon").name
+        fmt = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        data = upload.read()
+        if fmt not in ("docx", "xlsx"):
+            problems = ["Upload een Word-document (.docx) of Excel-werkmap (.xlsx). Bestanden met "
+                        "macro's (.docm, .xlsm) worden niet aangenomen."]
+        else:
+            try:
+                _, problems = check_template(data, fmt, FORMS[form.form_key.data])
+            except TemplateProblem as exc:
+                problems = [str(exc)]
+        if not problems:
+            template = ExportTemplate.create(
+                form_key=form.form_key.data, format=fmt, name=filename[:200], data=data,
+                sha256=hashlib.sha256(data).hexdigest(), uploaded_by=current_user.id)
+            flash(f"Sjabloon ‘{template.name}’ is gecontroleerd en opgeslagen. Bekijk het voorbeeld en "
+                  "activeer het daarna.", "success")
+            return redirect(url_for("exports.templates"))
+        form.file.errors = list(form.file.errors) + problems
+    uploaded = (ExportTemplate.select(ExportTemplate.id, ExportTemplate.form_key, ExportTemplate.format,
+                                      ExportTemplate.name, ExportTemplate.active,
+                                      ExportTemplate.uploaded_at, ExportTemplate.uploaded_by)
+                .order_by(ExportTemplate.uploaded_at.desc()))
+    return render_template("exports/templates.html", form=form, uploaded=uploaded, forms=FORMS), \
+        422 if problems else 200
+
+
+def _template_or_404(template_id: int) -> ExportTemplate:
+    return ExportTemplate.get_or_none(ExportTemplate.id == template_id) or abort(404)
+
+
+@bp.route("/sjablonen/<int:template_id>/voorbeeld")
+@hr_required
+def template_preview(template_id: int):
+    template = _template_or_404(template_id)
+    definition = FORMS[template.form_key]
+    try:
+        compiled, problems = check_template(template.data, template.format, definition)
+        if problems:
+            raise TemplateProblem(" ".join(problems))
+        data = render_example(compiled, template.format, definition)
+    except TemplateProblem as exc:
+        flash(f"Voorbeeld mislukt: {exc}", "error")
+        return redirect(url_for("exports.templates"))
+    stem = safe_part(Path(template.name).stem)
+    return _download(data, f"Voorbeeld_{stem}.{template.format}", template.format)
+
+
+@bp.route("/sjablonen/<int:template_id>/activeren", methods=["POST"])
+@hr_required
+def template_activate(template_id: int):
+    template = _template_or_404(template_id)
+    with database.atomic():
+        ExportTemplate.update(active=False).where(
+            (ExportTemplate.form_key == template.form_key) & (ExportTemplate.format == template.format)
+        ).execute()
+        ExportTemplate.update(active=True).where(ExportTemplate.id == template.id).execute()
+    flash(f"‘{template.name}’ wordt nu gebruikt voor {template.format.upper()}-exports.", "success")
+    return redirect(url_for("exports.templates"))
+
+
+@bp.route("/sjablonen/<int:template_id>/deactiveren", methods=["POST"])
+@hr_required
+def template_deactivate(template_id: int):
+    template = _template_or_404(template_id)
+    ExportTemplate.update(active=False).where(ExportTemplate.id == template.id).execute()
+    flash(f"‘{template.name}’ is niet meer actief; de standaardopmaak wordt weer gebruikt.", "success")
+    return redirect(url_for("exports.templates"))
+
+
+@bp.route("/sjablonen/<int:template_id>/verwijderen", methods=["POST"])
+@hr_required
+def template_delete(template_id: int):
+    template = _template_or_404(template_id)
+    template.delete_instance()
+    flash(f"‘{template.name}’ is verwijderd.", "success")
+    return redirect(url_for("exports.templates"))
+
+
+@bp.route("/sjablonen/hulp")
+@bp.route("/sjablonen/hulp/<form_key>")
+@hr_required
+def template_help(form_key: str | None = None):
+    definition = FORMS.get(form_key or next(iter(FORMS))) or abort(404)
+    return render_template("exports/help.html", definition=definition, groups=catalogue(definition),
+                           forms=FORMS)
+
+
+@bp.route("/sjablonen/standaard/<form_key>.<fmt>")
+@hr_required
+def default_template(form_key: str, fmt: str):
+    if form_key not in FORMS or fmt not in ("docx", "xlsx"):
+        abort(404)
+    data = default_docx_template(form_key) if fmt == "docx" else default_xlsx_template(form_key)
+    return _download(data, f"Standaardsjabloon_{form_key}.{fmt}", fmt)
