@@ -1,0 +1,124 @@
+"""Export speed, measured: run `.venv/bin/python bench/bench_exports.py` (add --plans 1000 --runs 200).
+
+Prints p50/p95 for one fully filled plan to .docx and .xlsx, the same plan rendered by a plain
+docxtpl render of the same template (side by side), and the time for the bulk zip of N plans.
+It prints figures; it does not fail on a slow machine.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from docxtpl import DocxTemplate  # noqa: E402
+from jinja2 import Environment  # noqa: E402
+
+from app import create_app  # noqa: E402
+from exports.bulk import write_zip  # noqa: E402
+from exports.context import build_context, example_plan_context  # noqa: E402
+from exports.templates import compiled_default_docx, render_docx, render_xlsx  # noqa: E402
+from exports.word_default import default_docx_template  # noqa: E402
+from forms import DEFAULT_FORM, get_form  # noqa: E402
+from pop import answers  # noqa: E402
+from pop.db import database  # noqa: E402
+from pop.models import Person, Plan  # noqa: E402
+from pop.plans import start_plan  # noqa: E402
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # warm-up: first render compiles the template, as the first request of a server would
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def filled_values(definition) -> dict:
+    _, values = example_plan_context(definition)
+    long_text = ("Een realistisch lang antwoord met meerdere zinnen, é ë ï ñ en een regel\nerbij. " * 12)
+    for field in definition.fields:
+        if field.kind == "longtext":
+            values[field.key] = long_text
+    values["voortgangsgesprekken"] = values["voortgangsgesprekken"] * 2
+    return values
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=100, help="renders per measurement")
+    parser.add_argument("--docxtpl-runs", type=int, default=20)
+    parser.add_argument("--plans", type=int, default=1000, help="plans in the bulk zip")
+    args = parser.parse_args()
+
+    definition = get_form(DEFAULT_FORM)
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3"})
+        with app.app_context():
+            database.connect(reuse_if_open=True)
+            manager = Person.create(voornaam="Marco", achternaam="Jansen", email="m@bench.nl",
+                                    functie="Manager", afdeling="Projecten", role="leidinggevende")
+            values = filled_values(definition)
+            with database.atomic():
+                plans = []
+                for i in range(args.plans):
+                    person = Person.create(voornaam=f"Eva{i}", achternaam="Visser", email=f"e{i}@bench.nl",
+                                           functie="Projectcoördinator", afdeling="Projecten",
+                                           manager=manager)
+                    plan = start_plan(person, DEFAULT_FORM, "2026")
+                    answers.save(plan, values)
+                    plans.append(plan)
+            plan = plans[0]
+            stored = answers.load(plan)
+
+            docx = timed(lambda: render_docx(plan, definition, answers.load(plan)), args.runs)
+            docx_render_only = timed(lambda: render_docx(plan, definition, stored), args.runs)
+            xlsx = timed(lambda: render_xlsx(plan, definition, answers.load(plan)), args.runs)
+
+            template_bytes = default_docx_template(DEFAULT_FORM)
+            context = build_context(plan, definition, stored)
+
+            def plain_docxtpl():
+                doc = DocxTemplate(io.BytesIO(template_bytes))
+                doc.render(context, jinja_env=Environment(autoescape=True), autoescape=True)
+                doc.save(io.BytesIO())
+
+            baseline = timed(plain_docxtpl, args.docxtpl_runs)
+
+            zip_path = Path(tmp, "all.zip")
+            start = time.perf_counter()
+            write_zip(Plan.select().order_by(Plan.id), zip_path,
+                      lambda p: compiled_default_docx(p.form_key))
+            bulk_seconds = time.perf_counter() - start
+            zip_mb = zip_path.stat().st_size / 1024 / 1024
+
+    d50, d95 = percentiles(docx)
+    r50, r95 = percentiles(docx_render_only)
+    x50, x95 = percentiles(xlsx)
+    b50, b95 = percentiles(baseline)
+    print(f"One fully filled plan ({args.runs} runs; docxtpl {args.docxtpl_runs} runs):")
+    print(f"  {'':38} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"  {'.docx, compiled template (incl. load)':38} {d50:8.1f} {d95:8.1f}")
+    print(f"  {'.docx, compiled template (render only)':38} {r50:8.1f} {r95:8.1f}")
+    print(f"  {'.docx, plain docxtpl render+save':38} {b50:8.1f} {b95:8.1f}")
+    print(f"  {'.xlsx (incl. load)':38} {x50:8.1f} {x95:8.1f}")
+    print(f"  speed-up over plain docxtpl (p50, incl. load): {b50 / d50:.1f}x")
+    print(f"Bulk zip of {args.plans} plans (.docx each + overview .xlsx): {bulk_seconds:.1f} s, "
+          f"{zip_mb:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
