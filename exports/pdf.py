@@ -4,6 +4,7 @@ time limit."""
 from __future__ import annotations
 
 import shutil
+from functools import lru_cache
 import subprocess
 import tempfile
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 TIMEOUT = 90
 
 
+@lru_cache(maxsize=1)  # asked on every plan page; installing LibreOffice later needs a restart
 def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 

@@ -1,0 +1,17 @@
+// Warn before leaving a form with unsaved changes (a phase link, the back button, closing the tab).
+// The forms work without this script; it only guards against losing typed text by accident.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-guard]").forEach(function (form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  });
+})();
