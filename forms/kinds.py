@@ -22,11 +22,19 @@ from typing import Any, ClassVar, Iterator
 
 from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField, RadioField,
                      StringField, TextAreaField)
-from wtforms import Form as RowForm
+from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 Cell = tuple[int, str, str]  # (row, column, text) as stored
+
+
+class RowForm(Form):
+    """The sub-form of a table row or a grid: WTForms' own messages in Dutch, like the page's form."""
+
+    class Meta:
+        locales = ["nl_NL", "nl"]
+
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 DATE_MESSAGE = "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027."

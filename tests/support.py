@@ -80,7 +80,10 @@ def plan_count(app) -> int:
 def error_text(response, field_id: str) -> str:
     """The text of the error list that belongs to one input (id `<field id>-error`), '' if none."""
     found = doc(response).xpath(f'//*[@id="{field_id}-error"]')
-    return " ".join(found[0].text_content().split()) if found else ""
+    if not found:
+        return ""
+    items = found[0].xpath(".//li") or [found[0]]
+    return " ".join(" ".join(li.text_content().split()) for li in items)
 
 
 # A complete filling of the form, as a browser would post it, part by part. Every field of the

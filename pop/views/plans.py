@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import FieldList, FormField
 
 from forms import DEFAULT_FORM, FORMS
 from forms.kinds import choices
@@ -166,13 +167,15 @@ def _ensure_blank_rows(table, wtform, wanted: int) -> None:
 
 
 def _error_count(wtform) -> int:
-    def count(errors):
-        if isinstance(errors, dict):
-            return sum(count(e) for e in errors.values())
-        if isinstance(errors, list):
-            return sum(count(e) if isinstance(e, (dict, list)) else 1 for e in errors)
-        return 1
-    return count(wtform.errors)
+    """How many answers (inputs) have a message. Walks the fields themselves: a table's own `errors`
+    is a copy made during validate(), so it misses the messages added afterwards (unique ranks)."""
+    def count(field):
+        if isinstance(field, FieldList):
+            return sum(count(entry) for entry in field.entries)
+        if isinstance(field, FormField):
+            return sum(count(sub) for sub in field.form)
+        return 1 if field.errors else 0
+    return sum(count(field) for field in wtform)
 
 
 def part_after_csrf_failure():

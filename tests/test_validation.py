@@ -1,0 +1,156 @@
+"""Answers the form refuses: 422, a Dutch message at the input, nothing typed lost, nothing stored."""
+import datetime as dt
+
+import pytest
+
+from conftest import text_of
+from support import error_text, fill_plan, part_url, shown_values, stored
+
+LONG_OK = "x" * 20000
+
+# (case id, part, the bad input {name: value}, id of the input the message belongs to, message)
+CASES = [
+    ("longtext-too-long", "fase-1", {"meer_doen": "a" * 20001}, "meer_doen",
+     "Dit antwoord is te lang: maximaal 20.000 tekens."),
+    ("longtext-in-table-too-long", "fase-1", {"kwaliteiten-1-verbeter": "b" * 2001},
+     "kwaliteiten-1-verbeter", "Dit antwoord is te lang: maximaal 2.000 tekens."),
+    ("progress-talk-too-long", "fase-3", {"voortgangsgesprekken-0-gedaan": "c" * 20001},
+     "voortgangsgesprekken-0-gedaan", "Dit antwoord is te lang: maximaal 20.000 tekens."),
+    ("text-too-long", "gegevens", {"medewerker_functie": "d" * 201}, "medewerker_functie",
+     "Dit antwoord is te lang: maximaal 200 tekens."),
+    ("date-31-february", "gegevens", {"datum_pop_gesprek": "31-02-2027"}, "datum_pop_gesprek",
+     "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027."),
+    ("date-morgen", "afronding", {"volgend_gesprek_datum": "morgen"}, "volgend_gesprek_datum",
+     "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027."),
+    ("date-in-progress-talk", "fase-3", {"voortgangsgesprekken-0-datum": "morgen"},
+     "voortgangsgesprekken-0-datum",
+     "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027."),
+    ("rank-duplicate", "fase-1", {"ontwikkeldoelen-0-doel": "Presenteren", "ontwikkeldoelen-0-belang": "1",
+                                  "ontwikkeldoelen-1-doel": "Plannen", "ontwikkeldoelen-1-belang": "1"},
+     "ontwikkeldoelen-1-belang",
+     "Belang 1 is al aan een ander ontwikkeldoel gegeven. Geef elk doel een eigen cijfer."),
+    ("rank-zero", "fase-1", {"ontwikkeldoelen-0-doel": "Presenteren", "ontwikkeldoelen-0-belang": "0"},
+     "ontwikkeldoelen-0-belang", "Vul een getal van 1 tot en met 99 in."),
+    ("rank-abc", "fase-1", {"ontwikkeldoelen-0-doel": "Presenteren", "ontwikkeldoelen-0-belang": "abc"},
+     "ontwikkeldoelen-0-belang", "Vul een heel getal in, waarbij 1 het meest belangrijk is."),
+]
+
+# Other answers typed on the same page at the same time: they must come back too, and not be stored.
+ALSO_TYPED = {
+    "gegevens": {"medewerker_naam": "Anna Alfa (nieuw)", "leidinggevende_functie": "Directeur",
+                 "datum_pop_gesprek": "2027-04-01"},
+    "fase-1": {"meer_doen": "Meer projecten\nen een tweede regel", "nieuwe_eisen": "Nieuwe eisen",
+               "kwaliteiten-0-sterk": "Geduld",
+               # the goals table as a browser posts it, every row (rank cases overwrite rows 0-1)
+               "ontwikkeldoelen-0-doel": "", "ontwikkeldoelen-0-belang": "",
+               "ontwikkeldoelen-1-doel": "", "ontwikkeldoelen-1-belang": "",
+               "ontwikkeldoelen-2-doel": "Excel", "ontwikkeldoelen-2-belang": "7"},
+    "fase-3": {"voortgangsgesprekken-0-verder": "Zo verder", "voortgangsgesprekken-0-datum": "2027-06-01"},
+    "afronding": {"volgend_gesprek": "voortgangsgesprek", "volgend_gesprek_datum": "2027-06-01"},
+}
+
+
+@pytest.fixture
+def filled(app, org, login):
+    """Anna, with a plan that already holds answers (so 'nothing stored' means something)."""
+    anna = login(org["a"])
+    fill_plan(anna, org["plan_a"])
+    return anna
+
+
+@pytest.mark.parametrize("case, part_key, bad, field_id, message", CASES, ids=[c[0] for c in CASES])
+def test_invalid_answer_is_refused_with_a_dutch_message(app, org, filled, case, part_key, bad, field_id,
+                                                        message):
+    before = stored(app, org["plan_a"])
+    typed = {**ALSO_TYPED[part_key], **bad}
+    response = filled.post(part_url(org["plan_a"], part_key), data={**typed, "go": "next"})
+
+    assert response.status_code == 422
+    # The message stands in the error list tied to the input (another may follow it, e.g. "abc"
+    # is neither a whole number nor in 1..99).
+    assert error_text(response, field_id).startswith(message), \
+        f"message at #{field_id}-error: {error_text(response, field_id)!r}"
+    assert "Niet opgeslagen" in text_of(response)
+    # Everything typed is still on the page, the wrong answer included.
+    shown = shown_values(response)
+    for name, value in typed.items():
+        assert shown.get(name) == value.replace("\r\n", "\n"), f"{name} lost: {shown.get(name)!r:.80}"
+    assert stored(app, org["plan_a"]) == before, "an invalid save changed the stored answers"
+
+
+def test_the_message_is_not_shown_at_other_inputs(org, filled):
+    response = filled.post(part_url(org["plan_a"], "fase-1"),
+                           data={"ontwikkeldoelen-0-doel": "A", "ontwikkeldoelen-0-belang": "1",
+                                 "ontwikkeldoelen-1-doel": "B", "ontwikkeldoelen-1-belang": "1",
+                                 "go": "stay"})
+    assert response.status_code == 422
+    assert error_text(response, "ontwikkeldoelen-1-belang")
+    assert not error_text(response, "ontwikkeldoelen-0-belang")
+    assert not error_text(response, "meer_doen")
+    assert "1 antwoord vraagt aandacht" in text_of(response)
+
+
+def test_an_answer_with_two_messages_counts_once(org, filled):
+    response = filled.post(part_url(org["plan_a"], "fase-1"),
+                           data={"ontwikkeldoelen-0-doel": "A", "ontwikkeldoelen-0-belang": "abc",
+                                 "go": "stay"})
+    assert response.status_code == 422
+    assert "1 antwoord vraagt aandacht" in text_of(response)
+
+
+def test_several_errors_are_counted(org, filled):
+    response = filled.post(part_url(org["plan_a"], "gegevens"),
+                           data={"datum_pop_gesprek": "morgen", "medewerker_naam": "n" * 201,
+                                 "go": "stay"})
+    assert response.status_code == 422
+    assert "2 antwoorden vragen aandacht" in text_of(response)
+
+
+@pytest.mark.parametrize("name, value", [("evaluatie_optie", "misschien"),
+                                         ("on_the_job-coaching__past", "heel-goed"),
+                                         ("kosten-reis__van_toepassing", "soms")])
+def test_a_value_that_is_not_an_option_is_refused(app, org, filled, name, value):
+    before = stored(app, org["plan_a"])
+    response = filled.post(part_url(org["plan_a"], "fase-2"), data={name: value, "go": "stay"})
+    assert response.status_code == 422
+    message = error_text(response, name)
+    assert message, f"no message at #{name}-error"
+    assert "Not a valid" not in message and "keuze" in message.lower(), message
+    assert stored(app, org["plan_a"]) == before
+
+
+def test_longest_allowed_answers_are_accepted(app, org, login):
+    anna = login(org["a"])
+    response = anna.post(part_url(org["plan_a"], "fase-1"),
+                         data={"meer_doen": LONG_OK, "kwaliteiten-0-sterk": "s" * 2000, "go": "stay"})
+    assert response.status_code == 302
+    response = anna.post(part_url(org["plan_a"], "gegevens"),
+                         data={"medewerker_functie": "f" * 200, "go": "stay"})
+    assert response.status_code == 302
+    values = stored(app, org["plan_a"])
+    assert values["meer_doen"] == LONG_OK
+    assert values["kwaliteiten"][0]["sterk"] == "s" * 2000
+    assert values["medewerker_functie"] == "f" * 200
+
+
+@pytest.mark.parametrize("typed", ["15-03-2027", "15/03/2027", "2027-03-15", " 15-03-2027 "])
+def test_dates_typed_the_dutch_way_are_accepted(app, org, login, typed):
+    anna = login(org["a"])
+    response = anna.post(part_url(org["plan_a"], "gegevens"),
+                         data={"datum_pop_gesprek": typed, "go": "stay"})
+    assert response.status_code == 302
+    assert stored(app, org["plan_a"])["datum_pop_gesprek"] == dt.date(2027, 3, 15)
+    assert shown_values(anna.get(part_url(org["plan_a"], "gegevens")))["datum_pop_gesprek"] == "2027-03-15"
+
+
+def test_ranks_are_only_compared_among_filled_goals(app, org, login):
+    """Distinct ranks, gaps allowed; an empty rank is fine."""
+    anna = login(org["a"])
+    response = anna.post(part_url(org["plan_a"], "fase-1"),
+                         data={"ontwikkeldoelen-0-doel": "A", "ontwikkeldoelen-0-belang": "3",
+                               "ontwikkeldoelen-1-doel": "B", "ontwikkeldoelen-1-belang": "",
+                               "ontwikkeldoelen-2-doel": "C", "ontwikkeldoelen-2-belang": "1",
+                               "go": "stay"})
+    assert response.status_code == 302
+    assert stored(app, org["plan_a"])["ontwikkeldoelen"] == [
+        {"doel": "C", "belang": 1}, {"doel": "A", "belang": 3}, {"doel": "B", "belang": None}]
