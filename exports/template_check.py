@@ -58,10 +58,10 @@ def check_template(data: bytes, fmt: str, definition) -> tuple[object, list[str]
     file cannot be read as a template at all."""
     template = compile_template(data, fmt)
     context, _ = example_plan_context(definition)
+    known = _known_paths(context)
     problems = []
     for where, source in template.sources.items():
         for path in unknown_placeholders(template.env, source, context):
-            known = _known_paths(context)
             nearest = difflib.get_close_matches(path, known, n=1, cutoff=0.6)
             hint = f" Bedoelt u {{{{ {nearest[0]} }}}}?" if nearest else ""
             place = "" if fmt == "docx" else f" (cel {where})"
@@ -174,11 +174,8 @@ def _schema(node, scope, context):
 
 
 def _element(schema):
-    if isinstance(schema, list) and schema:
-        return schema[0]
-    if isinstance(schema, dict):
-        return None
-    return None
+    """What one item of a list looks like: the first row of a table in the example plan."""
+    return schema[0] if isinstance(schema, list) and schema else None
 
 
 def _known_paths(context, prefix="") -> list[str]:
