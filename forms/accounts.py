@@ -1,7 +1,7 @@
 """Forms for logging in, managing people and starting a plan."""
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from .web import DutchForm
 
@@ -17,8 +17,11 @@ class PersonForm(DutchForm):
     voornaam = StringField("Voornaam", validators=[DataRequired(REQUIRED), Length(max=100)])
     tussenvoegsel = StringField("Tussenvoegsel", validators=[Optional(), Length(max=30)])
     achternaam = StringField("Achternaam", validators=[DataRequired(REQUIRED), Length(max=100)])
+    # A plain pattern rather than wtforms' Email(), which needs the email_validator package that is
+    # not among the dependencies (the people pages failed with an exception without it).
     email = EmailField("E-mailadres", validators=[
-        DataRequired(REQUIRED), Email("Dit is geen geldig e-mailadres."), Length(max=254)])
+        DataRequired(REQUIRED), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                       message="Dit is geen geldig e-mailadres."), Length(max=254)])
     functie = StringField("Functie", validators=[Optional(), Length(max=150)])
     afdeling = StringField("Afdeling", validators=[Optional(), Length(max=150)])
     manager = SelectField("Leidinggevende", coerce=int, validate_choice=True)

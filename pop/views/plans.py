@@ -185,9 +185,13 @@ def part_after_csrf_failure():
         return render_template("error.html", title="Sessie verlopen",
                                message="Uw sessie is verlopen. Log opnieuw in."), 400
     args = request.view_args or {}
-    plan = _plan_or_404(args.get("plan_id", 0))
+    plan = Plan.get_or_none(Plan.id == args.get("plan_id", 0))
+    part = answers.form_of(plan).part(args.get("part_key", "")) if plan else None
+    if plan is None or part is None or not can_view(current_user, plan):
+        # Not abort(404): an exception raised inside an error handler turns into a 500.
+        return render_template("error.html", title="Niet gevonden",
+                               message="Deze pagina bestaat niet, of u heeft er geen toegang toe."), 404
     definition = answers.form_of(plan)
-    part = definition.part(args.get("part_key", "")) or abort(404)
     wtform = build_part_form(plan.form_key, part)
     return _render_part(plan, definition, part, wtform, answers.load(plan), status=400, notice=(
         "Niet opgeslagen: het formulier was verlopen. Uw invoer staat er nog; klik opnieuw op Opslaan."))
