@@ -37,8 +37,18 @@ def shown_values(response) -> dict:
     """What the part page shows in its inputs, keyed by input name, as a browser would submit it:
     text/date/number inputs and textareas -> their text, radio groups -> the checked value or None,
     checkboxes -> True/False."""
+    return values_of(paper_form(response))
+
+
+def card_values(response) -> dict:
+    """The same for the simple forms (log-in, people, new plan)."""
+    forms = doc(response).xpath('//form[contains(concat(" ", @class, " "), " card ")]')
+    assert len(forms) == 1, "page has no (single) form"
+    return values_of(forms[0])
+
+
+def values_of(form) -> dict:
     values = {}
-    form = paper_form(response)
     for el in form.xpath(".//input | .//textarea | .//select"):
         name = el.get("name")
         if not name or name == "csrf_token":

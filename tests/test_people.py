@@ -1,0 +1,192 @@
+"""HR manages the people: adding, changing their manager, and the checks on what is typed."""
+import pytest
+
+from conftest import Client, text_of
+from pop.models import Person
+from support import card_values, error_text, part_url, stored
+
+
+def person(app, email):
+    with app.app_context():
+        return Person.get_or_none(Person.email == email)
+
+
+def ids(app, org):
+    with app.app_context():
+        return {k: Person.get(Person.email == org[k]).id for k in ("hr", "m1", "m2", "a", "b")}
+
+
+def people_count(app):
+    with app.app_context():
+        return Person.select().count()
+
+
+def new_person(**changes):
+    data = {"voornaam": "Sophie", "tussenvoegsel": "van", "achternaam": "Dijk",
+            "email": "sophie@test.nl", "functie": "Controller", "afdeling": "Financiën",
+            "manager": "0", "role": "medewerker", "active": "y", "password": "eerste-wachtwoord"}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def edit_data(app, who, **changes):
+    """The edit form of an existing person (e-mail `who`) as HR's browser posts it, with changes."""
+    p = person(app, who)
+    data = {"voornaam": p.voornaam, "tussenvoegsel": p.tussenvoegsel, "achternaam": p.achternaam,
+            "email": p.email, "functie": p.functie, "afdeling": p.afdeling,
+            "manager": str(p.manager_id or 0), "role": p.role, "active": "y" if p.active else None,
+            "password": ""}
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def hr(org, login):
+    return login(org["hr"])
+
+
+def test_hr_adds_a_person(app, org, hr):
+    m1 = ids(app, org)["m1"]
+    response = hr.post("/mensen/nieuw", data=new_person(manager=str(m1), email="Sophie@Test.nl"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/mensen/"
+    sophie = person(app, "sophie@test.nl")
+    assert sophie is not None, "e-mail not stored in lower case"
+    assert (sophie.naam, sophie.functie, sophie.afdeling, sophie.role, sophie.manager_id, sophie.active) == \
+        ("Sophie van Dijk", "Controller", "Financiën", "medewerker", m1, True)
+    assert sophie.password_hash and sophie.password_hash != "eerste-wachtwoord"
+    listing = text_of(hr.get("/mensen/"))
+    assert "Sophie van Dijk" in listing and "sophie@test.nl" in listing
+    assert Client(app).login("sophie@test.nl", "eerste-wachtwoord").status_code == 302
+
+
+def test_hr_changes_a_persons_manager(app, org, hr, login):
+    who = ids(app, org)
+    page = hr.get(f"/mensen/{who['a']}")
+    assert page.status_code == 200
+    shown = card_values(page)
+    assert shown["manager"] == str(who["m1"]) and shown["email"] == org["a"]
+    assert shown["password"] == "", "a password is shown in the form"
+
+    response = hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], manager=str(who["m2"])))
+    assert response.status_code == 302
+    anna = person(app, org["a"])
+    assert anna.manager_id == who["m2"]
+    assert card_values(hr.get(f"/mensen/{who['a']}"))["manager"] == str(who["m2"])
+    # The password was left empty: it is unchanged.
+    assert Client(app).login(org["a"], "wachtwoord-123").status_code == 302
+    # The new manager takes over Anna's running plan.
+    mira = login(org["m2"])
+    assert mira.get(part_url(org["plan_a"], "fase-1")).status_code == 200
+    response = mira.post(part_url(org["plan_a"], "fase-1"), data={"meer_doen": "Van Mira", "go": "stay"})
+    assert response.status_code == 302
+    assert stored(app, org["plan_a"])["meer_doen"] == "Van Mira"
+
+
+def test_hr_sets_a_new_password(app, org, hr):
+    who = ids(app, org)
+    response = hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], password="nieuw-wachtwoord"))
+    assert response.status_code == 302
+    assert Client(app).login(org["a"], "nieuw-wachtwoord").status_code == 302
+    assert Client(app).login(org["a"], "wachtwoord-123").status_code != 302
+
+
+def test_deactivated_person_is_logged_out_and_cannot_log_in(app, org, hr, login):
+    who = ids(app, org)
+    anna = login(org["a"])
+    response = hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], active=None))
+    assert response.status_code == 302
+    assert person(app, org["a"]).active is False
+    assert anna.get("/").status_code == 302, "a deactivated person keeps working"
+    assert Client(app).login(org["a"]).status_code != 302
+
+
+@pytest.mark.parametrize("email", ["a@test.nl", "A@TEST.nl"])
+def test_duplicate_email_when_adding(app, org, hr, email):
+    before = people_count(app)
+    typed = new_person(email=email, voornaam="Tweede", achternaam="Anna", functie="Typist")
+    response = hr.post("/mensen/nieuw", data=typed)
+    assert response.status_code == 422
+    assert error_text(response, "email") == "Er is al iemand met dit e-mailadres."
+    shown = card_values(response)
+    for name in ("voornaam", "tussenvoegsel", "achternaam", "email", "functie", "afdeling", "role"):
+        assert shown[name] == typed[name], name
+    assert shown["active"] is True
+    assert people_count(app) == before
+    assert person(app, org["a"]).voornaam == "Anna"
+
+
+def test_duplicate_email_when_editing(app, org, hr):
+    who = ids(app, org)
+    response = hr.post(f"/mensen/{who['b']}", data=edit_data(app, org["b"], email=org["a"],
+                                                             functie="Nieuwe functie"))
+    assert response.status_code == 422
+    assert error_text(response, "email") == "Er is al iemand met dit e-mailadres."
+    shown = card_values(response)
+    assert shown["email"] == org["a"] and shown["functie"] == "Nieuwe functie"
+    bram = person(app, org["b"])
+    assert bram.email == org["b"] and bram.functie == "Planner"
+
+
+def test_manager_loop_is_refused(app, org, hr):
+    for email, name in (("x@test.nl", "Xander"), ("y@test.nl", "Yara")):
+        assert hr.post("/mensen/nieuw", data=new_person(email=email, voornaam=name)).status_code == 302
+    x, y = person(app, "x@test.nl").id, person(app, "y@test.nl").id
+    # X's manager is Y ...
+    assert hr.post(f"/mensen/{x}", data=edit_data(app, "x@test.nl", manager=str(y))).status_code == 302
+    assert person(app, "x@test.nl").manager_id == y
+    # ... so Y's manager cannot be X.
+    response = hr.post(f"/mensen/{y}", data=edit_data(app, "y@test.nl", manager=str(x), functie="Baas"))
+    assert response.status_code == 422
+    assert error_text(response, "manager") == \
+        "Deze persoon valt (indirect) onder de gekozen leidinggevende zelf."
+    assert card_values(response)["manager"] == str(x) and card_values(response)["functie"] == "Baas"
+    yara = person(app, "y@test.nl")
+    assert yara.manager_id is None and yara.functie == "Controller"
+
+
+def test_indirect_manager_loop_is_refused(app, org, hr):
+    """m1 manages Anna; Anna manages a new person Z; m1 cannot get Z as manager."""
+    who = ids(app, org)
+    assert hr.post("/mensen/nieuw", data=new_person(email="z@test.nl", manager=str(who["a"]))).status_code == 302
+    z = person(app, "z@test.nl").id
+    response = hr.post(f"/mensen/{who['m1']}", data=edit_data(app, org["m1"], manager=str(z)))
+    assert response.status_code == 422
+    assert error_text(response, "manager")
+    assert person(app, org["m1"]).manager_id is None
+
+
+def test_nobody_is_their_own_manager(app, org, hr):
+    who = ids(app, org)
+    page = hr.get(f"/mensen/{who['a']}")
+    assert f'value="{who["a"]}"' not in page.get_data(as_text=True)
+    response = hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], manager=str(who["a"])))
+    assert response.status_code == 422
+    assert error_text(response, "manager")
+    assert person(app, org["a"]).manager_id == who["m1"]
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"voornaam": ""}, "voornaam", "Dit veld is verplicht."),
+    ({"achternaam": "  "}, "achternaam", "Dit veld is verplicht."),
+    ({"email": "geen-e-mailadres"}, "email", "Dit is geen geldig e-mailadres."),
+    ({"email": "twee@@test.nl"}, "email", "Dit is geen geldig e-mailadres."),
+    ({"password": ""}, "password", "Geef een nieuw account een wachtwoord."),
+    ({"password": "kort"}, "password", "Een wachtwoord heeft minstens 8 tekens."),
+    ({"role": "directeur"}, "role", None),
+])
+def test_invalid_person_is_refused_with_a_dutch_message(app, org, hr, changes, field, message):
+    before = people_count(app)
+    response = hr.post("/mensen/nieuw", data=new_person(**changes))
+    assert response.status_code == 422
+    shown = error_text(response, field)
+    if message:
+        assert shown == message, shown
+    else:
+        assert "keuze" in shown.lower(), shown
+    assert people_count(app) == before
+    assert card_values(response)["functie"] == "Controller"
+
+
+def test_unknown_person_is_404(hr):
+    assert hr.get("/mensen/9999").status_code == 404
