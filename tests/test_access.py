@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import Client, csrf_from, text_of
+from conftest import csrf_from, text_of
 from pop.models import Person, Plan
 from support import PART_KEYS, doc, error_text, part_url, plan_count, stored
 

@@ -154,3 +154,20 @@ def test_ranks_are_only_compared_among_filled_goals(app, org, login):
     assert response.status_code == 302
     assert stored(app, org["plan_a"])["ontwikkeldoelen"] == [
         {"doel": "C", "belang": 1}, {"doel": "A", "belang": 3}, {"doel": "B", "belang": None}]
+
+
+def test_line_breaks_count_as_one_character(app, org, login):
+    """Browsers send a line break as \\r\\n but count it as one character against maxlength."""
+    anna = login(org["a"])
+    typed = ("x" * 199 + "\r\n") * 99 + "y" * 200  # 20.000 characters with \n, 20.099 with \r\n
+    response = anna.post(part_url(org["plan_a"], "fase-1"), data={"meer_doen": typed, "go": "stay"})
+    assert response.status_code == 302
+    assert len(stored(app, org["plan_a"])["meer_doen"]) == 20000
+
+
+def test_spaces_around_a_short_answer_do_not_count(app, org, login):
+    anna = login(org["a"])
+    response = anna.post(part_url(org["plan_a"], "gegevens"),
+                         data={"medewerker_functie": "  " + "f" * 200 + "  ", "go": "stay"})
+    assert response.status_code == 302
+    assert stored(app, org["plan_a"])["medewerker_functie"] == "f" * 200
