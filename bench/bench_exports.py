@@ -22,7 +22,7 @@ from jinja2 import Environment  # noqa: E402
 from app import create_app  # noqa: E402
 from exports.bulk import write_zip  # noqa: E402
 from exports.context import build_context, example_plan_context  # noqa: E402
-from exports.templates import compiled_default_docx, render_docx, render_xlsx  # noqa: E402
+from exports.templates import render_docx, render_xlsx  # noqa: E402
 from exports.word_default import default_docx_template  # noqa: E402
 from forms import DEFAULT_FORM, get_form  # noqa: E402
 from pop import answers  # noqa: E402
@@ -100,8 +100,7 @@ def main() -> None:
 
             zip_path = Path(tmp, "all.zip")
             start = time.perf_counter()
-            write_zip(Plan.select().order_by(Plan.id), zip_path,
-                      lambda p: compiled_default_docx(p.form_key))
+            write_zip(Plan.select().order_by(Plan.id), zip_path, render_docx)
             bulk_seconds = time.perf_counter() - start
             zip_mb = zip_path.stat().st_size / 1024 / 1024
 

@@ -6,17 +6,16 @@ from typing import Callable
 
 from pop import answers
 
-from .context import build_context
 from .filenames import plan_filename
 from .xlsx_default import overview_workbook
 
 BATCH = 200  # plans loaded per query: bounded memory, few round trips
 
 
-def write_zip(plans, target, template_for: Callable, progress: Callable[[int, int], None] = None,
+def write_zip(plans, target, render: Callable, progress: Callable[[int, int], None] = None,
               overview_name="Overzicht_POP.xlsx") -> int:
-    """Write the zip to `target` (a path or file object). template_for(plan) gives the compiled Word
-    template to use. progress(done, total) is called as plans are written. Returns the plan count."""
+    """Write the zip to `target` (a path or file object). render(plan, definition, values) makes one
+    Word document. progress(done, total) is called as plans are written. Returns the plan count."""
     plans = list(plans)
     total = len(plans)
     overview_rows = []
@@ -28,7 +27,7 @@ def write_zip(plans, target, template_for: Callable, progress: Callable[[int, in
             for plan in batch:
                 definition = answers.form_of(plan)
                 values = values_by_plan[plan.id]
-                document = template_for(plan).render(build_context(plan, definition, values))
+                document = render(plan, definition, values)
                 archive.writestr(_unique(plan_filename(plan, "docx"), used_names), document)
                 overview_rows.append((plan, definition, values))
             if progress:

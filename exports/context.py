@@ -19,6 +19,20 @@ from forms.kinds import Choice, Date, Matrix, Signature, Table
 CHECKED, UNCHECKED = "☒", "☐"
 
 
+class PaddedRows(list):
+    """A table's rows where an index past the end reads as an empty row, as an empty line on paper:
+    a template may name kwaliteiten[4] or voortgangsgesprekken[1] for a plan that has fewer."""
+
+    def __init__(self, rows, blank):
+        super().__init__(rows)
+        self.blank = blank
+
+    def __getitem__(self, index):
+        if isinstance(index, int) and index >= len(self):
+            return dict(self.blank)
+        return super().__getitem__(index)
+
+
 def tick_boxes(options, chosen) -> str:
     return "   ".join(f"{CHECKED if value == chosen else UNCHECKED} {label}" for value, label in options)
 
@@ -36,10 +50,10 @@ def field_value(field, value, excel=False, pad_tables=True):
         return field.as_text(value)
     if isinstance(field, Table):
         rows = [{c.key: field_value(c, row.get(c.key), excel) for c in field.columns} for row in value]
+        blank = {c.key: field_value(c, c.empty(), excel) for c in field.columns}
         if pad_tables:  # as on paper: a few empty lines to write on, even when nothing is filled in
-            blank = {c.key: field_value(c, c.empty(), excel) for c in field.columns}
             rows += [dict(blank) for _ in range(max(field.min_rows - len(rows), 0))]
-        return rows
+        return PaddedRows(rows, blank)
     if isinstance(field, Matrix):
         out: dict = {}
         for row in field.rows:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from docxtpl import DocxTemplate
@@ -31,8 +32,17 @@ class TemplateProblem(Exception):
     """A template that cannot be used, with a message for the person who uploaded it."""
 
 
+def not_a_function(value):
+    """A template prints answers, never Jinja's helpers themselves (lipsum, range, a method...)."""
+    if callable(value):
+        raise TemplateProblem("Een plaatshouder wijst naar een functie in plaats van naar een "
+                              "antwoord; gebruik de namen uit de lijst met plaatshouders.")
+    return value
+
+
 def to_word_text(value) -> Markup:
     """Every {{ value }}: escaped for XML, None as empty, line breaks and tabs kept as in the answer."""
+    value = not_a_function(value)
     if value is None:
         return Markup("")
     if isinstance(value, Markup):
@@ -41,9 +51,14 @@ def to_word_text(value) -> Markup:
     return Markup(str(escape(text)).replace("\n", LINE_BREAK).replace("\t", TAB))
 
 
-def make_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=to_word_text,
-                               keep_trailing_newline=True)
+def make_environment(**options) -> SandboxedEnvironment:
+    """The sandbox for templates HR uploads: autoescape unless told otherwise, strict names, and
+    only the helpers a template needs (range, namespace); lipsum, cycler and joiner are removed."""
+    options.setdefault("autoescape", True)
+    options.setdefault("finalize", to_word_text)
+    env = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, **options)
+    for name in ("lipsum", "cycler", "joiner", "dict"):
+        env.globals.pop(name, None)
     return env
 
 
@@ -72,9 +87,14 @@ class CompiledDocx:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateProblem("Dit is geen Word-document (.docx): word/document.xml ontbreekt.")
             for info in archive.infolist():
-                content = archive.read(info)
-                if TEMPLATED_PART.match(info.filename):
-                    xml = DocxTemplate.patch_xml(None, content.decode("utf-8"))
+                try:
+                    content = archive.read(info)
+                    text = content.decode("utf-8") if TEMPLATED_PART.match(info.filename) else None
+                except (zipfile.BadZipFile, zlib.error, UnicodeDecodeError, EOFError) as exc:
+                    raise TemplateProblem("Dit Word-document is beschadigd en kan niet worden gelezen. "
+                                          "Open het in Word en sla het opnieuw op.") from exc
+                if text is not None:
+                    xml = DocxTemplate.patch_xml(None, text)
                     xml = _preserve_spaces(xml)
                     self.sources[info.filename] = xml
                     try:

@@ -9,7 +9,7 @@ from jinja2 import nodes
 
 from .context import example_plan_context
 from .docx_engine import CompiledDocx, TemplateProblem
-from .xlsx_template import CompiledXlsx, pad_tables
+from .xlsx_template import CompiledXlsx
 
 MAX_UPLOAD = 10 * 1024 * 1024
 MAX_UNPACKED = 100 * 1024 * 1024  # a real template unpacks to a few MB; far more is a zip bomb
@@ -79,8 +79,6 @@ def check_template(data: bytes, fmt: str, definition) -> tuple[object, list[str]
 def render_example(template, fmt: str, definition) -> bytes:
     """The template filled with an example plan in which every answer is given: the preview."""
     context, _ = example_plan_context(definition, excel=fmt == "xlsx")
-    if fmt == "xlsx":
-        context = pad_tables(context, definition)
     return template.render(context)
 
 

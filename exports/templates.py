@@ -1,7 +1,9 @@
 """Which template an export uses: the organisation's active upload for the form, else the default."""
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
+from typing import Callable
 
 from pop.models import ExportTemplate
 
@@ -10,7 +12,6 @@ from .docx_engine import CompiledDocx
 from .template_check import compile_template
 from .word_default import default_docx_template
 from .xlsx_default import plan_workbook
-from .xlsx_template import pad_tables
 
 
 @lru_cache(maxsize=8)
@@ -31,20 +32,38 @@ def active_template(form_key: str, fmt: str) -> ExportTemplate | None:
             .first())
 
 
-def docx_template_for(form_key: str, use_default=False) -> CompiledDocx:
-    upload = None if use_default else active_template(form_key, "docx")
-    if upload is None:
-        return compiled_default_docx(form_key)
-    return _compiled_upload(upload.id, upload.sha256, "docx")
+log = logging.getLogger(__name__)
+FALLBACK_NOTE = ("Het sjabloon van uw organisatie kon dit plan niet invullen ({error}); het document is "
+                 "in de standaardopmaak gemaakt. Laat HR het sjabloon nakijken.")
 
 
-def render_docx(plan, definition, values, use_default=False) -> bytes:
-    return docx_template_for(plan.form_key, use_default).render(build_context(plan, definition, values))
+def _fallback(upload, plan, exc, on_fallback):
+    # An uploaded template passed its checks on the example plan but fails on this one: the person
+    # still gets their document, in the default layout, and is told why.
+    log.warning("template %s (%s) failed for plan %s: %s", upload.id, upload.name, plan.id, exc)
+    if on_fallback:
+        on_fallback(FALLBACK_NOTE.format(error=exc))
 
 
-def render_xlsx(plan, definition, values, use_default=False) -> bytes:
+def render_docx(plan, definition, values, use_default=False,
+                on_fallback: Callable[[str], None] | None = None) -> bytes:
+    upload = None if use_default else active_template(plan.form_key, "docx")
+    context = build_context(plan, definition, values)
+    if upload is not None:
+        try:
+            return _compiled_upload(upload.id, upload.sha256, "docx").render(context)
+        except Exception as exc:  # noqa: BLE001 - any failure of HR's template
+            _fallback(upload, plan, exc, on_fallback)
+    return compiled_default_docx(plan.form_key).render(context)
+
+
+def render_xlsx(plan, definition, values, use_default=False,
+                on_fallback: Callable[[str], None] | None = None) -> bytes:
     upload = None if use_default else active_template(plan.form_key, "xlsx")
-    if upload is None:
-        return plan_workbook(plan, definition, values)
-    context = pad_tables(build_context(plan, definition, values, excel=True), definition)
-    return _compiled_upload(upload.id, upload.sha256, "xlsx").render(context)
+    if upload is not None:
+        try:
+            context = build_context(plan, definition, values, excel=True)
+            return _compiled_upload(upload.id, upload.sha256, "xlsx").render(context)
+        except Exception as exc:  # noqa: BLE001 - any failure of HR's template
+            _fallback(upload, plan, exc, on_fallback)
+    return plan_workbook(plan, definition, values)

@@ -2,7 +2,8 @@
 
 openpyxl cannot insert rows that shift formulas and merged cells, and drops some features of real
 templates on load; so a template prepares the space for repeated rows itself (one row per index:
-kwaliteiten[0], kwaliteiten[1], ...), and an index past the last answer gives an empty cell.
+kwaliteiten[0], kwaliteiten[1], ...); an index past the last answer gives an empty cell (see
+PaddedRows in context.py).
 A cell that holds only one placeholder keeps the value's type: a date stays a date.
 """
 from __future__ import annotations
@@ -10,33 +11,25 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
-from jinja2 import StrictUndefined, TemplateError, Undefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError, Undefined
 from openpyxl import load_workbook
 
-from .docx_engine import TemplateProblem
+from .docx_engine import TemplateProblem, make_environment as sandbox, not_a_function
 from .xlsx_default import set_value
 
 SINGLE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*$", re.S)
 
 
-class PaddedRows(list):
-    """A table's rows where an index past the end reads as an empty row, as an empty line on paper."""
-
-    def __init__(self, rows, blank):
-        super().__init__(rows)
-        self.blank = blank
-
-    def __getitem__(self, index):
-        if isinstance(index, int) and index >= len(self):
-            return self.blank
-        return super().__getitem__(index)
+def _cell_text(value):
+    value = not_a_function(value)
+    return "" if value is None else value
 
 
-def make_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=False, undefined=StrictUndefined,
-                                finalize=lambda v: "" if v is None else v)
+def make_environment():
+    # No XML escaping in cells: openpyxl escapes what it writes.
+    return sandbox(autoescape=False, finalize=_cell_text)
 
 
 class CompiledXlsx:
@@ -47,8 +40,10 @@ class CompiledXlsx:
         self.cells: list[tuple[str, str, object, bool]] = []  # sheet, coordinate, template, single
         try:
             workbook = load_workbook(io.BytesIO(data))
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise TemplateProblem("Dit is geen Excel-werkmap (.xlsx).") from exc
+        except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError,
+                UnicodeDecodeError) as exc:
+            raise TemplateProblem("Deze Excel-werkmap is beschadigd of geen .xlsx en kan niet worden "
+                                  "gelezen. Open hem in Excel en sla hem opnieuw op.") from exc
         for ws in workbook.worksheets:
             for row in ws.iter_rows():
                 for cell in row:
@@ -71,17 +66,8 @@ class CompiledXlsx:
             value = compiled(**context) if single else compiled.render(context)
             if isinstance(value, Undefined):
                 value._fail_with_undefined_error()
+            value = not_a_function(value)
             set_value(workbook[sheet][coordinate], "" if value is None else value)
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()
-
-
-def pad_tables(context: dict, definition) -> dict:
-    """Tables as PaddedRows, so kwaliteiten[5].sterk is empty rather than an error."""
-    padded = dict(context)
-    for field in definition.fields:
-        if field.kind == "table":
-            blank = {c.key: "" if c.kind != "date" else None for c in field.columns}
-            padded[field.key] = PaddedRows(context[field.key], blank)
-    return padded

@@ -2,6 +2,7 @@
 from functools import lru_cache
 
 from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField
 
 
 class DutchForm(FlaskForm):
@@ -43,5 +44,25 @@ def validate_part_form(part, wtform) -> bool:
     return ok
 
 
-def add_blank_row(wtform, field) -> None:
-    wtform[field.key].append_entry(field.blank_row())
+def error_list(wtform) -> list[tuple[str, str, list[str]]]:
+    """(id to link to, label, messages) of every input with a message, in page order. Walks the
+    fields themselves: a table's own `errors` is a copy made during validate(), so it misses the
+    messages added afterwards (unique ranks)."""
+    found = []
+
+    def walk(field, context=""):
+        if isinstance(field, FieldList):
+            for number, entry in enumerate(field.entries, start=1):
+                walk(entry, f"{field.label.text}, rij {number}")
+        elif isinstance(field, FormField):
+            for sub in field.form:
+                walk(sub, context or field.label.text)
+        elif field.errors:
+            label = f"{context}: {field.label.text}" if context else field.label.text
+            # Radio buttons are rendered one by one; the first carries the id a link can reach.
+            target = f"{field.id}-0" if field.type == "RadioField" else field.id
+            found.append((target, label.rstrip(":"), list(field.errors)))
+
+    for field in wtform:
+        walk(field)
+    return found

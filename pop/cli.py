@@ -79,7 +79,7 @@ def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     """Exporteer een plan (Word, Excel of PDF) of alle plannen (zip), voor archiefscripts."""
     from exports import pdf
     from exports.bulk import write_zip
-    from exports.templates import docx_template_for, render_docx, render_xlsx
+    from exports.templates import render_docx, render_xlsx
 
     from . import answers
     from .access import visible_plans
@@ -91,17 +91,18 @@ def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     if all_plans:
         hr = Person(role="hr")  # the command line acts for HR: every plan
         plans = list(filter_plans(visible_plans(hr), afdeling, periode, status).order_by(Plan.id))
-        count = write_zip(plans, output, lambda plan: docx_template_for(plan.form_key))
+        count = write_zip(plans, output, render_docx)
         click.echo(f"{count} plannen geëxporteerd naar {output}.")
         return
     plan = Plan.get_or_none(Plan.id == plan_id)
     if plan is None:
         raise click.ClickException(f"Er is geen plan met nummer {plan_id}.")
     definition, values = answers.form_of(plan), answers.load(plan)
+    warn = lambda note: click.echo(note, err=True)  # noqa: E731
     if fmt == "xlsx":
-        data = render_xlsx(plan, definition, values)
+        data = render_xlsx(plan, definition, values, on_fallback=warn)
     else:
-        data = render_docx(plan, definition, values)
+        data = render_docx(plan, definition, values, on_fallback=warn)
         if fmt == "pdf":
             try:
                 data = pdf.to_pdf(data)

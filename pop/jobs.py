@@ -35,7 +35,7 @@ def start_bulk_export(user: Person, plan_ids: list[int], description: str) -> Ex
 
 def _run(app, job_id: int, plan_ids: list[int]) -> None:
     from exports.bulk import write_zip
-    from exports.templates import docx_template_for
+    from exports.templates import render_docx
 
     from .models import Plan
 
@@ -50,7 +50,7 @@ def _run(app, job_id: int, plan_ids: list[int]) -> None:
                 ExportJob.update(done=done, total=total).where(ExportJob.id == job_id).execute()
 
             partial = target.with_suffix(".part")
-            write_zip(plans, partial, lambda plan: docx_template_for(plan.form_key), progress)
+            write_zip(plans, partial, render_docx, progress)
             partial.rename(target)
             ExportJob.update(status="klaar", done=len(plans), finished_at=now()) \
                 .where(ExportJob.id == job_id).execute()

@@ -25,7 +25,7 @@ from ..jobs import start_bulk_export
 from ..models import STATUSES, ExportJob, ExportTemplate, Person, Plan
 from ..plans import filter_plans
 from .people import hr_required
-from .plans import _plan_or_404
+from .plans import plan_or_404
 
 bp = Blueprint("exports", __name__)
 
@@ -45,16 +45,17 @@ def _download(data: bytes, filename: str, fmt: str):
 @bp.route("/plans/<int:plan_id>/download.<fmt>")
 @login_required
 def plan_download(plan_id: int, fmt: str):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     if fmt not in ("docx", "xlsx", "pdf"):
         abort(404)
     definition = answers.form_of(plan)
     values = answers.load(plan)
     use_default = request.args.get("sjabloon") == "standaard"
+    warn = lambda note: flash(note, "error")  # noqa: E731 - shown on the next page the user opens
     if fmt == "xlsx":
-        return _download(render_xlsx(plan, definition, values, use_default),
+        return _download(render_xlsx(plan, definition, values, use_default, warn),
                          plan_filename(plan, "xlsx"), "xlsx")
-    document = render_docx(plan, definition, values, use_default)
+    document = render_docx(plan, definition, values, use_default, warn)
     if fmt == "docx":
         return _download(document, plan_filename(plan, "docx"), "docx")
     if not pdf.available():

@@ -1,11 +1,10 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from wtforms import FieldList, FormField
 
 from forms import DEFAULT_FORM, FORMS
 from forms.kinds import choices
 from forms.accounts import NewPlanForm, StatusForm
-from forms.web import build_part_form, read_part_form, validate_part_form
+from forms.web import build_part_form, error_list, read_part_form, validate_part_form
 
 from .. import answers
 from ..access import can_create_plan_for, can_edit, can_view, is_hr, is_manager_of, may_sign, visible_plans
@@ -17,7 +16,7 @@ bp = Blueprint("plans", __name__)
 MAX_EXTRA_ROWS = 20
 
 
-def _plan_or_404(plan_id: int) -> Plan:
+def plan_or_404(plan_id: int) -> Plan:
     plan = Plan.get_or_none(Plan.id == plan_id)
     if plan is None or not can_view(current_user, plan):
         abort(404)
@@ -76,7 +75,7 @@ def new():
 @bp.route("/plans/<int:plan_id>")
 @login_required
 def overview(plan_id: int):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     definition = answers.form_of(plan)
     values = answers.load(plan)
     progress = {p.key: part_progress(p, values) for p in definition.parts}
@@ -91,7 +90,7 @@ def overview(plan_id: int):
 @bp.route("/plans/<int:plan_id>/status", methods=["POST"])
 @login_required
 def set_status(plan_id: int):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     if not (is_manager_of(current_user, plan) or is_hr(current_user)):
         abort(403)
     form = StatusForm()
@@ -105,19 +104,19 @@ def set_status(plan_id: int):
     return redirect(url_for("plans.overview", plan_id=plan.id))
 
 
-def _render_part(plan, definition, part, wtform, values, status=200, notice=None):
+def _render_part(plan, definition, part, wtform, values, status=200, notice=None, problems=()):
     signers = {f.key: may_sign(current_user, plan, f.signer)
                for f in part.fields if f.kind == "signature"}
     return render_template("plans/part.html", plan=plan, definition=definition, part=part,
                            form=wtform, values=values, editable=can_edit(current_user, plan),
                            signers=signers, next_part=definition.next_part(part),
-                           notice=notice), status
+                           notice=notice, problems=problems), status
 
 
 @bp.route("/plans/<int:plan_id>/<part_key>", methods=["GET", "POST"])
 @login_required
 def part(plan_id: int, part_key: str):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     definition = answers.form_of(plan)
     part = definition.part(part_key) or abort(404)
     values = answers.load(plan)
@@ -136,10 +135,13 @@ def part(plan_id: int, part_key: str):
     if not validate_part_form(part, wtform):
         if table is not None:
             _ensure_blank_rows(table, wtform, _blank_count(table, wtform) + 1)
-        count = _error_count(wtform)
-        return _render_part(plan, definition, part, wtform, values, status=422, notice=(
-            f"Niet opgeslagen: {count} {'antwoord vraagt' if count == 1 else 'antwoorden vragen'} "
-            "aandacht. Uw invoer staat er nog; pas het gemarkeerde aan en sla opnieuw op."))
+        problems = error_list(wtform)
+        count = len(problems)
+        return _render_part(plan, definition, part, wtform, values, status=422, problems=problems,
+                            notice=(f"Niet opgeslagen: {count} "
+                                    f"{'antwoord vraagt' if count == 1 else 'antwoorden vragen'} "
+                                    "aandacht. Uw invoer staat er nog; pas het gemarkeerde aan en sla "
+                                    "opnieuw op."))
     save_part(plan, part, read_part_form(part, wtform), current_user, values)
 
     if table is not None:
@@ -166,18 +168,6 @@ def _ensure_blank_rows(table, wtform, wanted: int) -> None:
         wtform[table.key].append_entry(table.blank_row())
 
 
-def _error_count(wtform) -> int:
-    """How many answers (inputs) have a message. Walks the fields themselves: a table's own `errors`
-    is a copy made during validate(), so it misses the messages added afterwards (unique ranks)."""
-    def count(field):
-        if isinstance(field, FieldList):
-            return sum(count(entry) for entry in field.entries)
-        if isinstance(field, FormField):
-            return sum(count(sub) for sub in field.form)
-        return 1 if field.errors else 0
-    return sum(count(field) for field in wtform)
-
-
 def part_after_csrf_failure():
     """A save whose CSRF token failed (an expired session, a second tab): nothing is stored, but the
     page comes back with everything typed still in it, with a fresh token, so one click saves it."""
@@ -193,13 +183,15 @@ def part_after_csrf_failure():
                                message="Deze pagina bestaat niet, of u heeft er geen toegang toe."), 404
     definition = answers.form_of(plan)
     wtform = build_part_form(plan.form_key, part)
-    return _render_part(plan, definition, part, wtform, answers.load(plan), status=400, notice=(
-        "Niet opgeslagen: het formulier was verlopen. Uw invoer staat er nog; klik opnieuw op Opslaan."))
+    notice = "Niet opgeslagen: het formulier was verlopen."
+    if can_edit(current_user, plan):
+        notice += " Uw invoer staat er nog; klik opnieuw op Opslaan."
+    return _render_part(plan, definition, part, wtform, answers.load(plan), status=400, notice=notice)
 
 
 @bp.route("/plans/<int:plan_id>/afdrukken")
 @login_required
 def print_view(plan_id: int):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     return render_template("plans/print.html", plan=plan, definition=answers.form_of(plan),
                            values=answers.load(plan))
