@@ -3,6 +3,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from pop.people import EMAIL
+
 from .web import DutchForm
 
 REQUIRED = "Dit veld is verplicht."
@@ -17,11 +19,11 @@ class PersonForm(DutchForm):
     voornaam = StringField("Voornaam", validators=[DataRequired(REQUIRED), Length(max=100)])
     tussenvoegsel = StringField("Tussenvoegsel", validators=[Optional(), Length(max=30)])
     achternaam = StringField("Achternaam", validators=[DataRequired(REQUIRED), Length(max=100)])
-    # A plain pattern rather than wtforms' Email(), which needs the email_validator package that is
-    # not among the dependencies (the people pages failed with an exception without it).
+    # The same plain pattern as pop.people (also used by the command line) rather than wtforms'
+    # Email(), which needs the email_validator package.
     email = EmailField("E-mailadres", validators=[
-        DataRequired(REQUIRED), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                                       message="Dit is geen geldig e-mailadres."), Length(max=254)])
+        DataRequired(REQUIRED), Regexp(EMAIL, message="Dit is geen geldig e-mailadres."),
+        Length(max=254)])
     functie = StringField("Functie", validators=[Optional(), Length(max=150)])
     afdeling = StringField("Afdeling", validators=[Optional(), Length(max=150)])
     manager = SelectField("Leidinggevende", coerce=int, validate_choice=True)

@@ -24,7 +24,7 @@ from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField
                      StringField, TextAreaField)
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, Optional, StopValidation
 
 Cell = tuple[int, str, str]  # (row, column, text) as stored
 
@@ -201,11 +201,16 @@ class Rank(Field):
         return int(text) if text else None
 
     def wtf_field(self):
-        return RankField(self.label, validators=[
-            Optional(), NumberRange(min=1, max=99, message="Vul een getal van 1 tot en met 99 in.")])
+        return RankField(self.label, validators=[Optional(), _rank_range])
 
     def from_form(self, bound):
         return bound.data
+
+
+def _rank_range(form, field):
+    # Only for a number: text that is no number already has its own message.
+    if field.data is not None and not 1 <= field.data <= 99:
+        raise StopValidation("Vul een getal van 1 tot en met 99 in.")
 
 
 class RankField(IntegerField):
@@ -222,6 +227,7 @@ class Table(Field):
 
     columns: tuple[Field, ...] = ()
     min_rows: int = 1  # empty rows shown on a fresh form, as on paper
+    spare_rows: int = 1  # empty rows offered below the filled ones
     add_label: str = "Rij toevoegen"
     row_title: str = ""  # "Voortgangsgesprek" -> blocks titled "Voortgangsgesprek 1", ...
     layout: str = "grid"  # grid: a table; blocks: one block per row (progress talks)
@@ -261,7 +267,7 @@ class Table(Field):
 
     def form_data(self, rows):
         rows = list(rows or [])
-        blanks = max(1, self.min_rows - len(rows))
+        blanks = max(self.spare_rows, self.min_rows - len(rows))
         return rows + [self.blank_row() for _ in range(blanks)]
 
     def _form_rows(self, bound) -> list[dict]:

@@ -324,7 +324,8 @@ fase3 = Part(
     ),
     sections=(
         Section("Voortgangsgesprekken", items=(
-            Table("voortgangsgesprekken", "Voortgangsgesprekken", layout="blocks",
+            # A blank talk only while there is none; another one is one click on "toevoegen".
+            Table("voortgangsgesprekken", "Voortgangsgesprekken", layout="blocks", spare_rows=0,
                   row_title="Voortgangsgesprek", add_label="Voortgangsgesprek toevoegen",
                   sort_by="datum", columns=(
                       Date("datum", "Datum voortgangsgesprek"),

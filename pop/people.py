@@ -1,11 +1,17 @@
 """Creating and changing people, shared by the HR pages and the command line."""
+import re
+
 from .db import database
 from .models import ROLES, Person
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def save_person(person: Person | None, data: dict) -> dict:
     """Create (person None) or update a person. Returns {field: message} for what cannot be saved."""
     email = (data.get("email") or "").strip().lower()
+    if not EMAIL.match(email):
+        return {"email": "Dit is geen geldig e-mailadres."}
     clash = Person.select().where(Person.email == email)
     if person is not None:
         clash = clash.where(Person.id != person.id)

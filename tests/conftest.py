@@ -17,6 +17,7 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}"})
     yield app
 

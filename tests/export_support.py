@@ -142,7 +142,8 @@ PASSWORD = "wachtwoord-123"
 
 
 def new_app(tmp_path, **config):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "EXPORT_JOBS_WAIT": True,
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "EXPORT_JOBS_WAIT": True,
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'exports.sqlite3'}", **config})
     # Bulk exports are written under the instance folder; keep the tests' zips out of the project's.
     app.instance_path = str(tmp_path / "instance")

@@ -102,7 +102,9 @@ def test_full_fill_shows_every_value_on_every_part(app, org, login):
     # Progress talks read in date order, each with its own date.
     shown = shown_values(anna.get(part_url(org["plan_a"], "fase-3")))
     talks = shown_rows(shown, "voortgangsgesprekken")
-    assert [t["datum"] for t in talks] == ["2027-05-15", "2027-09-01", ""]  # and one blank to add
+    # No blank third talk: one is added with "Voortgangsgesprek toevoegen" (a blank one would suggest
+    # a third talk is due).
+    assert [t["datum"] for t in talks] == ["2027-05-15", "2027-09-01"]
     assert talks[0]["verder"] == "Eerste gesprek: verder\nmet een tweede regel"
     assert talks[1]["gedaan"] == "Tweede gesprek: gedaan"
 
