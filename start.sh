@@ -9,4 +9,6 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 .venv/bin/flask --app app demo --if-empty
 echo "POP draait op http://${HOST:-127.0.0.1}:${PORT:-5000}  (stoppen: Ctrl+C)"
-exec .venv/bin/flask --app app run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"
+# gunicorn rather than Flask's development server: what the intranet will run, and no warning.
+exec .venv/bin/gunicorn --bind "${HOST:-127.0.0.1}:${PORT:-5000}" --workers 2 --preload \
+  --access-logfile - "app:create_app()"
