@@ -5,6 +5,7 @@ import logging
 from functools import lru_cache
 from typing import Callable
 
+from pop.db import database
 from pop.models import ExportTemplate
 
 from .context import build_context
@@ -67,3 +68,12 @@ def render_xlsx(plan, definition, values, use_default=False,
         except Exception as exc:  # noqa: BLE001 - any failure of HR's template
             _fallback(upload, plan, exc, on_fallback)
     return plan_workbook(plan, definition, values)
+
+
+def activate(template: ExportTemplate) -> None:
+    """Make this the template for its form and format; at most one is active."""
+    with database.atomic():
+        ExportTemplate.update(active=False).where(
+            (ExportTemplate.form_key == template.form_key) & (ExportTemplate.format == template.format)
+        ).execute()
+        ExportTemplate.update(active=True).where(ExportTemplate.id == template.id).execute()

@@ -17,8 +17,17 @@ def load_user(user_id: str):
     return Person.get_or_none((Person.id == int(user_id)) & (Person.active == True))  # noqa: E712
 
 
+def aria(bound, *described_by) -> dict:
+    """The ARIA attributes of an input: what describes it (help, then its error) and whether it is
+    invalid. False leaves an attribute out; WTForms would print None as the text "None"."""
+    ids = [i for i in described_by if i] + ([f"{bound.id}-error"] if bound.errors else [])
+    return {"aria-describedby": " ".join(ids) or False,
+            "aria-invalid": "true" if bound.errors else False}
+
+
 def init_app(app):
     login_manager.init_app(app)
+    app.jinja_env.globals["aria"] = aria
     csrf.init_app(app)
 
     from .views import auth, exports, people, plans

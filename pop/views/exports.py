@@ -11,7 +11,7 @@ from exports.docx_engine import TemplateProblem
 from exports.filenames import plan_filename, safe_part
 from exports.placeholders import catalogue
 from exports.template_check import check_template, render_example
-from exports.templates import render_docx, render_xlsx
+from exports.templates import activate, render_docx, render_xlsx
 from exports.word_default import default_docx_template
 from exports.xlsx_default_template import default_xlsx_template
 from forms import FORMS
@@ -20,7 +20,6 @@ from forms.kinds import choices
 
 from .. import answers
 from ..access import visible_plans
-from ..db import database
 from ..jobs import start_bulk_export
 from ..models import STATUSES, ExportJob, ExportTemplate, Person, Plan
 from ..plans import filter_plans
@@ -182,11 +181,7 @@ def template_preview(template_id: int):
 @hr_required
 def template_activate(template_id: int):
     template = _template_or_404(template_id)
-    with database.atomic():
-        ExportTemplate.update(active=False).where(
-            (ExportTemplate.form_key == template.form_key) & (ExportTemplate.format == template.format)
-        ).execute()
-        ExportTemplate.update(active=True).where(ExportTemplate.id == template.id).execute()
+    activate(template)
     flash(f"‘{template.name}’ wordt nu gebruikt voor {template.format.upper()}-exports.", "success")
     return redirect(url_for("exports.templates"))
 
