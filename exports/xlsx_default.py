@@ -19,7 +19,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 DATE_FORMAT = "DD-MM-YYYY"
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF3")
-SECTION_FONT = Font(bold=True, size=12, color="174A6D")
+FONT = "Calibri"  # the workbook's own default; a Font without a name falls back to a serif face
+BOLD = Font(name=FONT, bold=True)
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="174A6D")
+TITLE_FONT = Font(name=FONT, bold=True, size=14, color="174A6D")
 THIN = Side(style="thin", color="B8C2CC")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -48,10 +51,32 @@ def put(ws, row: int, col: int, value, bold=False, header=False):
     set_value(cell, value)
     cell.alignment = WRAP
     if bold or header:
-        cell.font = Font(bold=True)
+        cell.font = BOLD
     if header:
         cell.fill = HEADER_FILL
     return cell
+
+
+LINE_HEIGHT = 15  # points, for 11 pt text
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+def fit_row_heights(ws) -> None:
+    """Row heights for wrapped text. Neither Excel nor LibreOffice reliably grows a row that
+    openpyxl wrote, so long answers would print over the next row; estimate the lines instead."""
+    widths = {}
+    for row in ws.iter_rows():
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value:
+                continue
+            letter = cell.column_letter
+            if letter not in widths:
+                widths[letter] = ws.column_dimensions[letter].width or 10
+            per_line = max(int(widths[letter] * 1.1), 1)  # characters that fit, roughly
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in cell.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
 
 
 def _sheet_title(text: str) -> str:
@@ -76,7 +101,7 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.oddHeader.right.text = page_header
         ws.oddFooter.center.text = "Pagina &P van &N"
-        put(ws, 1, 1, part.title).font = Font(bold=True, size=14, color="174A6D")
+        put(ws, 1, 1, part.title).font = TITLE_FONT
         put(ws, 2, 1, "Vraag", header=True)
         put(ws, 2, 2, "Antwoord", header=True)
         ws.freeze_panes = "A3"
@@ -95,6 +120,7 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
         ws.column_dimensions["B"].width = 60
         for col in range(3, widest + 1):
             ws.column_dimensions[get_column_letter(col)].width = 22
+        fit_row_heights(ws)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -174,6 +200,7 @@ def overview_workbook(rows) -> bytes:
     widths = (24, 18, 22, 22, 10, 18, 11, 60, 15, 18, 20, 17)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    fit_row_heights(ws)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
