@@ -93,21 +93,20 @@ def build_context(plan, definition, values: dict, excel=False, pad_tables=True) 
 
 
 def example_plan_context(definition, excel=False) -> tuple[dict, dict]:
-    """A context with every answer filled, for template previews and the placeholder help page."""
+    """The demo plan (Eva's, as in `flask demo`) with every answer it leaves open filled with an
+    example, for template previews, upload checks and the placeholder help page."""
     from types import SimpleNamespace
 
-    today = dt.date(2026, 3, 16)
-    employee = SimpleNamespace(naam="Eva Visser", voornaam="Eva", tussenvoegsel="", achternaam="Visser",
-                               email="eva.visser@voorbeeld.nl", functie="Projectcoördinator",
-                               afdeling="Projecten")
-    manager = SimpleNamespace(naam="Marco Jansen", voornaam="Marco", tussenvoegsel="",
-                              achternaam="Jansen", email="marco.jansen@voorbeeld.nl",
-                              functie="Manager Projecten", afdeling="Projecten")
-    plan = SimpleNamespace(employee=employee, manager=manager, period="2026", status_label="Lopend",
-                           updated_at=dt.datetime(2026, 3, 16, 9, 30))
+    from pop.demo import demo_example
+
+    employee, manager, period, demo_values = demo_example()
+    plan = SimpleNamespace(employee=employee, manager=manager, period=period, status_label="Lopend",
+                           updated_at=dt.datetime(int(period), 3, 16, 9, 30))
+    today = dt.date(int(period), 3, 16)
     values = {}
     for f in definition.fields:
-        values[f.key] = _example_value(f, today)
+        given = demo_values.get(f.key)
+        values[f.key] = given if f.is_filled(given) else _example_value(f, today)
     return build_context(plan, definition, values, excel=excel), values
 
 

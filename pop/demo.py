@@ -41,9 +41,11 @@ PEOPLE = [
 ]
 
 EMPLOYEE_EMAIL = f"eva.visser@{DOMAIN}"
+MANAGER_EMAIL = f"marco.jansen@{DOMAIN}"
 
 
-def _eva_answers(period_start: dt.date) -> dict:
+def demo_answers(period_start: dt.date) -> dict:
+    """Eva's plan: the filled example of the paper sources, spread over the phases."""
     d = lambda weeks: period_start + dt.timedelta(weeks=weeks)  # noqa: E731
     plus, matig, min_ = "plus", "matig", "min"
     return {
@@ -140,7 +142,7 @@ def load_demo() -> None:
         today = dt.date.today()
         eva = people[EMPLOYEE_EMAIL]
         plan = start_plan(eva, DEFAULT_FORM, str(today.year))
-        answers.save(plan, _eva_answers(dt.date(today.year, 1, 12)))
+        answers.save(plan, demo_answers(dt.date(today.year, 1, 12)))
         signed = dt.date(today.year, 1, 26)
         answers.save(plan, {
             "akkoord_medewerker": {"naam": eva.naam, "datum": signed, "person_id": eva.id},
@@ -150,3 +152,22 @@ def load_demo() -> None:
         Plan.update(status="lopend").where(Plan.id == plan.id).execute()
         # An empty plan for a second employee, so a manager sees more than one.
         start_plan(people[f"daan.smit@{DOMAIN}"], DEFAULT_FORM, str(today.year))
+
+
+def demo_example(year: int = 2026):
+    """The demo plan without a database, for template previews and the placeholder help page:
+    (employee, manager, period, answers), people as simple objects with the Person attributes."""
+    from types import SimpleNamespace
+
+    def person(email):
+        data = next(p for p in PEOPLE if p["email"] == email)
+        names = (data["voornaam"], data["tussenvoegsel"], data["achternaam"])
+        return SimpleNamespace(naam=" ".join(n for n in names if n), **{
+            k: v for k, v in data.items() if k not in ("manager", "role")})
+
+    employee, manager = person(EMPLOYEE_EMAIL), person(MANAGER_EMAIL)
+    values = demo_answers(dt.date(year, 1, 12))
+    signed = dt.date(year, 1, 26)
+    values["akkoord_medewerker"] = {"naam": employee.naam, "datum": signed, "person_id": 0}
+    values["akkoord_leidinggevende"] = {"naam": manager.naam, "datum": signed, "person_id": 0}
+    return employee, manager, str(year), values

@@ -113,12 +113,13 @@ def test_own_word_template_preview_activate_and_back(world, hr):
     # Stored but not active: the plan still comes out in the default layout.
     assert not any("Organisatie X" in t for t in body_texts(plan_docx(world)))
 
-    # The preview: the template filled with the example plan.
+    # The preview: the template filled with the demo plan, open answers filled with examples.
     preview = hr.get(f"/sjablonen/{template.id}/voorbeeld")
     texts = body_texts(docx_of(preview))
     assert "Organisatie X: Eva Visser – 2026" in texts
     assert NEW_HEADING in texts
-    assert "Voorbeeldantwoord bij ‘Meer doen’" in texts
+    assert any(t.startswith("Projectstartoverleggen voorzitten") for t in texts)  # Eva's 'Meer doen'
+    assert "Voorbeeldantwoord bij ‘Heb ik mijn ontwikkeldoelen gehaald?’" in texts  # open in the demo
     assert re.search(r"Voorbeeld_[A-Za-z0-9_.-]+\.docx", preview.headers["Content-Disposition"])
 
     response = hr.post(f"/sjablonen/{template.id}/activeren")
