@@ -228,6 +228,7 @@ class Table(Field):
     columns: tuple[Field, ...] = ()
     min_rows: int = 1  # empty rows shown on a fresh form, as on paper
     spare_rows: int = 1  # empty rows offered below the filled ones
+    max_rows: int = 100  # no plan needs more; bounds what one request can make us store
     add_label: str = "Rij toevoegen"
     row_title: str = ""  # "Voortgangsgesprek" -> blocks titled "Voortgangsgesprek 1", ...
     layout: str = "grid"  # grid: a table; blocks: one block per row (progress talks)
@@ -263,7 +264,9 @@ class Table(Field):
     def wtf_field(self):
         attrs = {col.key: col.wtf_field() for col in self.columns}
         row_form = type(f"{self.key}_Row", (RowForm,), attrs)
-        return FieldList(FormField(row_form), label=self.label, min_entries=0)
+        # One entry over the limit is read, so that too many rows get a message, not silence.
+        return FieldList(FormField(row_form), label=self.label, min_entries=0,
+                         max_entries=self.max_rows + 1)
 
     def form_data(self, rows):
         rows = list(rows or [])
@@ -282,8 +285,12 @@ class Table(Field):
                        or c.is_filled(c.from_form(entry.form[c.key])) for c in self.columns)
 
     def form_errors(self, bound):
-        """Ranks must be unique: two goals cannot both be the most important one."""
+        """Ranks must be unique: two goals cannot both be the most important one. And a table has
+        at most max_rows rows."""
         errors = []
+        if len(bound.entries) > self.max_rows:
+            last = bound.entries[-1].form[self.columns[0].key]
+            errors.append((last, f"Deze tabel kan hoogstens {self.max_rows} rijen bevatten."))
         for col in self.columns:
             if not isinstance(col, Rank):
                 continue

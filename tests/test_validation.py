@@ -171,3 +171,19 @@ def test_spaces_around_a_short_answer_do_not_count(app, org, login):
                          data={"medewerker_functie": "  " + "f" * 200 + "  ", "go": "stay"})
     assert response.status_code == 302
     assert stored(app, org["plan_a"])["medewerker_functie"] == "f" * 200
+
+
+def test_a_table_holds_at_most_its_maximum_of_rows(org, login):
+    """A crafted post cannot make us store any number of rows: past the limit, a message and nothing
+    stored (a person never needs a hundred goals)."""
+    from forms.pop_uitgebreid import POP_UITGEBREID
+
+    limit = POP_UITGEBREID.field("kwaliteiten").max_rows
+    anna = login(org["a"])
+    url = f"/plans/{org['plan_a']}/fase-1"
+    data = {f"kwaliteiten-{i}-sterk": f"punt {i}" for i in range(limit + 5)}
+    response = anna.post(url, data=data)
+    assert response.status_code == 422
+    assert f"hoogstens {limit} rijen" in response.get_data(as_text=True)
+    data = {f"kwaliteiten-{i}-sterk": f"punt {i}" for i in range(limit)}
+    assert anna.post(url, data=data).status_code == 302
