@@ -2,11 +2,14 @@
 
 They check what the HTTP tests cannot: that the labels really lead to the inputs, that a saved long
 answer comes back after a reload, that the add-row button and the validation messages work in a
-browser, and that one can log in with the keyboard alone.
+browser, and that one can log in with the keyboard alone. Below them, the main journeys end to end:
+the manager's progress talk and akkoord in the Word file, HR's own Word template, and a Fase II grid
+filled with the keyboard alone.
 
 Debian's Chromium is used (`playwright install` is not needed). Without it these tests are skipped,
 unless POP_REQUIRE_BROWSER=1 (as in CI), when a missing browser is a failure.
 """
+import datetime as dt
 import os
 import re
 import shutil
@@ -219,3 +222,316 @@ def test_log_in_with_the_keyboard_only(page):
     expect(page.get_by_role("heading", name="Plannen", exact=True)).to_be_visible()
     assert urlsplit(page.url).path == "/"
     expect(page.get_by_role("heading", name="Mijn POP’s")).to_be_visible()
+
+
+# ---------------------------------------------------------------- the main journeys
+#
+# Each journey below is one user's errand from log-in to the file they take away. They share the
+# module's server and demo database with the tests above, so each leaves the demo organisation as it
+# found it where that matters (HR's template is removed again) and finds its own data by a unique text
+# rather than by position.
+
+MARCO = "marco.jansen@voorbeeld.nl"
+DAAN = "daan.smit@voorbeeld.nl"
+HR = "hr@voorbeeld.nl"
+TEMPLATE_FILE_LABEL = "Sjabloon (.docx of .xlsx, hoogstens 10 MB)"
+
+
+def today_nl() -> str:
+    return dt.date.today().strftime("%d-%m-%Y")
+
+
+def save(page):
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Opgeslagen.")).to_be_visible()
+
+
+def download(page, link_name, tmp_path):
+    """Click a download link as the user does; the file the browser received, saved under tmp_path."""
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name, exact=True).click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    return target
+
+
+def docx_paragraphs(path) -> list[str]:
+    """Every paragraph's text of a Word file, table cells included, in document order."""
+    import docx
+    from docx.oxml.ns import qn
+    body = docx.Document(str(path)).element.body
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+
+
+def docx_below(path, heading) -> list[str]:
+    """The texts in the table cells below the cell that reads `heading`, in the same column."""
+    import docx
+    found = []
+    for table in docx.Document(str(path)).tables:
+        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        for r, row in enumerate(rows):
+            if heading in row:
+                column = row.index(heading)
+                found += [later[column] for later in rows[r + 1:] if column < len(later)]
+    return found
+
+
+def signature_block(page, heading):
+    return page.locator(".q-signature").filter(has=page.get_by_role("heading", name=heading, exact=True))
+
+
+def talk_blocks(page):
+    return page.locator("#veld-voortgangsgesprekken fieldset")
+
+
+def test_manager_adds_progress_talk_cosigns_and_word_has_both(page, tmp_path):
+    """Marco finds Eva's plan among his team's, adds a progress talk, withdraws and gives his akkoord
+    again, and the Word file he downloads holds the talk and his name under Akkoord leidinggevende."""
+    log_in(page, MARCO)
+    team = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Plannen van mijn medewerkers"))
+    expect(team.get_by_role("link", name="Daan Smit").first).to_be_visible()  # (another test adds plans)
+    team.get_by_role("link", name="Eva Visser").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^POP van Eva Visser"))).to_be_visible()
+    plan_url = page.url
+
+    # Fase III: a second (or further) talk next to the demo's first one.
+    go_to_phase(page, "Fase III")
+    before = talk_blocks(page).count()
+    assert before >= 1
+    page.get_by_role("button", name="Voortgangsgesprek toevoegen").click()
+    expect(talk_blocks(page)).to_have_count(before + 1)
+    new_talk = talk_blocks(page).last
+    expect(new_talk.locator("legend")).to_have_text(f"Voortgangsgesprek {before + 1}")
+    expect(new_talk.get_by_label("Wat heeft u in de afgelopen tijd gedaan?")).to_have_value("")
+    token = uuid.uuid4().hex[:8]
+    done = f"Eva leidde het risicogesprek met de opdrachtgever zelf ({token})."
+    new_talk.get_by_label("Datum voortgangsgesprek").fill("2026-10-05")
+    new_talk.get_by_label("Wat heeft u in de afgelopen tijd gedaan?").fill(done)
+    new_talk.get_by_label("Wat heeft dat opgeleverd?").fill("Risico’s op tijd op tafel; geen escalatie.")
+    new_talk.get_by_label("Hoe tevreden bent u over de voorlopige resultaten?").fill("Tevreden.")
+    new_talk.get_by_label("Hoe nu verder?").fill("Zelfstandig de stuurgroep voorbereiden.")
+    save(page)
+
+    page.reload()
+    expect(talk_blocks(page)).to_have_count(before + 1)
+    saved = [i for i in range(before + 1)
+             if talk_blocks(page).nth(i).get_by_label("Wat heeft u in de afgelopen tijd gedaan?")
+             .input_value() == done]
+    assert len(saved) == 1, "the new talk is not stored exactly once"
+    assert (talk_blocks(page).nth(saved[0]).get_by_label("Datum voortgangsgesprek").input_value()
+            == "2026-10-05")
+
+    # Afronding: withdraw the demo's "Akkoord leidinggevende", then give it again (dated today).
+    go_to_phase(page, "Afronding")
+    manager_sig = signature_block(page, "Akkoord leidinggevende")
+    agree = manager_sig.get_by_label(re.compile(r"Ik ga akkoord"))
+    expect(agree).to_be_checked()
+    agree.uncheck()
+    save(page)
+    expect(manager_sig).to_contain_text("Nog geen akkoord.")
+    expect(signature_block(page, "Akkoord medewerker")).to_contain_text("Akkoord gegeven door Eva Visser")
+
+    manager_sig.get_by_label(re.compile(r"Ik ga akkoord")).check()
+    page.get_by_label("Beoordelingsgesprek", exact=True).check()
+    page.get_by_label("Dat gesprek zal gehouden worden op (datum):", exact=True).fill("2026-12-14")
+    save(page)
+    expect(manager_sig).to_contain_text(f"Akkoord gegeven door Marco Jansen op {today_nl()}.")
+
+    # The Word file from the plan page holds the new talk and his akkoord under the right heading.
+    page.goto(plan_url)
+    word = download(page, "Download Word", tmp_path)
+    paragraphs = docx_paragraphs(word)
+    assert done in paragraphs
+    assert "05-10-2026" in " ".join(paragraphs)
+    below = docx_below(word, "Akkoord leidinggevende")
+    assert any("Marco Jansen" in text for text in below), below
+    assert any(today_nl() in text for text in below), below
+    assert not any("Marco Jansen" in text for text in docx_below(word, "Akkoord medewerker"))
+    assert any("☒ Beoordelingsgesprek" in p for p in paragraphs)
+
+
+def _edit_docx(source, target, first_line=None, replace=None) -> int:
+    """Copy a Word file, optionally with a new first paragraph and one text replaced in every run.
+    Returns how many runs the replacement changed."""
+    import docx
+    from docx.oxml.ns import qn
+    document = docx.Document(str(source))
+    if first_line:
+        document.paragraphs[0].insert_paragraph_before(first_line)
+    changed = 0
+    if replace:
+        old, new = replace
+        for t in document.element.body.iter(qn("w:t")):
+            if t.text and old in t.text:
+                t.text = t.text.replace(old, new)
+                changed += 1
+    document.save(str(target))
+    return changed
+
+
+def test_hr_changed_word_template_is_used_for_a_plan(page, tmp_path):
+    """HR downloads the default Word template, adds a line to it, has a misspelled copy refused with a
+    suggestion, uploads the good one, previews and activates it, and a plan's Word file shows the line."""
+    log_in(page, HR)
+    page.get_by_role("link", name="Sjablonen", exact=True).click()
+    expect(page.get_by_role("heading", name="Eigen sjablonen")).to_be_visible()
+    page.get_by_role("link", name="standaardsjabloon en de lijst met plaatshouders").click()
+    expect(page.get_by_role("heading", name="Sjablonen maken: plaatshouders")).to_be_visible()
+    default = download(page, "Word-sjabloon", tmp_path)
+
+    token = uuid.uuid4().hex[:8]
+    line = f"Gemeente Voorbeeld {token} – {{{{ medewerker.naam }}}}"
+    good = tmp_path / f"gemeente-{token}.docx"
+    wrong = tmp_path / f"gemeente-{token}-fout.docx"
+    _edit_docx(default, good, first_line=line)
+    assert _edit_docx(default, wrong, first_line=line,
+                      replace=("{{ meer_doen }}", "{{ meer_doeen }}")) == 1
+
+    page.get_by_role("link", name="Sjablonen", exact=True).click()
+    uploads = page.get_by_role("table").get_by_role("row")
+
+    # A misspelled placeholder is refused, named, with the nearest known name.
+    page.get_by_label(TEMPLATE_FILE_LABEL).set_input_files(wrong)
+    page.get_by_role("button", name="Uploaden en controleren").click()
+    expect(page.get_by_text("Onbekende plaatshouder {{ meer_doeen }}. Bedoelt u {{ meer_doen }}?")
+           ).to_be_visible()
+    expect(uploads.filter(has_text=wrong.name)).to_have_count(0)
+
+    page.get_by_label(TEMPLATE_FILE_LABEL).set_input_files(good)
+    page.get_by_role("button", name="Uploaden en controleren").click()
+    expect(page.get_by_role("status")).to_contain_text(f"‘{good.name}’ is gecontroleerd en opgeslagen")
+    row = uploads.filter(has_text=good.name)
+    expect(row.get_by_role("cell").nth(4)).to_have_text("Niet actief")
+    try:
+        with page.expect_download() as info:
+            row.get_by_role("link", name="Voorbeeld").click()
+        preview = tmp_path / "voorbeeld.docx"
+        info.value.save_as(preview)
+        assert docx_paragraphs(preview)[0] == f"Gemeente Voorbeeld {token} – Eva Visser"
+
+        row.get_by_role("button", name="Activeren").click()
+        expect(page.get_by_role("status")).to_contain_text(f"‘{good.name}’ wordt nu gebruikt")
+        expect(row.get_by_role("cell").nth(4)).to_have_text("Actief")
+
+        page.get_by_role("link", name="Plannen", exact=True).click()
+        page.get_by_role("link", name="Eva Visser").click()
+        word = download(page, "Download Word", tmp_path)
+        paragraphs = docx_paragraphs(word)
+        assert paragraphs[0] == f"Gemeente Voorbeeld {token} – Eva Visser"
+        assert "Fase I: Zelfanalyse" in paragraphs  # the rest of the default layout is still there
+    finally:
+        # Back to the default layout for the other tests: remove this template.
+        page.goto("/sjablonen")
+        uploads.filter(has_text=good.name).get_by_role("button", name="Verwijderen").click()
+        expect(uploads.filter(has_text=good.name)).to_have_count(0)
+
+
+def test_fill_grid_and_cost_row_with_the_keyboard_only(page):
+    """Fase II with Tab, Shift+Tab, Space, the arrow keys and Enter only: a +/±/– cell, a changed cell
+    and two ja/nee cost rows are saved and found again after a reload."""
+    log_in(page, DAAN)
+    # A plan of his own for this test, so the grid starts empty however often it runs.
+    period = f"2027 {uuid.uuid4().hex[:6]}"
+    page.get_by_role("link", name="Nieuw POP").first.click()
+    page.get_by_label("Periode").fill(period)
+    page.get_by_role("button", name="Aanmaken").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Het POP voor Daan Smit ({period}) is aangemaakt.")
+    go_to_phase(page, "Fase II")
+
+    def cell(row, column):
+        return page.get_by_role("group", name=f"{row}: {column}", exact=True)
+
+    projects_fit = cell("Leren van projecten/experimenten", "Past bij mijn leerdoel?")
+    projects_like = cell("Leren van projecten/experimenten", "Ligt deze vorm mij?")
+    working_time = cell("Werktijd die u niet kunt besteden aan productief werk", "Van toepassing")
+    own_time = cell("Vrije tijd van uzelf", "Van toepassing")
+
+    for group in (projects_fit, projects_like, working_time, own_time):
+        expect(group).to_be_visible()  # each cell is a named group of its marks
+
+    # From the top of the page, Tab to the first grid cell: one stop per cell, "+" first.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if projects_fit.get_by_role("radio", name="+").evaluate("el => el === document.activeElement"):
+            break
+    expect(projects_fit.get_by_role("radio", name="+")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(projects_fit.get_by_role("radio", name="+")).to_be_checked()
+
+    page.keyboard.press("Tab")  # the next cell: Ligt deze vorm mij?
+    expect(projects_like.get_by_role("radio", name="+")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(projects_like.get_by_role("radio", name="–")).to_be_checked()
+
+    page.keyboard.press("Shift+Tab")  # back to the first cell, onto its chosen mark; change it to ±
+    expect(projects_fit.get_by_role("radio", name="+")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(projects_fit.get_by_role("radio", name="±")).to_be_checked()
+    expect(projects_fit.get_by_role("radio", name="+")).not_to_be_checked()
+
+    # On to the cost rows (past the rest of the grids and the four POP answers).
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if working_time.get_by_role("radio", name="ja").evaluate("el => el === document.activeElement"):
+            break
+    expect(working_time.get_by_role("radio", name="ja")).to_be_focused()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    expect(own_time.get_by_role("radio", name="ja")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(own_time.get_by_role("radio", name="nee")).to_be_checked()
+
+    page.keyboard.press("Enter")  # Enter in the form saves it
+    expect(page.get_by_role("status").filter(has_text="Opgeslagen.")).to_be_visible()
+
+    page.reload()
+    expect(projects_fit.get_by_role("radio", name="±")).to_be_checked()
+    expect(projects_like.get_by_role("radio", name="–")).to_be_checked()
+    expect(working_time.get_by_role("radio", name="ja")).to_be_checked()
+    expect(own_time.get_by_role("radio", name="nee")).to_be_checked()
+    for untouched in (cell("Coaching", "Past bij mijn leerdoel?"), cell("Reis- en verblijfskosten",
+                                                                        "Van toepassing")):
+        expect(untouched.get_by_role("radio", checked=True)).to_have_count(0)
+
+
+CONTRAST = """el => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let bg = el, colour;
+  while (bg) {
+    colour = rgb(getComputedStyle(bg).backgroundColor);
+    if (colour.length === 3 || colour[3] > 0) break;
+    bg = bg.parentElement;
+  }
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bg ? colour : [255, 255, 255])];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.xfail(strict=True, reason="known bug: button.link inherits the white text of buttons, so "
+                   "Activeren/Deactiveren/Verwijderen on Sjablonen are white on white; remove this mark "
+                   "once style.css gives button.link a text colour")
+def test_template_actions_are_legible(page, tmp_path):
+    """HR must be able to see the Activeren and Verwijderen buttons of an uploaded template."""
+    log_in(page, HR)
+    page.goto("/sjablonen/hulp")
+    default = download(page, "Word-sjabloon", tmp_path)
+    upload = tmp_path / f"leesbaar-{uuid.uuid4().hex[:8]}.docx"
+    upload.write_bytes(default.read_bytes())
+    page.goto("/sjablonen")
+    page.get_by_label(TEMPLATE_FILE_LABEL).set_input_files(upload)
+    page.get_by_role("button", name="Uploaden en controleren").click()
+    row = page.get_by_role("table").get_by_role("row").filter(has_text=upload.name)
+    try:
+        for name in ("Voorbeeld", "Activeren", "Verwijderen"):
+            action = row.get_by_role("link", name=name).or_(row.get_by_role("button", name=name))
+            ratio = action.evaluate(CONTRAST)
+            assert ratio >= 4.5, f"‘{name}’ has a contrast of {ratio:.2f}:1 against its background"
+    finally:
+        row.get_by_role("button", name="Verwijderen").click()
+        expect(row).to_have_count(0)
