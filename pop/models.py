@@ -1,6 +1,8 @@
 """People, plans and answers. Answers are stored one cell per row, keyed by the form definition's field
 keys, so a new form or a changed question needs no new table."""
 import datetime as dt
+import secrets
+from functools import lru_cache
 
 from flask import current_app, has_app_context
 
@@ -21,6 +23,24 @@ def now():
 class BaseModel(Model):
     class Meta:
         database = database
+
+
+def _hash_method() -> str:
+    # scrypt by default; the tests set a cheap method, as hashing dominates their set-up time.
+    method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
+    return method or "scrypt"
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def waste_password_check(password: str) -> None:
+    """Check the password against a hash that matches nothing, taking as long as a real check: a log-in
+    for an unknown or inactive account must not answer faster than a wrong password (which would tell
+    an outsider which e-mail addresses have an account)."""
+    check_password_hash(_dummy_hash(_hash_method()), password)
 
 
 class Person(BaseModel):
@@ -45,12 +65,13 @@ class Person(BaseModel):
         return ROLES.get(self.role, self.role)
 
     def set_password(self, password: str) -> None:
-        # scrypt by default; the tests set a cheap method, as hashing dominates their set-up time.
-        method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
-        self.password_hash = generate_password_hash(password, method=method or "scrypt")
+        self.password_hash = generate_password_hash(password, method=_hash_method())
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            waste_password_check(password)  # no quicker "no" for an account without a password
+            return False
+        return check_password_hash(self.password_hash, password)
 
     # Flask-Login
     @property

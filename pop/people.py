@@ -22,6 +22,13 @@ def save_person(person: Person | None, data: dict) -> dict:
     manager_id = data.get("manager") or None
     if person is not None and manager_id and _reports_to(manager_id, person.id):
         return {"manager": "Deze persoon valt (indirect) onder de gekozen leidinggevende zelf."}
+    stays_hr = data.get("role") == "hr" and bool(data.get("active", True))
+    if person is not None and person.role == "hr" and person.active and not stays_hr and not (
+            Person.select().where((Person.role == "hr") & (Person.active == True)  # noqa: E712
+                                  & (Person.id != person.id)).exists()):
+        # Without an active HR account nobody can manage people any more (not even undo this).
+        return {"role" if data.get("role") != "hr" else "active":
+                "Dit is het laatste actieve HR-account. Geef eerst iemand anders de rol HR."}
     if person is None and not data.get("password"):
         return {"password": "Geef een nieuw account een wachtwoord."}
     with database.atomic():

@@ -1,11 +1,11 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import LoginForm
 
-from ..models import Person
+from ..models import Person, waste_password_check
 
 bp = Blueprint("auth", __name__)
 
@@ -24,7 +24,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         person = Person.get_or_none(Person.email == form.email.data.strip().lower())
-        if person and person.active and person.check_password(form.password.data):
+        if person is None or not person.active:
+            # As slow as checking a real password, so the answer time does not tell which e-mail
+            # addresses have an account.
+            waste_password_check(form.password.data)
+        elif person.check_password(form.password.data):
+            # A fresh session (and so a fresh CSRF token): nothing planted before the log-in carries over.
+            session.clear()
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
