@@ -24,12 +24,30 @@ from markupsafe import Markup, escape
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 # Characters XML 1.0 does not allow; a paste from another program can carry them.
 INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Far more than any real template holds (the default Word template has 71, the Excel one 107); each one
+# costs compile time and memory: a 68 kB upload with half a million took a minute and 6 GB to compile.
+MAX_PLACEHOLDERS = 2000
 LINE_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
 
 class TemplateProblem(Exception):
     """A template that cannot be used, with a message for the person who uploaded it."""
+
+
+def count_placeholders(source: str, so_far: int = 0) -> int:
+    """so_far plus the {{ }} and {% %} tags in source; a TemplateProblem past MAX_PLACEHOLDERS."""
+    count = so_far + source.count("{{") + source.count("{%")
+    if count > MAX_PLACEHOLDERS:
+        raise TemplateProblem(f"Het sjabloon bevat meer dan {MAX_PLACEHOLDERS} plaatshouders en wordt "
+                              "niet vertrouwd.")
+    return count
+
+
+def compile_problem(exc: Exception) -> TemplateProblem:
+    # Not a syntax error, yet it fails while compiling: Jinja computes constant expressions then, and
+    # {{ 7**6000 }} is too long a number to print. HR gets a message, not a server error.
+    return TemplateProblem(f"De sjabloontekst klopt niet: {exc}.")
 
 
 def not_a_function(value):
@@ -79,6 +97,7 @@ class CompiledDocx:
         self.parts: list[_Part] = []
         self.static: list[tuple[zipfile.ZipInfo, bytes]] = []
         self.sources: dict[str, str] = {}
+        placeholders = 0
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile as exc:
@@ -97,10 +116,13 @@ class CompiledDocx:
                     xml = DocxTemplate.patch_xml(None, text)
                     xml = _preserve_spaces(xml)
                     self.sources[info.filename] = xml
+                    placeholders = count_placeholders(xml, placeholders)
                     try:
                         compiled = self.env.from_string(xml)
                     except TemplateError as exc:
                         raise TemplateProblem(_describe_syntax_error(exc, xml)) from exc
+                    except Exception as exc:  # noqa: BLE001 - see compile_problem
+                        raise compile_problem(exc) from exc
                     self.parts.append(_Part(info.filename, compiled))
                     self.static.append((info, b""))
                 else:

