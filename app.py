@@ -17,14 +17,25 @@ def _secret_key(instance_path: str) -> str:
         return os.environ["POP_SECRET_KEY"]
     path = Path(instance_path, "secret_key")
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Written owner-only from the first byte (write-then-chmod left it readable for a moment), and
+        # put in place with link(), which never replaces a file: of two workers starting together,
+        # one key wins and both read that one.
+        draft = path.with_name(f"secret_key.{os.getpid()}.tmp")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
+    # Owner-only: it holds the database (every plan, the password hashes), the secret key and exports.
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     app.config.from_mapping(
         DATABASE_URL=os.environ.get(
             "DATABASE_URL", "sqlite:///" + os.path.join(app.instance_path, "pop.sqlite3")),

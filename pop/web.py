@@ -2,6 +2,7 @@
 from flask import render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from .models import Person
 
@@ -25,7 +26,17 @@ def aria(bound, *described_by) -> dict:
             "aria-invalid": "true" if bound.errors else False}
 
 
+class IdConverter(IntegerConverter):
+    """<int:...> in our URLs is a database id: a number larger than the database can hold is simply not
+    found (404); SQLite raised OverflowError on it, a server error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app):
+    app.url_map.converters["int"] = IdConverter  # before the blueprints' routes are added
     login_manager.init_app(app)
     app.jinja_env.globals["aria"] = aria
     csrf.init_app(app)
@@ -74,5 +85,9 @@ def init_app(app):
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'")
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+        if request.endpoint != "static":
+            # Plans and people are personal: not kept in the browser's cache, where the next user of a
+            # shared PC could bring them back with the Back button after logging out.
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,7 +1,10 @@
 """Regression tests for the findings of the security review: each test is one attack that once worked."""
 import io
+import os
+import stat
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -227,3 +230,57 @@ def test_a_broken_upload_gets_a_message_not_a_server_error(app, hr_no_propagate,
     assert phrase in text_of(response)
     with app.app_context():
         assert ExportTemplate.select().count() == 0
+
+
+# ---------------------------------------------------------------- the web layer and the instance folder
+
+
+@pytest.mark.parametrize("url", ["/plans/99999999999999999999", "/plans/99999999999999999999/fase-1",
+                                 "/mensen/99999999999999999999", "/export/99999999999999999999",
+                                 "/sjablonen/99999999999999999999/voorbeeld"])
+def test_an_id_too_large_for_the_database_is_not_found(app, org, login, url):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # it was an OverflowError in SQLite: a server error
+    assert login(org["hr"]).get(url).status_code == 404
+
+
+def test_personal_pages_and_downloads_are_not_cached(org, login):
+    anna = login(org["a"])
+    for url in ("/", f"/plans/{org['plan_a']}", f"/plans/{org['plan_a']}/download.docx"):
+        response = anna.get(url)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store", url
+    assert "base-uri 'none'" in anna.get("/").headers["Content-Security-Policy"]
+
+
+def test_the_secret_key_file_is_owner_only_and_made_once(tmp_path, monkeypatch):
+    from app import _secret_key
+
+    monkeypatch.delenv("POP_SECRET_KEY", raising=False)
+    # No moment at which the key is readable by others: its rights come with the file, from the
+    # first byte, not from a chmod after writing it.
+    monkeypatch.setattr(Path, "chmod", lambda self, mode: None)
+    old_umask = os.umask(0)  # the most permissive: the file's mode must not come from the umask
+    try:
+        key = _secret_key(str(tmp_path))
+    finally:
+        os.umask(old_umask)
+    assert len(key) == 64
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert _secret_key(str(tmp_path)) == key
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"], "a draft was left behind"
+
+
+def test_the_instance_folder_is_made_owner_only(tmp_path, monkeypatch):
+    import app as app_module
+
+    made = {}
+    real = os.makedirs
+
+    def makedirs(path, mode=0o777, exist_ok=False):
+        made.setdefault(str(path), mode)
+        return real(path, mode=mode, exist_ok=exist_ok)
+
+    monkeypatch.setattr(app_module.os, "makedirs", makedirs)
+    flask_app = app_module.create_app({"TESTING": True, "SECRET_KEY": "x",
+                                       "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert made[flask_app.instance_path] == 0o700
