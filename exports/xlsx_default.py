@@ -16,7 +16,9 @@ from .context import build_context
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 does not allow: openpyxl refuses to save them, so one answer holding U+FFFF made
+# the plan's workbook and HR's whole bulk export fail.
+ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 DATE_FORMAT = "DD-MM-YYYY"
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF3")
 FONT = "Calibri"  # the workbook's own default; a Font without a name falls back to a serif face
@@ -99,7 +101,7 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
         ws.page_setup.orientation = "portrait"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.oddHeader.right.text = page_header
+        ws.oddHeader.right.text = ILLEGAL.sub("", page_header)
         ws.oddFooter.center.text = "Pagina &P van &N"
         put(ws, 1, 1, part.title).font = TITLE_FONT
         put(ws, 2, 1, "Vraag", header=True)

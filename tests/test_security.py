@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from conftest import csrf_from, text_of
 from export_support import FORM_KEY, simple_docx, upload
@@ -15,7 +15,7 @@ from exports.docx_engine import MAX_PLACEHOLDERS, TemplateProblem
 from exports.template_check import check_template
 from forms import FORMS
 from pop import models
-from pop.models import ExportTemplate, Person
+from pop.models import ExportJob, ExportTemplate, Person
 from support import error_text
 
 
@@ -284,3 +284,31 @@ def test_the_instance_folder_is_made_owner_only(tmp_path, monkeypatch):
     flask_app = app_module.create_app({"TESTING": True, "SECRET_KEY": "x",
                                        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     assert made[flask_app.instance_path] == 0o700
+
+
+# ---------------------------------------------------------------- exports
+
+
+def test_characters_xml_does_not_allow_do_not_break_the_excel_exports(app, org, login):
+    """One answer holding U+FFFF made the plan's workbook a server error and HR's bulk export of every
+    plan fail; HR's names of people (page header, overview) went the same way."""
+    app.config["EXPORT_JOBS_WAIT"] = True
+    hr = login(org["hr"])
+    with app.app_context():
+        Person.update(achternaam="Alfa\ufffe").where(Person.email == org["a"]).execute()
+    anna = login(org["a"])
+    assert anna.post(f"/plans/{org['plan_a']}/fase-1", data={
+        "meer_doen": "a\uffffb", "ontwikkeldoelen-0-doel": "Presenteren\uffff",
+        "ontwikkeldoelen-0-belang": "1"}).status_code == 302
+    response = anna.get(f"/plans/{org['plan_a']}/download.xlsx")
+    assert response.status_code == 200
+    cells = [c.value for ws in load_workbook(io.BytesIO(response.data)) for row in ws.iter_rows()
+             for c in row]
+    assert "ab" in cells
+    hr.post("/export", data={"afdeling": "", "periode": "", "status": ""})
+    with app.app_context():
+        job = ExportJob.get()
+    assert (job.status, job.error) == ("klaar", "")
+    with zipfile.ZipFile(job.path) as archive:
+        overview = load_workbook(io.BytesIO(archive.read("Overzicht_POP.xlsx"))).active
+    assert "1. Presenteren" in [c.value for row in overview.iter_rows() for c in row]
