@@ -40,7 +40,7 @@ class CompiledXlsx:
         placeholders = 0
         try:
             workbook = load_workbook(io.BytesIO(data))
-        except Exception as exc:  # noqa: BLE001 - openpyxl fails on a damaged file in many ways (bad XML too)
+        except Exception as exc:  # noqa: BLE001 - openpyxl fails in many ways on a damaged file
             raise TemplateProblem("Deze Excel-werkmap is beschadigd of geen .xlsx en kan niet worden "
                                   "gelezen. Open hem in Excel en sla hem opnieuw op.") from exc
         for ws in workbook.worksheets:

@@ -104,7 +104,8 @@ TEMPLATE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 def changed_package(data: bytes, changes: dict) -> bytes:
     """The zip with members replaced (name -> function of the old bytes, or bytes for a new member)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             change = changes.get(info.filename)
             dst.writestr(info.filename, change(src.read(info)) if callable(change) else src.read(info))
@@ -156,7 +157,8 @@ def test_macros_in_disguise_are_refused(app, case):
 def test_a_linked_image_is_refused(app, target):
     """LibreOffice fetched an externally linked image of the template on every PDF export: a request
     from the server to any address the template named (and Word does the same on each PC)."""
-    assert "haalt inhoud van buiten het bestand op" in problems_of(app, with_relationship(IMAGE_REL, target))
+    data = with_relationship(IMAGE_REL, target)
+    assert "haalt inhoud van buiten het bestand op" in problems_of(app, data)
 
 
 def test_a_remote_word_template_is_refused(app):
@@ -201,7 +203,8 @@ def _default_xlsx():
 
 
 LAUGHS = (b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
-          + b"".join(b'<!ENTITY %c "%s">' % (c, b"&%c;" % (c - 1) * 10) for c in range(ord("b"), ord("j")))
+          + b"".join(b'<!ENTITY %c "%s">' % (c, b"&%c;" % (c - 1) * 10)
+                     for c in range(ord("b"), ord("j")))
           + b"]>")
 BROKEN_UPLOADS = {
     # Jinja computes constants while compiling: too long a number to print raised a ValueError.
@@ -212,7 +215,8 @@ BROKEN_UPLOADS = {
     "truncated styles": ("xlsx", lambda: changed_package(_default_xlsx(), {
         "xl/styles.xml": lambda xml: xml[:50]}), "beschadigd"),
     "billion laughs in a worksheet": ("xlsx", lambda: changed_package(_default_xlsx(), {
-        "xl/worksheets/sheet1.xml": lambda xml: LAUGHS + xml.replace(b"<t>Vraag</t>", b"<t>&i;</t>", 1)}),
+        "xl/worksheets/sheet1.xml": lambda xml: LAUGHS + xml.replace(b"<t>Vraag</t>", b"<t>&i;</t>",
+                                                                     1)}),
         "beschadigd"),
     "external entity in a worksheet": ("xlsx", lambda: changed_package(_default_xlsx(), {
         "xl/worksheets/sheet1.xml": lambda xml: b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM '

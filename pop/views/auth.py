@@ -29,7 +29,7 @@ def login():
             # addresses have an account.
             waste_password_check(form.password.data)
         elif person.check_password(form.password.data):
-            # A fresh session (and so a fresh CSRF token): nothing planted before the log-in carries over.
+            # A fresh session (so a fresh CSRF token): nothing planted before the log-in carries over.
             session.clear()
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))
