@@ -103,9 +103,13 @@ def example_plan_context(definition, excel=False) -> tuple[dict, dict]:
     plan = SimpleNamespace(employee=employee, manager=manager, period=period, status_label="Lopend",
                            updated_at=dt.datetime(int(period), 3, 16, 9, 30))
     today = dt.date(int(period), 3, 16)
+    sources = {"employee": employee, "manager": manager}
     values = {}
     for f in definition.fields:
         given = demo_values.get(f.key)
+        if f.prefill and not f.is_filled(given):  # as a new plan's header is filled
+            who, attribute = f.prefill.split(".")
+            given = getattr(sources[who], attribute, "")
         values[f.key] = given if f.is_filled(given) else _example_value(f, today)
     return build_context(plan, definition, values, excel=excel), values
 

@@ -3,6 +3,7 @@ process answers the next request can show it, and a long export never hits a req
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 import time
 from pathlib import Path
@@ -28,8 +29,9 @@ def start_bulk_export(user: Person, plan_ids: list[int], description: str) -> Ex
     thread = threading.Thread(target=_run, args=(app, job.id, plan_ids), daemon=True,
                               name=f"export-{job.id}")
     thread.start()
-    if app.config.get("EXPORT_JOBS_WAIT"):  # tests: finish before answering
-        thread.join()
+    # A small export is done within a moment: wait that long, so the page says "klaar" at once.
+    # Tests wait for the end.
+    thread.join(None if app.config.get("EXPORT_JOBS_WAIT") else app.config.get("EXPORT_WAIT_SECONDS", 2))
     return job
 
 
@@ -42,7 +44,9 @@ def _run(app, job_id: int, plan_ids: list[int]) -> None:
     with app.app_context():
         database.connect(reuse_if_open=True)
         try:
-            target = export_dir(app) / f"export-{job_id}.zip"
+            # A random name, kept on the job: job numbers restart with a new database, and the
+            # folder may be shared by several copies of the app.
+            target = export_dir(app) / f"export-{job_id}-{secrets.token_hex(8)}.zip"
             ExportJob.update(status="bezig", path=str(target)).where(ExportJob.id == job_id).execute()
             plans = list(Plan.select().where(Plan.id.in_(plan_ids)).order_by(Plan.id)) if plan_ids else []
 

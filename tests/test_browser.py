@@ -513,9 +513,6 @@ CONTRAST = """el => {
 }"""
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: button.link inherits the white text of buttons, so "
-                   "Activeren/Deactiveren/Verwijderen on Sjablonen are white on white; remove this mark "
-                   "once style.css gives button.link a text colour")
 def test_template_actions_are_legible(page, tmp_path):
     """HR must be able to see the Activeren and Verwijderen buttons of an uploaded template."""
     log_in(page, HR)

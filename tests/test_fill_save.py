@@ -304,13 +304,13 @@ def test_go_next_goes_to_the_next_part(org, login, index):
     response = anna.post(part_url(org["plan_a"], part_key), data={"go": "next"})
     assert response.status_code == 302
     following = PART_KEYS[min(index + 1, len(PART_KEYS) - 1)]  # the last part stays where it is
-    assert response.headers["Location"].endswith(part_url(org["plan_a"], following))
+    assert response.headers["Location"].split("#")[0].endswith(part_url(org["plan_a"], following))
 
 
 def test_go_stay_stays(org, login):
     anna = login(org["a"])
     response = anna.post(part_url(org["plan_a"], "fase-2"), data={"go": "stay"})
-    assert response.headers["Location"].endswith(part_url(org["plan_a"], "fase-2"))
+    assert response.headers["Location"].split("#")[0].endswith(part_url(org["plan_a"], "fase-2"))
     assert "Opgeslagen." in text_of(anna.get(response.headers["Location"]))
 
 

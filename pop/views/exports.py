@@ -182,7 +182,8 @@ def template_preview(template_id: int):
 def template_activate(template_id: int):
     template = _template_or_404(template_id)
     activate(template)
-    flash(f"‘{template.name}’ wordt nu gebruikt voor {template.format.upper()}-exports.", "success")
+    kind = "Word" if template.format == "docx" else "Excel"
+    flash(f"‘{template.name}’ wordt nu gebruikt voor {kind}-exports.", "success")
     return redirect(url_for("exports.templates"))
 
 

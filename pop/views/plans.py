@@ -146,13 +146,17 @@ def part(plan_id: int, part_key: str):
 
     if table is not None:
         # Keep the blank rows the user already had and add one, after the save, on a fresh page.
+        # Land on the first empty row: where the person types next.
+        first_blank = len(table.from_form(wtform[table.key]))
         return redirect(url_for("plans.part", plan_id=plan.id, part_key=part.key, rij=table.key,
-                                leeg=_blank_count(table, wtform) + 1, _anchor=f"veld-{table.key}"))
+                                leeg=_blank_count(table, wtform) + 1,
+                                _anchor=f"rij-{table.key}-{first_blank}"))
     flash("Opgeslagen.", "success")
     next_part = definition.next_part(part)
-    if request.form.get("go") == "next" and next_part:
-        return redirect(url_for("plans.part", plan_id=plan.id, part_key=next_part.key))
-    return redirect(url_for("plans.part", plan_id=plan.id, part_key=part.key))
+    target = next_part if request.form.get("go") == "next" and next_part else part
+    # The anchor takes the page to the top, where "Opgeslagen." shows: without one, browsers keep
+    # the fragment of the page the form was on (a row added earlier) across the redirect.
+    return redirect(url_for("plans.part", plan_id=plan.id, part_key=target.key, _anchor="inhoud"))
 
 
 def _table(part, key):
