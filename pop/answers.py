@@ -1,4 +1,5 @@
 """Reading and writing a plan's answers through its form definition."""
+import hashlib
 from collections import defaultdict
 
 from forms import FormDefinition, get_form
@@ -45,3 +46,15 @@ def load_many(plans) -> dict[int, dict]:
             cells[plan_id][field][(row, column)] = value
     return {p.id: {f.key: f.from_cells(cells[p.id].get(f.key, {})) for f in form_of(p).fields}
             for p in plans}
+
+
+def fingerprint(plan: Plan, field_keys: list[str]) -> str:
+    """A short digest of what is stored for these fields: a page carries the one it was built from,
+    so a save can tell that someone else changed the same answers in the meantime."""
+    digest = hashlib.sha256()
+    query = (Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
+             .where((Answer.plan == plan) & (Answer.field.in_(field_keys)))
+             .order_by(Answer.field, Answer.row, Answer.column).tuples())
+    for cell in query:
+        digest.update(repr(cell).encode("utf-8"))
+    return digest.hexdigest()[:16]

@@ -50,6 +50,12 @@ def save_part(plan: Plan, part, submitted: dict, user: Person, current: dict) ->
     answers.save(plan, values)
 
 
+def part_version(plan: Plan, part) -> str:
+    """The version of a part's answers that a save may overwrite. Signatures are left out: a save
+    never changes someone else's akkoord, so a co-signature in the meantime is no conflict."""
+    return answers.fingerprint(plan, [f.key for f in part.fields if not isinstance(f, Signature)])
+
+
 def part_progress(part, values: dict) -> tuple[int, int]:
     fields = part.fields
     return sum(1 for f in fields if f.is_filled(values.get(f.key))), len(fields)

@@ -451,3 +451,37 @@ def test_signature_boxes_reflect_what_is_stored(org, login):
     page = anna.get(part_url(org["plan_a"], "afronding"))
     assert shown_values(page)["akkoord_medewerker"] is True
     assert doc(page).xpath('//*[@id="veld-akkoord_medewerker"]//p[@class="signed"]')
+
+
+def test_a_save_does_not_silently_overwrite_a_change_made_meanwhile(org, login, app):
+    """Employee and manager both have Fase III open; the manager adds a talk and saves; the
+    employee's later save is refused with her text kept, and a second click keeps her version."""
+    import re as _re
+
+    url = part_url(org["plan_a"], "fase-3")
+    anna, marco = login(org["a"]), login(org["m1"])
+    page = anna.get(url).get_data(as_text=True)
+    anna_version = _re.search(r'name="versie" value="([0-9a-f]+)"', page).group(1)
+
+    marco_page = marco.get(url).get_data(as_text=True)
+    marco_version = _re.search(r'name="versie" value="([0-9a-f]+)"', marco_page).group(1)
+    assert marco.post(url, data={"versie": marco_version, "voortgangsgesprekken-0-datum": "2027-02-01",
+                                 "voortgangsgesprekken-0-gedaan": "Talk by Marco"}).status_code == 302
+
+    response = anna.post(url, data={"versie": anna_version,
+                                    "voortgangsgesprekken-0-gedaan": "Anna's own words"})
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "iemand anders heeft dit onderdeel gewijzigd" in body
+    assert "Anna&#39;s own words" in body or "Anna's own words" in body
+    with app.app_context():
+        from pop import answers
+        from pop.models import Plan
+        talks = answers.load(Plan.get_by_id(org["plan_a"]))["voortgangsgesprekken"]
+    assert [t["gedaan"] for t in talks] == ["Talk by Marco"]
+
+    # The refused page carries the new version: saving again is a deliberate choice.
+    new_version = _re.search(r'name="versie" value="([0-9a-f]+)"', body).group(1)
+    assert new_version != anna_version
+    assert anna.post(url, data={"versie": new_version,
+                                "voortgangsgesprekken-0-gedaan": "Anna's own words"}).status_code == 302

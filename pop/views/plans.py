@@ -9,7 +9,8 @@ from forms.web import build_part_form, error_list, read_part_form, validate_part
 from .. import answers
 from ..access import can_create_plan_for, can_edit, can_view, is_hr, is_manager_of, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan
-from ..plans import current_period, filter_plans, part_progress, save_part, start_plan
+from ..plans import (current_period, filter_plans, part_progress, part_version, save_part,
+                     start_plan)
 
 bp = Blueprint("plans", __name__)
 
@@ -104,13 +105,15 @@ def set_status(plan_id: int):
     return redirect(url_for("plans.overview", plan_id=plan.id))
 
 
-def _render_part(plan, definition, part, wtform, values, status=200, notice=None, problems=()):
+def _render_part(plan, definition, part, wtform, values, status=200, notice=None, problems=(),
+                 version=None):
     signers = {f.key: may_sign(current_user, plan, f.signer)
                for f in part.fields if f.kind == "signature"}
     return render_template("plans/part.html", plan=plan, definition=definition, part=part,
                            form=wtform, values=values, editable=can_edit(current_user, plan),
                            signers=signers, next_part=definition.next_part(part),
-                           notice=notice, problems=problems), status
+                           notice=notice, problems=problems,
+                           version=version or part_version(plan, part)), status
 
 
 @bp.route("/plans/<int:plan_id>/<part_key>", methods=["GET", "POST"])
@@ -132,12 +135,24 @@ def part(plan_id: int, part_key: str):
         abort(403)
     wtform = build_part_form(plan.form_key, part)
     table = _table(part, request.form.get("add_row"))
+    posted_version = request.form.get("versie", "")
+    current_version = part_version(plan, part)
+    if posted_version and posted_version != current_version:
+        # Someone else saved this part after the page was opened: saving now would silently throw
+        # their answers away. Keep what was typed; the page now carries the new version, so a
+        # second click on Opslaan is a deliberate choice to keep this version.
+        return _render_part(plan, definition, part, wtform, values, status=409, notice=(
+            "Niet opgeslagen: iemand anders heeft dit onderdeel gewijzigd (laatst bijgewerkt om "
+            f"{plan.updated_at:%H:%M}) nadat u deze pagina opende. Uw invoer staat er nog. Open het "
+            "plan in een ander tabblad om de wijziging te zien; klik op Opslaan om uw versie toch te "
+            "bewaren."))
     if not validate_part_form(part, wtform):
         if table is not None:
             _ensure_blank_rows(table, wtform, _blank_count(table, wtform) + 1)
         problems = error_list(wtform)
         count = len(problems)
         return _render_part(plan, definition, part, wtform, values, status=422, problems=problems,
+                            version=posted_version or current_version,
                             notice=(f"Niet opgeslagen: {count} "
                                     f"{'antwoord vraagt' if count == 1 else 'antwoorden vragen'} "
                                     "aandacht. Uw invoer staat er nog; pas het gemarkeerde aan en sla "
@@ -190,7 +205,8 @@ def part_after_csrf_failure():
     notice = "Niet opgeslagen: het formulier was verlopen."
     if can_edit(current_user, plan):
         notice += " Uw invoer staat er nog; klik opnieuw op Opslaan."
-    return _render_part(plan, definition, part, wtform, answers.load(plan), status=400, notice=notice)
+    return _render_part(plan, definition, part, wtform, answers.load(plan), status=400, notice=notice,
+                        version=request.form.get("versie") or None)
 
 
 @bp.route("/plans/<int:plan_id>/afdrukken")
