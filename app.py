@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_I18N_ENABLED=False,  # use WTForms' own Dutch messages (no Flask-Babel needed)
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
+        # Behind HTTPS (as an intranet should be) set POP_SECURE_COOKIES=1: the cookie is then never
+        # sent over plain HTTP.
+        SESSION_COOKIE_SECURE=os.environ.get("POP_SECURE_COOKIES") == "1",
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
     if test_config:

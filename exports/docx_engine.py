@@ -69,14 +69,57 @@ def to_word_text(value) -> Markup:
     return Markup(str(escape(text)).replace("\n", LINE_BREAK).replace("\t", TAB))
 
 
+MAX_NUMBER = 100_000  # larger than any count a template needs; far smaller than a memory bomb
+MAX_RANGE = 1_000
+# Filters that build text of any length from a number, and |safe, which would let an answer write
+# raw Word XML into the document.
+UNSAFE_FILTERS = ("center", "indent", "wordwrap", "format", "safe", "filesizeformat", "xmlattr")
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox keeps a template out of Python; this also keeps it from asking for gigabytes
+    ('a' * 10**9, 'x'.ljust(10**8), 10**99999999). A stop-gap: a template can still loop long;
+    rendering in a child process with limits would be the full answer."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise TemplateProblem("Een macht in het sjabloon is te groot.")
+        if operator == "*":
+            for size, times in ((left, right), (right, left)):
+                if isinstance(size, (str, list, tuple)) and isinstance(times, int) \
+                        and len(size) * times > MAX_NUMBER:
+                    raise TemplateProblem("Het sjabloon maakt een te lange tekst.")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+                raise TemplateProblem("Het sjabloon gebruikt een te groot getal.")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _limited_range(*args):
+    values = range(*args)
+    if len(values) > MAX_RANGE:
+        raise TemplateProblem(f"range() in het sjabloon is te groot (hoogstens {MAX_RANGE}).")
+    return values
+
+
 def make_environment(**options) -> SandboxedEnvironment:
     """The sandbox for templates HR uploads: autoescape unless told otherwise, strict names, and
-    only the helpers a template needs (range, namespace); lipsum, cycler and joiner are removed."""
+    only the helpers a template needs (range, namespace); lipsum, cycler and joiner are removed.
+    No constant folding: Jinja would otherwise compute 10**99999999 while compiling."""
     options.setdefault("autoescape", True)
     options.setdefault("finalize", to_word_text)
-    env = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, **options)
+    env = LimitedSandbox(undefined=StrictUndefined, keep_trailing_newline=True, optimized=False,
+                         **options)
     for name in ("lipsum", "cycler", "joiner", "dict"):
         env.globals.pop(name, None)
+    env.globals["range"] = _limited_range
+    for name in UNSAFE_FILTERS:
+        env.filters.pop(name, None)
     return env
 
 

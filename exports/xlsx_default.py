@@ -30,10 +30,15 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+MAX_CELL = 32767
+
+
 def set_value(cell, value) -> None:
     """Text is always text, never a formula, whatever it starts with; dates are real dates."""
     if isinstance(value, str):
         value = ILLEGAL.sub("", value)
+        if len(value) > MAX_CELL:  # Excel's own limit; past it Excel "repairs" the whole file
+            value = value[:MAX_CELL - 1] + "…"
         cell.value = value
         if value.startswith(FORMULA_START):
             cell.data_type = "s"

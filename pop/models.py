@@ -55,6 +55,11 @@ class Person(BaseModel):
     role = CharField(max_length=20, default="medewerker", choices=list(ROLES.items()))
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
+    # Part of the log-in cookie; raised at log-out and at a new password, so a copied or old
+    # cookie stops working (Flask's cookie sessions cannot be revoked otherwise).
+    session_version = IntegerField(default=0)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
 
     @property
     def naam(self) -> str:
@@ -66,6 +71,7 @@ class Person(BaseModel):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=_hash_method())
+        self.session_version = (self.session_version or 0) + 1  # sessions on the old password end
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
@@ -87,7 +93,7 @@ class Person(BaseModel):
         return False
 
     def get_id(self):
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
 
 
 class Plan(BaseModel):

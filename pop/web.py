@@ -15,7 +15,12 @@ csrf = CSRFProtect()
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return Person.get_or_none((Person.id == int(user_id)) & (Person.active == True))  # noqa: E712
+    # "id:session_version": a cookie from before a log-out or a new password no longer matches.
+    person_id, _, version = user_id.partition(":")
+    if not (person_id.isdigit() and version.isdigit()) or int(person_id) > 2**62:
+        return None
+    return Person.get_or_none((Person.id == int(person_id)) & (Person.active == True)  # noqa: E712
+                              & (Person.session_version == int(version)))
 
 
 def aria(bound, *described_by) -> dict:

@@ -5,7 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import LoginForm
 
-from ..models import Person, waste_password_check
+from ..login import attempt, end_sessions
+from ..models import Person
 
 bp = Blueprint("auth", __name__)
 
@@ -24,22 +25,20 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         person = Person.get_or_none(Person.email == form.email.data.strip().lower())
-        if person is None or not person.active:
-            # As slow as checking a real password, so the answer time does not tell which e-mail
-            # addresses have an account.
-            waste_password_check(form.password.data)
-        elif person.check_password(form.password.data):
+        person, message = attempt(person, form.password.data)
+        if person is not None:
             # A fresh session (so a fresh CSRF token): nothing planted before the log-in carries over.
             session.clear()
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
+        form.password.errors.append(message)
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_sessions(current_user)
     logout_user()
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"))
