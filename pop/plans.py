@@ -7,11 +7,24 @@ from forms.kinds import Signature
 from . import answers
 from .access import may_sign
 from .db import database
-from .models import Person, Plan
+from .models import Person, Plan, now
 
 
 def current_period(today: dt.date | None = None) -> str:
     return str((today or dt.date.today()).year)
+
+
+def existing_plan(employee: Person, form_key: str, period: str) -> Plan | None:
+    """The plan this person already has on this form for this period: a second one is a mistake
+    (a double click, or not knowing the first exists), and would be filed twice."""
+    return Plan.get_or_none((Plan.employee == employee) & (Plan.form_key == form_key)
+                            & (Plan.period == period.strip()))
+
+
+def set_status(plan: Plan, status: str) -> None:
+    plan.status = status
+    plan.updated_at = now()  # a status change is a change HR's overview should show as recent
+    plan.save()
 
 
 def start_plan(employee: Person, form_key: str, period: str) -> Plan:
@@ -70,3 +83,12 @@ def filter_plans(query, afdeling: str = "", periode: str = "", status: str = "")
     if status:
         query = query.where(Plan.status == status)
     return query
+
+
+def people_without_plan(period: str, afdeling: str = ""):
+    """Active people with no plan for this period: who HR still has to remind."""
+    has_plan = Plan.select(Plan.employee).where(Plan.period == period)
+    query = Person.select().where((Person.active == True) & (Person.id.not_in(has_plan)))  # noqa: E712
+    if afdeling:
+        query = query.where(Person.afdeling == afdeling)
+    return query.order_by(Person.afdeling, Person.achternaam, Person.voornaam)

@@ -23,11 +23,11 @@ def load_user(user_id: str):
                               & (Person.session_version == int(version)))
 
 
-def aria(bound, *described_by) -> dict:
+def aria(bound, *described_by, **extra) -> dict:
     """The ARIA attributes of an input: what describes it (help, then its error) and whether it is
     invalid. False leaves an attribute out; WTForms would print None as the text "None"."""
     ids = [i for i in described_by if i] + ([f"{bound.id}-error"] if bound.errors else [])
-    return {"aria-describedby": " ".join(ids) or False,
+    return {**extra, "aria-describedby": " ".join(ids) or False,
             "aria-invalid": "true" if bound.errors else False}
 
 

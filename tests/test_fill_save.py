@@ -485,3 +485,16 @@ def test_a_save_does_not_silently_overwrite_a_change_made_meanwhile(org, login, 
     assert new_version != anna_version
     assert anna.post(url, data={"versie": new_version,
                                 "voortgangsgesprekken-0-gedaan": "Anna's own words"}).status_code == 302
+
+
+def test_a_second_pop_for_the_same_person_and_period_is_refused(app, org, login, anna_id):
+    marco = login(org["m1"])
+    data = {"employee": anna_id, "form_key": "pop-uitgebreid", "period": "2026"}  # org made 2026
+    response = marco.post("/plans/nieuw", data=data)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Anna Alfa heeft al een POP voor 2026." in body
+    assert f'/plans/{org["plan_a"]}"' in body  # a link to the plan that exists
+    with app.app_context():
+        assert Plan.select().where(Plan.employee == anna_id).count() == 1
+    assert marco.post("/plans/nieuw", data=dict(data, period="2027")).status_code == 302

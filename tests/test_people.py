@@ -190,3 +190,20 @@ def test_invalid_person_is_refused_with_a_dutch_message(app, org, hr, changes, f
 
 def test_unknown_person_is_404(hr):
     assert hr.get("/mensen/9999").status_code == 404
+
+
+def test_hr_sees_who_has_no_pop_yet_for_the_period(org, login):
+    from conftest import text_of
+
+    hr = login(org["hr"])
+    page = text_of(hr.get("/?periode=2026"))
+    section = page.split("Nog geen POP voor 2026", 1)[1]
+    # Anna and Bram have a 2026 plan (the org fixture); the managers and HR do not.
+    for name in ("Marco Een", "Mira Twee", "Hanna HR"):
+        assert name in section
+    for name in ("Anna Alfa", "Bram Beta"):
+        assert name not in section
+    section_b = text_of(hr.get("/?periode=2026&afdeling=B")).split("Nog geen POP voor 2026", 1)[1]
+    assert "Mira Twee" in section_b and "Marco Een" not in section_b
+    # Not shown to others.
+    assert "Nog geen POP" not in text_of(login(org["m1"]).get("/"))

@@ -36,12 +36,23 @@ def _person_form(person: Person | None) -> PersonForm:
     others = Person.select().where(Person.active == True)  # noqa: E712
     if person:
         others = others.where(Person.id != person.id)
-    form.manager.choices = choices([(0, "— geen —")] + [(p.id, p.naam) for p in
-                                                        others.order_by(Person.achternaam)])
+    # Managers first, then everyone else, each as "Achternaam, Voornaam" so the order is visible.
+    ordered = sorted(others, key=lambda p: (p.role == "medewerker", p.achternaam.lower(), p.voornaam))
+    form.manager.choices = choices([(0, "— geen —")] + [(p.id, _sort_name(p)) for p in ordered])
     form.role.choices = choices(ROLES.items())
+    if person is None:
+        # A new account needs a password, and the hint about leaving it empty does not apply.
+        form.password.label.text = "Wachtwoord"
+        form.password.description = "Minstens 8 tekens. Geef het de persoon op een veilige manier door."
     if request.method == "GET" and person:
         form.manager.data = person.manager_id or 0
     return form
+
+
+def _sort_name(person: Person) -> str:
+    first = " ".join(p for p in (person.voornaam, person.tussenvoegsel) if p)
+    role = f" ({person.role_label})" if person.role != "medewerker" else ""
+    return f"{person.achternaam}, {first}{role}"
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -59,4 +70,5 @@ def edit(person_id: int | None = None):
             return redirect(url_for("people.index"))
         for name, message in errors.items():
             form[name].errors.append(message)
-    return render_template("people/edit.html", form=form, person=person), 422 if form.errors else 200
+    departments = sorted({p.afdeling for p in Person.select(Person.afdeling) if p.afdeling})
+    return render_template("people/edit.html", form=form, person=person, departments=departments), 422 if form.errors else 200

@@ -9,8 +9,9 @@ from forms.web import build_part_form, error_list, read_part_form, validate_part
 from .. import answers
 from ..access import can_create_plan_for, can_edit, can_view, is_hr, is_manager_of, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan
-from ..plans import (current_period, filter_plans, part_progress, part_version, save_part,
-                     start_plan)
+from ..plans import (current_period, existing_plan, filter_plans, part_progress, part_version,
+                     people_without_plan, save_part, start_plan)
+from ..plans import set_status as set_plan_status
 
 bp = Blueprint("plans", __name__)
 
@@ -32,13 +33,17 @@ def index():
     if is_hr(current_user):
         plans = filter_plans(visible_plans(current_user), filters["afdeling"], filters["periode"],
                              filters["status"]).order_by(Plan.period.desc(), Person.achternaam)
+    without = None
+    if is_hr(current_user) and not filters["status"]:
+        without_period = filters["periode"] or current_period()
+        without = (without_period, list(people_without_plan(without_period, filters["afdeling"])))
     own = [p for p in plans if p.employee_id == current_user.id]
     others = [p for p in plans if p.employee_id != current_user.id]
     departments = sorted({p.afdeling for p in Person.select(Person.afdeling) if p.afdeling})
     periods = sorted({p.period for p in Plan.select(Plan.period)}, reverse=True)
     return render_template("plans/index.html", own=own, others=others, filters=filters,
                            departments=departments, periods=periods, statuses=STATUSES,
-                           hr=is_hr(current_user), forms=FORMS)
+                           hr=is_hr(current_user), forms=FORMS, without=without)
 
 
 def _creatable_employees():
@@ -60,17 +65,23 @@ def new():
                                     for p in employees)
     form.form_key.choices = choices((f.key, f.title) for f in FORMS.values())
     if request.method == "GET":
-        form.employee.data = current_user.id
+        # ?medewerker=ID&periode=P: the link from HR's list of people without a POP
+        form.employee.data = request.args.get("medewerker", current_user.id, type=int)
         form.form_key.data = DEFAULT_FORM
-        form.period.data = current_period()
+        form.period.data = request.args.get("periode", "")[:30] or current_period()
+    existing = None
     if form.validate_on_submit():
         employee = Person.get_by_id(form.employee.data)
         if not can_create_plan_for(current_user, employee):
             abort(403)
-        plan = start_plan(employee, form.form_key.data, form.period.data)
-        flash(f"Het POP voor {employee.naam} ({plan.period}) is aangemaakt.", "success")
-        return redirect(url_for("plans.part", plan_id=plan.id, part_key=FORMS[plan.form_key].parts[0].key))
-    return render_template("plans/new.html", form=form)
+        existing = existing_plan(employee, form.form_key.data, form.period.data)
+        if existing is None:
+            plan = start_plan(employee, form.form_key.data, form.period.data)
+            flash(f"Het POP voor {employee.naam} ({plan.period}) is aangemaakt.", "success")
+            return redirect(url_for("plans.part", plan_id=plan.id,
+                                    part_key=FORMS[plan.form_key].parts[0].key))
+        form.period.errors.append(f"{employee.naam} heeft al een POP voor {existing.period}.")
+    return render_template("plans/new.html", form=form, existing=existing), 422 if form.errors else 200
 
 
 @bp.route("/plans/<int:plan_id>")
@@ -97,8 +108,7 @@ def set_status(plan_id: int):
     form = StatusForm()
     form.status.choices = choices(STATUSES.items())
     if form.validate_on_submit():
-        plan.status = form.status.data
-        plan.save()
+        set_plan_status(plan, form.status.data)
         flash(f"Status gewijzigd in ‘{plan.status_label}’.", "success")
     else:
         flash("Kies een geldige status.", "error")
