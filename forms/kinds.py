@@ -281,8 +281,10 @@ class Table(Field):
 
     def entry_is_blank(self, entry) -> bool:
         # Raw input counts: a date typed wrongly is not blank, it is an error to show.
-        return not any(entry.form[c.key].raw_data and any(str(v).strip() for v in entry.form[c.key].raw_data)
-                       or c.is_filled(c.from_form(entry.form[c.key])) for c in self.columns)
+        def typed(bound):
+            return any(str(v).strip() for v in bound.raw_data or ())
+        return not any(typed(entry.form[c.key]) or c.is_filled(c.from_form(entry.form[c.key]))
+                       for c in self.columns)
 
     def form_errors(self, bound):
         """Ranks must be unique: two goals cannot both be the most important one. And a table has

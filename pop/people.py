@@ -54,3 +54,9 @@ def _reports_to(manager_id: int, person_id: int) -> bool:
         seen.add(current.id)
         current = current.manager
     return False
+
+
+def departments() -> list[str]:
+    """Every department in use, for filters and for suggestions while typing one."""
+    query = Person.select(Person.afdeling).where(Person.afdeling != "").distinct()
+    return sorted(p.afdeling for p in query)

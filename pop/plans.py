@@ -92,3 +92,8 @@ def people_without_plan(period: str, afdeling: str = ""):
     if afdeling:
         query = query.where(Person.afdeling == afdeling)
     return query.order_by(Person.afdeling, Person.achternaam, Person.voornaam)
+
+
+def periods() -> list[str]:
+    """Every period a plan exists for, newest first."""
+    return sorted((p.period for p in Plan.select(Plan.period).distinct()), reverse=True)

@@ -21,8 +21,9 @@ from forms.kinds import choices
 from .. import answers
 from ..access import visible_plans
 from ..jobs import start_bulk_export
-from ..models import STATUSES, ExportJob, ExportTemplate, Person, Plan
-from ..plans import filter_plans
+from ..models import STATUSES, ExportJob, ExportTemplate
+from ..people import departments
+from ..plans import filter_plans, periods
 from .people import hr_required
 from .plans import plan_or_404
 
@@ -71,9 +72,9 @@ def plan_download(plan_id: int, fmt: str):
 def _bulk_form():
     form = BulkExportForm(request.form if request.method == "POST" else request.args)
     form.afdeling.choices = choices([("", "Alle afdelingen")] + [
-        (d, d) for d in sorted({p.afdeling for p in Person.select(Person.afdeling) if p.afdeling})])
+        (d, d) for d in departments()])
     form.periode.choices = choices([("", "Alle perioden")] + [
-        (p, p) for p in sorted({p.period for p in Plan.select(Plan.period)}, reverse=True)])
+        (p, p) for p in periods()])
     form.status.choices = choices([("", "Alle statussen")] + list(STATUSES.items()))
     return form
 

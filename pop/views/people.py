@@ -9,7 +9,7 @@ from forms.accounts import PersonForm
 
 from ..access import is_hr
 from ..models import ROLES, Person
-from ..people import save_person
+from ..people import departments, save_person
 
 bp = Blueprint("people", __name__, url_prefix="/mensen")
 
@@ -70,5 +70,5 @@ def edit(person_id: int | None = None):
             return redirect(url_for("people.index"))
         for name, message in errors.items():
             form[name].errors.append(message)
-    departments = sorted({p.afdeling for p in Person.select(Person.afdeling) if p.afdeling})
-    return render_template("people/edit.html", form=form, person=person, departments=departments), 422 if form.errors else 200
+    return render_template("people/edit.html", form=form, person=person,
+                           departments=departments()), 422 if form.errors else 200

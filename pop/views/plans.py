@@ -10,7 +10,8 @@ from .. import answers
 from ..access import can_create_plan_for, can_edit, can_view, is_hr, is_manager_of, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan
 from ..plans import (current_period, existing_plan, filter_plans, part_progress, part_version,
-                     people_without_plan, save_part, start_plan)
+                     people_without_plan, periods, save_part, start_plan)
+from ..people import departments
 from ..plans import set_status as set_plan_status
 
 bp = Blueprint("plans", __name__)
@@ -39,10 +40,8 @@ def index():
         without = (without_period, list(people_without_plan(without_period, filters["afdeling"])))
     own = [p for p in plans if p.employee_id == current_user.id]
     others = [p for p in plans if p.employee_id != current_user.id]
-    departments = sorted({p.afdeling for p in Person.select(Person.afdeling) if p.afdeling})
-    periods = sorted({p.period for p in Plan.select(Plan.period)}, reverse=True)
     return render_template("plans/index.html", own=own, others=others, filters=filters,
-                           departments=departments, periods=periods, statuses=STATUSES,
+                           departments=departments(), periods=periods(), statuses=STATUSES,
                            hr=is_hr(current_user), forms=FORMS, without=without)
 
 
