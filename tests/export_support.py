@@ -189,6 +189,18 @@ def client_for(app, email) -> Client:
     return c
 
 
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, request):
+    """One app and organisation per test module (password hashing makes per-test set-up slow)."""
+    return World(tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2]))
+
+
+@pytest.fixture(autouse=True)
+def _db(world):
+    """Every test talks to its module's database: modules share the one Peewee database proxy."""
+    use_database(world.app)
+
+
 class World:
     """One app and organisation shared by the tests of a module (creating people hashes passwords,
     which is slow), with logged-in clients made once."""

@@ -10,6 +10,7 @@ from docx import Document
 
 from export_support import (EMPLOYEE_NAME, FORM_KEY, MANAGER_NAME, NEXT_TALK, World, body_texts,
                             person_id, use_database, workbook_of)
+from export_support import _db  # noqa: F401 - the shared fixture
 from pop.models import ExportJob, Person, Plan
 from pop.plans import start_plan
 
@@ -35,11 +36,6 @@ def world(tmp_path_factory):
         Plan.update(status="lopend").where(Plan.id == w.org["plan"]).execute()
         w.org["plan_b_2025"] = old.id
     return w
-
-
-@pytest.fixture(autouse=True)
-def _db(world):
-    use_database(world.app)
 
 
 def export(client, afdeling="", periode="", status=""):

@@ -9,22 +9,13 @@ from docx.shared import Mm
 
 from export_support import (ACCENTS, AMP, EMPLOYEE_NAME, FORM, FORM_KEY, LONG_10K, MANAGER_NAME,
                             MULTILINE, NEXT_TALK, PERIOD, POP_TALK, SCRIPT, SIGN_EMPLOYEE,
-                            SIGN_MANAGER, TALK_DATES, TEMPLATE_CODE, World, all_docx_text,
+                            SIGN_MANAGER, TALK_DATES, TEMPLATE_CODE, all_docx_text,
                             body_tables, body_texts, docx_of, docx_xml, rows_text, tricky_values,
                             use_database)
+from export_support import _db, world  # noqa: F401 - the shared fixtures
 from forms.kinds import Choice, Date, Info, Matrix, Signature, Table
 
 CHECKED, UNCHECKED = "☒", "☐"
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return World(tmp_path_factory.mktemp("exports_docx"))
-
-
-@pytest.fixture(autouse=True)
-def _db(world):
-    use_database(world.app)
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,9 @@ import subprocess
 import pytest
 
 from conftest import text_of
-from export_support import EMPLOYEE_NAME, World, skip_or_fail, use_database
+from export_support import EMPLOYEE_NAME, skip_or_fail
+from export_support import _db, world  # noqa: F401 - the shared fixtures
 from exports import pdf
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return World(tmp_path_factory.mktemp("exports_pdf"))
-
-
-@pytest.fixture(autouse=True)
-def _db(world):
-    use_database(world.app)
 
 
 @pytest.fixture

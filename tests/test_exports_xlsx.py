@@ -7,22 +7,13 @@ import pytest
 
 from export_support import (ACCENTS, AMP, CR_START, EMPLOYEE_NAME, FORM, LONG_10K, MANAGER_NAME,
                             MULTILINE, NEXT_TALK, SCRIPT, SIGN_EMPLOYEE, SIGN_MANAGER,
-                            TAB_START, TALK_DATES, TEMPLATE_CODE, XLSX_MIME, World, find_label_row,
+                            TAB_START, TALK_DATES, TEMPLATE_CODE, XLSX_MIME, find_label_row,
                             sheet_xml, use_database, workbook_of)
+from export_support import _db, world  # noqa: F401 - the shared fixtures
 from forms.kinds import Choice, Date, Matrix, Signature, Table
 
 SHEETS = ["Gegevens", "Fase I", "Fase II", "Fase III", "Fase IV", "Afronding"]
 FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    return World(tmp_path_factory.mktemp("exports_xlsx"))
-
-
-@pytest.fixture(autouse=True)
-def _db(world):
-    use_database(world.app)
 
 
 @pytest.fixture(scope="module")
