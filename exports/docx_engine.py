@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 # Characters XML 1.0 does not allow; a paste from another program can carry them.
-INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Far more than any real template holds (the default Word template has 71, the Excel one 107); each one
 # costs compile time and memory: a 68 kB upload with half a million took a minute and 6 GB to compile.
 MAX_PLACEHOLDERS = 2000
@@ -45,8 +45,8 @@ def count_placeholders(source: str, so_far: int = 0) -> int:
 
 
 def compile_problem(exc: Exception) -> TemplateProblem:
-    # Not a syntax error, yet it fails while compiling: Jinja computes constant expressions then, and
-    # {{ 7**6000 }} is too long a number to print. HR gets a message, not a server error.
+    # Not a syntax error, yet it fails while compiling (Jinja's compiler can raise more than
+    # TemplateError on odd input): HR gets a message, not a server error.
     return TemplateProblem(f"De sjabloontekst klopt niet: {exc}.")
 
 

@@ -13,12 +13,13 @@ from openpyxl.utils import get_column_letter
 from forms.kinds import Matrix, Signature, Table
 
 from .context import build_context
+from .docx_engine import INVALID_XML_CHARS
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 does not allow: openpyxl refuses to save them, so one answer holding U+FFFF made
-# the plan's workbook and HR's whole bulk export fail.
-ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 does not allow (the same rule as for Word): openpyxl refuses to save them, so one
+# answer holding U+FFFF made the plan's workbook and HR's whole bulk export fail.
+ILLEGAL = INVALID_XML_CHARS
 DATE_FORMAT = "DD-MM-YYYY"
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF3")
 FONT = "Calibri"  # the workbook's own default; a Font without a name falls back to a serif face

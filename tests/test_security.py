@@ -372,3 +372,13 @@ def test_guessing_passwords_makes_the_account_wait(app, org):
     assert guesser.login(org["a"], PASSWORD).status_code == 302
     with app.app_context():
         assert Person.get(Person.email == org["a"]).failed_logins == 0
+
+
+def test_characters_xml_does_not_allow_are_dropped_from_word_and_excel_alike():
+    """One rule for both formats: a lone surrogate or U+FFFF would break either file."""
+    from exports.docx_engine import to_word_text
+    from exports.xlsx_default import ILLEGAL
+
+    for bad in ("\ud800", "\uffff", "\x0b"):
+        assert str(to_word_text(f"a{bad}b")) == "ab"
+        assert ILLEGAL.sub("", f"a{bad}b") == "ab"
