@@ -1,14 +1,37 @@
-"""Command-line tasks: flask --app app create-user | demo."""
-import click
+"""Command-line tasks: flask --app app create-user | demo | export | db."""
+import functools
 
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from .db import upgrade_schema
 from .models import ROLES, Person
 from .people import save_person
+from .schema_cli import db_group
+
+
+def upgraded(command):
+    """The command works on an up-to-date database (the db commands themselves do not: a backup must
+    see the database as it was)."""
+    if getattr(command, "pop_upgrades", False):  # already wrapped by an earlier create_app()
+        return command
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        upgrade_schema(current_app)
+        return callback(*args, **kwargs)
+
+    command.callback = with_appcontext(run)
+    command.pop_upgrades = True
+    return command
 
 
 def init_app(app):
-    app.cli.add_command(create_user)
-    app.cli.add_command(demo)
-    app.cli.add_command(export)
+    for command in (create_user, demo, export):
+        app.cli.add_command(upgraded(command))
+    app.cli.add_command(db_group)
 
 
 @click.command("create-user")

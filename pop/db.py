@@ -1,5 +1,6 @@
 """The database handle. A proxy, so models can be declared before the app knows which database to use:
 SQLite in the instance folder by default, anything playhouse.db_url understands via DATABASE_URL."""
+import click
 from peewee import DatabaseProxy
 from playhouse.db_url import connect
 
@@ -21,14 +22,40 @@ def open_database(url: str):
     return db
 
 
+def upgrade_schema(app) -> list[str]:
+    """Bring the database up to date (once per process; cheap when nothing is pending)."""
+    from . import schema
+
+    if app.extensions.get("pop_schema_current"):
+        return []
+    with database.connection_context():
+        done = schema.upgrade(database)
+    app.extensions["pop_schema_current"] = True
+    if done:
+        app.logger.warning("Database bijgewerkt: %s", ", ".join(done))
+    return done
+
+
+def _started_by_flask_cli() -> bool:
+    # `flask --app app db backup` must see the database as it is, before any upgrade: the flask
+    # command line upgrades in its own commands (pop.cli), everything else (gunicorn, tests, a WSGI
+    # server) at start.
+    from flask.cli import ScriptInfo
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.find_object(ScriptInfo) is not None
+
+
 def init_app(app):
     open_database(app.config["DATABASE_URL"])
-    from .models import create_tables
-    create_tables()
+    if not _started_by_flask_cli():
+        upgrade_schema(app)
 
     @app.before_request
     def _connect():
         database.connect(reuse_if_open=True)
+        if not app.extensions.get("pop_schema_current"):
+            upgrade_schema(app)  # `flask run`: the first request upgrades
 
     @app.teardown_appcontext
     def _close(exc):

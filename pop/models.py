@@ -58,8 +58,6 @@ class Person(BaseModel):
     # Part of the log-in cookie; raised at log-out and at a new password, so a copied or old
     # cookie stops working (Flask's cookie sessions cannot be revoked otherwise).
     session_version = IntegerField(default=0)
-    failed_logins = IntegerField(default=0)
-    locked_until = DateTimeField(null=True)
 
     @property
     def naam(self) -> str:
@@ -149,9 +147,14 @@ class ExportJob(BaseModel):
     finished_at = DateTimeField(null=True)
 
 
-MODELS = [Person, Plan, Answer, ExportTemplate, ExportJob]
+class LoginThrottle(BaseModel):
+    """Failed log-ins counted per e-mail address typed (whether or not it has an account, so that
+    waiting tells nothing about who exists) and per client address."""
+
+    key = CharField(max_length=300, primary_key=True)  # "e-mail:<address>" or "ip:<address>"
+    failures = IntegerField(default=0)
+    window_start = DateTimeField(index=True)  # failures older than the rule's window are forgotten
+    wait_until = DateTimeField(null=True)
 
 
-def create_tables():
-    with database.connection_context():
-        database.create_tables(MODELS, safe=True)
+MODELS = [Person, Plan, Answer, ExportTemplate, ExportJob, LoginThrottle]

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from app import create_app
+from databases import drop_database_url, new_database_url
 from pop.models import Person
 from pop.people import save_person
 from pop.plans import start_plan
@@ -15,10 +16,21 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture
-def app(tmp_path):
+def database_url(tmp_path):
+    """SQLite, or a fresh PostgreSQL database with POP_TEST_POSTGRES (see tests/databases.py)."""
+    url = new_database_url(tmp_path)
+    yield url
+    from pop.db import database
+    if getattr(database, "obj", None) is not None and not database.is_closed():
+        database.close()
+    drop_database_url(url)
+
+
+@pytest.fixture
+def app(database_url):
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}"})
+                      "DATABASE_URL": database_url})
     yield app
 
 

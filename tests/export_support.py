@@ -15,6 +15,7 @@ from docx.text.paragraph import Paragraph
 from openpyxl import load_workbook
 
 from app import create_app
+from databases import database_name, drop_database_url, new_database_url
 from conftest import Client, make_person
 from forms import DEFAULT_FORM, get_form
 from pop import answers
@@ -142,9 +143,10 @@ PASSWORD = "wachtwoord-123"
 
 
 def new_app(tmp_path, **config):
+    config.setdefault("DATABASE_URL", new_database_url(tmp_path, "exports"))
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "EXPORT_JOBS_WAIT": True,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'exports.sqlite3'}", **config})
+                      **config})
     # Bulk exports are written under the instance folder; keep the tests' zips out of the project's.
     app.instance_path = str(tmp_path / "instance")
     os.makedirs(app.instance_path, exist_ok=True)
@@ -154,7 +156,7 @@ def new_app(tmp_path, **config):
 def use_database(app) -> None:
     """Point the shared database proxy at this app's database again (another app may have taken it)."""
     current = getattr(database, "obj", None)
-    if current is None or current.database != app.config["DATABASE_URL"].removeprefix("sqlite:///"):
+    if current is None or current.database != database_name(app.config["DATABASE_URL"]):
         if current is not None and not current.is_closed():
             current.close()
         open_database(app.config["DATABASE_URL"])
@@ -192,7 +194,12 @@ def client_for(app, email) -> Client:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, request):
     """One app and organisation per test module (password hashing makes per-test set-up slow)."""
-    return World(tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2]))
+    world = World(tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2]))
+    yield world
+    from pop.db import database
+    if getattr(database, "obj", None) is not None and not database.is_closed():
+        database.close()
+    drop_database_url(world.app.config["DATABASE_URL"])
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from databases import new_database_url
 
 REQUIRE_BROWSER = os.environ.get("POP_REQUIRE_BROWSER") == "1"
 
@@ -64,7 +65,7 @@ def base_url(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("browser")
     flask_app = app_module.create_app({"SECRET_KEY": "x",
-                                       "DATABASE_URL": f"sqlite:///{tmp}/b.sqlite3"})
+                                       "DATABASE_URL": new_database_url(tmp, "b")})
     with flask_app.app_context():
         load_demo()
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)

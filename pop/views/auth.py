@@ -6,7 +6,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from forms.accounts import LoginForm
 
 from ..login import attempt, end_sessions
-from ..models import Person
 
 bp = Blueprint("auth", __name__)
 
@@ -24,8 +23,7 @@ def login():
         return redirect(url_for("plans.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        person = Person.get_or_none(Person.email == form.email.data.strip().lower())
-        person, message = attempt(person, form.password.data)
+        person, message = attempt(form.email.data, form.password.data, request.remote_addr)
         if person is not None:
             # A fresh session (so a fresh CSRF token): nothing planted before the log-in carries over.
             session.clear()

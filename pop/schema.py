@@ -1,0 +1,124 @@
+"""Schema migrations: applies pop/migrations/mNNNN_*.py in order and records each in schema_migrations.
+
+Why our own small runner on playhouse.migrate rather than a bigger tool: every step we need is in
+peewee itself, and two things matter that we want to control exactly. The whole upgrade is one
+transaction (a failed migration leaves the database as it was), and it holds a lock for the whole
+upgrade, so two workers starting at once do not both apply the same migration: SQLite's write lock
+(BEGIN IMMEDIATE) and, on PostgreSQL, a transaction-level advisory lock."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+import time
+from dataclasses import dataclass
+
+from peewee import CharField, DateTimeField, Model, OperationalError, PostgresqlDatabase, SqliteDatabase
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
+from . import migrations
+
+TABLE = "schema_migrations"
+# Any fixed number: names the lock among other applications' advisory locks on the same server.
+ADVISORY_LOCK = 0x504F50  # "POP"
+LOCK_PATIENCE = 120  # seconds a starting worker waits for another one's upgrade (SQLite)
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str  # m0001_release_0_1
+    doc: str
+
+    @property
+    def module(self):
+        return importlib.import_module(f"{migrations.__name__}.{self.name}")
+
+
+def known() -> list[Migration]:
+    names = sorted(m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name[:1] == "m"
+                   and m.name[1:5].isdigit())
+    found = []
+    for name in names:
+        doc = (importlib.import_module(f"{migrations.__name__}.{name}").__doc__ or "").strip()
+        found.append(Migration(name, doc.splitlines()[0] if doc else ""))
+    return found
+
+
+def _record_model(db):
+    class SchemaMigration(Model):
+        name = CharField(max_length=100, primary_key=True)
+        applied_at = DateTimeField()
+
+        class Meta:
+            database = db
+            table_name = TABLE
+
+    return SchemaMigration
+
+
+def _unwrap(db):
+    return db.obj if hasattr(db, "obj") else db  # the DatabaseProxy of pop.db
+
+
+def migrator_for(db):
+    db = _unwrap(db)
+    if isinstance(db, PostgresqlDatabase):
+        return PostgresqlMigrator(db)
+    if isinstance(db, SqliteDatabase):
+        return SqliteMigrator(db)
+    raise RuntimeError(f"Geen migraties voor dit soort database: {type(db).__name__}")
+
+
+def applied(db) -> dict[str, dt.datetime]:
+    """Migrations recorded in this database ({} for a database from before the first migration)."""
+    db = _unwrap(db)
+    if not db.table_exists(TABLE):
+        return {}
+    record = _record_model(db)
+    return {r.name: r.applied_at for r in record.select()}
+
+
+def pending(db) -> list[Migration]:
+    done = applied(db)
+    return [m for m in known() if m.name not in done]
+
+
+def _locked(db):
+    if isinstance(db, SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
+
+
+def upgrade(db) -> list[str]:
+    """Apply what is pending; returns the names applied (none when the database is up to date)."""
+    db = _unwrap(db)
+    if not pending(db):  # the common case at every start: no lock taken
+        return []
+    started = time.monotonic()
+    while True:
+        try:
+            return _upgrade_locked(db)
+        except OperationalError as exc:
+            # Another worker holds the write lock longer than SQLite's busy timeout: its upgrade
+            # is running. Wait for it; when it ends, nothing will be pending any more.
+            if "locked" not in str(exc) or time.monotonic() - started > LOCK_PATIENCE:
+                raise
+            time.sleep(0.2)
+
+
+def _upgrade_locked(db) -> list[str]:
+    record = _record_model(db)
+    done = []
+    with _locked(db):
+        if isinstance(db, PostgresqlDatabase):
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK,))
+        db.create_tables([record], safe=True)
+        already = {r.name for r in record.select()}  # read again under the lock
+        migrator = migrator_for(db)
+        for migration in known():
+            if migration.name in already:
+                continue
+            migration.module.upgrade(db, migrator)
+            record.create(name=migration.name, applied_at=dt.datetime.now().replace(microsecond=0))
+            done.append(migration.name)
+    return done
