@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need and runs them: ./test.sh [pytest arguments]
+# ./test.sh --postgres [pytest arguments] runs them on a throwaway PostgreSQL server instead of SQLite.
 # The browser tests use Debian's Chromium; as root this script installs it when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
+if [ "${1:-}" = "--postgres" ]; then
+  shift
+  exec tests/with_postgres.sh "$@"
+fi
 if [ ! -x .venv/bin/python ]; then
   "${PYTHON:-python3}" -m venv .venv
 fi
