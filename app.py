@@ -53,6 +53,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
+    proxies = int(os.environ.get("POP_TRUSTED_PROXIES", app.config.get("TRUSTED_PROXIES", 0)) or 0)
+    if proxies:
+        # Behind the intranet's web server every request comes from that server: the log-in limit per
+        # client address needs the address the proxy saw (X-Forwarded-For), trusted for that many hops.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     from pop import cli, db, web
     db.init_app(app)
     web.init_app(app)

@@ -147,3 +147,17 @@ def test_old_failures_are_forgotten(app, org):
     guesser.login(org["a"], "fout")
     assert row(app, f"e-mail:{org['a']}").failures == 1
     assert row(app, f"e-mail:{org['a']}").wait_until is None
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(database_url, monkeypatch):
+    """Without it, one guesser behind the intranet's web server would make everyone wait."""
+    from app import create_app
+
+    monkeypatch.setenv("POP_TRUSTED_PROXIES", "1")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": database_url,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    c = Client(app)
+    c.http.environ_base["HTTP_X_FORWARDED_FOR"] = "192.0.2.7"
+    c.login("niemand@test.nl", "fout")
+    assert row(app, "ip:192.0.2.7").failures == 1
+    assert row(app, "ip:127.0.0.1") is None
