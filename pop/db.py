@@ -53,9 +53,9 @@ def init_app(app):
 
     @app.before_request
     def _connect():
-        database.connect(reuse_if_open=True)
         if not app.extensions.get("pop_schema_current"):
             upgrade_schema(app)  # `flask run`: the first request upgrades
+        database.connect(reuse_if_open=True)
 
     @app.teardown_appcontext
     def _close(exc):

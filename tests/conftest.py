@@ -94,6 +94,22 @@ def org(app):
 
 
 @pytest.fixture
+def hash_checks(monkeypatch):
+    """The password hashes checked, wherever they are checked (real or wasted)."""
+    from pop import models
+
+    calls = []
+    real = models.check_password_hash
+
+    def counting(pwhash, password):
+        calls.append(pwhash)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(models, "check_password_hash", counting)
+    return calls
+
+
+@pytest.fixture
 def client(app):
     return Client(app)
 

@@ -4,7 +4,6 @@ import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 
 from conftest import PASSWORD, Client, text_of
 from pop import login as rules
@@ -12,20 +11,6 @@ from pop import models
 from pop.models import LoginThrottle
 
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
-
-
-@pytest.fixture
-def hash_checks(monkeypatch):
-    """The password hashes checked, wherever they are checked (real or wasted)."""
-    calls = []
-    real = models.check_password_hash
-
-    def counting(pwhash, password):
-        calls.append(pwhash)
-        return real(pwhash, password)
-
-    monkeypatch.setattr(models, "check_password_hash", counting)
-    return calls
 
 
 def client_from(app, address):

@@ -14,26 +14,11 @@ from export_support import FORM_KEY, simple_docx, upload
 from exports.docx_engine import MAX_PLACEHOLDERS, TemplateProblem
 from exports.template_check import check_template
 from forms import FORMS
-from pop import models
 from pop.models import ExportJob, ExportTemplate, Person
 from support import error_text
 
 
 # ---------------------------------------------------------------- logging in
-
-
-@pytest.fixture
-def hash_checks(monkeypatch):
-    """Counts the password hash checks made, wherever they are made."""
-    calls = []
-    real = models.check_password_hash
-
-    def counting(pwhash, password):
-        calls.append(pwhash)
-        return real(pwhash, password)
-
-    monkeypatch.setattr(models, "check_password_hash", counting)
-    return calls
 
 
 @pytest.mark.parametrize("who", ["unknown", "inactive", "no-password", "wrong-password"])
