@@ -5,6 +5,7 @@ from .db import database
 from .models import ROLES, Person
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TEXT_FIELDS = ("voornaam", "tussenvoegsel", "achternaam", "functie", "afdeling")
 
 
 def save_person(person: Person | None, data: dict) -> dict:
@@ -19,6 +20,12 @@ def save_person(person: Person | None, data: dict) -> dict:
         return {"email": "Er is al iemand met dit e-mailadres."}
     if data.get("role") not in ROLES:
         return {"role": "Kies een rol."}
+    for name in TEXT_FIELDS + ("email",):
+        limit = getattr(Person, name).max_length
+        # The web form checks this too, but the command line does not; PostgreSQL would refuse the
+        # row with an error where SQLite silently stores it.
+        if len((data.get(name) or "").strip()) > limit:
+            return {name: f"Dit is te lang: hoogstens {limit} tekens."}
     manager_id = data.get("manager") or None
     if person is not None and manager_id and _reports_to(manager_id, person.id):
         return {"manager": "Deze persoon valt (indirect) onder de gekozen leidinggevende zelf."}
@@ -33,7 +40,7 @@ def save_person(person: Person | None, data: dict) -> dict:
         return {"password": "Geef een nieuw account een wachtwoord."}
     with database.atomic():
         person = person or Person()
-        for name in ("voornaam", "tussenvoegsel", "achternaam", "functie", "afdeling", "role"):
+        for name in TEXT_FIELDS + ("role",):
             setattr(person, name, (data.get(name) or "").strip())
         person.email = email
         person.manager = manager_id

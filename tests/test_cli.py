@@ -144,3 +144,17 @@ def test_create_user_refuses_a_duplicate_email(app, runner):
     assert result.exit_code != 0
     assert "Er is al iemand met dit e-mailadres." in result.output
     assert Client(app).login("p.jansen@org.nl", "geheim-wachtwoord").status_code == 302
+
+
+@pytest.mark.parametrize("option, limit", [("--voornaam", 100), ("--afdeling", 150)])
+def test_create_user_refuses_text_longer_than_the_database_holds(app, runner, option, limit):
+    """PostgreSQL refused such a row with a traceback; SQLite stored it silently."""
+    args = list(CREATE)
+    args[args.index(option) + 1] = "x" * (limit + 1)
+    result = runner.invoke(args=args + ["--password", "geheim-wachtwoord"])
+    assert result.exit_code == 1
+    assert f"Dit is te lang: hoogstens {limit} tekens." in result.output
+    with app.app_context():
+        assert not Person.select().where(Person.email == "p.jansen@org.nl").exists()
+    args[args.index(option) + 1] = "x" * limit
+    assert runner.invoke(args=args + ["--password", "geheim-wachtwoord"]).exit_code == 0
