@@ -9,10 +9,16 @@ def is_hr(user: Person) -> bool:
     return user.role == "hr"
 
 
+def acts_as_manager(user: Person) -> bool:
+    """Manager rights follow the role now: someone HR made medewerker loses them at once."""
+    return user.role == "leidinggevende" and user.active
+
+
 def is_manager_of(user: Person, plan: Plan) -> bool:
-    """The manager who holds the plan's talks: the one recorded on the plan, or the employee's manager
-    now (after a reorganisation the new manager takes over the running plans)."""
-    return user.id in (plan.manager_id, plan.employee.manager_id)
+    """Only the employee's current manager acts as manager: when HR moves an employee, the plans go
+    with the employee and the former manager loses access. plan.manager keeps who the manager was
+    when the plan was made, and a co-signature keeps its signer's name: the record stays."""
+    return acts_as_manager(user) and plan.employee.manager_id == user.id
 
 
 def can_view(user: Person, plan: Plan) -> bool:
@@ -35,11 +41,13 @@ def may_sign(user: Person, plan: Plan, signer: str) -> bool:
 def visible_plans(user: Person):
     """Plans joined with their employee (Person), so callers can filter and sort on the employee."""
     query = Plan.select(Plan, Person).join(Person, on=(Plan.employee == Person.id), join_type=JOIN.INNER)
-    if not is_hr(user):
-        query = query.where((Plan.employee == user.id) | (Plan.manager == user.id)
-                            | (Person.manager == user.id))
-    return query
+    if is_hr(user):
+        return query
+    if acts_as_manager(user):
+        return query.where((Plan.employee == user.id) | (Person.manager == user.id))
+    return query.where(Plan.employee == user.id)
 
 
 def can_create_plan_for(user: Person, employee: Person) -> bool:
-    return employee.id == user.id or employee.manager_id == user.id or is_hr(user)
+    return (employee.id == user.id or is_hr(user)
+            or (acts_as_manager(user) and employee.manager_id == user.id))

@@ -7,7 +7,8 @@ from forms.accounts import NewPlanForm, StatusForm
 from forms.web import build_part_form, error_list, read_part_form, validate_part_form
 
 from .. import answers
-from ..access import can_create_plan_for, can_edit, can_view, is_hr, is_manager_of, may_sign, visible_plans
+from ..access import (acts_as_manager, can_create_plan_for, can_edit, can_view, is_hr, is_manager_of,
+                      may_sign, visible_plans)
 from ..models import STATUSES, Person, Plan
 from ..plans import (current_period, existing_plan, filter_plans, part_progress, part_version,
                      people_without_plan, periods, save_part, start_plan)
@@ -48,10 +49,12 @@ def index():
 def _creatable_employees():
     if is_hr(current_user):
         people = Person.select().where(Person.active == True)  # noqa: E712
-    else:
+    elif acts_as_manager(current_user):
         people = Person.select().where(
             (Person.active == True) & ((Person.id == current_user.id)  # noqa: E712
                                        | (Person.manager == current_user.id)))
+    else:
+        people = Person.select().where(Person.id == current_user.id)
     return list(people.order_by(Person.achternaam, Person.voornaam))
 
 
