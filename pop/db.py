@@ -22,6 +22,24 @@ def open_database(url: str):
     return db
 
 
+def write_lock():
+    """A transaction that holds the write lock from its first statement, for a check-then-write that
+    must not interleave with another one: SQLite's BEGIN IMMEDIATE. On PostgreSQL a plain transaction;
+    the caller locks the rows it checks with SELECT ... FOR UPDATE (lock_row)."""
+    from peewee import SqliteDatabase
+
+    if isinstance(database.obj, SqliteDatabase):
+        return database.obj.atomic("IMMEDIATE")
+    return database.obj.atomic()
+
+
+def lock_row(query):
+    """query, locked until the end of the write_lock() transaction (SQLite's lock covers it already)."""
+    from peewee import PostgresqlDatabase
+
+    return query.for_update() if isinstance(database.obj, PostgresqlDatabase) else query
+
+
 def upgrade_schema(app) -> list[str]:
     """Bring the database up to date (once per process; cheap when nothing is pending)."""
     from . import schema

@@ -15,9 +15,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from peewee import PostgresqlDatabase, SqliteDatabase
-
-from .db import database
+from .db import lock_row, write_lock
 from .models import LoginThrottle, Person, now, waste_password_check
 
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
@@ -52,22 +50,14 @@ def _wait_message(seconds: int) -> str:
     return f"Te veel mislukte pogingen. Probeer het over {amount} opnieuw."
 
 
-def _locked_transaction():
-    db = database.obj
-    if isinstance(db, SqliteDatabase):
-        return db.atomic("IMMEDIATE")  # the write lock from the start: no two claims interleave
-    return db.atomic()
-
-
 def _claim(keys: list[tuple[Rule, str]], at: dt.datetime) -> int:
     """Count one failure on every key, unless one of them must still wait: then the seconds to wait."""
-    with _locked_transaction():
+    with write_lock():  # no two claims interleave
         LoginThrottle.insert_many([{"key": k, "window_start": at} for _, k in keys]) \
             .on_conflict_ignore().execute()
-        query = LoginThrottle.select().where(LoginThrottle.key.in_([k for _, k in keys]))
-        if isinstance(database.obj, PostgresqlDatabase):
-            query = query.for_update()  # the rows exist now, so the lock covers them
-        rows = {r.key: r for r in query}
+        # The rows exist now, so a row lock covers them.
+        rows = {r.key: r for r in lock_row(
+            LoginThrottle.select().where(LoginThrottle.key.in_([k for _, k in keys])))}
         waits = [rows[k].wait_until for _, k in keys if rows[k].wait_until and rows[k].wait_until > at]
         if waits:
             return max(1, int((max(waits) - at).total_seconds() + 0.999))
@@ -85,7 +75,7 @@ def _claim(keys: list[tuple[Rule, str]], at: dt.datetime) -> int:
 def _give_back(keys: list[tuple[Rule, str]]) -> None:
     """A right password: the e-mail's count starts again; the address only loses this attempt (a log-in
     with one's own account must not reset what that machine guessed at other accounts)."""
-    with _locked_transaction():
+    with write_lock():
         for rule, key in keys:
             row = LoginThrottle.get_or_none(LoginThrottle.key == key)
             if row is None:

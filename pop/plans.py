@@ -6,7 +6,7 @@ from forms.kinds import Signature
 
 from . import answers
 from .access import may_sign
-from .db import database
+from .db import database, lock_row, write_lock
 from .models import Person, Plan, now
 
 
@@ -44,9 +44,26 @@ def start_plan(employee: Person, form_key: str, period: str) -> Plan:
     return plan
 
 
-def save_part(plan: Plan, part, submitted: dict, user: Person, current: dict) -> None:
+class SavedMeanwhile(Exception):
+    """Someone else saved this part after the page was opened: this save would overwrite it."""
+
+
+def save_part(plan: Plan, part, submitted: dict, user: Person, current: dict,
+              expected_version: str | None = None) -> None:
     """Store what was submitted for one part. A signature changes only when its own signer ticks or
-    unticks it; anyone else's save leaves it as it was."""
+    unticks it; anyone else's save leaves it as it was.
+
+    With expected_version (the version the page was built from) the check that nobody saved the part
+    meanwhile and the write happen under one lock: of two simultaneous saves from the same version,
+    one is stored and the other raises SavedMeanwhile, never both "Opgeslagen"."""
+    with write_lock():
+        lock_row(Plan.select(Plan.id).where(Plan.id == plan.id)).execute()
+        if expected_version is not None and part_version(plan, part) != expected_version:
+            raise SavedMeanwhile()
+        answers.save(plan, _values_to_store(plan, part, submitted, user, current))
+
+
+def _values_to_store(plan, part, submitted, user, current) -> dict:
     values = {}
     for field in part.fields:
         if isinstance(field, Signature):
@@ -60,7 +77,7 @@ def save_part(plan: Plan, part, submitted: dict, user: Person, current: dict) ->
                 values[field.key] = None
             continue
         values[field.key] = submitted.get(field.key)
-    answers.save(plan, values)
+    return values
 
 
 def part_version(plan: Plan, part) -> str:

@@ -10,8 +10,8 @@ from .. import answers
 from ..access import (acts_as_manager, can_create_plan_for, can_edit, can_view, is_hr, is_manager_of,
                       may_sign, visible_plans)
 from ..models import STATUSES, Person, Plan
-from ..plans import (current_period, existing_plan, filter_plans, part_progress, part_version,
-                     people_without_plan, periods, save_part, start_plan)
+from ..plans import (SavedMeanwhile, current_period, existing_plan, filter_plans, part_progress,
+                     part_version, people_without_plan, periods, save_part, start_plan)
 from ..people import departments
 from ..plans import set_status as set_plan_status
 
@@ -118,13 +118,13 @@ def set_status(plan_id: int):
 
 
 def _render_part(plan, definition, part, wtform, values, status=200, notice=None, problems=(),
-                 version=None):
+                 version=None, meanwhile=None):
     signers = {f.key: may_sign(current_user, plan, f.signer)
                for f in part.fields if f.kind == "signature"}
     return render_template("plans/part.html", plan=plan, definition=definition, part=part,
                            form=wtform, values=values, editable=can_edit(current_user, plan),
                            signers=signers, next_part=definition.next_part(part),
-                           notice=notice, problems=problems,
+                           notice=notice, problems=problems, meanwhile=meanwhile or {},
                            version=version or part_version(plan, part)), status
 
 
@@ -150,14 +150,7 @@ def part(plan_id: int, part_key: str):
     posted_version = request.form.get("versie", "")
     current_version = part_version(plan, part)
     if posted_version and posted_version != current_version:
-        # Someone else saved this part after the page was opened: saving now would silently throw
-        # their answers away. Keep what was typed; the page now carries the new version, so a
-        # second click on Opslaan is a deliberate choice to keep this version.
-        return _render_part(plan, definition, part, wtform, values, status=409, notice=(
-            "Niet opgeslagen: iemand anders heeft dit onderdeel gewijzigd (laatst bijgewerkt om "
-            f"{plan.updated_at:%H:%M}) nadat u deze pagina opende. Uw invoer staat er nog. Open het "
-            "plan in een ander tabblad om de wijziging te zien; klik op Opslaan om uw versie toch te "
-            "bewaren."))
+        return _saved_meanwhile(plan, definition, part, wtform)
     if not validate_part_form(part, wtform):
         if table is not None:
             _ensure_blank_rows(table, wtform, _blank_count(table, wtform) + 1)
@@ -169,7 +162,11 @@ def part(plan_id: int, part_key: str):
                                     f"{'antwoord vraagt' if count == 1 else 'antwoorden vragen'} "
                                     "aandacht. Uw invoer staat er nog; pas het gemarkeerde aan en sla "
                                     "opnieuw op."))
-    save_part(plan, part, read_part_form(part, wtform), current_user, values)
+    try:
+        save_part(plan, part, read_part_form(part, wtform), current_user, values,
+                  expected_version=posted_version or current_version)
+    except SavedMeanwhile:
+        return _saved_meanwhile(plan, definition, part, wtform)
 
     if table is not None:
         # Keep the blank rows the user already had and add one, after the save, on a fresh page.
@@ -184,6 +181,23 @@ def part(plan_id: int, part_key: str):
     # The anchor takes the page to the top, where "Opgeslagen." shows: without one, browsers keep
     # the fragment of the page the form was on (a row added earlier) across the redirect.
     return redirect(url_for("plans.part", plan_id=plan.id, part_key=target.key, _anchor="inhoud"))
+
+
+def _saved_meanwhile(plan, definition, part, wtform):
+    """Someone else saved this part after the page was opened: saving now would silently throw their
+    answers away. The page comes back with what was typed and, beside each answer that differs, what
+    the other person stored; it carries the new version, so a second click on Opslaan is a deliberate
+    choice to keep this version."""
+    plan = Plan.get_by_id(plan.id)  # updated_at of the other save
+    stored = answers.load(plan)
+    typed = read_part_form(part, wtform)
+    meanwhile = {f.key: f.as_text(stored.get(f.key)) or "(leeg)" for f in part.fields
+                 if f.kind != "signature" and f.as_text(stored.get(f.key)) != f.as_text(typed.get(f.key))}
+    return _render_part(plan, definition, part, wtform, stored, status=409, meanwhile=meanwhile, notice=(
+        "Niet opgeslagen: iemand anders heeft dit onderdeel gewijzigd (laatst bijgewerkt om "
+        f"{plan.updated_at:%H:%M}) nadat u deze pagina opende. Uw invoer staat er nog; wat de ander "
+        "opsloeg staat ernaast. Neem over wat u wilt houden en klik op Opslaan om uw versie te "
+        "bewaren."))
 
 
 def _table(part, key):

@@ -1,0 +1,98 @@
+"""Two people saving the same part at the same moment, against a running server: the check that the
+part did not change meanwhile and the write happen under one lock, so exactly one save is stored and
+the other gets the page back with its own text and the other text beside it."""
+import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+
+import pytest
+
+from conftest import PASSWORD
+from pop import answers
+from support import part_url
+
+
+class Browser:
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path) -> str:
+        return self.opener.open(self.base + path).read().decode()
+
+    def post(self, path, data) -> tuple[int, str]:
+        try:
+            response = self.opener.open(self.base + path, urllib.parse.urlencode(data).encode())
+            return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def login(self, email):
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get("/login")).group(1)
+        self.post("/login", {"email": email, "password": PASSWORD, "csrf_token": token})
+
+
+@pytest.fixture
+def server(app):
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_two_simultaneous_saves_never_both_succeed(app, org, server, monkeypatch):
+    real_save = answers.save
+
+    def slow_save(plan, values):
+        # Widen the window between check and write: without the lock both saves pass the check.
+        time.sleep(0.3)
+        real_save(plan, values)
+
+    monkeypatch.setattr(answers, "save", slow_save)
+    url = part_url(org["plan_a"], "fase-1")
+    anna, marco = Browser(server), Browser(server)
+    anna.login(org["a"])
+    marco.login(org["m1"])
+    forms = {}
+    for who, browser in (("anna", anna), ("marco", marco)):
+        page = browser.get(url)
+        forms[who] = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1),
+                      "versie": re.search(r'name="versie" value="([0-9a-f]+)"', page).group(1),
+                      "go": "stay"}
+    assert forms["anna"]["versie"] == forms["marco"]["versie"]
+
+    results = {}
+    start = threading.Barrier(2)
+
+    def save(who, browser, text):
+        start.wait()
+        results[who] = browser.post(url, {**forms[who], "meer_doen": text})
+
+    threads = [threading.Thread(target=save, args=("anna", anna, "Anna schrijft dit")),
+               threading.Thread(target=save, args=("marco", marco, "Marco schrijft dat"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    statuses = sorted(status for status, _ in results.values())
+    assert statuses == [200, 409]  # the winner followed its redirect to the saved page
+    winner = next(w for w, (status, _) in results.items() if status == 200)
+    loser = "marco" if winner == "anna" else "anna"
+    texts = {"anna": "Anna schrijft dit", "marco": "Marco schrijft dat"}
+    with app.app_context():
+        from pop.models import Plan
+        assert answers.load(Plan.get_by_id(org["plan_a"]))["meer_doen"] == texts[winner]
+    body = results[loser][1]
+    assert "iemand anders heeft dit onderdeel gewijzigd" in body
+    assert texts[loser] in body  # the loser's own text is still in the form
+    meanwhile = re.search(r'<table class="meanwhile">.*?</table>', body, re.S).group(0)
+    assert "Meer doen" in meanwhile and texts[winner] in meanwhile
