@@ -10,5 +10,9 @@ fi
 .venv/bin/flask --app app demo --if-empty
 echo "POP draait op http://${HOST:-127.0.0.1}:${PORT:-5000}  (stoppen: Ctrl+C)"
 # gunicorn rather than Flask's development server: what the intranet will run, and no warning.
-exec .venv/bin/gunicorn --bind "${HOST:-127.0.0.1}:${PORT:-5000}" --workers 2 --preload \
-  --access-logfile - "app:create_app()"
+# gthread: a worker that is making a PDF (up to POP_PDF_WAIT + POP_PDF_TIMEOUT, 5 + 20 s) still answers
+# other requests with its other threads; sync workers serve one request at a time. --timeout stays
+# above those 25 s, so even a worker class that counts whole requests against it never kills a worker
+# mid-PDF (exports/pdf.py ends LibreOffice itself at its time limit).
+exec .venv/bin/gunicorn --bind "${HOST:-127.0.0.1}:${PORT:-5000}" --workers 2 --worker-class gthread \
+  --threads 4 --timeout 60 --preload --access-logfile - "app:create_app()"
