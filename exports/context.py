@@ -100,7 +100,7 @@ def example_plan_context(definition, excel=False) -> tuple[dict, dict]:
     from pop.demo import demo_example
 
     employee, manager, period, demo_values = demo_example()
-    plan = SimpleNamespace(employee=employee, manager=manager, period=period, status_label="Lopend",
+    plan = SimpleNamespace(employee=employee, manager=manager, period=period, status_label="Uitvoering",
                            updated_at=dt.datetime(int(period), 3, 16, 9, 30))
     today = dt.date(int(period), 3, 16)
     sources = {"employee": employee, "manager": manager}

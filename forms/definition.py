@@ -31,6 +31,10 @@ class Part:
     sections: tuple[Section, ...] = ()
     intro_list: tuple[str, ...] = ()  # the numbered guiding questions of Fase I
     intro_after: tuple[str, ...] = ()  # paragraphs after that list
+    # Where the part belongs in the POP cycle (pop/cycle.py): "plan" is the agreed content of the
+    # POP-overeenkomst, "voortgang" the progress talks, "evaluatie" the closing evaluation, "afronding"
+    # the next talk and the akkoorden.
+    cycle: str = "plan"
 
     @property
     def fields(self) -> list[Field]:
@@ -60,6 +64,9 @@ class FormDefinition:
     @property
     def fields(self) -> list[Field]:
         return [f for p in self.parts for f in p.fields]
+
+    def parts_in(self, cycle: str) -> list[Part]:
+        return [p for p in self.parts if p.cycle == cycle]
 
     @property
     def signature_fields(self) -> list[str]:

@@ -316,7 +316,7 @@ fase2 = Part(
 )
 
 fase3 = Part(
-    key="fase-3", title="Fase III: Voortgangsgesprek POP", nav_title="Fase III",
+    key="fase-3", cycle="voortgang", title="Fase III: Voortgangsgesprek POP", nav_title="Fase III",
     intro=(
         "Het voortgangsgesprek POP is het volgende POP-gesprek. Nu draait het om de kernvraag: ‘Hoe gaat "
         "het met de voortgang in mijn Persoonlijke Ontwikkeling Plan?’ Hieronder geven we een agenda voor "
@@ -360,7 +360,7 @@ fase3 = Part(
 )
 
 fase4 = Part(
-    key="fase-4", title="Fase IV: Evaluatie", nav_title="Fase IV",
+    key="fase-4", cycle="evaluatie", title="Fase IV: Evaluatie", nav_title="Fase IV",
     intro=(
         "In dit evaluatiegesprek kijkt u – na afronding van de looptijd van het POP – met uw "
         "leidinggevende terug naar uw ontwikkeling. Zaken die in dit gesprek standaard aan bod komen "
@@ -400,7 +400,7 @@ fase4 = Part(
 )
 
 afronding = Part(
-    key="afronding", title="Afronding en goedkeuring", nav_title="Afronding",
+    key="afronding", cycle="afronding", title="Afronding en goedkeuring", nav_title="Afronding",
     sections=(
         Section("Afronding en goedkeuring", items=(
             Choice("volgend_gesprek", "Het volgende gesprek is een:", options=(

@@ -4,7 +4,7 @@ import datetime as dt
 
 from forms import DEFAULT_FORM
 
-from . import answers
+from . import answers, cycle
 from .db import database
 from .models import Person, Plan
 from .plans import start_plan
@@ -140,18 +140,47 @@ def load_demo() -> None:
             person.save()
             people[data["email"]] = person
         today = dt.date.today()
-        eva = people[EMPLOYEE_EMAIL]
-        plan = start_plan(eva, DEFAULT_FORM, str(today.year))
-        answers.save(plan, demo_answers(dt.date(today.year, 1, 12)))
-        signed = dt.date(today.year, 1, 26)
-        answers.save(plan, {
-            "akkoord_medewerker": {"naam": eva.naam, "datum": signed, "person_id": eva.id},
-            "akkoord_leidinggevende": {"naam": eva.manager.naam, "datum": signed,
-                                       "person_id": eva.manager.id},
-        })
-        Plan.update(status="lopend").where(Plan.id == plan.id).execute()
-        # An empty plan for a second employee, so a manager sees more than one.
-        start_plan(people[f"daan.smit@{DOMAIN}"], DEFAULT_FORM, str(today.year))
+        year = today.year
+        full = demo_answers(dt.date(year, 1, 12))
+        plan_only = {k: v for k, v in full.items() if k not in ("voortgangsgesprekken",)}
+        evaluation = {
+            "doelen_gehaald": "Grotendeels: de verwachtingen-check doe ik nu bij elke projectstart; "
+                              "risico’s bespreken gaat beter maar nog niet vanzelf.",
+            "hoe_geleerd": "Vooral door het voor te zien doen en het daarna zelf te doen, met een "
+                           "korte terugblik na elk overleg.",
+            "pop_afsluiten": "Afgesloten; het bespreken van risico’s neem ik mee naar het volgende POP.",
+        }
+        # One plan in every state of the cycle, so each demo account has something to do.
+        _demo_plan(people[EMPLOYEE_EMAIL], str(year), full, "uitvoering", signed=dt.date(year, 1, 26))
+        _demo_plan(people[f"daan.smit@{DOMAIN}"], str(year), {}, "voorbereiding")
+        youssef = _demo_plan(people[f"youssef.elamrani@{DOMAIN}"], str(year),
+                             {k: full[k] for k in ("datum_pop_gesprek", "kwaliteiten", "meer_doen",
+                                                   "werk_over_3_jaar", "ontwikkeldoelen")},
+                             "ontwikkelgesprek")
+        answers.save(youssef, {"akkoord_medewerker": _signature(people[f"youssef.elamrani@{DOMAIN}"],
+                                                                 dt.date(year, 2, 2))})
+        _demo_plan(people[f"lotte.mulder@{DOMAIN}"], str(year), plan_only, "vastgesteld",
+                   signed=dt.date(year, 2, 9))
+        _demo_plan(people[f"fatima.bouzid@{DOMAIN}"], str(year), {**full, **evaluation}, "evaluatie",
+                   signed=dt.date(year, 1, 19))
+        _demo_plan(people[f"tim.deboer@{DOMAIN}"], str(year - 1),
+                   {**demo_answers(dt.date(year - 1, 1, 12)), **evaluation}, "afgerond",
+                   signed=dt.date(year - 1, 1, 26))
+
+
+def _signature(person: Person, day: dt.date) -> dict:
+    return {"naam": person.naam, "datum": day, "person_id": person.id}
+
+
+def _demo_plan(person: Person, period: str, values: dict, state: str, signed: dt.date | None = None):
+    plan = start_plan(person, DEFAULT_FORM, period)
+    answers.save(plan, values)
+    if signed:
+        answers.save(plan, {"akkoord_medewerker": _signature(person, signed),
+                            "akkoord_leidinggevende": _signature(person.manager, signed)})
+        cycle.freeze(plan)
+    Plan.update(status=state).where(Plan.id == plan.id).execute()
+    return plan
 
 
 def demo_example(year: int = 2026):

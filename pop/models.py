@@ -13,7 +13,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .db import database
 
 ROLES = {"medewerker": "Medewerker", "leidinggevende": "Leidinggevende", "hr": "HR"}
-STATUSES = {"concept": "Concept", "lopend": "Lopend", "afgerond": "Afgerond"}
+# The states of the POP cycle, in order (pop/cycle.py says who may do what in each).
+STATUSES = {"voorbereiding": "Voorbereiding", "ontwikkelgesprek": "Ontwikkelgesprek",
+            "vastgesteld": "Vastgesteld", "uitvoering": "Uitvoering", "evaluatie": "Evaluatie",
+            "afgerond": "Afgerond"}
 
 
 def now():
@@ -100,9 +103,14 @@ class Plan(BaseModel):
     manager = ForeignKeyField(Person, null=True, backref="managed_plans", on_delete="SET NULL")
     form_key = CharField(max_length=50)
     period = CharField(max_length=30)
-    status = CharField(max_length=20, default="concept", choices=list(STATUSES.items()))
+    status = CharField(max_length=20, default="voorbereiding", choices=list(STATUSES.items()))
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    # The version being worked on: 1, and one more after each "bijstellen". Agreed versions are kept
+    # as PlanVersion rows.
+    version = IntegerField(default=1)
+    # The plan of the cycle before, shown alongside for reference ("Nieuw POP" from an afgerond plan).
+    previous = ForeignKeyField("self", null=True, backref="next_plans", on_delete="SET NULL")
 
     @property
     def status_label(self) -> str:
@@ -118,6 +126,19 @@ class Answer(BaseModel):
 
     class Meta:
         indexes = ((("plan", "field", "row", "column"), True),)
+
+
+class PlanVersion(BaseModel):
+    """An agreed version of a plan (the POP-overeenkomst as both signed it), frozen: every answer
+    cell as it was, so it stays readable and downloadable after bijstellen."""
+
+    plan = ForeignKeyField(Plan, backref="versions", on_delete="CASCADE")
+    number = IntegerField()
+    cells = TextField()  # JSON: [[field, row, column, value], ...]
+    agreed_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("plan", "number"), True),)
 
 
 class ExportTemplate(BaseModel):
@@ -157,4 +178,4 @@ class LoginThrottle(BaseModel):
     wait_until = DateTimeField(null=True)
 
 
-MODELS = [Person, Plan, Answer, ExportTemplate, ExportJob, LoginThrottle]
+MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle]

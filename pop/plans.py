@@ -4,7 +4,7 @@ import datetime as dt
 from forms import get_form
 from forms.kinds import Signature
 
-from . import answers
+from . import answers, cycle
 from .access import may_sign
 from .db import database, lock_row, write_lock
 from .models import Person, Plan, now
@@ -21,18 +21,12 @@ def existing_plan(employee: Person, form_key: str, period: str) -> Plan | None:
                             & (Plan.period == period.strip()))
 
 
-def set_status(plan: Plan, status: str) -> None:
-    plan.status = status
-    plan.updated_at = now()  # a status change is a change HR's overview should show as recent
-    plan.save()
-
-
-def start_plan(employee: Person, form_key: str, period: str) -> Plan:
+def start_plan(employee: Person, form_key: str, period: str, previous: Plan | None = None) -> Plan:
     """A new plan, its header filled from the people it is about, as far as they are known."""
     form = get_form(form_key)
     with database.atomic():
         plan = Plan.create(employee=employee, manager=employee.manager, form_key=form_key,
-                           period=period.strip())
+                           period=period.strip(), previous=previous)
         sources = {"employee": employee, "manager": employee.manager}
         prefilled = {}
         for field in form.fields:
@@ -48,24 +42,52 @@ class SavedMeanwhile(Exception):
     """Someone else saved this part after the page was opened: this save would overwrite it."""
 
 
-def save_part(plan: Plan, part, submitted: dict, user: Person, current: dict,
-              expected_version: str | None = None) -> None:
-    """Store what was submitted for one part. A signature changes only when its own signer ticks or
-    unticks it; anyone else's save leaves it as it was.
+def next_period(period: str) -> str:
+    """2026 -> 2027, 2026-2027 -> 2027-2028; anything else: the current year."""
+    parts = period.split("-")
+    if all(p.strip().isdigit() and len(p.strip()) == 4 for p in parts) and len(parts) <= 2:
+        return "-".join(str(int(p) + 1) for p in parts)
+    return current_period()
+
+
+def start_next_cycle(plan: Plan, user: Person) -> Plan:
+    """"Nieuw POP" on an afgerond plan: the next period's plan, with this one alongside for reference."""
+    if not cycle.may(user, plan, "nieuw"):
+        raise cycle.Refused("Een nieuw POP start vanuit een afgerond POP.")
+    period = next_period(plan.period)
+    existing = existing_plan(plan.employee, plan.form_key, period)
+    if existing is not None:
+        raise cycle.Refused(f"{plan.employee.naam} heeft al een POP voor {period}.")
+    return start_plan(plan.employee, plan.form_key, period, previous=plan)
+
+
+def save_part(plan: Plan, part, submitted: dict, user: Person,
+              expected_version: str | None = None) -> list[str]:
+    """Store what was submitted for one part, as far as the cycle lets this person change it now; a
+    signature changes only when its own signer ticks or unticks it. Returns notices for the user.
 
     With expected_version (the version the page was built from) the check that nobody saved the part
     meanwhile and the write happen under one lock: of two simultaneous saves from the same version,
-    one is stored and the other raises SavedMeanwhile, never both "Opgeslagen"."""
+    one is stored and the other raises SavedMeanwhile, never both "Opgeslagen". The state is read
+    under the same lock, so a save cannot slip in after the plan was agreed."""
     with write_lock():
-        lock_row(Plan.select(Plan.id).where(Plan.id == plan.id)).execute()
+        plan = lock_row(Plan.select().where(Plan.id == plan.id)).get()
+        editable = cycle.editable_fields(user, plan, part)
+        if not editable:
+            raise cycle.Refused(cycle.why_read_only(user, plan, part))
         if expected_version is not None and part_version(plan, part) != expected_version:
             raise SavedMeanwhile()
-        answers.save(plan, _values_to_store(plan, part, submitted, user, current))
+        current = answers.load(plan)
+        values = _values_to_store(plan, part, submitted, user, current, editable)
+        answers.save(plan, values)
+        return cycle.after_save(plan, part, user, current, {**current, **values})
 
 
-def _values_to_store(plan, part, submitted, user, current) -> dict:
+def _values_to_store(plan, part, submitted, user, current, editable) -> dict:
     values = {}
     for field in part.fields:
+        if field.key not in editable:
+            continue
         if isinstance(field, Signature):
             if not may_sign(user, plan, field.signer):
                 continue

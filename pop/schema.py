@@ -107,6 +107,19 @@ def upgrade(db) -> list[str]:
 
 
 def _upgrade_locked(db) -> list[str]:
+    if not isinstance(db, SqliteDatabase):
+        return _apply_pending(db)
+    # SQLite changes a column's constraints by rebuilding its table, and dropping the old table with
+    # foreign keys on runs its ON DELETE CASCADE: a plan rebuilt that way took every answer with it.
+    # SQLite's own procedure: foreign keys off outside the transaction, check them before commit.
+    db.execute_sql("PRAGMA foreign_keys=OFF")
+    try:
+        return _apply_pending(db, check_foreign_keys=True)
+    finally:
+        db.execute_sql("PRAGMA foreign_keys=ON")
+
+
+def _apply_pending(db, check_foreign_keys=False) -> list[str]:
     record = _record_model(db)
     done = []
     with _locked(db):
@@ -121,4 +134,8 @@ def _upgrade_locked(db) -> list[str]:
             migration.module.upgrade(db, migrator)
             record.create(name=migration.name, applied_at=dt.datetime.now().replace(microsecond=0))
             done.append(migration.name)
+        if check_foreign_keys:
+            broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:  # raised inside the transaction: nothing of the upgrade is kept
+                raise RuntimeError(f"Migratie laat verwijzingen zonder doel achter: {broken[:5]}")
     return done

@@ -2,6 +2,7 @@
 from flask import render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import Forbidden
 from werkzeug.routing import IntegerConverter
 
 from .models import Person
@@ -46,7 +47,8 @@ def init_app(app):
     app.jinja_env.globals["aria"] = aria
     csrf.init_app(app)
 
-    from .views import auth, exports, people, plans
+    from .views import auth, cycle, exports, people, plans
+    app.register_blueprint(cycle.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
@@ -63,8 +65,11 @@ def init_app(app):
 
     @app.errorhandler(403)
     def forbidden(error):
+        # A reason given with abort(403, description=...) is Dutch and meant for the user; Werkzeug's
+        # own default is English.
+        reason = error.description if error.description != Forbidden.description else ""
         return render_template("error.html", title="Geen toegang",
-                               message="U heeft geen toegang tot deze pagina."), 403
+                               message=reason or "U heeft geen toegang tot deze pagina."), 403
 
     @app.errorhandler(404)
     def not_found(error):

@@ -180,6 +180,8 @@ def build_org(app) -> dict:
         values = tricky_values(zoe.id, m1.id)
         assert_covers_every_field(values)
         answers.save(plan, values)
+        # Signed by both, with progress talks: a running plan, which its manager and HR may read.
+        Plan.update(status="uitvoering").where(Plan.id == plan.id).execute()
         return dict(hr=hr.email, hr2=hr2.email, m1=m1.email, m2=m2.email, zoe=zoe.email, b=bram.email,
                     plan=plan.id, plan_b=plan_b.id, zoe_id=zoe.id, m1_id=m1.id)
 

@@ -200,10 +200,30 @@ def as_post(shown: dict) -> dict:
     return data
 
 
+# The state of the cycle in which each kind of part is filled (pop/cycle.py).
+STATE_FOR = {"plan": "voorbereiding", "voortgang": "uitvoering", "evaluatie": "evaluatie",
+             "afronding": "ontwikkelgesprek"}
+
+
+def set_state(app, plan_id: int, state: str) -> None:
+    """Put a plan in a state of the cycle directly, for tests about what happens in that state."""
+    from pop.models import Plan
+    with app.app_context():
+        Plan.update(status=state).where(Plan.id == plan_id).execute()
+
+
+def state_for_part(app, plan_id: int, part_key: str) -> None:
+    from forms import FORMS
+    part = next(p for f in FORMS.values() for p in f.parts if p.key == part_key)
+    set_state(app, plan_id, STATE_FOR[part.cycle])
+
+
 def fill_plan(client, plan_id: int, manager=None) -> None:
-    """Fill every part of a plan through the web form as the employee (FILL); with a manager's client,
-    the manager then opens the last part and co-signs, posting the page as shown (FILL_MANAGER)."""
+    """Fill every part of a plan through the web form as the employee (FILL), each in the state of the
+    cycle where it is filled; with a manager's client, the manager then opens the last part and
+    co-signs, posting the page as shown (FILL_MANAGER): the plan is then vastgesteld."""
     for part_key, data in FILL.items():
+        state_for_part(client.http.application, plan_id, part_key)
         response = client.post(part_url(plan_id, part_key), data={**data, "go": "stay"})
         assert response.status_code == 302, (part_key, response.status_code,
                                               response.get_data(as_text=True)[:2000])

@@ -5,7 +5,8 @@ import pytest
 
 from conftest import csrf_from, text_of
 from pop.models import Person, Plan
-from support import PART_KEYS, doc, error_text, part_url, plan_count, stored
+from pop.cycle import STEPS
+from support import PART_KEYS, doc, error_text, part_url, plan_count, set_state, stored
 
 SECRET = "Geheim antwoord van Bram over zijn conflict met de directie"
 
@@ -14,12 +15,19 @@ def plan_routes(plan_id):
     """(method, url, data) for every route of one plan."""
     routes = [("GET", f"/plans/{plan_id}", None), ("GET", f"/plans/{plan_id}/afdrukken", None)]
     routes += [("GET", part_url(plan_id, key), None) for key in PART_KEYS]
+    routes += [("GET", f"/plans/{plan_id}/download.{fmt}", None) for fmt in ("docx", "xlsx")]
     routes += [("POST", part_url(plan_id, key), {"go": "stay"}) for key in PART_KEYS]
     routes += [("POST", part_url(plan_id, "fase-4"), {"doelen_gehaald": "Ingebroken", "go": "stay"}),
                ("POST", part_url(plan_id, "afronding"), {"akkoord_medewerker": "y",
                                                          "akkoord_leidinggevende": "y", "go": "stay"}),
-               ("POST", f"/plans/{plan_id}/status", {"status": "afgerond"})]
+               ("POST", part_url(plan_id, "fase-1") + "/reactie", {"reactie": "Ingebroken"})]
+    routes += [("POST", f"/plans/{plan_id}/stap/{step}", {}) for step in STEPS]
     return routes
+
+
+def version_routes(plan_id):
+    return [("GET", f"/plans/{plan_id}/versies/1", None), ("GET", f"/plans/{plan_id}/vergelijken", None),
+            ("GET", f"/plans/{plan_id}/versies/1/download.docx", None)]
 
 
 def request(client, method, url, data):
@@ -52,14 +60,24 @@ def assert_no_trace_of_b(response):
 
 @pytest.mark.parametrize("who", ["a", "m1"])
 def test_outsider_gets_404_on_every_route_of_someone_elses_plan(app, org, login, secret_b, who):
-    """Anna (another employee) and Marco (another team's manager) cannot see or change Bram's plan."""
+    """Anna (another employee) and Marco (another team's manager) cannot see or change Bram's plan,
+    in any state of the cycle."""
     user = login(org[who])
-    for method, url, data in plan_routes(org["plan_b"]):
-        response = request(user, method, url, data)
-        assert response.status_code == 404, (who, method, url, response.status_code)
-        assert_no_trace_of_b(response)
-    assert stored(app, org["plan_b"]) == secret_b, "an outsider changed the plan"
-    assert status_of(app, org["plan_b"]) == "concept"
+    for state in ("ontwikkelgesprek", "uitvoering", "afgerond"):
+        set_state(app, org["plan_b"], state)
+        freeze_version(app, org["plan_b"])
+        for method, url, data in plan_routes(org["plan_b"]) + version_routes(org["plan_b"]):
+            response = request(user, method, url, data)
+            assert response.status_code == 404, (who, state, method, url, response.status_code)
+            assert_no_trace_of_b(response)
+        assert stored(app, org["plan_b"]) == secret_b, "an outsider changed the plan"
+        assert status_of(app, org["plan_b"]) == state
+
+
+def freeze_version(app, plan_id):
+    from pop import cycle
+    with app.app_context():
+        cycle.freeze(Plan.get_by_id(plan_id))
 
 
 def test_outsiders_do_not_see_the_plan_in_their_lists(org, login, secret_b):
@@ -80,40 +98,55 @@ def test_a_plan_that_does_not_exist_is_404_like_a_forbidden_one(org, login):
 # ---------------------------------------------------------------- the people of the plan
 
 
-def test_employee_views_and_edits_own_plan_but_does_not_set_status(app, org, login):
+def test_employee_views_and_edits_own_plan_but_does_not_close_it(app, org, login):
     anna = login(org["a"])
     for method, url, _ in plan_routes(org["plan_a"]):
         if method == "GET":
             assert anna.get(url).status_code == 200, url
-    response = anna.post(part_url(org["plan_a"], "fase-4"),
-                         data={"doelen_gehaald": "Van Anna", "go": "stay"})
+    response = anna.post(part_url(org["plan_a"], "fase-1"), data={"meer_doen": "Van Anna", "go": "stay"})
     assert response.status_code == 302
-    assert stored(app, org["plan_a"])["doelen_gehaald"] == "Van Anna"
-    assert anna.post(f"/plans/{org['plan_a']}/status", data={"status": "afgerond"}).status_code == 403
-    assert status_of(app, org["plan_a"]) == "concept"
+    assert stored(app, org["plan_a"])["meer_doen"] == "Van Anna"
+    set_state(app, org["plan_a"], "evaluatie")
+    response = anna.post(f"/plans/{org['plan_a']}/stap/afronden", data={})
+    assert "Afronden doet de leidinggevende" in text_of(anna.get(response.headers["Location"]))
+    assert status_of(app, org["plan_a"]) == "evaluatie"
     overview = anna.get(f"/plans/{org['plan_a']}")
-    assert not doc(overview).xpath("//select[@name='status']"), "employee is offered the status"
+    assert not doc(overview).xpath("//form[contains(@action,'/stap/afronden')]"), "offered to close"
 
 
-def test_manager_views_and_edits_the_plan_of_a_report(app, org, login):
+def test_the_manager_reads_only_a_shared_plan_and_reacts_to_it(app, org, login):
     marco = login(org["m1"])
+    # Voorbereiding: the plan is in Marco's list, but its content is Anna's alone.
+    assert f"/plans/{org['plan_a']}" in marco.get("/").get_data(as_text=True)
+    for url in (part_url(org["plan_a"], "fase-1"), f"/plans/{org['plan_a']}/afdrukken",
+                f"/plans/{org['plan_a']}/download.docx"):
+        response = marco.get(url)
+        assert response.status_code == 403, url
+        assert "nog in voorbereiding: Anna Alfa heeft het nog niet gedeeld" in text_of(response)
+    assert "nog niet gedeeld" in text_of(marco.get(f"/plans/{org['plan_a']}"))
+
+    set_state(app, org["plan_a"], "ontwikkelgesprek")
     for method, url, _ in plan_routes(org["plan_a"]):
         if method == "GET":
             assert marco.get(url).status_code == 200, url
-    response = marco.post(part_url(org["plan_a"], "fase-4"),
-                          data={"doelen_gehaald": "Van Marco", "go": "stay"})
+    # He reacts, clearly as the manager, but does not write in Anna's answers.
+    response = marco.post(part_url(org["plan_a"], "fase-1"), data={"meer_doen": "Van Marco", "go": "stay"})
+    assert response.status_code == 403
+    assert "Dit is de inbreng van de medewerker" in text_of(response)
+    assert stored(app, org["plan_a"])["meer_doen"] == ""
+    response = marco.post(part_url(org["plan_a"], "fase-1") + "/reactie", data={"reactie": "Mooi plan."})
     assert response.status_code == 302
-    assert stored(app, org["plan_a"])["doelen_gehaald"] == "Van Marco"
-    response = marco.post(f"/plans/{org['plan_a']}/status", data={"status": "lopend"})
-    assert response.status_code == 302
-    assert status_of(app, org["plan_a"]) == "lopend"
-    assert f"/plans/{org['plan_a']}" in marco.get("/").get_data(as_text=True)
+    page = text_of(login(org["a"]).get(part_url(org["plan_a"], "fase-1")))
+    assert "Reactie leidinggevende" in page and "Mooi plan." in page
 
 
-def test_hr_views_every_plan_but_does_not_write_in_it(app, org, login, secret_b):
+def test_hr_views_every_shared_plan_but_does_not_write_in_it(app, org, login, secret_b):
     hr = login(org["hr"])
     index = hr.get("/").get_data(as_text=True)
     assert f"/plans/{org['plan_a']}" in index and f"/plans/{org['plan_b']}" in index
+    assert hr.get(part_url(org["plan_b"], "fase-1")).status_code == 403  # not shared yet
+    set_state(app, org["plan_a"], "ontwikkelgesprek")
+    set_state(app, org["plan_b"], "ontwikkelgesprek")
     for plan_id in (org["plan_a"], org["plan_b"]):
         for method, url, data in plan_routes(plan_id):
             if method == "GET":
@@ -122,18 +155,19 @@ def test_hr_views_every_plan_but_does_not_write_in_it(app, org, login, secret_b)
         part = hr.get(part_url(plan_id, "fase-1"))
         assert not doc(part).xpath("//div[@class='actions']//button"), "HR is offered a save button"
         assert doc(part).xpath("//form[contains(@class,'paper-form')]//fieldset[@disabled]")
+        assert "HR leest mee maar schrijft niet in plannen" in text_of(part)
     assert SECRET in hr.get(part_url(org["plan_b"], "fase-1")).get_data(as_text=True)
     assert SECRET in text_of(hr.get(f"/plans/{org['plan_b']}/afdrukken"))
 
     for method, url, data in plan_routes(org["plan_b"]):
-        if method == "POST" and "/status" not in url:
+        if method == "POST" and "/stap/" not in url:
             assert hr.post(url, data=data).status_code == 403, url
+        elif method == "POST":  # a step: refused with a message on the overview
+            response = hr.post(url, data=data)
+            assert response.status_code == 302, url
+            assert "Niet gelukt:" in text_of(hr.get(response.headers["Location"])), url
     assert stored(app, org["plan_b"]) == secret_b, "HR changed a plan"
-
-    response = hr.post(f"/plans/{org['plan_b']}/status", data={"status": "afgerond"})
-    assert response.status_code == 302
-    assert status_of(app, org["plan_b"]) == "afgerond"
-    assert "Status gewijzigd in ‘Afgerond’." in text_of(hr.get(response.headers["Location"]))
+    assert status_of(app, org["plan_b"]) == "ontwikkelgesprek"
 
 
 def test_hr_filters_plans(org, login):
@@ -144,11 +178,11 @@ def test_hr_filters_plans(org, login):
     assert f"/plans/{org['plan_b']}" not in page and f"/plans/{org['plan_a']}" not in page
 
 
-def test_an_unknown_status_is_refused(app, org, login):
-    marco = login(org["m1"])
-    response = marco.post(f"/plans/{org['plan_a']}/status", data={"status": "weggegooid"})
-    assert status_of(app, org["plan_a"]) == "concept"
-    assert "Kies een geldige status." in text_of(marco.get(response.headers["Location"]))
+def test_an_unknown_step_is_refused(app, org, login):
+    anna = login(org["a"])
+    response = anna.post(f"/plans/{org['plan_a']}/stap/weggooien", data={})
+    assert status_of(app, org["plan_a"]) == "voorbereiding"
+    assert "Niet gelukt: Deze stap bestaat niet." in text_of(anna.get(response.headers["Location"]))
 
 
 # ---------------------------------------------------------------- not logged in

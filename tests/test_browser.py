@@ -32,6 +32,8 @@ expect = sync_api.expect
 
 DEMO_PASSWORD = "demo-pop-2026"
 EVA = "eva.visser@voorbeeld.nl"
+FATIMA = "fatima.bouzid@voorbeeld.nl"
+YOUSSEF = "youssef.elamrani@voorbeeld.nl"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 10_000
@@ -110,11 +112,11 @@ def log_in(page, email, password=DEMO_PASSWORD):
     expect(page.get_by_role("heading", name="Plannen", exact=True)).to_be_visible()
 
 
-def open_eva_plan(page):
-    """From the overview, Eva's own plan: the period link in the table under 'Mijn POP’s'."""
+def open_own_plan(page, name):
+    """From the overview, one's own plan: the period link in the table under 'Mijn POP’s'."""
     own = page.locator("section").filter(has=page.get_by_role("heading", name="Mijn POP’s"))
     own.get_by_role("table").get_by_role("link").first.click()
-    expect(page.get_by_role("heading", name=re.compile(r"^POP van Eva Visser"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(rf"^POP van {name}"))).to_be_visible()
 
 
 def go_to_phase(page, name):
@@ -128,8 +130,9 @@ def goal_rows(page):
 
 
 def test_long_answer_survives_save_and_reload(page):
-    log_in(page, EVA)
-    open_eva_plan(page)
+    """Fatima's demo plan is in its evaluation: Fase IV is hers to write."""
+    log_in(page, FATIMA)
+    open_own_plan(page, "Fatima Bouzid")
     go_to_phase(page, "Fase IV")
 
     text = f"Ja, grotendeels gehaald ({uuid.uuid4().hex[:8]}).\nDe recap-mail werkt; één doel loopt door."
@@ -144,8 +147,9 @@ def test_long_answer_survives_save_and_reload(page):
 
 
 def test_add_goal_row_keeps_the_goals(page):
-    log_in(page, EVA)
-    open_eva_plan(page)
+    """Youssef's demo plan is shared for the ontwikkelgesprek: still his to change."""
+    log_in(page, YOUSSEF)
+    open_own_plan(page, "Youssef el Amrani")
     go_to_phase(page, "Fase I")
 
     before = goal_rows(page).count()
@@ -167,8 +171,8 @@ def test_add_goal_row_keeps_the_goals(page):
 def test_date_input_refuses_text(page):
     """An <input type=date> takes no free text: the browser refuses "morgen" (Playwright raises, or
     the browser sanitises the value to empty), so no wrong date can reach the server from here."""
-    log_in(page, EVA)
-    open_eva_plan(page)
+    log_in(page, YOUSSEF)
+    open_own_plan(page, "Youssef el Amrani")
     go_to_phase(page, "Gegevens")
     date = page.get_by_label("Datum POP-gesprek:", exact=True)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date.input_value())
@@ -183,8 +187,8 @@ def test_date_input_refuses_text(page):
 def test_duplicate_rank_shows_dutch_error_and_keeps_input(page):
     """Since the date input cannot take a wrong value, the validation round trip is tested with a
     rank used twice in Fase I."""
-    log_in(page, EVA)
-    open_eva_plan(page)
+    log_in(page, YOUSSEF)
+    open_own_plan(page, "Youssef el Amrani")
     go_to_phase(page, "Fase I")
 
     goal1 = f"Eerste doel {uuid.uuid4().hex[:6]} – één"
@@ -242,6 +246,11 @@ def today_nl() -> str:
     return dt.date.today().strftime("%d-%m-%Y")
 
 
+def signed_nl() -> str:
+    """The day the demo's running plan (Eva's) was agreed."""
+    return dt.date(dt.date.today().year, 1, 26).strftime("%d-%m-%Y")
+
+
 def save(page):
     page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Opgeslagen.")).to_be_visible()
@@ -286,8 +295,8 @@ def talk_blocks(page):
 
 
 def test_manager_adds_progress_talk_cosigns_and_word_has_both(page, tmp_path):
-    """Marco finds Eva's plan among his team's, adds a progress talk, withdraws and gives his akkoord
-    again, and the Word file he downloads holds the talk and his name under Akkoord leidinggevende."""
+    """Marco finds Eva's running plan among his team's, adds a progress talk, sets the next talk, and
+    the Word file he downloads holds the talk and his name under Akkoord leidinggevende."""
     log_in(page, MARCO)
     team = page.locator("section").filter(
         has=page.get_by_role("heading", name="Plannen van mijn medewerkers"))
@@ -323,21 +332,17 @@ def test_manager_adds_progress_talk_cosigns_and_word_has_both(page, tmp_path):
     assert (talk_blocks(page).nth(saved[0]).get_by_label("Datum voortgangsgesprek").input_value()
             == "2026-10-05")
 
-    # Afronding: withdraw the demo's "Akkoord leidinggevende", then give it again (dated today).
+    # Afronding: the plan is agreed, so the akkoorden stand as given (no box to untick: changing
+    # them is bijstellen); the next talk is set as the rhythm goes on.
     go_to_phase(page, "Afronding")
     manager_sig = signature_block(page, "Akkoord leidinggevende")
-    agree = manager_sig.get_by_label(re.compile(r"Ik ga akkoord"))
-    expect(agree).to_be_checked()
-    agree.uncheck()
-    save(page)
-    expect(manager_sig).to_contain_text("Nog geen akkoord.")
+    expect(manager_sig).to_contain_text(f"Akkoord gegeven door Marco Jansen op {signed_nl()}.")
+    expect(manager_sig.get_by_label(re.compile(r"Ik ga akkoord"))).to_have_count(0)
     expect(signature_block(page, "Akkoord medewerker")).to_contain_text("Akkoord gegeven door Eva Visser")
-
-    manager_sig.get_by_label(re.compile(r"Ik ga akkoord")).check()
     page.get_by_label("Beoordelingsgesprek", exact=True).check()
     page.get_by_label("Dat gesprek zal gehouden worden op (datum):", exact=True).fill("2026-12-14")
     save(page)
-    expect(manager_sig).to_contain_text(f"Akkoord gegeven door Marco Jansen op {today_nl()}.")
+    expect(page.get_by_label("Beoordelingsgesprek", exact=True)).to_be_checked()
 
     # The Word file from the plan page holds the new talk and his akkoord under the right heading.
     page.goto(plan_url)
@@ -347,7 +352,7 @@ def test_manager_adds_progress_talk_cosigns_and_word_has_both(page, tmp_path):
     assert "05-10-2026" in " ".join(paragraphs)
     below = docx_below(word, "Akkoord leidinggevende")
     assert any("Marco Jansen" in text for text in below), below
-    assert any(today_nl() in text for text in below), below
+    assert any(signed_nl() in text for text in below), below
     assert not any("Marco Jansen" in text for text in docx_below(word, "Akkoord medewerker"))
     assert any("☒ Beoordelingsgesprek" in p for p in paragraphs)
 

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import PASSWORD
 from pop import answers
-from support import part_url
+from support import part_url, set_state
 
 
 class Browser:
@@ -57,7 +57,8 @@ def test_two_simultaneous_saves_never_both_succeed(app, org, server, monkeypatch
         real_save(plan, values)
 
     monkeypatch.setattr(answers, "save", slow_save)
-    url = part_url(org["plan_a"], "fase-1")
+    url = part_url(org["plan_a"], "fase-3")  # progress talks: both may write them
+    set_state(app, org["plan_a"], "uitvoering")
     anna, marco = Browser(server), Browser(server)
     anna.login(org["a"])
     marco.login(org["m1"])
@@ -74,7 +75,8 @@ def test_two_simultaneous_saves_never_both_succeed(app, org, server, monkeypatch
 
     def save(who, browser, text):
         start.wait()
-        results[who] = browser.post(url, {**forms[who], "meer_doen": text})
+        results[who] = browser.post(url, {**forms[who], "voortgangsgesprekken-0-datum": "2027-03-01",
+                                          "voortgangsgesprekken-0-gedaan": text})
 
     threads = [threading.Thread(target=save, args=("anna", anna, "Anna schrijft dit")),
                threading.Thread(target=save, args=("marco", marco, "Marco schrijft dat"))]
@@ -90,9 +92,10 @@ def test_two_simultaneous_saves_never_both_succeed(app, org, server, monkeypatch
     texts = {"anna": "Anna schrijft dit", "marco": "Marco schrijft dat"}
     with app.app_context():
         from pop.models import Plan
-        assert answers.load(Plan.get_by_id(org["plan_a"]))["meer_doen"] == texts[winner]
+        talks = answers.load(Plan.get_by_id(org["plan_a"]))["voortgangsgesprekken"]
+        assert [t["gedaan"] for t in talks] == [texts[winner]]
     body = results[loser][1]
     assert "iemand anders heeft dit onderdeel gewijzigd" in body
     assert texts[loser] in body  # the loser's own text is still in the form
     meanwhile = re.search(r'<table class="meanwhile">.*?</table>', body, re.S).group(0)
-    assert "Meer doen" in meanwhile and texts[winner] in meanwhile
+    assert "Voortgangsgesprekken" in meanwhile and texts[winner] in meanwhile

@@ -24,8 +24,8 @@ ZOE_2026 = "POP_van-t-Hof-Test_Zoe_2026.docx"
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    """Besides the filled plan of Zoë (Afdeling A, 2026, concept) and Bram's empty one (Afdeling B,
-    2026, concept): a second 2026 plan of Zoë (same file name), and Bram's 2025 plan, afgerond."""
+    """Besides the filled plan of Zoë (Afdeling A, 2026, uitvoering) and Bram's empty one (Afdeling B,
+    2026, voorbereiding): a second 2026 plan of Zoë (same file name), and Bram's 2025 plan, afgerond."""
     w = World(tmp_path_factory.mktemp("exports_bulk"))
     with w.app.app_context():
         zoe = Person.get(Person.email == w.org["zoe"])
@@ -33,7 +33,7 @@ def world(tmp_path_factory):
         w.org["plan_zoe_2"] = start_plan(zoe, FORM_KEY, "2026").id
         old = start_plan(bram, FORM_KEY, "2025")
         Plan.update(status="afgerond").where(Plan.id == old.id).execute()
-        Plan.update(status="lopend").where(Plan.id == w.org["plan"]).execute()
+        Plan.update(status="uitvoering").where(Plan.id == w.org["plan"]).execute()
         w.org["plan_b_2025"] = old.id
     return w
 
@@ -117,7 +117,7 @@ def test_overview_has_one_row_per_plan(everything):
     assert filled[col["Medewerker"]] == EMPLOYEE_NAME
     assert filled[col["Afdeling"]] == "Afdeling A"
     assert filled[col["Leidinggevende"]] == MANAGER_NAME
-    assert filled[col["Status"]] == "Lopend"
+    assert filled[col["Status"]] == "Uitvoering"
     assert filled[col["Ontwikkeldoelen"]] == \
         "1. Doel met belang een\n2. Doel met belang twee\n3. Doel met belang drie"
     assert filled[col["Volgend gesprek"]] == dt.datetime(NEXT_TALK.year, NEXT_TALK.month, NEXT_TALK.day)
@@ -145,8 +145,8 @@ def test_overview_has_filters_and_frozen_header(everything):
     ({"periode": "2025"}, ["POP_Beta_Bram_2025.docx"]),
     ({"status": "afgerond"}, ["POP_Beta_Bram_2025.docx"]),
     ({"afdeling": "Afdeling B", "periode": "2026"}, ["POP_Beta_Bram_2026.docx"]),
-    ({"status": "lopend"}, [ZOE_2026]),
-], ids=["afdeling", "periode", "status", "afdeling+periode", "status-lopend"])
+    ({"status": "uitvoering"}, [ZOE_2026]),
+], ids=["afdeling", "periode", "status", "afdeling+periode", "status-uitvoering"])
 def test_filters_are_respected(world, filters, expected):
     hr = world.client("hr")
     job_id, page = export(hr, **filters)

@@ -7,8 +7,8 @@ import pytest
 from conftest import text_of
 from forms.kinds import Matrix, Table
 from pop.models import Answer, Person, Plan
-from support import (FILL, FILL_MANAGER, FORM, PART_KEYS, doc, fill_plan, part_url, row_count,
-                     shown_values, stored)
+from support import (FILL, FILL_MANAGER, FORM, PART_KEYS, doc, fill_plan, part_url, row_count, set_state,
+                     shown_values, state_for_part, stored)
 
 
 def iso(value: str) -> str:
@@ -78,8 +78,7 @@ def test_full_fill_shows_every_value_on_every_part(app, org, login):
             if name.split("-")[0] in tables:
                 continue  # rows may be re-ordered; compared below
             if name.startswith("akkoord_"):
-                assert shown[name] is True, name
-                continue
+                continue  # agreed: shown as text, not as a box (checked at the end)
             assert shown[name] == iso(value), (part_key, name, shown.get(name), value)
         # Grid cells left open stay open, not some default.
         for field in FORM.part(part_key).fields:
@@ -159,6 +158,7 @@ def test_load_returns_typed_values(app, org, login, anna_id, marco_id):
 def test_saving_one_part_leaves_the_others_alone(app, org, login):
     anna = login(org["a"])
     fill_plan(anna, org["plan_a"])
+    set_state(app, org["plan_a"], "evaluatie")
     before = stored(app, org["plan_a"])
     response = anna.post(part_url(org["plan_a"], "fase-4"),
                          data={"doelen_gehaald": "Ja, gehaald.", "go": "stay"})
@@ -218,6 +218,7 @@ def test_unusual_text_survives_and_is_escaped(app, org, login):
             ("fase-1", {"meer_doen": UNUSUAL, "ontwikkeldoelen-0-doel": UNUSUAL,
                         "ontwikkeldoelen-0-belang": "1"}),
             ("fase-3", {"voortgangsgesprekken-0-gedaan": UNUSUAL})):
+        state_for_part(app, org["plan_a"], part_key)
         response = anna.post(part_url(org["plan_a"], part_key), data={**data, "go": "stay"})
         assert response.status_code == 302, part_key
         page = anna.get(part_url(org["plan_a"], part_key))
@@ -269,6 +270,7 @@ def test_add_row_adds_a_blank_row_and_keeps_what_was_typed(app, org, login):
 
 def test_add_progress_talk(app, org, login):
     anna = login(org["a"])
+    set_state(app, org["plan_a"], "uitvoering")
     url = part_url(org["plan_a"], "fase-3")
     assert row_count(anna.get(url), "voortgangsgesprekken") == 1
     response = anna.post(url, data={"voortgangsgesprekken-0-datum": "2027-04-01",
@@ -298,9 +300,10 @@ def test_add_row_with_an_error_adds_the_row_but_stores_nothing(app, org, login):
 
 
 @pytest.mark.parametrize("index", range(len(PART_KEYS)))
-def test_go_next_goes_to_the_next_part(org, login, index):
+def test_go_next_goes_to_the_next_part(app, org, login, index):
     anna = login(org["a"])
     part_key = PART_KEYS[index]
+    state_for_part(app, org["plan_a"], part_key)
     response = anna.post(part_url(org["plan_a"], part_key), data={"go": "next"})
     assert response.status_code == 302
     following = PART_KEYS[min(index + 1, len(PART_KEYS) - 1)]  # the last part stays where it is
@@ -333,7 +336,9 @@ def test_new_plan_header_is_prefilled_from_employee_and_manager(app, org, login,
         plan = Plan.get_by_id(plan_id)
         assert (plan.employee.email, plan.manager.email, plan.period) == (org["a"], org["m1"], "2027")
 
-    shown = shown_values(marco.get(part_url(plan_id, "gegevens")))
+    # In the voorbereiding the plan is Anna's alone: she sees the header Marco's choice filled.
+    shown = shown_values(login(org["a"]).get(part_url(plan_id, "gegevens")))
+    assert marco.get(part_url(plan_id, "gegevens")).status_code == 403
     assert shown == {
         "medewerker_naam": "Anna Alfa", "medewerker_afdeling": "A", "medewerker_functie": "Adviseur",
         "datum_pop_gesprek": "", "leidinggevende_naam": "Marco Een",
@@ -360,6 +365,12 @@ def test_new_plan_of_an_employee_without_manager_leaves_the_manager_lines_empty(
 # ---------------------------------------------------------------- signatures
 
 
+@pytest.fixture
+def shared(app, org):
+    """Anna's plan shared with Marco: the ontwikkelgesprek, where akkoorden are given."""
+    set_state(app, org["plan_a"], "ontwikkelgesprek")
+
+
 def sign(client, plan_id, **boxes):
     data = {"go": "stay", **{k: "y" for k, v in boxes.items() if v}}
     response = client.post(part_url(plan_id, "afronding"), data=data)
@@ -367,7 +378,7 @@ def sign(client, plan_id, **boxes):
     return response
 
 
-def test_only_the_employee_gives_akkoord_medewerker(app, org, login, anna_id):
+def test_only_the_employee_gives_akkoord_medewerker(app, org, login, anna_id, shared):
     anna = login(org["a"])
     sign(anna, org["plan_a"], akkoord_medewerker=True, akkoord_leidinggevende=True)
     values = stored(app, org["plan_a"])
@@ -379,7 +390,7 @@ def test_only_the_employee_gives_akkoord_medewerker(app, org, login, anna_id):
     assert "akkoord_medewerker" in shown and "akkoord_leidinggevende" not in shown
 
 
-def test_only_the_manager_gives_akkoord_leidinggevende(app, org, login, marco_id):
+def test_only_the_manager_gives_akkoord_leidinggevende(app, org, login, marco_id, shared):
     marco = login(org["m1"])
     sign(marco, org["plan_a"], akkoord_medewerker=True, akkoord_leidinggevende=True)
     values = stored(app, org["plan_a"])
@@ -390,7 +401,7 @@ def test_only_the_manager_gives_akkoord_leidinggevende(app, org, login, marco_id
     assert "akkoord_leidinggevende" in shown and "akkoord_medewerker" not in shown
 
 
-def test_managers_save_leaves_the_employees_signature_untouched(app, org, login):
+def test_managers_save_leaves_the_employees_signature_untouched(app, org, login, shared):
     anna, marco = login(org["a"]), login(org["m1"])
     sign(anna, org["plan_a"], akkoord_medewerker=True)
     employee_signature = stored(app, org["plan_a"])["akkoord_medewerker"]
@@ -403,33 +414,31 @@ def test_managers_save_leaves_the_employees_signature_untouched(app, org, login)
     values = stored(app, org["plan_a"])
     assert values["akkoord_medewerker"] == employee_signature
     assert values["akkoord_leidinggevende"]["naam"] == "Marco Een"
-    # Saving another part, or the same part again without ticking anything new, changes neither.
-    marco.post(part_url(org["plan_a"], "fase-4"), data={"doelen_gehaald": "Besproken", "go": "stay"})
-    sign(marco, org["plan_a"], akkoord_leidinggevende=True)
+    # Both akkoord: the plan is vastgesteld. Saving another part later changes neither signature.
+    set_state(app, org["plan_a"], "evaluatie")
+    assert anna.post(part_url(org["plan_a"], "fase-4"),
+                     data={"doelen_gehaald": "Besproken", "go": "stay"}).status_code == 302
     again = stored(app, org["plan_a"])
     assert again["akkoord_medewerker"] == employee_signature
     assert again["akkoord_leidinggevende"] == values["akkoord_leidinggevende"]
 
 
-def test_unticking_withdraws_only_ones_own_signature(app, org, login):
+def test_unticking_withdraws_only_ones_own_signature(app, org, login, shared):
+    """Before both have agreed: once both have, the akkoord holds (changing it is bijstellen)."""
     anna, marco = login(org["a"]), login(org["m1"])
-    sign(anna, org["plan_a"], akkoord_medewerker=True)
     sign(marco, org["plan_a"], akkoord_leidinggevende=True)
+    sign(marco, org["plan_a"])  # Marco unticks his
+    assert stored(app, org["plan_a"])["akkoord_leidinggevende"] is None
 
+    sign(anna, org["plan_a"], akkoord_medewerker=True)
+    sign(marco, org["plan_a"])  # Marco's save without a tick leaves Anna's akkoord alone
     sign(anna, org["plan_a"])  # Anna unticks her box
     values = stored(app, org["plan_a"])
-    assert values["akkoord_medewerker"] is None
-    assert values["akkoord_leidinggevende"]["naam"] == "Marco Een"
+    assert values["akkoord_medewerker"] is None and values["akkoord_leidinggevende"] is None
     assert "Nog geen akkoord." in text_of(anna.get(part_url(org["plan_a"], "afronding")))
 
-    sign(anna, org["plan_a"], akkoord_medewerker=True)
-    sign(marco, org["plan_a"])  # Marco unticks his
-    values = stored(app, org["plan_a"])
-    assert values["akkoord_leidinggevende"] is None
-    assert values["akkoord_medewerker"]["naam"] == "Anna Alfa"
 
-
-def test_resaving_a_signed_part_keeps_the_original_signing_date(app, org, login):
+def test_resaving_a_signed_part_keeps_the_original_signing_date(app, org, login, shared):
     anna = login(org["a"])
     sign(anna, org["plan_a"], akkoord_medewerker=True)
     with app.app_context():  # pretend she signed last month
@@ -444,7 +453,7 @@ def test_resaving_a_signed_part_keeps_the_original_signing_date(app, org, login)
     assert "op 26-01-2026" in text_of(anna.get(part_url(org["plan_a"], "afronding")))
 
 
-def test_signature_boxes_reflect_what_is_stored(org, login):
+def test_signature_boxes_reflect_what_is_stored(org, login, shared):
     anna = login(org["a"])
     assert shown_values(anna.get(part_url(org["plan_a"], "afronding")))["akkoord_medewerker"] is False
     sign(anna, org["plan_a"], akkoord_medewerker=True)
@@ -459,6 +468,7 @@ def test_a_save_does_not_silently_overwrite_a_change_made_meanwhile(org, login, 
     import re as _re
 
     url = part_url(org["plan_a"], "fase-3")
+    set_state(app, org["plan_a"], "uitvoering")
     anna, marco = login(org["a"]), login(org["m1"])
     page = anna.get(url).get_data(as_text=True)
     anna_version = _re.search(r'name="versie" value="([0-9a-f]+)"', page).group(1)

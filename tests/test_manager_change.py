@@ -2,7 +2,7 @@
 the former manager's access; a leidinggevende made medewerker loses manager rights at once; the record
 of who co-signed stays."""
 from conftest import text_of
-from support import part_url
+from support import part_url, set_state
 from test_people import edit_data, ids
 
 
@@ -18,6 +18,7 @@ def co_sign(manager, plan_id):
 def test_moving_an_employee_moves_the_plans_and_ends_the_former_managers_access(app, org, login):
     marco, mira, hr = login(org["m1"]), login(org["m2"]), login(org["hr"])
     plan = org["plan_a"]
+    set_state(app, plan, "ontwikkelgesprek")
     co_sign(marco, plan)
     assert mira.get(f"/plans/{plan}").status_code == 404
     who = ids(app, org)
@@ -28,7 +29,7 @@ def test_moving_an_employee_moves_the_plans_and_ends_the_former_managers_access(
     assert "Anna Alfa" not in text_of(marco.get("/"))
     for url in (f"/plans/{plan}", part_url(plan, "fase-1"), f"/plans/{plan}/download.docx"):
         assert marco.get(url).status_code == 404, url
-    assert marco.post(part_url(plan, "fase-1"), data={"meer_doen": "Marco schrijft nog"}) \
+    assert marco.post(part_url(plan, "fase-1") + "/reactie", data={"reactie": "Marco nog"}) \
         .status_code == 404
     assert "Anna Alfa" not in text_of(marco.get("/plans/nieuw"))
 
@@ -36,13 +37,15 @@ def test_moving_an_employee_moves_the_plans_and_ends_the_former_managers_access(
     assert "Anna Alfa" in text_of(mira.get("/"))
     page = mira.get(part_url(plan, "afronding"))
     assert page.status_code == 200 and "Marco Een" in text_of(page)
-    response = mira.post(part_url(plan, "fase-1"), data={"meer_doen": "Mira's reactie", "go": "stay"})
+    response = mira.post(part_url(plan, "fase-1") + "/reactie", data={"reactie": "Mira's reactie"})
     assert response.status_code == 302
+    assert "Mira's reactie" in text_of(mira.get(part_url(plan, "fase-1")))
 
 
 def test_a_manager_made_medewerker_loses_manager_rights_at_once(app, org, login):
     marco, hr = login(org["m1"]), login(org["hr"])
     plan = org["plan_a"]
+    set_state(app, plan, "ontwikkelgesprek")
     assert marco.get(f"/plans/{plan}").status_code == 200
     who = ids(app, org)
     assert hr.post(f"/mensen/{who['m1']}",

@@ -24,6 +24,15 @@ DEMO_PASSWORD = "demo-pop-2026"
 DROPPED = {"person": {"failed_logins", "locked_until"}}
 
 
+def new_status(plan_row, before):
+    """m0003: concept was open to the manager already (ontwikkelgesprek); lopend with both akkoorden is
+    uitvoering, without them ontwikkelgesprek."""
+    signed = {a["field"] for a in before["answer"] if a["plan_id"] == plan_row["id"] and a["column"] == "naam"}
+    both = {"akkoord_medewerker", "akkoord_leidinggevende"} <= signed
+    return {"concept": "ontwikkelgesprek", "afgerond": "afgerond"}.get(
+        plan_row["status"], "uitvoering" if both else "ontwikkelgesprek")
+
+
 def start(url, tmp_path):
     return create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
 
@@ -49,7 +58,21 @@ def test_a_release_0_1_database_upgrades_on_start_with_nothing_lost(database_url
             after = current_rows(table)
             expected = [{k: v for k, v in r.items() if k not in DROPPED.get(table, ())}
                         for r in before[table]]
+            if table == "plan":
+                expected = [{**r, "status": new_status(r, before), "version": 1, "previous_id": None}
+                            for r in expected]
             assert after == expected, table
+        assert [r["status"] for r in current_rows("plan")] == [
+            "uitvoering", "ontwikkelgesprek", "ontwikkelgesprek", "afgerond"]  # lopend x2, concept, afgerond
+        # The signed plans (Eva's, running, and Lotte's, afgerond): their agreed content is version 1,
+        # every cell of it.
+        versions = current_rows("planversion")
+        assert [(v["plan_id"], v["number"]) for v in versions] == [(1, 1), (4, 1)]
+        import json
+        for v in versions:
+            cells = {tuple(c) for c in json.loads(v["cells"])}
+            assert cells == {(a["field"], a["row"], a["column"], a["value"]) for a in before["answer"]
+                             if a["plan_id"] == v["plan_id"]}
 
     # And the app works on it: the people log in with their old passwords, the answers show.
     daan = Client(app)
@@ -155,7 +178,7 @@ def test_status_backup_and_upgrade_by_hand(database_url, tmp_path):
     status = flask_cli(database_url, "db", "status", cwd=tmp_path)
     assert status.returncode == 0, status.stderr
     assert "m0001_release_0_1" in status.stdout and "NOG NIET TOEGEPAST" in status.stdout
-    assert "2 migratie(s) wachten." in status.stdout
+    assert f"{len(schema.known())} migratie(s) wachten." in status.stdout
 
     target = tmp_path / ("kopie.sqlite3" if not on_postgres() else "kopie.dump")
     backup = flask_cli(database_url, "db", "backup", "--output", str(target), cwd=tmp_path)
@@ -173,7 +196,7 @@ def test_status_backup_and_upgrade_by_hand(database_url, tmp_path):
 
     upgrade = flask_cli(database_url, "db", "upgrade", cwd=tmp_path)
     assert upgrade.returncode == 0, upgrade.stderr
-    assert "Toegepast: m0001_release_0_1, m0002_login_throttle" in upgrade.stdout
+    assert "Toegepast: " + ", ".join(m.name for m in schema.known()) in upgrade.stdout
     status = flask_cli(database_url, "db", "status", cwd=tmp_path)
     assert "NOG NIET TOEGEPAST" not in status.stdout and "De database is bijgewerkt." in status.stdout
     again = flask_cli(database_url, "db", "upgrade", cwd=tmp_path)
@@ -188,3 +211,27 @@ def test_other_commands_upgrade_first(database_url, tmp_path):
     assert (tmp_path / "p.xlsx").read_bytes()[:2] == b"PK"
     status = flask_cli(database_url, "db", "status", cwd=tmp_path)
     assert "De database is bijgewerkt." in status.stdout
+
+
+def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_refer_to_it(database_url, tmp_path,
+                                                                            monkeypatch):
+    """SQLite makes a column NOT NULL by rebuilding its table; with foreign keys on, dropping the old
+    plan table ran ON DELETE CASCADE and every answer was gone (found writing m0003)."""
+    from peewee import IntegerField
+
+    before = make_release_0_1(database_url)
+    rebuild = types.ModuleType("pop.migrations.m9998_rebuild")
+
+    def upgrade(db, migrator):
+        migrator.add_column("plan", "extra", IntegerField(default=7)).run()  # add, fill, NOT NULL
+
+    rebuild.upgrade = upgrade
+    monkeypatch.setitem(sys.modules, rebuild.__name__, rebuild)
+    real_known = schema.known
+    monkeypatch.setattr(schema, "known", lambda: real_known() + [schema.Migration("m9998_rebuild", "")])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert len(current_rows("answer")) == len(before["answer"])
+        assert {r["extra"] for r in current_rows("plan")} == {7}
+        if not on_postgres():
+            assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1  # on again

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from conftest import text_of
-from support import error_text, fill_plan, part_url, shown_values, stored
+from support import error_text, fill_plan, part_url, shown_values, state_for_part, stored
 
 LONG_OK = "x" * 20000
 
@@ -61,6 +61,7 @@ def filled(app, org, login):
 @pytest.mark.parametrize("case, part_key, bad, field_id, message", CASES, ids=[c[0] for c in CASES])
 def test_invalid_answer_is_refused_with_a_dutch_message(app, org, filled, case, part_key, bad, field_id,
                                                         message):
+    state_for_part(app, org["plan_a"], part_key)
     before = stored(app, org["plan_a"])
     typed = {**ALSO_TYPED[part_key], **bad}
     response = filled.post(part_url(org["plan_a"], part_key), data={**typed, "go": "next"})

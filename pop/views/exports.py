@@ -25,7 +25,7 @@ from ..models import STATUSES, ExportJob, ExportTemplate
 from ..people import departments
 from ..plans import filter_plans, periods
 from .people import hr_required
-from .plans import plan_or_404
+from .plans import plan_or_404, readable_or_403
 
 bp = Blueprint("exports", __name__)
 
@@ -46,6 +46,7 @@ def _download(data: bytes, filename: str, fmt: str):
 @login_required
 def plan_download(plan_id: int, fmt: str):
     plan = plan_or_404(plan_id)
+    readable_or_403(plan)
     if fmt not in ("docx", "xlsx", "pdf"):
         abort(404)
     definition = answers.form_of(plan)

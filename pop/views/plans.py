@@ -3,17 +3,15 @@ from flask_login import current_user, login_required
 
 from forms import DEFAULT_FORM, FORMS
 from forms.kinds import choices
-from forms.accounts import NewPlanForm, StatusForm
-from forms.web import build_part_form, error_list, read_part_form, validate_part_form
+from forms.accounts import NewPlanForm
+from forms.web import DutchForm, build_part_form, error_list, read_part_form, validate_part_form
 
-from .. import answers
-from ..access import (acts_as_manager, can_create_plan_for, can_edit, can_view, is_hr, is_manager_of,
-                      may_sign, visible_plans)
-from ..models import STATUSES, Person, Plan
+from .. import answers, cycle
+from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
+from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (SavedMeanwhile, current_period, existing_plan, filter_plans, part_progress,
                      part_version, people_without_plan, periods, save_part, start_plan)
 from ..people import departments
-from ..plans import set_status as set_plan_status
 
 bp = Blueprint("plans", __name__)
 
@@ -86,46 +84,60 @@ def new():
     return render_template("plans/new.html", form=form, existing=existing), 422 if form.errors else 200
 
 
+def readable_or_403(plan: Plan) -> None:
+    """The plan's content is not for everyone who may know the plan exists: in the voorbereiding it
+    is the employee's alone."""
+    if not cycle.may(current_user, plan, "lezen"):
+        abort(403, description=f"Dit POP is nog in voorbereiding: {plan.employee.naam} heeft het nog "
+                               "niet gedeeld. U kunt het lezen zodra het gedeeld is.")
+
+
 @bp.route("/plans/<int:plan_id>")
 @login_required
 def overview(plan_id: int):
     plan = plan_or_404(plan_id)
     definition = answers.form_of(plan)
-    values = answers.load(plan)
+    readable = cycle.may(current_user, plan, "lezen")
+    values = answers.load(plan) if readable else {}
     progress = {p.key: part_progress(p, values) for p in definition.parts}
-    status_form = StatusForm(status=plan.status)
-    status_form.status.choices = choices(STATUSES.items())
+    granted = cycle.rights(current_user, plan)
+    steps = [(key, *cycle.STEPS[key]) for key in cycle.STEPS if key in granted]
+    versions = list(PlanVersion.select(PlanVersion.id, PlanVersion.number, PlanVersion.agreed_at)
+                    .where(PlanVersion.plan == plan).order_by(PlanVersion.number)) if readable else []
     return render_template("plans/overview.html", plan=plan, definition=definition, values=values,
-                           progress=progress, editable=can_edit(current_user, plan),
-                           may_set_status=is_manager_of(current_user, plan) or is_hr(current_user),
-                           status_form=status_form)
-
-
-@bp.route("/plans/<int:plan_id>/status", methods=["POST"])
-@login_required
-def set_status(plan_id: int):
-    plan = plan_or_404(plan_id)
-    if not (is_manager_of(current_user, plan) or is_hr(current_user)):
-        abort(403)
-    form = StatusForm()
-    form.status.choices = choices(STATUSES.items())
-    if form.validate_on_submit():
-        set_plan_status(plan, form.status.data)
-        flash(f"Status gewijzigd in ‘{plan.status_label}’.", "success")
-    else:
-        flash("Kies een geldige status.", "error")
-    return redirect(url_for("plans.overview", plan_id=plan.id))
+                           progress=progress, readable=readable, steps=steps, versions=versions,
+                           states=STATUSES, role=cycle.role_of(current_user, plan),
+                           editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}))
 
 
 def _render_part(plan, definition, part, wtform, values, status=200, notice=None, problems=(),
                  version=None, meanwhile=None):
-    signers = {f.key: may_sign(current_user, plan, f.signer)
+    editable = cycle.editable_fields(current_user, plan, part)
+    signers = {f.key: f.key in editable and may_sign(current_user, plan, f.signer)
                for f in part.fields if f.kind == "signature"}
+    may_react = cycle.may(current_user, plan, "reactie")
     return render_template("plans/part.html", plan=plan, definition=definition, part=part,
-                           form=wtform, values=values, editable=can_edit(current_user, plan),
+                           form=wtform, values=values, editable=bool(editable),
+                           read_only_reason="" if editable else cycle.why_read_only(current_user, plan, part),
                            signers=signers, next_part=definition.next_part(part),
                            notice=notice, problems=problems, meanwhile=meanwhile or {},
+                           reaction=cycle.reaction(plan, part), may_react=may_react,
+                           reaction_form=DutchForm() if may_react else None,
+                           previous=_previous_plan(plan),
                            version=version or part_version(plan, part)), status
+
+
+def _previous_plan(plan: Plan):
+    """The last cycle's goals and evaluation, shown beside a new plan for reference."""
+    previous = plan.previous
+    if previous is None or not cycle.may(current_user, previous, "lezen"):
+        return None
+    definition = answers.form_of(previous)
+    values = answers.load(previous)
+    fields = [definition.field(definition.goals_field)] if definition.goals_field else []
+    fields += [f for p in definition.parts_in("evaluatie") for f in p.fields]
+    return {"plan": previous,
+            "items": [(f.label, f.as_text(values.get(f.key))) for f in fields if f.is_filled(values.get(f.key))]}
 
 
 @bp.route("/plans/<int:plan_id>/<part_key>", methods=["GET", "POST"])
@@ -134,6 +146,7 @@ def part(plan_id: int, part_key: str):
     plan = plan_or_404(plan_id)
     definition = answers.form_of(plan)
     part = definition.part(part_key) or abort(404)
+    readable_or_403(plan)
     values = answers.load(plan)
 
     if request.method == "GET":
@@ -143,9 +156,11 @@ def part(plan_id: int, part_key: str):
             _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int))
         return _render_part(plan, definition, part, wtform, values)
 
-    if not can_edit(current_user, plan):
-        abort(403)
     wtform = build_part_form(plan.form_key, part)
+    if not cycle.editable_fields(current_user, plan, part):
+        # Refused, never silently: the page comes back with what was typed and the reason.
+        return _render_part(plan, definition, part, wtform, values, status=403, notice=(
+            "Niet opgeslagen: " + cycle.why_read_only(current_user, plan, part)))
     table = _table(part, request.form.get("add_row"))
     posted_version = request.form.get("versie", "")
     current_version = part_version(plan, part)
@@ -163,10 +178,15 @@ def part(plan_id: int, part_key: str):
                                     "aandacht. Uw invoer staat er nog; pas het gemarkeerde aan en sla "
                                     "opnieuw op."))
     try:
-        save_part(plan, part, read_part_form(part, wtform), current_user, values,
-                  expected_version=posted_version or current_version)
+        notices = save_part(plan, part, read_part_form(part, wtform), current_user,
+                            expected_version=posted_version or current_version)
     except SavedMeanwhile:
         return _saved_meanwhile(plan, definition, part, wtform)
+    except cycle.Refused as refused:  # the plan moved on (agreed, say) since the check above
+        return _render_part(Plan.get_by_id(plan.id), definition, part, wtform, values, status=403,
+                            notice=f"Niet opgeslagen: {refused}")
+    for message in notices:
+        flash(message, "info")
 
     if table is not None:
         # Keep the blank rows the user already had and add one, after the save, on a fresh page.
@@ -222,14 +242,15 @@ def part_after_csrf_failure():
     args = request.view_args or {}
     plan = Plan.get_or_none(Plan.id == args.get("plan_id", 0))
     part = answers.form_of(plan).part(args.get("part_key", "")) if plan else None
-    if plan is None or part is None or not can_view(current_user, plan):
+    if (plan is None or part is None or not can_view(current_user, plan)
+            or not cycle.may(current_user, plan, "lezen")):
         # Not abort(404): an exception raised inside an error handler turns into a 500.
         return render_template("error.html", title="Niet gevonden",
                                message="Deze pagina bestaat niet, of u heeft er geen toegang toe."), 404
     definition = answers.form_of(plan)
     wtform = build_part_form(plan.form_key, part)
     notice = "Niet opgeslagen: het formulier was verlopen."
-    if can_edit(current_user, plan):
+    if cycle.editable_fields(current_user, plan, part):
         notice += " Uw invoer staat er nog; klik opnieuw op Opslaan."
     return _render_part(plan, definition, part, wtform, answers.load(plan), status=400, notice=notice,
                         version=request.form.get("versie") or None)
@@ -239,5 +260,6 @@ def part_after_csrf_failure():
 @login_required
 def print_view(plan_id: int):
     plan = plan_or_404(plan_id)
+    readable_or_403(plan)
     return render_template("plans/print.html", plan=plan, definition=answers.form_of(plan),
                            values=answers.load(plan))

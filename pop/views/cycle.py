@@ -1,0 +1,119 @@
+"""The steps of the POP cycle on a plan: share, evaluate, close, bijstellen, a new cycle; the manager's
+reaction per phase; the agreed versions and their differences."""
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from exports.filenames import plan_filename
+from exports.templates import render_docx, render_xlsx
+from forms.web import DutchForm
+
+from .. import answers, cycle
+from ..models import PlanVersion
+from ..plans import start_next_cycle
+from .plans import plan_or_404, readable_or_403
+
+bp = Blueprint("cycle", __name__)
+
+
+def _checked_form() -> None:
+    # Every step is a POST with the page's CSRF token (the form has no fields of its own).
+    if not DutchForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route("/plans/<int:plan_id>/stap/<step>", methods=["POST"])
+@login_required
+def step(plan_id: int, step: str):
+    plan = plan_or_404(plan_id)
+    _checked_form()
+    if step == "nieuw":
+        try:
+            new_plan = start_next_cycle(plan, current_user)
+        except cycle.Refused as refused:
+            flash(f"Niet gelukt: {refused}", "error")
+            return redirect(url_for("plans.overview", plan_id=plan.id))
+        flash(f"Het nieuwe POP voor {new_plan.period} is aangemaakt; het vorige staat ernaast.", "success")
+        return redirect(url_for("plans.part", plan_id=new_plan.id,
+                                part_key=answers.form_of(new_plan).parts[0].key))
+    try:
+        flash(cycle.take_step(plan, current_user, step), "success")
+    except cycle.Refused as refused:
+        flash(f"Niet gelukt: {refused}", "error")
+    return redirect(url_for("plans.overview", plan_id=plan.id))
+
+
+@bp.route("/plans/<int:plan_id>/<part_key>/reactie", methods=["POST"])
+@login_required
+def reaction(plan_id: int, part_key: str):
+    plan = plan_or_404(plan_id)
+    part = answers.form_of(plan).part(part_key) or abort(404)
+    _checked_form()
+    if not cycle.may(current_user, plan, "reactie"):
+        abort(403, description="Een reactie geeft de leidinggevende, zodra de medewerker het plan "
+                               "heeft gedeeld.")
+    try:
+        cycle.save_reaction(plan, part, current_user, request.form.get("reactie", ""))
+    except cycle.Refused as refused:  # too long: the form offers no more, so only a crafted post
+        abort(400, description=str(refused))
+    flash("Uw reactie is opgeslagen.", "success")
+    return redirect(url_for("plans.part", plan_id=plan.id, part_key=part.key, _anchor="reactie"))
+
+
+def _version_or_404(plan, number: int) -> PlanVersion:
+    version = PlanVersion.get_or_none((PlanVersion.plan == plan) & (PlanVersion.number == number))
+    return version or abort(404)
+
+
+@bp.route("/plans/<int:plan_id>/versies/<int:number>")
+@login_required
+def version(plan_id: int, number: int):
+    plan = plan_or_404(plan_id)
+    readable_or_403(plan)
+    agreed = _version_or_404(plan, number)
+    return render_template("plans/print.html", plan=plan, definition=answers.form_of(plan),
+                           values=cycle.version_values(agreed), version=agreed)
+
+
+@bp.route("/plans/<int:plan_id>/versies/<int:number>/download.<fmt>")
+@login_required
+def version_download(plan_id: int, number: int, fmt: str):
+    plan = plan_or_404(plan_id)
+    readable_or_403(plan)
+    if fmt not in ("docx", "xlsx"):
+        abort(404)
+    agreed = _version_or_404(plan, number)
+    values = cycle.version_values(agreed)
+    definition = answers.form_of(plan)
+    warn = lambda note: flash(note, "error")  # noqa: E731
+    render = render_xlsx if fmt == "xlsx" else render_docx
+    name = plan_filename(plan, fmt).replace(f".{fmt}", f"_versie{number}.{fmt}")
+    return send_file(io.BytesIO(render(plan, definition, values, False, warn)), as_attachment=True,
+                     download_name=name, max_age=0)
+
+
+@bp.route("/plans/<int:plan_id>/vergelijken")
+@login_required
+def compare(plan_id: int):
+    """Two versions side by side: ?van=1&naar=2, where "naar" may be "huidig" (the plan as it is now)."""
+    plan = plan_or_404(plan_id)
+    readable_or_403(plan)
+    numbers = [v.number for v in PlanVersion.select(PlanVersion.number)
+               .where(PlanVersion.plan == plan).order_by(PlanVersion.number)]
+    if not numbers:
+        abort(404)
+    old_number = request.args.get("van", numbers[-1], type=int)
+    new_arg = request.args.get("naar", "huidig")
+    old = cycle.version_values(_version_or_404(plan, old_number))
+    if new_arg == "huidig":
+        new, new_title = answers.load(plan), f"Nu (versie {plan.version})"
+    elif new_arg.isdigit():
+        new, new_title = cycle.version_values(_version_or_404(plan, int(new_arg))), f"Versie {new_arg}"
+    else:
+        abort(404)
+    rows = cycle.differences(answers.form_of(plan), old, new)
+    return render_template("plans/compare.html", plan=plan, definition=answers.form_of(plan), rows=rows,
+                           old_title=f"Versie {old_number}", new_title=new_title, numbers=numbers,
+                           old_number=old_number, new_arg=new_arg,
+                           changed=sum(1 for r in rows if r[4]))

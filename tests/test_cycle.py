@@ -1,0 +1,239 @@
+"""The POP cycle: every state and step for each role, allowed and refused; agreed content frozen
+(stored answers and Word export unchanged after a refused change); bijstellen makes a new version and
+its differences are shown; the evaluation closes the cycle and a new one starts from it."""
+import io
+
+import pytest
+from docx import Document
+
+from conftest import text_of
+from pop import cycle
+from pop.models import STATUSES, Plan, PlanVersion
+from support import as_post, part_url, set_state, shown_values, stored
+
+WHO = {"medewerker": "a", "leidinggevende": "m1", "hr": "hr"}
+# One change per kind of part, as a browser would post it.
+CHANGES = {
+    "fase-1": ("plan", {"meer_doen": "Gewijzigd", "go": "stay"}, "meer_doen"),
+    "fase-3": ("voortgang", {"voortgangsgesprekken-0-datum": "2027-03-01",
+                             "voortgangsgesprekken-0-gedaan": "Gewijzigd", "go": "stay"},
+               "voortgangsgesprekken"),
+    "fase-4": ("evaluatie", {"doelen_gehaald": "Gewijzigd", "go": "stay"}, "doelen_gehaald"),
+    "afronding": ("ritme", {"volgend_gesprek": "voortgangsgesprek", "go": "stay"}, "volgend_gesprek"),
+}
+
+
+def state_of(app, plan_id):
+    with app.app_context():
+        return Plan.get_by_id(plan_id).status
+
+
+def overview_text(client, plan_id):
+    return text_of(client.get(f"/plans/{plan_id}"))
+
+
+# ---------------------------------------------------------------- the table, walked
+
+def test_the_rules_of_the_seeds_stand_in_the_table():
+    """The table written out where the issue states it, so a changed cell in RIGHTS is noticed."""
+    r = cycle.RIGHTS
+    assert r["voorbereiding"]["leidinggevende"] == set() and r["voorbereiding"]["hr"] == set()
+    assert "delen" in r["voorbereiding"]["medewerker"]
+    assert "plan" not in r["ontwikkelgesprek"]["leidinggevende"]  # he reacts, he does not rewrite
+    assert "reactie" in r["ontwikkelgesprek"]["leidinggevende"]
+    for state in ("vastgesteld", "uitvoering", "evaluatie", "afgerond"):
+        assert not any("plan" in rights for rights in r[state].values()), state  # frozen
+    assert all(rights <= {"lezen", "nieuw"} for rights in r["afgerond"].values())
+    assert all(rights <= {"lezen"} for state, roles in r.items() if state != "afgerond"
+               for role, rights in roles.items() if role == "hr")
+    assert "afronden" in r["evaluatie"]["leidinggevende"] and "afronden" not in r["evaluatie"]["medewerker"]
+
+
+@pytest.mark.parametrize("state", list(STATUSES))
+@pytest.mark.parametrize("role", list(WHO))
+def test_every_part_in_every_state_for_every_role(app, org, login, state, role):
+    user = login(org[WHO[role]])
+    plan = org["plan_a"]
+    set_state(app, plan, state)
+    rights = cycle.RIGHTS[state][role]
+    for part_key, (right, data, field) in CHANGES.items():
+        before = stored(app, plan)
+        response = user.post(part_url(plan, part_key), data=data)
+        after = stored(app, plan)
+        if "lezen" not in rights:
+            assert response.status_code == 403, (state, role, part_key)
+            assert "nog in voorbereiding" in text_of(response)
+            assert after == before
+        elif right in rights:
+            assert response.status_code == 302, (state, role, part_key, text_of(response)[:300])
+            assert after[field] != before[field], (state, role, part_key)
+        else:
+            assert response.status_code == 403, (state, role, part_key, response.status_code)
+            assert "Niet opgeslagen:" in text_of(response), (state, role, part_key)
+            assert after == before, (state, role, part_key)
+        set_state(app, plan, state)  # a first progress talk moves vastgesteld on: back for the next
+
+
+@pytest.mark.parametrize("state", list(STATUSES))
+@pytest.mark.parametrize("role", list(WHO))
+def test_every_step_in_every_state_for_every_role(app, org, login, state, role):
+    user = login(org[WHO[role]])
+    plan = org["plan_a"]
+    for step in cycle.STEPS:
+        set_state(app, plan, state)
+        with app.app_context():  # the evaluation filled, so that afronden can only fail on the rules
+            from pop import answers
+            answers.save(Plan.get_by_id(plan), {"doelen_gehaald": "Ja", "hoe_geleerd": "Door te doen",
+                                                "pop_afsluiten": "Klaar"})
+        response = user.post(f"/plans/{plan}/stap/{step}", data={})
+        assert response.status_code == 302, (state, role, step)
+        message = text_of(user.get(response.headers["Location"]))
+        allowed = step in cycle.RIGHTS[state][role]
+        if allowed:
+            assert "Niet gelukt" not in message, (state, role, step, message[:300])
+        else:
+            assert "Niet gelukt:" in message, (state, role, step)
+            assert state_of(app, plan) == state, (state, role, step)
+        # Only the steps one may take are offered.
+        page = user.get(f"/plans/{plan}") if step != "nieuw" or not allowed else None
+        if page is not None and state_of(app, plan) == state:
+            offered = f"/plans/{plan}/stap/{step}" in page.get_data(as_text=True)
+            assert offered == allowed, (state, role, step)
+
+
+# ---------------------------------------------------------------- the journey, step by step
+
+def test_share_agree_and_the_agreed_content_is_frozen(app, org, login):
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan = org["plan_a"]
+    assert anna.post(part_url(plan, "fase-1"), data={"meer_doen": "Projecten leiden", "go": "stay"}) \
+        .status_code == 302
+    # Akkoord before sharing is refused: the plan is not shared yet.
+    response = anna.post(part_url(plan, "afronding"), data={"akkoord_medewerker": "y", "go": "stay"})
+    assert stored(app, plan)["akkoord_medewerker"] is None
+    assert anna.post(f"/plans/{plan}/stap/delen", data={}).status_code == 302
+    assert state_of(app, plan) == "ontwikkelgesprek"
+    assert "Projecten leiden" in text_of(marco.get(part_url(plan, "fase-1")))
+
+    for who, box in ((anna, "akkoord_medewerker"), (marco, "akkoord_leidinggevende")):
+        shown = as_post(shown_values(who.get(part_url(plan, "afronding"))))
+        response = who.post(part_url(plan, "afronding"), data={**shown, box: "y", "go": "stay"})
+        assert response.status_code == 302
+    assert state_of(app, plan) == "vastgesteld"
+    assert "het POP is vastgesteld (versie 1)" in text_of(marco.get(response.headers["Location"]))
+    with app.app_context():
+        assert [v.number for v in PlanVersion.select().where(PlanVersion.plan == plan)] == [1]
+
+    # Frozen: the employee's change is refused with the reason, her text comes back, nothing moves.
+    before, word_before = stored(app, plan), anna.get(f"/plans/{plan}/download.docx").data
+    response = anna.post(part_url(plan, "fase-1"), data={"meer_doen": "Toch iets anders", "go": "stay"})
+    assert response.status_code == 403
+    assert "vastgesteld in de POP-overeenkomst (versie 1)" in text_of(response)
+    assert "Toch iets anders" in response.get_data(as_text=True)
+    assert stored(app, plan) == before
+    word_after = anna.get(f"/plans/{plan}/download.docx").data
+    assert _docx_text(word_after) == _docx_text(word_before)
+    # And the page says so before anyone types: no save button, the reason on top.
+    page = anna.get(part_url(plan, "fase-1"))
+    assert "Alleen lezen." in text_of(page) and "Opslaan" not in text_of(page)
+    assert "+ Ontwikkeldoel toevoegen" not in text_of(page)
+
+
+def _docx_text(data: bytes) -> str:
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs) + "\n".join(
+        c.text for t in Document(io.BytesIO(data)).tables for row in t.rows for c in row.cells)
+
+
+def test_a_change_after_one_akkoord_withdraws_it(app, org, login):
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan = org["plan_a"]
+    set_state(app, plan, "ontwikkelgesprek")
+    marco.post(part_url(plan, "afronding"), data={"akkoord_leidinggevende": "y", "go": "stay"})
+    assert stored(app, plan)["akkoord_leidinggevende"]["naam"] == "Marco Een"
+    response = anna.post(part_url(plan, "fase-1"), data={"meer_doen": "Nieuw idee", "go": "stay"})
+    assert response.status_code == 302
+    assert stored(app, plan)["akkoord_leidinggevende"] is None
+    assert "het gegeven akkoord is vervallen" in text_of(anna.get(response.headers["Location"]))
+    assert state_of(app, plan) == "ontwikkelgesprek"
+
+
+def _agree(app, org, login, plan):
+    for who, box in (("a", "akkoord_medewerker"), ("m1", "akkoord_leidinggevende")):
+        client = login(org[who])
+        shown = as_post(shown_values(client.get(part_url(plan, "afronding"))))
+        assert client.post(part_url(plan, "afronding"), data={**shown, box: "y", "go": "stay"}) \
+            .status_code == 302
+
+
+def test_bijstellen_makes_a_new_version_and_the_differences_show(app, org, login):
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan = org["plan_a"]
+    anna.post(part_url(plan, "fase-1"), data={"meer_doen": "Versie een", "go": "stay"})
+    set_state(app, plan, "ontwikkelgesprek")
+    _agree(app, org, login, plan)
+    assert state_of(app, plan) == "vastgesteld"
+
+    response = marco.post(f"/plans/{plan}/stap/bijstellen", data={})
+    assert "Versie 2 staat open voor bijstellen" in text_of(marco.get(response.headers["Location"]))
+    assert state_of(app, plan) == "ontwikkelgesprek"
+    values = stored(app, plan)
+    assert values["akkoord_medewerker"] is None and values["akkoord_leidinggevende"] is None
+    assert anna.post(part_url(plan, "fase-1"), data={"meer_doen": "Versie twee", "go": "stay"}) \
+        .status_code == 302
+    _agree(app, org, login, plan)
+    assert state_of(app, plan) == "vastgesteld"
+    with app.app_context():
+        assert Plan.get_by_id(plan).version == 2
+        versions = {v.number: cycle.version_values(v)
+                    for v in PlanVersion.select().where(PlanVersion.plan == plan)}
+    assert versions[1]["meer_doen"] == "Versie een" and versions[2]["meer_doen"] == "Versie twee"
+
+    # Every version stays readable and downloadable.
+    assert "Versie een" in text_of(anna.get(f"/plans/{plan}/versies/1"))
+    old_word = anna.get(f"/plans/{plan}/versies/1/download.docx")
+    assert old_word.status_code == 200 and "Versie een" in _docx_text(old_word.data)
+    assert "Versie twee" not in _docx_text(old_word.data)
+    # Side by side: the changed answer is marked, with both texts.
+    page = marco.get(f"/plans/{plan}/vergelijken?van=1&naar=2")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    import re
+    changed = re.findall(r'<tr class="changed">(.*?)</tr>', body, re.S)
+    meer_doen = [row for row in changed if "Meer doen" in row]
+    assert len(meer_doen) == 1 and "Versie een" in meer_doen[0] and "Versie twee" in meer_doen[0]
+    assert not any("Wat ga ik ontwikkelen?" in row for row in changed)  # unchanged: not marked
+    assert anna.get(f"/plans/{plan}/versies/7").status_code == 404
+
+
+def test_afronden_needs_the_evaluation_and_then_a_new_cycle_starts(app, org, login):
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan = org["plan_a"]
+    anna.post(part_url(plan, "fase-1"), data={"ontwikkeldoelen-0-doel": "Presenteren",
+                                              "ontwikkeldoelen-0-belang": "1", "go": "stay"})
+    set_state(app, plan, "uitvoering")
+    assert anna.post(f"/plans/{plan}/stap/evalueren", data={}).status_code == 302
+    assert state_of(app, plan) == "evaluatie"
+    response = marco.post(f"/plans/{plan}/stap/afronden", data={})
+    message = text_of(marco.get(response.headers["Location"]))
+    assert "Afronden kan pas als de evaluatie is ingevuld. Nog leeg: Heb ik mijn ontwikkeldoelen " \
+           "gehaald?" in message
+    assert state_of(app, plan) == "evaluatie"
+    anna.post(part_url(plan, "fase-4"), data={"doelen_gehaald": "Ja", "hoe_geleerd": "Door te oefenen",
+                                              "pop_afsluiten": "Afgesloten", "go": "stay"})
+    marco.post(f"/plans/{plan}/stap/afronden", data={})
+    assert state_of(app, plan) == "afgerond"
+    page = anna.get(part_url(plan, "fase-4"))
+    assert "Dit POP is afgerond" in text_of(page) and "Opslaan" not in text_of(page)
+
+    response = anna.post(f"/plans/{plan}/stap/nieuw", data={})
+    assert response.status_code == 302
+    new_url = response.headers["Location"]
+    with app.app_context():
+        new = Plan.get(Plan.previous == plan)
+        assert (new.period, new.status, new.employee_id) == ("2027", "voorbereiding", Plan.get_by_id(plan).employee_id)
+    page = text_of(anna.get(new_url))
+    assert "Ter referentie: het vorige POP (2026)" in page
+    assert "Presenteren" in page and "Door te oefenen" in page
+    # A second "Nieuw POP" for the same period is refused with the reason.
+    response = anna.post(f"/plans/{plan}/stap/nieuw", data={})
+    assert "Anna Alfa heeft al een POP voor 2027." in text_of(anna.get(response.headers["Location"]))
