@@ -7,6 +7,9 @@ if [ ! -x .venv/bin/python ]; then
   "${PYTHON:-python3}" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+# An upgraded release first copies the database aside (instance/backups/) and then brings it up to
+# date; nothing happens when it is current. README: how to restore such a copy.
+.venv/bin/flask --app app db upgrade --backup
 .venv/bin/flask --app app demo --if-empty
 echo "POP draait op http://${HOST:-127.0.0.1}:${PORT:-5000}  (stoppen: Ctrl+C)"
 # gunicorn rather than Flask's development server: what the intranet will run, and no warning.

@@ -538,3 +538,100 @@ def test_template_actions_are_legible(page, tmp_path):
     finally:
         row.get_by_role("button", name="Verwijderen").click()
         expect(row).to_have_count(0)
+
+
+def test_one_plan_through_the_whole_cycle(browser, base_url, page):
+    """Daan fills and shares, Marco reacts and gives his akkoord, Daan gives his, a progress talk is
+    held, the evaluation is written, Marco closes the POP, HR sees it Afgerond, and the next cycle
+    starts with the last one alongside."""
+    def person(email):
+        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
+                                      locale="nl-NL")
+        context.set_default_timeout(TIMEOUT_MS)
+        other = context.new_page()
+        log_in(other, email)
+        return other
+
+    def current_state(p):
+        return p.get_by_role("list", name="De POP-cyclus").locator("[aria-current]")
+
+    def step(p, name):
+        p.get_by_role("button", name=name, exact=True).click()
+
+    token = uuid.uuid4().hex[:6]
+    daan = page
+    log_in(daan, DAAN)
+    period = "2030"  # the module's database is new each run; the next cycle is 2031
+    daan.get_by_role("link", name="Nieuw POP").first.click()
+    daan.get_by_label("Periode").fill(period)
+    daan.get_by_role("button", name="Aanmaken").click()
+    go_to_phase(daan, "Fase I")
+    goal = f"Presenteren voor de stuurgroep ({token})"
+    daan.get_by_label("Meer doen", exact=True).fill("Vaker zelf de planning toelichten.")
+    daan.get_by_label("Ontwikkeldoel, rij 1", exact=True).fill(goal)
+    daan.get_by_label("Belang, rij 1", exact=True).fill("1")
+    save(daan)
+    daan.get_by_role("link", name=f"Daan Smit, {period}").click()
+    plan_url = daan.url
+    expect(current_state(daan)).to_have_text("Voorbereiding")
+    step(daan, "Delen met leidinggevende")
+    expect(daan.get_by_role("status")).to_contain_text("gedeeld met uw leidinggevende")
+    expect(current_state(daan)).to_have_text("Ontwikkelgesprek")
+
+    marco = person(MARCO)
+    marco.goto(plan_url)
+    go_to_phase(marco, "Fase I")
+    expect(marco.get_by_text("Dit is de inbreng van de medewerker")).to_be_visible()
+    marco.get_by_role("textbox", name="Reactie leidinggevende").fill(f"Goed doel; oefen eerst in het team ({token}).")
+    marco.get_by_role("button", name="Reactie opslaan").click()
+    expect(marco.get_by_role("status")).to_contain_text("Uw reactie is opgeslagen.")
+    go_to_phase(marco, "Afronding")
+    signature_block(marco, "Akkoord leidinggevende").get_by_label(re.compile("Ik ga akkoord")).check()
+    save(marco)
+
+    daan.goto(plan_url)
+    go_to_phase(daan, "Fase I")
+    expect(daan.locator("#reactie")).to_contain_text(f"oefen eerst in het team ({token})")
+    go_to_phase(daan, "Afronding")
+    signature_block(daan, "Akkoord medewerker").get_by_label(re.compile("Ik ga akkoord")).check()
+    daan.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(daan.get_by_role("status").filter(has_text="het POP is vastgesteld (versie 1)")).to_be_visible()
+
+    go_to_phase(daan, "Fase I")
+    expect(daan.get_by_text("Alleen lezen.")).to_be_visible()
+    expect(daan.get_by_role("button", name="Opslaan", exact=True)).to_have_count(0)
+    go_to_phase(daan, "Fase III")
+    talk = talk_blocks(daan).first
+    talk.get_by_label("Datum voortgangsgesprek").fill("2030-06-01")
+    talk.get_by_label("Wat heeft u in de afgelopen tijd gedaan?").fill("Twee keer de planning gepresenteerd.")
+    save(daan)
+    daan.goto(plan_url)
+    expect(current_state(daan)).to_have_text("Uitvoering")
+    step(daan, "Evaluatie starten")
+    expect(current_state(daan)).to_have_text("Evaluatie")
+    go_to_phase(daan, "Fase IV")
+    daan.get_by_label("Heb ik mijn ontwikkeldoelen gehaald?", exact=True).fill("Ja.")
+    daan.get_by_label("Hoe heb ik geleerd?", exact=True).fill(f"Door het te doen ({token}).")
+    daan.get_by_label("Sluit uw POP af", exact=True).fill("Afgesloten.")
+    save(daan)
+
+    marco.goto(plan_url)
+    step(marco, "POP afronden")
+    expect(marco.get_by_role("status")).to_contain_text("Het POP is afgerond.")
+    expect(current_state(marco)).to_have_text("Afgerond")
+
+    hr = person(HR)
+    hr.goto("/?status=afgerond")
+    row = hr.get_by_role("row").filter(has_text=period)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Daan Smit")
+    expect(row).to_contain_text("Afgerond")
+
+    daan.goto(plan_url)
+    step(daan, "Nieuw POP")
+    expect(daan.get_by_role("status")).to_contain_text("Het nieuwe POP voor 2031 is aangemaakt")
+    reference = daan.get_by_role("complementary", name=re.compile("Ter referentie: het vorige POP"))
+    expect(reference).to_contain_text(goal)
+    expect(reference).to_contain_text(f"Door het te doen ({token}).")
+    for other in (marco, hr):
+        other.context.close()
