@@ -88,6 +88,9 @@ class Field:
     intro: str = ""  # a sentence printed between the question and the bullets
     answer_label: str = ""  # "Uw antwoord:" where the paper prints it
     prefill: str = ""  # where a new plan takes its first value from, e.g. "employee.afdeling"
+    # (field key, option): the question applies only when that choice is made, e.g. the answer to the
+    # evaluation option that was chosen. Progress counts only what applies.
+    applies_if: tuple[str, str] | tuple = ()
     kind: ClassVar[str] = "field"
     is_field: ClassVar[bool] = True
 

@@ -293,6 +293,7 @@ fase2 = Part(
                     ("achteraf", "Achteraf ‘bewijzen’ leveren"),
                 )),
                 LongText("evaluatie_vooraf", "Vooraf meetpunten bepalen",
+                         applies_if=("evaluatie_optie", "vooraf"),
                          intro="Soms kunt u heel concrete meetpunten benoemen, zoals:", help=(
                              "Minder conflicten met collegae;",
                              "10% meer werk verricht in dezelfde tijd;",
@@ -302,6 +303,7 @@ fase2 = Part(
                          answer_label="Hoe aantonen dat uw doel bereikt is? Wie zijn betrokken? "
                                       "Wanneer? Uw antwoord:"),
                 LongText("evaluatie_achteraf", "Achteraf ‘bewijzen’ leveren",
+                         applies_if=("evaluatie_optie", "achteraf"),
                          intro="In andere gevallen is dit veel minder eenvoudig (meer ontspannen werken, "
                                "meer zelfvertrouwen) en is het prima om met elkaar de voortgang te "
                                "bespreken. Vaak kunt u dan achteraf via concrete voorbeelden aangeven "

@@ -109,7 +109,11 @@ def part_version(plan: Plan, part) -> str:
 
 
 def part_progress(part, values: dict) -> tuple[int, int]:
-    fields = part.fields
+    """(answered, to answer) of a part: a question that applies only to an option not chosen does not
+    count, so a fully answered part reaches its total."""
+    fields = [f for f in part.fields
+              if not f.applies_if or values.get(f.applies_if[0]) == f.applies_if[1]
+              or f.is_filled(values.get(f.key))]
     return sum(1 for f in fields if f.is_filled(values.get(f.key))), len(fields)
 
 

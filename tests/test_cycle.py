@@ -237,3 +237,24 @@ def test_afronden_needs_the_evaluation_and_then_a_new_cycle_starts(app, org, log
     # A second "Nieuw POP" for the same period is refused with the reason.
     response = anna.post(f"/plans/{plan}/stap/nieuw", data={})
     assert "Anna Alfa heeft al een POP voor 2027." in text_of(anna.get(response.headers["Location"]))
+
+
+def test_fase_2_progress_counts_only_the_chosen_evaluation_option(app, org, login):
+    """The counter could not reach 12/12: the answer to the option not chosen counted as missing."""
+    from pop import answers
+    from pop.plans import part_progress
+    from support import FILL, FORM
+
+    anna = login(org["a"])
+    data = {k: v for k, v in FILL["fase-2"].items() if k != "evaluatie_vooraf"}
+    assert data["evaluatie_optie"] == "achteraf"
+    assert anna.post(part_url(org["plan_a"], "fase-2"), data={**data, "go": "stay"}).status_code == 302
+    with app.app_context():
+        values = answers.load(Plan.get_by_id(org["plan_a"]))
+    done, total = part_progress(FORM.part("fase-2"), values)
+    assert done == total == len(FORM.part("fase-2").fields) - 1
+    assert f"{done} / {total} ingevuld" in text_of(anna.get(f"/plans/{org['plan_a']}"))
+    # No option chosen yet: neither answer applies yet; the choice itself is what is missing.
+    done, total = part_progress(FORM.part("fase-2"), {**values, "evaluatie_optie": None,
+                                                      "evaluatie_achteraf": ""})
+    assert total == len(FORM.part("fase-2").fields) - 2
