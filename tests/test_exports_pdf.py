@@ -1,6 +1,8 @@
-"""PDF through LibreOffice: the default Word and Excel exports converted, and the download route.
-Skipped with a reason where LibreOffice is missing, unless POP_REQUIRE_PDF=1 (CI), then they fail.
-Three conversions in all (LibreOffice takes a second or more each)."""
+"""PDF through LibreOffice: the default Word and Excel exports converted, one-shot and by the warm
+LibreOffice, and the download route. Skipped with a reason where LibreOffice (or, for the warm one, its
+Python UNO bindings) is missing, unless POP_REQUIRE_PDF=1 (CI), then they fail. Six conversions in
+all: about a second each one-shot, a fraction of that warm. The limits (slots, time-out, fall-back)
+are in test_pdf_limits.py."""
 import re
 import shutil
 import subprocess
@@ -20,6 +22,26 @@ def need_pdf():
                      "install libreoffice-writer-nogui and libreoffice-calc-nogui to run these tests")
 
 
+@pytest.fixture
+def need_warm(need_pdf):
+    if not pdf.warm_up():
+        skip_or_fail("the warm LibreOffice needs LibreOffice's Python UNO bindings "
+                     "(apt-get install python3-uno)")
+
+
+@pytest.fixture(autouse=True)
+def _counted():
+    """Each test counts its own conversions; no warm LibreOffice is left to the next module."""
+    pdf.counts.clear()
+    yield
+    pdf.stop_warm()
+
+
+@pytest.fixture
+def one_shot(monkeypatch):
+    monkeypatch.setenv("POP_PDF_WARM", "0")
+
+
 def pdf_text(data: bytes) -> str | None:
     """The PDF's text via pdftotext (poppler-utils), whitespace collapsed; None when not installed."""
     if shutil.which("pdftotext") is None:
@@ -35,9 +57,10 @@ def download(world, fmt, who="zoe"):
     return response.data
 
 
-def test_word_export_converts_to_pdf(world, need_pdf):
+def test_word_export_converts_to_pdf(world, need_pdf, one_shot):
     data = pdf.to_pdf(download(world, "docx"))
     assert data.startswith(b"%PDF"), data[:20]
+    assert pdf.counts["one_shot"] == 1
     text = pdf_text(data)
     if text is not None:
         assert EMPLOYEE_NAME in text, text[:300]
@@ -47,14 +70,32 @@ def test_word_export_converts_to_pdf(world, need_pdf):
             assert leftover not in text, leftover
 
 
-def test_excel_export_converts_to_pdf(world, need_pdf):
+@pytest.mark.parametrize("way", ["one_shot", "warm"])
+def test_excel_export_converts_to_pdf(world, need_pdf, request, way):
+    request.getfixturevalue("one_shot" if way == "one_shot" else "need_warm")
     data = pdf.to_pdf(download(world, "xlsx"), suffix=".xlsx")
     assert data.startswith(b"%PDF"), data[:20]
+    assert pdf.counts[way] == 1
     text = pdf_text(data)
     if text is not None:
         assert EMPLOYEE_NAME in text, text[:300]
         assert "Meer doen" in text
         assert "=1+1" in text  # shown as text, not computed to 2
+
+
+def test_the_warm_libreoffice_makes_the_same_pdf_as_one_shot(world, need_warm, monkeypatch):
+    document = download(world, "docx")
+    warm = pdf.to_pdf(document)
+    monkeypatch.setenv("POP_PDF_WARM", "0")
+    cold = pdf.to_pdf(document)
+    assert (pdf.counts["warm"], pdf.counts["one_shot"]) == (1, 1)
+    assert warm.startswith(b"%PDF") and cold.startswith(b"%PDF")
+    # Same filter, same settings: the same pages and text (the bytes differ by creation time).
+    assert warm.count(b"/Type/Page") == cold.count(b"/Type/Page") > 1
+    text = pdf_text(warm)
+    if text is not None:
+        assert text == pdf_text(cold)
+        assert EMPLOYEE_NAME in text and "Wat ga ik ontwikkelen?" in text
 
 
 def test_pdf_route_returns_a_pdf(world, need_pdf):

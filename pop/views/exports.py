@@ -63,6 +63,12 @@ def plan_download(plan_id: int, fmt: str):
         abort(404)
     try:
         return _download(pdf.to_pdf(document), plan_filename(plan, "pdf"), "pdf")
+    except pdf.PdfBusy as exc:
+        # Not a failure of this plan: the same link works in a moment, which 503 + Retry-After says to
+        # browsers and scripts alike.
+        page = render_template("exports/pdf_busy.html", plan=plan, message=str(exc),
+                               standaard=use_default)
+        return page, 503, {"Retry-After": str(exc.retry_after)}
     except pdf.PdfFailed as exc:
         flash(f"{exc} Download het Word-document en maak de PDF daaruit.", "error")
         return redirect(url_for("plans.overview", plan_id=plan.id))
