@@ -15,3 +15,13 @@
     });
   });
 })();
+
+// A page that comes back with "Niet opgeslagen" opens at its messages (#meldingen): give them the
+// focus too, so a screen reader reads them first.
+(function () {
+  "use strict";
+  var notice = document.getElementById("meldingen");
+  if (notice && window.location.hash === "#meldingen") {
+    notice.focus();
+  }
+})();

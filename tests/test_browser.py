@@ -206,7 +206,7 @@ def test_duplicate_rank_shows_dutch_error_and_keeps_input(page):
     assert page.get_by_label("Belang, rij 2", exact=True).get_attribute("aria-invalid") == "true"
 
     # Nothing was stored: a fresh load shows the demo goals again.
-    page.goto(page.url)
+    page.goto(page.url.split("#")[0])
     assert page.get_by_label("Ontwikkeldoel, rij 1", exact=True).input_value() != goal1
 
 
@@ -635,3 +635,22 @@ def test_one_plan_through_the_whole_cycle(browser, base_url, page):
     expect(reference).to_contain_text(f"Door het te doen ({token}).")
     for other in (marco, hr):
         other.context.close()
+
+
+def test_errors_after_adding_a_row_are_in_view(page):
+    """After "+ Ontwikkeldoel toevoegen" the page sits at the new row; a save with an error there
+    used to come back at that row, with the message off-screen: the user saw nothing happen."""
+    page.set_viewport_size({"width": 1024, "height": 500})  # a laptop with the browser not maximised
+    log_in(page, YOUSSEF)
+    open_own_plan(page, "Youssef el Amrani")
+    go_to_phase(page, "Fase I")
+    page.get_by_role("button", name="Ontwikkeldoel toevoegen").click()
+    new_row = goal_rows(page).count()
+    page.get_by_label(f"Ontwikkeldoel, rij {new_row}", exact=True).fill("Nog een doel")
+    page.get_by_label(f"Belang, rij {new_row}", exact=True).fill("1")  # the demo's first goal has 1
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("al aan een ander ontwikkeldoel gegeven")
+    expect(alert).to_be_in_viewport()
+    expect(alert).to_be_focused()
+    assert page.get_by_label(f"Ontwikkeldoel, rij {new_row}", exact=True).input_value() == "Nog een doel"
