@@ -17,6 +17,7 @@ Values as the rest of the program sees them:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterator
 
@@ -38,6 +39,11 @@ class RowForm(Form):
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 DATE_MESSAGE = "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027."
+# A POP's dates lie within a working life of today; a year like 0026 or 2206 is a typing error (a
+# two-digit year typed into the browser's date box arrives as 0026).
+YEARS = range(1990, 2101)
+YEAR_MESSAGE = ("Dit jaartal klopt niet: vul het jaar met vier cijfers in, tussen 1990 en 2100, "
+                "bijvoorbeeld 15-03-2027.")
 
 
 class DutchDateField(DateField):
@@ -50,11 +56,17 @@ class DutchDateField(DateField):
         raw = " ".join(valuelist).strip()
         for fmt in self.format:
             try:
-                self.data = dt.datetime.strptime(raw, fmt).date()
-                return
+                parsed = dt.datetime.strptime(raw, fmt).date()
             except ValueError:
                 continue
+            if parsed.year not in YEARS:
+                self.data = None
+                raise ValueError(YEAR_MESSAGE)
+            self.data = parsed
+            return
         self.data = None
+        if re.fullmatch(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2}", raw):  # 15-03-27: which century?
+            raise ValueError(YEAR_MESSAGE)
         raise ValueError(DATE_MESSAGE)
 
     def _value(self):

@@ -25,3 +25,33 @@
     notice.focus();
   }
 })();
+
+// A date box holding something that is no date (31-02) sends nothing: the server would store an empty
+// date and say "Opgeslagen". Refuse such a save here, with the message at the box.
+(function () {
+  "use strict";
+  var MESSAGE = "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027.";
+  document.querySelectorAll("form.paper-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var first = null;
+      form.querySelectorAll("input[type=date]").forEach(function (input) {
+        var id = input.id + "-browser-error";
+        var old = document.getElementById(id);
+        if (old) { old.remove(); }
+        if (!input.validity.badInput) { return; }
+        var note = document.createElement("p");
+        note.className = "errors browser-error";
+        note.id = id;
+        note.textContent = MESSAGE;
+        input.insertAdjacentElement("afterend", note);
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", id);
+        first = first || input;
+      });
+      if (first) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+  });
+})();

@@ -654,3 +654,23 @@ def test_errors_after_adding_a_row_are_in_view(page):
     expect(alert).to_be_in_viewport()
     expect(alert).to_be_focused()
     assert page.get_by_label(f"Ontwikkeldoel, rij {new_row}", exact=True).input_value() == "Nog een doel"
+
+
+def test_a_date_that_is_no_date_is_not_saved_silently(page):
+    """A date box with one part wiped (the day emptied, month and year left) is "bad", and the
+    browser then sends nothing: the server stored an empty date and said "Opgeslagen"."""
+    log_in(page, YOUSSEF)
+    open_own_plan(page, "Youssef el Amrani")
+    go_to_phase(page, "Gegevens")
+    date = page.get_by_label("Datum POP-gesprek:", exact=True)
+    before = date.input_value()
+    date.click()
+    page.keyboard.press("Backspace")
+    assert date.evaluate("el => el.validity.badInput"), "the box holds no complete date"
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(page.locator(".browser-error")).to_have_text(
+        "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027.")
+    expect(date).to_be_focused()
+    expect(page.get_by_role("status").filter(has_text="Opgeslagen.")).to_have_count(0)
+    page.goto(page.url.split("#")[0])
+    assert page.get_by_label("Datum POP-gesprek:", exact=True).input_value() == before

@@ -20,6 +20,12 @@ CASES = [
      "Dit antwoord is te lang: maximaal 200 tekens."),
     ("date-31-february", "gegevens", {"datum_pop_gesprek": "31-02-2027"}, "datum_pop_gesprek",
      "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027."),
+    ("date-year-0026", "gegevens", {"datum_pop_gesprek": "0026-03-15"}, "datum_pop_gesprek",
+     "Dit jaartal klopt niet: vul het jaar met vier cijfers in, tussen 1990 en 2100, bijvoorbeeld "
+     "15-03-2027."),
+    ("date-two-digit-year", "afronding", {"volgend_gesprek_datum": "15-03-27"}, "volgend_gesprek_datum",
+     "Dit jaartal klopt niet: vul het jaar met vier cijfers in, tussen 1990 en 2100, bijvoorbeeld "
+     "15-03-2027."),
     ("date-morgen", "afronding", {"volgend_gesprek_datum": "morgen"}, "volgend_gesprek_datum",
      "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027."),
     ("date-in-progress-talk", "fase-3", {"voortgangsgesprekken-0-datum": "morgen"},
