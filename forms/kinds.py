@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
 Cell = tuple[int, str, str]  # (row, column, text) as stored
+AUTHOR = "_door"  # the column of a row's author, where a table records it (not a question)
 
 
 class RowForm(Form):
@@ -248,6 +249,9 @@ class Table(Field):
     row_title: str = ""  # "Voortgangsgesprek" -> blocks titled "Voortgangsgesprek 1", ...
     layout: str = "grid"  # grid: a table; blocks: one block per row (progress talks)
     sort_by: str = ""  # column to order rows by when read (ranked goals)
+    # Record per row who wrote it last (progress talks, written by either party): kept under AUTHOR
+    # beside the columns, filled by the server, never by the form.
+    records_author: bool = False
     kind: ClassVar[str] = "table"
 
     def column(self, key: str) -> Field:
@@ -262,10 +266,15 @@ class Table(Field):
                 text = col.encode(row.get(col.key))
                 if text is not None:
                     yield (index, col.key, text)
+            if self.records_author and row.get(AUTHOR):
+                yield (index, AUTHOR, row[AUTHOR])
 
     def from_cells(self, cells):
-        indexes = sorted({r for r, _ in cells})
+        indexes = sorted({r for r, c in cells if c != AUTHOR})
         rows = [{c.key: c.decode(cells.get((i, c.key))) for c in self.columns} for i in indexes]
+        if self.records_author:
+            for i, row in zip(indexes, rows):
+                row[AUTHOR] = cells.get((i, AUTHOR), "")
         if self.sort_by:
             rows.sort(key=lambda r: (r[self.sort_by] is None, r[self.sort_by] or 0))
         return rows

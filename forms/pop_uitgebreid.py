@@ -329,7 +329,7 @@ fase3 = Part(
             # A blank talk only while there is none; another one is one click on "toevoegen".
             Table("voortgangsgesprekken", "Voortgangsgesprekken", layout="blocks", spare_rows=0,
                   row_title="Voortgangsgesprek", add_label="Voortgangsgesprek toevoegen",
-                  sort_by="datum", columns=(
+                  sort_by="datum", records_author=True, columns=(
                       Date("datum", "Datum voortgangsgesprek"),
                       LongText("gedaan", "Wat heeft u in de afgelopen tijd gedaan?", help=(
                           "Welke activiteiten heeft u uitgevoerd?",

@@ -2,7 +2,7 @@
 import datetime as dt
 
 from forms import get_form
-from forms.kinds import Signature
+from forms.kinds import AUTHOR, Signature, Table
 
 from . import answers, cycle
 from .access import may_sign
@@ -99,7 +99,22 @@ def _values_to_store(plan, part, submitted, user, current, editable) -> dict:
                 values[field.key] = None
             continue
         values[field.key] = submitted.get(field.key)
+        if isinstance(field, Table) and field.records_author:
+            values[field.key] = _with_authors(field, values[field.key], current.get(field.key), user)
     return values
+
+
+def _with_authors(table, rows, stored_rows, user) -> list[dict]:
+    """Each row keeps its author while unchanged; a new or changed row is the saver's."""
+    def content(row):
+        return tuple(table.column(c.key).encode(row.get(c.key)) for c in table.columns)
+
+    authors = {content(r): r.get(AUTHOR, "") for r in stored_rows or []}
+    result = []
+    for row in rows or []:
+        key = content(row)
+        result.append({**row, AUTHOR: authors[key] if key in authors else user.naam})
+    return result
 
 
 def part_version(plan: Plan, part) -> str:

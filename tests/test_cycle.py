@@ -258,3 +258,36 @@ def test_fase_2_progress_counts_only_the_chosen_evaluation_option(app, org, logi
     done, total = part_progress(FORM.part("fase-2"), {**values, "evaluatie_optie": None,
                                                       "evaluatie_achteraf": ""})
     assert total == len(FORM.part("fase-2").fields) - 2
+
+
+def test_each_progress_talk_shows_who_wrote_it(app, org, login):
+    """Talks are written by either party; each keeps its author while unchanged."""
+    import re
+
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan = org["plan_a"]
+    set_state(app, plan, "uitvoering")
+    url = part_url(plan, "fase-3")
+    assert anna.post(url, data={"voortgangsgesprekken-0-datum": "2027-02-01",
+                                "voortgangsgesprekken-0-gedaan": "Door Anna", "go": "stay"}).status_code == 302
+    shown = as_post(shown_values(marco.get(url)))
+    data = {**shown, "voortgangsgesprekken-1-datum": "2027-05-01",
+            "voortgangsgesprekken-1-gedaan": "Door Marco", "go": "stay"}
+    assert marco.post(url, data=data).status_code == 302
+    talks = stored(app, plan)["voortgangsgesprekken"]
+    assert [(t["gedaan"], t["_door"]) for t in talks] == [("Door Anna", "Anna Alfa"),
+                                                         ("Door Marco", "Marco Een")]
+    page = anna.get(url).get_data(as_text=True)
+    legends = re.findall(r"<legend>(Voortgangsgesprek \d)</legend>\s*<p class=\"hint author\">"
+                         r"Vastgelegd door ([^<]+)</p>", page)
+    assert legends == [("Voortgangsgesprek 1", "Anna Alfa"), ("Voortgangsgesprek 2", "Marco Een")]
+    # Anna changes Marco's talk: it is hers now; her own, unchanged, stays hers.
+    shown = as_post(shown_values(anna.get(url)))
+    shown["voortgangsgesprekken-1-gedaan"] = "Door Marco, aangevuld door Anna"
+    assert anna.post(url, data={**shown, "go": "stay"}).status_code == 302
+    talks = stored(app, plan)["voortgangsgesprekken"]
+    assert [t["_door"] for t in talks] == ["Anna Alfa", "Anna Alfa"]
+    # A crafted post cannot name another author: the column is not part of the form.
+    shown = as_post(shown_values(marco.get(url)))
+    marco.post(url, data={**shown, "voortgangsgesprekken-0-_door": "Iemand anders", "go": "stay"})
+    assert [t["_door"] for t in stored(app, plan)["voortgangsgesprekken"]] == ["Anna Alfa", "Anna Alfa"]

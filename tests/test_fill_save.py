@@ -142,10 +142,10 @@ def test_load_returns_typed_values(app, org, login, anna_id, marco_id):
     assert values["voortgangsgesprekken"] == [
         {"datum": dt.date(2027, 5, 15), "gedaan": "Eerste gesprek: gedaan",
          "opgeleverd": "Eerste gesprek: opgeleverd", "tevreden": "Eerste gesprek: tevreden",
-         "verder": "Eerste gesprek: verder\nmet een tweede regel"},
+         "verder": "Eerste gesprek: verder\nmet een tweede regel", "_door": "Anna Alfa"},
         {"datum": dt.date(2027, 9, 1), "gedaan": "Tweede gesprek: gedaan",
          "opgeleverd": "Tweede gesprek: opgeleverd", "tevreden": "Tweede gesprek: tevreden",
-         "verder": "Tweede gesprek: verder"},
+         "verder": "Tweede gesprek: verder", "_door": "Anna Alfa"},
     ]
     assert values["volgend_gesprek"] == "beoordelingsgesprek"
     assert values["volgend_gesprek_datum"] == dt.date(2027, 12, 1)
