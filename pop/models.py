@@ -178,4 +178,22 @@ class LoginThrottle(BaseModel):
     wait_until = DateTimeField(null=True)
 
 
-MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle]
+class AuditEntry(BaseModel):
+    """One line of a plan's log: who did what with it, and when (pop/audit.py). Written, never changed:
+    the app has no code that updates or deletes an entry."""
+
+    # CASCADE: a plan is removed only with its employee, and then the log of who read that person's
+    # plan is personal data about them as much as the plan itself.
+    plan = ForeignKeyField(Plan, backref="audit_entries", on_delete="CASCADE")
+    person = ForeignKeyField(Person, null=True, on_delete="SET NULL")  # null: removed, or no person
+    # The name as it was then: the line must still say who it was after a rename or a removal.
+    person_name = CharField(max_length=255, default="")
+    action = CharField(max_length=30)  # a key of pop.audit.ACTIONS
+    detail = CharField(max_length=300, default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("plan", "created_at"), False),)  # HR reads one plan's log, newest first
+
+
+MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry]
