@@ -38,6 +38,11 @@ def may_sign(user: Person, plan: Plan, signer: str) -> bool:
     return False
 
 
+def can_read_log(user: Person, plan: Plan) -> bool:
+    # HR oversees how plans are handled; for the employee and manager the log is not part of the plan.
+    return is_hr(user)
+
+
 def visible_plans(user: Person):
     """Plans joined with their employee (Person), so callers can filter and sort on the employee."""
     query = Plan.select(Plan, Person).join(Person, on=(Plan.employee == Person.id), join_type=JOIN.INNER)

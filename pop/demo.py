@@ -173,7 +173,7 @@ def _signature(person: Person, day: dt.date) -> dict:
 
 
 def _demo_plan(person: Person, period: str, values: dict, state: str, signed: dt.date | None = None):
-    plan = start_plan(person, DEFAULT_FORM, period)
+    plan = start_plan(person, DEFAULT_FORM, period, by=person)
     answers.save(plan, values)
     if signed:
         answers.save(plan, {"akkoord_medewerker": _signature(person, signed),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from . import audit
 from .db import database
 from .models import ExportJob, Person, now
 
@@ -56,8 +57,13 @@ def _run(app, job_id: int, plan_ids: list[int]) -> None:
             partial = target.with_suffix(".part")
             write_zip(plans, partial, render_docx, progress)
             partial.rename(target)
-            ExportJob.update(status="klaar", done=len(plans), finished_at=now()) \
-                .where(ExportJob.id == job_id).execute()
+            requester = ExportJob.get_by_id(job_id).requested_by
+            # Logged when the zip is there for HR to take; in the transaction that makes it
+            # downloadable, so no zip is handed out that the plans' logs do not mention.
+            with database.atomic():
+                audit.record_many(plans, requester, "gedownload", "bulkexport")
+                ExportJob.update(status="klaar", done=len(plans), finished_at=now()) \
+                    .where(ExportJob.id == job_id).execute()
         except Exception as exc:  # noqa: BLE001 - the job page must say it failed, not spin forever
             app.logger.exception("export %s failed", job_id)
             ExportJob.update(status="mislukt", error=str(exc)[:1000], finished_at=now()) \

@@ -4,7 +4,7 @@ import datetime as dt
 from forms import get_form
 from forms.kinds import AUTHOR, Signature, Table
 
-from . import answers, cycle
+from . import answers, audit, cycle
 from .access import may_sign
 from .db import database, lock_row, write_lock
 from .models import Person, Plan, now
@@ -21,8 +21,10 @@ def existing_plan(employee: Person, form_key: str, period: str) -> Plan | None:
                             & (Plan.period == period.strip()))
 
 
-def start_plan(employee: Person, form_key: str, period: str, previous: Plan | None = None) -> Plan:
-    """A new plan, its header filled from the people it is about, as far as they are known."""
+def start_plan(employee: Person, form_key: str, period: str, previous: Plan | None = None, *,
+               by: Person | None = None) -> Plan:
+    """A new plan, its header filled from the people it is about, as far as they are known. by: who
+    made it, for the plan's log (None when no person did, as in a script)."""
     form = get_form(form_key)
     with database.atomic():
         plan = Plan.create(employee=employee, manager=employee.manager, form_key=form_key,
@@ -35,6 +37,7 @@ def start_plan(employee: Person, form_key: str, period: str, previous: Plan | No
                 if sources.get(who) is not None:
                     prefilled[field.key] = getattr(sources[who], attribute) or ""
         answers.save(plan, prefilled)
+        audit.record(plan, by, "aangemaakt")
     return plan
 
 
@@ -69,17 +72,28 @@ def save_part(plan: Plan, part, submitted: dict, user: Person,
     With expected_version (the version the page was built from) the check that nobody saved the part
     meanwhile and the write happen under one lock: of two simultaneous saves from the same version,
     one is stored and the other raises SavedMeanwhile, never both "Opgeslagen". The state is read
-    under the same lock, so a save cannot slip in after the plan was agreed."""
+    under the same lock, so a save cannot slip in after the plan was agreed.
+
+    The plan's log gets "gewijzigd" only when an answer really changed (Opslaan on an unchanged page
+    is not a change, and a save that only ticks an akkoord is logged as that akkoord) and a line per
+    akkoord given or withdrawn, in the same transaction: the log never misses a stored change."""
     with write_lock():
         plan = lock_row(Plan.select().where(Plan.id == plan.id)).get()
         editable = cycle.editable_fields(user, plan, part)
         if not editable:
             raise cycle.Refused(cycle.why_read_only(user, plan, part))
-        if expected_version is not None and part_version(plan, part) != expected_version:
+        before = part_version(plan, part)
+        if expected_version is not None and before != expected_version:
             raise SavedMeanwhile()
         current = answers.load(plan)
         values = _values_to_store(plan, part, submitted, user, current, editable)
         answers.save(plan, values)
+        if part_version(plan, part) != before:
+            audit.record(plan, user, "gewijzigd", part_name(plan, part))
+        for field in part.fields:
+            if isinstance(field, Signature) and field.key in values:  # only when its signer changed it
+                action = "akkoord_gegeven" if values[field.key] else "akkoord_ingetrokken"
+                audit.record(plan, user, action, field.label)
         return cycle.after_save(plan, part, user, current, {**current, **values})
 
 
@@ -115,6 +129,12 @@ def _with_authors(table, rows, stored_rows, user) -> list[dict]:
         key = content(row)
         result.append({**row, AUTHOR: authors[key] if key in authors else user.naam})
     return result
+
+
+def part_name(plan: Plan, part) -> str:
+    """The part as the plan overview names it: the first part's title is the whole form's title, so
+    there its short name says which part is meant."""
+    return part.nav_title if part.title == get_form(plan.form_key).title else part.title
 
 
 def part_version(plan: Plan, part) -> str:

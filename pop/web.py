@@ -47,7 +47,8 @@ def init_app(app):
     app.jinja_env.globals["aria"] = aria
     csrf.init_app(app)
 
-    from .views import auth, cycle, exports, people, plans
+    from .views import audit, auth, cycle, exports, people, plans
+    app.register_blueprint(audit.bp)
     app.register_blueprint(cycle.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(auth.bp)

@@ -18,7 +18,7 @@ from forms import FORMS
 from forms.accounts import BulkExportForm, TemplateUploadForm
 from forms.kinds import choices
 
-from .. import answers
+from .. import answers, audit
 from ..access import visible_plans
 from ..jobs import start_bulk_export
 from ..models import STATUSES, ExportJob, ExportTemplate
@@ -42,6 +42,15 @@ def _download(data: bytes, filename: str, fmt: str):
                      download_name=filename, max_age=0)
 
 
+FORMAT_NAMES = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "pdf": "PDF (.pdf)"}
+
+
+def _plan_file(plan, data: bytes, fmt: str):
+    # Logged once the file is made: a PDF that failed was not downloaded.
+    audit.record(plan, current_user, "gedownload", FORMAT_NAMES[fmt])
+    return _download(data, plan_filename(plan, fmt), fmt)
+
+
 @bp.route("/plans/<int:plan_id>/download.<fmt>")
 @login_required
 def plan_download(plan_id: int, fmt: str):
@@ -54,15 +63,14 @@ def plan_download(plan_id: int, fmt: str):
     use_default = request.args.get("sjabloon") == "standaard"
     warn = lambda note: flash(note, "error")  # noqa: E731 - shown on the next page the user opens
     if fmt == "xlsx":
-        return _download(render_xlsx(plan, definition, values, use_default, warn),
-                         plan_filename(plan, "xlsx"), "xlsx")
+        return _plan_file(plan, render_xlsx(plan, definition, values, use_default, warn), "xlsx")
     document = render_docx(plan, definition, values, use_default, warn)
     if fmt == "docx":
-        return _download(document, plan_filename(plan, "docx"), "docx")
+        return _plan_file(plan, document, "docx")
     if not pdf.available():
         abort(404)
     try:
-        return _download(pdf.to_pdf(document), plan_filename(plan, "pdf"), "pdf")
+        return _plan_file(plan, pdf.to_pdf(document), "pdf")
     except pdf.PdfBusy as exc:
         # Not a failure of this plan: the same link works in a moment, which 503 + Retry-After says to
         # browsers and scripts alike.

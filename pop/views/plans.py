@@ -6,7 +6,7 @@ from forms.kinds import choices
 from forms.accounts import NewPlanForm
 from forms.web import DutchForm, build_part_form, error_list, read_part_form, validate_part_form
 
-from .. import answers, cycle
+from .. import answers, audit, cycle
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (SavedMeanwhile, current_period, existing_plan, filter_plans, part_progress,
@@ -76,7 +76,7 @@ def new():
             abort(403)
         existing = existing_plan(employee, form.form_key.data, form.period.data)
         if existing is None:
-            plan = start_plan(employee, form.form_key.data, form.period.data)
+            plan = start_plan(employee, form.form_key.data, form.period.data, by=current_user)
             flash(f"Het POP voor {employee.naam} ({plan.period}) is aangemaakt.", "success")
             return redirect(url_for("plans.part", plan_id=plan.id,
                                     part_key=FORMS[plan.form_key].parts[0].key))
@@ -98,6 +98,8 @@ def overview(plan_id: int):
     plan = plan_or_404(plan_id)
     definition = answers.form_of(plan)
     readable = cycle.may(current_user, plan, "lezen")
+    if readable:  # a plan still in voorbereiding shows others no content: nothing of it was seen
+        audit.record_view(plan, current_user)
     values = answers.load(plan) if readable else {}
     progress = {p.key: part_progress(p, values) for p in definition.parts}
     granted = cycle.rights(current_user, plan)
@@ -150,6 +152,7 @@ def part(plan_id: int, part_key: str):
     values = answers.load(plan)
 
     if request.method == "GET":
+        audit.record_view(plan, current_user)
         wtform = build_part_form(plan.form_key, part, values)
         table = _table(part, request.args.get("rij"))
         if table is not None:
@@ -261,5 +264,6 @@ def part_after_csrf_failure():
 def print_view(plan_id: int):
     plan = plan_or_404(plan_id)
     readable_or_403(plan)
+    audit.record_view(plan, current_user)
     return render_template("plans/print.html", plan=plan, definition=answers.form_of(plan),
                            values=answers.load(plan))
