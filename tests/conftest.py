@@ -15,10 +15,8 @@ PASSWORD = "wachtwoord-123"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    """SQLite, or a fresh PostgreSQL database with POP_TEST_POSTGRES (see tests/databases.py)."""
-    url = new_database_url(tmp_path)
+def _database(tmp_path, migrated):
+    url = new_database_url(tmp_path, migrated=migrated)
     yield url
     from pop.db import database
     if getattr(database, "obj", None) is not None and not database.is_closed():
@@ -27,11 +25,17 @@ def database_url(tmp_path):
 
 
 @pytest.fixture
-def app(database_url):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "DATABASE_URL": database_url})
-    yield app
+def database_url(tmp_path):
+    """An empty database, for tests that build an older schema in it: SQLite, or a fresh PostgreSQL
+    database with POP_TEST_POSTGRES (see tests/databases.py)."""
+    yield from _database(tmp_path, migrated=False)
+
+
+@pytest.fixture
+def app(tmp_path):
+    for url in _database(tmp_path, migrated=True):
+        yield create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "DATABASE_URL": url})
 
 
 class Client:
