@@ -2,10 +2,13 @@
 
 Prints p50/p95 of turning a plan's Word export into a PDF through exports.pdf.to_pdf, one-shot
 (`soffice --convert-to pdf`, a fresh LibreOffice per document) against warm (the LibreOffice kept
-running per server process, exports/pdf_warm.py), for three plans: the demo plan (typical), every
-question answered at length (as bench_exports.py), and every field filled to the form's limits (each
-text at its maximum length, each table at its maximum rows). The time limit is lifted here, to see how
-long the large plan really takes. It prints figures; it does not fail on a slow machine.
+running per server process, exports/pdf_warm.py), for the demo plan (typical), every question
+answered at length (as bench_exports.py), every field filled to the form's limits (each text at its
+maximum length, each table at its maximum rows) and the huge plan of the limits when issue 6 was found
+(100 rows a table, 20.000 characters an answer; the same plan while the form still has those limits). The time limit is lifted here, to see how
+long the large plan really takes. A document too large for the warm LibreOffice (exports.pdf.
+WARM_MAX_TEXT) is made one-shot with PDF_WARM on, as the server does; --force-warm lifts that limit to
+measure why it is there. It prints figures; it does not fail on a slow machine.
 """
 from __future__ import annotations
 
@@ -36,19 +39,40 @@ def text_of_length(n: int) -> str:
     return (WORDS * (n // len(WORDS) + 1))[:n]
 
 
-def limit_values(definition) -> dict:
-    """Every answer as large as the form accepts: the plan that made downloads outlast gunicorn."""
+def filled(definition, rows=None, long_chars=None, cell_chars=None) -> dict:
+    """Every answer as large as the form's own limits allow, or as large as given: `rows` rows per
+    table, `long_chars` characters per open answer (progress talks included), `cell_chars` per cell
+    of a grid table."""
     _, values = example_plan_context(definition)
+
+    def size(field, in_grid=False):
+        if isinstance(field, LongText):
+            given = cell_chars if in_grid else long_chars
+            return given or field.max_length
+        return field.max_length
+
     for field in definition.fields:
         if isinstance(field, Table):
             example = values[field.key][0]
             values[field.key] = [
-                {c.key: i + 1 if c.kind == "rank" else text_of_length(c.max_length)
+                {c.key: i + 1 if c.kind == "rank" else text_of_length(size(c, field.layout == "grid"))
                  if isinstance(c, (Text, LongText)) else example[c.key] for c in field.columns}
-                for i in range(field.max_rows)]
+                for i in range(rows or field.max_rows)]
         elif isinstance(field, (Text, LongText)):
-            values[field.key] = text_of_length(field.max_length)
+            values[field.key] = text_of_length(size(field))
     return values
+
+
+def limit_values(definition) -> dict:
+    """Every field at the form's limit for it."""
+    return filled(definition)
+
+
+def huge_values(definition) -> dict:
+    """The form's limits when issue 6 was found, which plans stored then may still hold: 100 rows a
+    table, 20.000 characters an open answer, 2.000 a grid cell; 8,9 million characters, about 2.000
+    pages, 40 s or more to convert, the plan that made downloads outlast gunicorn's time-out."""
+    return filled(definition, rows=100, long_chars=20_000, cell_chars=2_000)
 
 
 def full_values(definition) -> dict:
@@ -67,25 +91,30 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def measure(app, document: bytes, runs: int, warm: bool) -> list[float] | None:
+def measure(app, document: bytes, runs: int, warm: bool) -> tuple[list[float], int] | None:
     app.config["PDF_WARM"] = warm
     with app.app_context():
         if warm and not pdf.warm_up():
             return None
+        pdf.counts.clear()
         samples = []
         for _ in range(runs):
             start = time.perf_counter()
             pdf.to_pdf(document)
             samples.append(time.perf_counter() - start)
-    return samples
+    return samples, pdf.counts["one_shot"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="conversions of the typical plan")
     parser.add_argument("--full-runs", type=int, default=10, help="of the plan answered at length")
-    parser.add_argument("--limit-runs", type=int, default=3, help="of the plan filled to the limits")
+    parser.add_argument("--limit-runs", type=int, default=3, help="of the largest plans")
+    parser.add_argument("--force-warm", action="store_true",
+                        help="let the warm LibreOffice take documents of any size")
     args = parser.parse_args()
+    if args.force_warm:
+        pdf.WARM_MAX_TEXT = float("inf")
     if not pdf.available():
         print("LibreOffice (soffice) is not installed: nothing to measure.")
         return
@@ -101,29 +130,36 @@ def main() -> None:
                                     functie="Manager", afdeling="Projecten", role="leidinggevende")
             person = Person.create(voornaam="Eva", achternaam="Visser", email="e@bench.nl",
                                    functie="Projectcoördinator", afdeling="Projecten", manager=manager)
-            for name, values in (("typical", example_plan_context(definition)[1]),
-                                 ("full", full_values(definition)),
-                                 ("limits", limit_values(definition))):
+            plans = {"typical": example_plan_context(definition)[1], "full": full_values(definition),
+                     "limits": limit_values(definition), "huge": huge_values(definition)}
+            if plans["limits"] == plans["huge"]:  # the form's limits are still those of then
+                del plans["limits"]
+            for name, values in plans.items():
                 plan = start_plan(person, DEFAULT_FORM, f"bench-{name}")
                 answers.save(plan, values)
                 documents[name] = render_docx(plan, definition, answers.load(plan))
 
         labels = {"typical": f"demo plan (typical), {args.runs} runs",
                   "full": f"every question answered at length, {args.full_runs} runs",
-                  "limits": f"filled to the form's limits, {args.limit_runs} runs"}
-        runs = {"typical": args.runs, "full": args.full_runs, "limits": args.limit_runs}
+                  "limits": f"every field at the form's limit, {args.limit_runs} runs",
+                  "huge": f"100 rows a table, 20.000 characters an answer, {args.limit_runs} runs"}
+        runs = {"typical": args.runs, "full": args.full_runs, "limits": args.limit_runs,
+                "huge": args.limit_runs}
         print(f"PDF of one plan's Word export, seconds   {'p50':>7} {'p95':>7}")
         for name, document in documents.items():
             if not runs[name]:
                 continue
             print(f"{labels[name]} ({len(document) // 1024} KB .docx):")
             for warm in (False, True):
-                samples = measure(app, document, runs[name], warm)
+                measured = measure(app, document, runs[name], warm)
                 way = "warm" if warm else "one-shot"
-                if samples is None:
+                if measured is None:
                     print(f"  {way:38} not available (no LibreOffice Python UNO bindings: "
                           "apt-get install python3-uno)")
                     continue
+                samples, one_shot = measured
+                if warm and one_shot:
+                    way = f"warm on, {one_shot} of {len(samples)} one-shot (too large)"
                 p50, p95 = percentiles(samples)
                 print(f"  {way:38} {p50:7.2f} {p95:7.2f}")
         pdf.stop_warm()

@@ -9,7 +9,8 @@
   shell script that starts oosplash, which starts soffice.bin: killing the child alone leaves those;
 - a warm LibreOffice per server process (exports/pdf_warm.py, needs LibreOffice's Python UNO bindings),
   started on the first PDF, used for the next ones; when it is missing, busy with another request of
-  the same process, broken or still starting, the one-shot `soffice --convert-to pdf` does the work.
+  the same process, broken or still starting, the one-shot `soffice --convert-to pdf` does the work,
+  and it does large documents too (WARM_MAX_TEXT), which the warm one makes more slowly.
 
 Settings come from the app's config, else the environment (POP_ + the name), else the default:
 PDF_MAX_PARALLEL (the number of CPUs), PDF_TIMEOUT (20 s), PDF_WAIT (5 s), PDF_WARM (1; 0 = one-shot
@@ -21,6 +22,7 @@ from __future__ import annotations
 import atexit
 import collections
 import fcntl
+import io
 import json
 import logging
 import os
@@ -31,6 +33,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,7 +47,13 @@ RETRY_AFTER = 10  # seconds, told to a request that found every slot taken
 WARM_RETRY = 60  # seconds before a warm LibreOffice that failed to start is tried again
 WARM_START = 60  # seconds a warm LibreOffice may take to start before it counts as failed
 WARM_USES = 200  # documents per warm LibreOffice: a long-running office grows, a fresh one does not
+# A document whose text (word/document.xml; a workbook's sheets and strings) is larger than this goes
+# one-shot: the warm LibreOffice lays out a large document with about 1.5 times the CPU time
+# (bench/bench_pdf.py, README), which its saved start-up (about 1.3 s) makes up for only in small ones.
+# A typical plan's document.xml is 60 KB; 1 MB is about 140 pages.
+WARM_MAX_TEXT = 1_000_000
 WARM_HELPER = Path(__file__).with_name("pdf_warm.py")
+NO_UNO = 3  # pdf_warm.py's exit status when its Python has no UNO bindings
 
 # How each conversion was done, for the tests and the benchmark: warm, one_shot, warm_failed, timeout.
 counts: collections.Counter = collections.Counter()
@@ -125,7 +134,7 @@ def to_pdf(document: bytes, suffix: str = ".docx") -> bytes:
         source = Path(tmp, "document" + suffix)
         source.write_bytes(document)
         target = source.with_suffix(".pdf")
-        if s.warm and _warm_convert(s, source, target, deadline):
+        if s.warm and _small(document) and _warm_convert(s, source, target, deadline):
             counts["warm"] += 1
         else:
             _one_shot(s, source, tmp, deadline)
@@ -133,6 +142,17 @@ def to_pdf(document: bytes, suffix: str = ".docx") -> bytes:
         if not target.exists() or target.stat().st_size == 0:
             raise PdfFailed("Het omzetten naar PDF is mislukt.")
         return target.read_bytes()
+
+
+def _small(document: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(document)) as archive:
+            text = sum(i.file_size for i in archive.infolist()
+                       if i.filename in ("word/document.xml", "xl/sharedStrings.xml")
+                       or i.filename.startswith("xl/worksheets/"))
+    except zipfile.BadZipFile:
+        return True  # not ours to judge: LibreOffice says whether it can read it
+    return text <= WARM_MAX_TEXT
 
 
 def _too_slow(s: Settings) -> PdfTimeout:
@@ -280,7 +300,13 @@ class _Warm:
         if not self.ready:
             line = self.read_line(deadline)
             if line is None:
-                self.fail("het hulpproces kon LibreOffice niet starten", starting=True)
+                proc = self.proc
+                self.fail("het hulpproces stopte bij het starten", starting=True)
+                if proc.returncode == NO_UNO:
+                    # No later start can work without them: not tried again until a restart.
+                    log.warning("Geen warme LibreOffice: %s heeft geen UNO-bindingen (python3-uno); "
+                                "elke PDF wordt eenmalig gemaakt.", proc.args[0])
+                    self.failed_at = float("inf")
                 return False
             if line == b"":
                 if time.monotonic() - self.started > WARM_START:

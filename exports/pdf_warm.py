@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 CONNECT_SECONDS = 60
+NO_UNO = 3  # exit status when this Python has no UNO bindings (exports/pdf.py knows it too)
 
 
 def die() -> None:
@@ -110,7 +111,10 @@ def main() -> None:
         uno = import_uno()
     except ImportError:
         print("no UNO bindings for this Python (Debian: apt-get install python3-uno)", file=sys.stderr)
-        die()
+        sys.stderr.flush()
+        # Nothing started yet; the status tells the app not to try again. os._exit: sys.exit would
+        # wait for the thread reading stdin and abort.
+        os._exit(NO_UNO)
     desktop = connect(uno, soffice, profile)
     answer(ready=True)
     while True:

@@ -34,7 +34,7 @@ from test_exports_pdf import need_pdf, need_warm, pdf_text  # noqa: F401 - fixtu
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_pdf import limit_values  # noqa: E402 - the plan the benchmark measures
+from bench_pdf import huge_values  # noqa: E402 - the plan the benchmark measures
 
 FAKE_PDF = b"%PDF-1.4 nep\n"
 
@@ -88,9 +88,10 @@ if {behaviour!r} == "hangs":
 
 
 def fake_helper(tmp_path, behaviour, record: Path | None = None) -> str:
-    """A stand-in for the Python that runs exports/pdf_warm.py: "exits" at once, "error" answers the
-    first document with an error, "dies" on it, "hangs" on it (with a child in its group) and, started
-    again, converts ("hangs" once only, as a stuck LibreOffice replaced by a fresh one)."""
+    """A stand-in for the Python that runs exports/pdf_warm.py: "works" (writes a small PDF), "exits"
+    at once, "error" answers the first document with an error, "dies" on it, "hangs" on it (with a
+    child in its group) and, started again, works ("hangs" once only, as a stuck LibreOffice replaced
+    by a fresh one)."""
     return script(tmp_path / f"helper-{behaviour}", f"""
 import json, os, subprocess, sys, time
 from pathlib import Path
@@ -278,6 +279,43 @@ def test_a_failing_warm_path_falls_back_to_one_shot(world, pdf_config, tmp_path,
     assert "Warme LibreOffice valt uit" in caplog.text
 
 
+def test_without_uno_bindings_the_warm_path_is_not_tried_again(world, pdf_config, tmp_path, caplog):
+    # The real helper, run by a Python whose `import uno` fails (a stand-in uno.py comes first).
+    (tmp_path / "no_uno").mkdir()
+    (tmp_path / "no_uno" / "uno.py").write_text("raise ImportError('geen uno hier')\n")
+    python = tmp_path / "python-without-uno"
+    python.write_text(f"#!/bin/sh\nPYTHONPATH={tmp_path / 'no_uno'} exec {sys.executable} \"$@\"\n")
+    python.chmod(0o755)
+    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path), PDF_WARM=True, PDF_UNO_PYTHON=str(python))
+    with world.app.app_context():
+        assert pdf.warm_up(timeout=10) is False
+    assert "heeft geen UNO-bindingen (python3-uno)" in caplog.text
+    assert pdf._warm.failed_at == float("inf")
+    for _ in range(2):
+        response = world.client("zoe").get(url(world))
+        assert response.status_code == 200, response.status_code
+        assert response.data == FAKE_PDF
+    assert pdf.warm_process() is None  # not started again
+    assert (pdf.counts["one_shot"], pdf.counts["warm_failed"]) == (2, 1)
+
+
+def test_the_warm_path_takes_small_documents_and_leaves_large_ones_to_one_shot(
+        world, pdf_config, tmp_path, monkeypatch):
+    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path), PDF_WARM=True,
+               PDF_UNO_PYTHON=fake_helper(tmp_path, "works"))
+    zoe = world.client("zoe")
+    with world.app.app_context():
+        assert pdf.warm_up(timeout=10)
+    response = zoe.get(url(world))
+    assert response.status_code == 200, response.status_code
+    assert response.data == b"%PDF-1.4 warm\n"
+    monkeypatch.setattr(pdf, "WARM_MAX_TEXT", 10_000)  # Zoë's plan: a document.xml of more than that
+    response = zoe.get(url(world))
+    assert response.status_code == 200, response.status_code
+    assert response.data == FAKE_PDF
+    assert (pdf.counts["warm"], pdf.counts["one_shot"], pdf.counts["warm_failed"]) == (1, 1, 0)
+
+
 def test_a_hanging_warm_path_is_killed_at_the_time_limit_and_started_afresh(
         world, pdf_config, tmp_path):
     record = tmp_path / "ids.json"
@@ -418,12 +456,14 @@ def test_start_sh_gunicorn_answers_the_login_page_while_two_large_pdfs_are_made(
         manager = make_person("m@e2e.nl", "Marco", "Groot", role="leidinggevende")
         employee = make_person("e@e2e.nl", "Eva", "Groot", manager=manager)
         large = start_plan(employee, FORM_KEY, "2026")
-        answers.save(large, limit_values(FORM))  # every field at its limit: about 2,000 pages
+        answers.save(large, huge_values(FORM))  # about 2,000 pages, 40 s or more one-shot
         typical = start_plan(employee, FORM_KEY, "2027")
         answers.save(typical, example_plan_context(FORM)[1])
         large_id, typical_id = large.id, typical.id
 
-    port, mark, timeout = free_port(), secrets.token_hex(8), 5
+    # Far below the large plan's 40 s or more, well above the typical plan's second or two (a few on a
+    # busy machine).
+    port, mark, timeout = free_port(), secrets.token_hex(8), 10
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "POP_E2E_MARK": mark,
            "DATABASE_URL": app.config["DATABASE_URL"], "POP_SECRET_KEY": "e2e-secret",
            "POP_PDF_SLOT_DIR": str(tmp_path / "slots"), "POP_PDF_TIMEOUT": str(timeout),
@@ -489,9 +529,10 @@ def test_start_sh_gunicorn_answers_the_login_page_while_two_large_pdfs_are_made(
         browser = Browser(base)
         browser.login("e@e2e.nl")
         response = browser.get(f"/plans/{typical_id}/download.pdf")
+        body = response.read()
         assert response.status == 200
-        assert response.headers.get_content_type() == "application/pdf"
-        assert response.read().startswith(b"%PDF")
+        assert response.headers.get_content_type() == "application/pdf", body[:3000]
+        assert body.startswith(b"%PDF")
         assert gone_after_marked(mark, "--convert-to") == []
     finally:
         server.terminate()  # gunicorn's graceful stop; the warm LibreOffices must go with the workers
