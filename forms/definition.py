@@ -50,6 +50,7 @@ class FormDefinition:
     # For overviews across plans (HR's workbook): which table holds the goals, which date the next talk.
     goals_field: str = ""
     next_talk_field: str = ""
+    next_talk_kind_field: str = ""  # the choice of which talk comes next (voortgangsgesprek, ...)
 
     def __post_init__(self):
         keys = [f.key for f in self.fields]

@@ -424,4 +424,5 @@ POP_UITGEBREID = FormDefinition(
     parts=(kop, fase1, fase2, fase3, fase4, afronding),
     goals_field="ontwikkeldoelen",
     next_talk_field="volgend_gesprek_datum",
+    next_talk_kind_field="volgend_gesprek",
 )

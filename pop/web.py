@@ -47,9 +47,10 @@ def init_app(app):
     app.jinja_env.globals["aria"] = aria
     csrf.init_app(app)
 
-    from .views import audit, auth, cycle, exports, people, plans
+    from .views import audit, auth, cycle, exports, people, plans, rhythm
     app.register_blueprint(audit.bp)
     app.register_blueprint(cycle.bp)
+    app.register_blueprint(rhythm.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
