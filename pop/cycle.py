@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 
 from forms.kinds import Signature
+from forms.limits import REACTION_CHARS, number
 
-from . import answers
+from . import answers, audit
 from .access import is_hr, is_manager_of
 from .db import lock_row, write_lock
 from .models import STATUSES, Answer, Person, Plan, PlanVersion, now
@@ -136,17 +137,18 @@ def take_step(plan: Plan, user: Person, step: str) -> str:
         if not may(user, plan, step):
             raise Refused(_refusal(plan, user, step))
         if step == "delen":
-            _set_state(plan, "ontwikkelgesprek")
+            audit.record(plan, user, "gedeeld", "met de leidinggevende")
+            _set_state(plan, "ontwikkelgesprek", user)
             return "Het plan is gedeeld met uw leidinggevende."
         if step == "evalueren":
-            _set_state(plan, "evaluatie")
+            _set_state(plan, "evaluatie", user)
             return "De evaluatie is gestart: Fase IV staat open."
         if step == "afronden":
             missing = _empty_evaluation(plan)
             if missing:
                 raise Refused("Afronden kan pas als de evaluatie is ingevuld. Nog leeg: "
                               + "; ".join(missing) + ".")
-            _set_state(plan, "afgerond")
+            _set_state(plan, "afgerond", user)
             return "Het POP is afgerond."
         if step == "bijstellen":
             values = answers.load(plan)
@@ -154,7 +156,8 @@ def take_step(plan: Plan, user: Person, step: str) -> str:
             if cleared:
                 answers.save(plan, cleared)
             plan.version += 1
-            _set_state(plan, "ontwikkelgesprek")
+            audit.record(plan, user, "bijgesteld", f"versie {plan.version} geopend")
+            _set_state(plan, "ontwikkelgesprek", user)
             return (f"Versie {plan.version} staat open voor bijstellen. Geef allebei opnieuw akkoord "
                     f"om haar vast te stellen; versie {plan.version - 1} blijft bewaard.")
     raise Refused("Deze stap bestaat niet.")  # "nieuw" makes another plan: start_next_cycle
@@ -184,7 +187,8 @@ def _empty_evaluation(plan: Plan) -> list[str]:
             if not f.is_filled(values.get(f.key))]
 
 
-def _set_state(plan: Plan, state: str) -> None:
+def _set_state(plan: Plan, state: str, user: Person) -> None:
+    audit.record_status(plan, user, plan.status, state)
     plan.status = state
     plan.updated_at = now()
     plan.save()
@@ -207,15 +211,17 @@ def after_save(plan: Plan, part, user: Person, before: dict, after: dict) -> lis
             answers.save(plan, {key: None for key in given})
             for key in given:
                 after[key] = None
+                audit.record(plan, user, "akkoord_ingetrokken",
+                             f"{definition.field(key).label} (vervallen door wijziging)")
             notices.append("Het plan is gewijzigd, dus het gegeven akkoord is vervallen: geef allebei "
                            "akkoord op deze versie.")
     if plan.status == "ontwikkelgesprek" and signatures and all(after.get(k) for k in signatures):
         freeze(plan)
-        _set_state(plan, "vastgesteld")
+        _set_state(plan, "vastgesteld", user)
         notices.append(f"U heeft allebei akkoord gegeven: het POP is vastgesteld (versie {plan.version}).")
     if (plan.status == "vastgesteld" and part.cycle == "voortgang"
             and any(f.is_filled(after.get(f.key)) for f in part.fields)):
-        _set_state(plan, "uitvoering")
+        _set_state(plan, "uitvoering", user)
     return notices
 
 
@@ -253,7 +259,6 @@ def reaction_key(part) -> str:
     return f"reactie:{part.key}"
 
 
-REACTION_MAX = 5000
 
 
 def reaction(plan: Plan, part) -> str:
@@ -265,9 +270,11 @@ def save_reaction(plan: Plan, part, user: Person, text: str) -> None:
     if not may(user, plan, "reactie"):
         raise Refused("Een reactie geeft de leidinggevende, zodra de medewerker het plan heeft gedeeld.")
     text = (text or "").replace("\r\n", "\n").strip()
-    if len(text) > REACTION_MAX:
-        raise Refused(f"Een reactie is hoogstens {REACTION_MAX:,} tekens.".replace(",", "."))
+    if len(text) > REACTION_CHARS:
+        raise Refused(f"Een reactie is hoogstens {number(REACTION_CHARS)} tekens.")
     with write_lock():
+        if text != reaction(plan, part):
+            audit.record(plan, user, "gewijzigd", f"Reactie leidinggevende, {part.title}")
         Answer.delete().where((Answer.plan == plan) & (Answer.field == reaction_key(part))).execute()
         if text:
             Answer.create(plan=plan, field=reaction_key(part), row=0, column="", value=text)

@@ -61,7 +61,7 @@ def start_next_cycle(plan: Plan, user: Person) -> Plan:
     existing = existing_plan(plan.employee, plan.form_key, period)
     if existing is not None:
         raise cycle.Refused(f"{plan.employee.naam} heeft al een POP voor {period}.")
-    return start_plan(plan.employee, plan.form_key, period, previous=plan)
+    return start_plan(plan.employee, plan.form_key, period, previous=plan, by=user)
 
 
 def save_part(plan: Plan, part, submitted: dict, user: Person,

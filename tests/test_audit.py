@@ -142,11 +142,13 @@ def test_akkoord_given_and_withdrawn_are_logged_by_their_signer(app, org, login,
     assert lines(app, plan, mark) == [("akkoord_gegeven", ids["m1"], "Marco Een",
                                        "Akkoord leidinggevende")]
 
-    # A change and an akkoord in one save: a line for each.
+    # A change and an akkoord in one save: a line for each, and the second akkoord fixes the plan.
     mark = last_id(app)
     sign(anna, plan, akkoord_medewerker="y", volgend_gesprek="voortgangsgesprek")
     assert lines(app, plan, mark) == [("gewijzigd", ids["a"], "Anna Alfa", AFRONDING),
-                                      ("akkoord_gegeven", ids["a"], "Anna Alfa", "Akkoord medewerker")]
+                                      ("akkoord_gegeven", ids["a"], "Anna Alfa", "Akkoord medewerker"),
+                                      ("status_gewijzigd", ids["a"], "Anna Alfa",
+                                       "van ‘Ontwikkelgesprek’ naar ‘Vastgesteld’")]
 
 
 def test_a_status_change_is_logged_from_and_to(app, org, ids):

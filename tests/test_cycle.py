@@ -291,3 +291,37 @@ def test_each_progress_talk_shows_who_wrote_it(app, org, login):
     shown = as_post(shown_values(marco.get(url)))
     marco.post(url, data={**shown, "voortgangsgesprekken-0-_door": "Iemand anders", "go": "stay"})
     assert [t["_door"] for t in stored(app, plan)["voortgangsgesprekken"]] == ["Anna Alfa", "Anna Alfa"]
+
+
+def test_the_steps_of_the_cycle_are_in_the_plans_log(app, org, login):
+    from pop import audit
+
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan = org["plan_a"]
+    anna.post(f"/plans/{plan}/stap/delen", data={})
+    marco.post(part_url(plan, "fase-1") + "/reactie", data={"reactie": "Goed begin."})
+    marco.post(part_url(plan, "afronding"), data={"akkoord_leidinggevende": "y", "go": "stay"})
+    anna.post(part_url(plan, "fase-1"), data={"meer_doen": "Iets nieuws", "go": "stay"})  # lapses it
+    _agree(app, org, login, plan)
+    marco.post(f"/plans/{plan}/stap/bijstellen", data={})
+    marco.get(f"/plans/{plan}/versies/1/download.docx")
+
+    def lines():
+        with app.app_context():
+            return [(e.person_name, e.action, e.detail) for e in reversed(list(audit.entries(plan)))
+                    if e.action != "bekeken"]
+
+    log = lines()
+    expected = [
+        ("Anna Alfa", "gedeeld", "met de leidinggevende"),
+        ("Anna Alfa", "status_gewijzigd", "van ‘Voorbereiding’ naar ‘Ontwikkelgesprek’"),
+        ("Marco Een", "gewijzigd", "Reactie leidinggevende, Fase I: Zelfanalyse"),
+        ("Anna Alfa", "akkoord_ingetrokken", "Akkoord leidinggevende (vervallen door wijziging)"),
+        ("Marco Een", "status_gewijzigd", "van ‘Ontwikkelgesprek’ naar ‘Vastgesteld’"),
+        ("Marco Een", "bijgesteld", "versie 2 geopend"),
+        ("Marco Een", "status_gewijzigd", "van ‘Vastgesteld’ naar ‘Ontwikkelgesprek’"),
+        ("Marco Een", "gedownload", "versie 1, Word (.docx)"),
+    ]
+    for line in expected:
+        assert line in log, (line, log)
+    assert [log.index(line) for line in expected] == sorted(log.index(line) for line in expected)

@@ -9,7 +9,7 @@ from exports.filenames import plan_filename
 from exports.templates import render_docx, render_xlsx
 from forms.web import DutchForm
 
-from .. import answers, cycle
+from .. import answers, audit, cycle
 from ..models import PlanVersion
 from ..plans import start_next_cycle
 from .plans import plan_or_404, readable_or_403
@@ -72,6 +72,7 @@ def version(plan_id: int, number: int):
     plan = plan_or_404(plan_id)
     readable_or_403(plan)
     agreed = _version_or_404(plan, number)
+    audit.record_view(plan, current_user)
     return render_template("plans/print.html", plan=plan, definition=answers.form_of(plan),
                            values=cycle.version_values(agreed), version=agreed)
 
@@ -89,8 +90,10 @@ def version_download(plan_id: int, number: int, fmt: str):
     warn = lambda note: flash(note, "error")  # noqa: E731
     render = render_xlsx if fmt == "xlsx" else render_docx
     name = plan_filename(plan, fmt).replace(f".{fmt}", f"_versie{number}.{fmt}")
-    return send_file(io.BytesIO(render(plan, definition, values, False, warn)), as_attachment=True,
-                     download_name=name, max_age=0)
+    data = render(plan, definition, values, False, warn)
+    audit.record(plan, current_user, "gedownload",
+                 f"versie {number}, {'Word (.docx)' if fmt == 'docx' else 'Excel (.xlsx)'}")
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, max_age=0)
 
 
 @bp.route("/plans/<int:plan_id>/vergelijken")
@@ -113,6 +116,7 @@ def compare(plan_id: int):
     else:
         abort(404)
     rows = cycle.differences(answers.form_of(plan), old, new)
+    audit.record_view(plan, current_user)
     return render_template("plans/compare.html", plan=plan, definition=answers.form_of(plan), rows=rows,
                            old_title=f"Versie {old_number}", new_title=new_title, numbers=numbers,
                            old_number=old_number, new_arg=new_arg,
