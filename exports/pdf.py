@@ -22,6 +22,7 @@ from __future__ import annotations
 import atexit
 import collections
 import fcntl
+import hashlib
 import io
 import json
 import logging
@@ -29,6 +30,7 @@ import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -216,6 +218,25 @@ def _exited(proc: subprocess.Popen, deadline: float) -> bool:
         time.sleep(0.01)
 
 
+def _office_pipe(profile_url: str) -> str:
+    """The name of the pipe by which a second start of LibreOffice finds a running one with the same
+    profile: an MD5 of the profile's URL in UTF-16, each byte in hex without its leading zero."""
+    digest = hashlib.md5(profile_url.encode("utf-16-le")).digest()
+    return "SingleOfficeIPC_" + "".join(format(byte, "x") for byte in digest)
+
+
+def _remove_pipes(*names: str) -> None:
+    """A LibreOffice that is killed leaves its pipes, Unix sockets in /tmp: empty files, but one or two
+    for every time-out and every warm restart, for as long as the server runs."""
+    for name in names:
+        path = Path("/tmp", f"OSL_PIPE_{os.getuid()}_{name}")
+        try:
+            if stat.S_ISSOCK(path.lstat().st_mode):
+                path.unlink()
+        except FileNotFoundError:
+            pass
+
+
 def _one_shot(s: Settings, source: Path, outdir: str, deadline: float) -> None:
     profile = Path(outdir, "profile").as_uri()  # its own profile: parallel runs block each other
     proc = subprocess.Popen(
@@ -227,6 +248,7 @@ def _one_shot(s: Settings, source: Path, outdir: str, deadline: float) -> None:
         in_time = _exited(proc, deadline)
     finally:
         _kill_group(proc)
+        _remove_pipes(_office_pipe(profile))
     if not in_time:
         raise _too_slow(s)
 
@@ -250,9 +272,11 @@ class _Warm:
         self.buffer = b""
 
     def start(self) -> None:
-        self.profile = tempfile.mkdtemp(prefix="pop-pdf-warm-")
+        _remove_stale_profiles()
+        # Named after this process: a profile whose process is gone can be told apart and removed.
+        self.profile = tempfile.mkdtemp(prefix=f"{WARM_PREFIX}{os.getpid()}-")
         self.proc = subprocess.Popen(
-            [self.key[0], str(WARM_HELPER), self.key[1], self.profile],
+            [self.key[0], str(WARM_HELPER), self.key[1], self.profile, _warm_pipe(self.profile)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
         self.ready, self.uses, self.buffer = False, 0, b""
         self.started = time.monotonic()
@@ -264,7 +288,7 @@ class _Warm:
                 pipe.close()
             self.proc = None
         if self.profile:
-            shutil.rmtree(self.profile, ignore_errors=True)
+            _remove_profile(self.profile)
             self.profile = None
         self.ready = False
 
@@ -342,6 +366,34 @@ class _Warm:
         if self.uses >= WARM_USES:
             self.stop()
         return True
+
+
+WARM_PREFIX = "pop-pdf-warm-"  # + the server process's pid + "-" + a random part
+
+
+def _warm_pipe(profile: str) -> str:
+    return "pop-pdf-" + Path(profile).name.rpartition("-")[2]
+
+
+def _remove_profile(profile: str) -> None:
+    shutil.rmtree(profile, ignore_errors=True)
+    _remove_pipes(_warm_pipe(profile), _office_pipe(Path(profile).as_uri()))
+
+
+def _remove_stale_profiles() -> None:
+    """The profiles and pipes of warm LibreOffices whose server process was killed (by SIGKILL, as
+    gunicorn ends a stuck worker, nothing of its own runs to clean up)."""
+    for path in Path(tempfile.gettempdir()).glob(WARM_PREFIX + "*-*"):
+        pid = path.name[len(WARM_PREFIX):].partition("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # still there
+        except ProcessLookupError:
+            _remove_profile(str(path))
+        except PermissionError:
+            continue  # another user's process
 
 
 _warm: _Warm | None = None

@@ -4,7 +4,7 @@ about a tenth of a second, where starting LibreOffice for each one costs a secon
 Run by a Python that has LibreOffice's UNO bindings (Debian: python3-uno for /usr/bin/python3), not by
 the app's virtual environment, so it imports nothing of the app:
 
-    python3 pdf_warm.py SOFFICE PROFILE_DIR
+    python3 pdf_warm.py SOFFICE PROFILE_DIR PIPE_NAME
 
 It prints "ready" once LibreOffice listens, then reads one JSON line per document on stdin,
 {"source": path, "target": path}, and answers one JSON line, {"ok": true} or {"ok": false, "error": ..}.
@@ -15,7 +15,6 @@ however the parent ended (even by SIGKILL), this process kills that whole group,
 import json
 import os
 import queue
-import secrets
 import signal
 import subprocess
 import sys
@@ -48,10 +47,9 @@ def import_uno():
     return uno
 
 
-def connect(uno, soffice: str, profile: str):
+def connect(uno, soffice: str, profile: str, name: str):
     from com.sun.star.connection import NoConnectException
 
-    name = "pop-pdf-" + secrets.token_hex(8)
     office = subprocess.Popen(
         [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--invisible",
          "--nologo", "--nodefault", "--norestore", "--nolockcheck",
@@ -104,7 +102,8 @@ def answer(**message) -> None:
 
 
 def main() -> None:
-    soffice, profile = sys.argv[1], sys.argv[2]
+    # The app names the pipe, so that it can remove the socket file a killed LibreOffice leaves.
+    soffice, profile, name = sys.argv[1:4]
     requests: queue.Queue = queue.Queue()
     threading.Thread(target=watch_stdin, args=(requests,), daemon=True).start()
     try:
@@ -115,7 +114,7 @@ def main() -> None:
         # Nothing started yet; the status tells the app not to try again. os._exit: sys.exit would
         # wait for the thread reading stdin and abort.
         os._exit(NO_UNO)
-    desktop = connect(uno, soffice, profile)
+    desktop = connect(uno, soffice, profile, name)
     answer(ready=True)
     while True:
         request = json.loads(requests.get())

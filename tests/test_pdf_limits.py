@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.cookiejar import CookieJar
@@ -24,7 +25,7 @@ from urllib.request import HTTPCookieProcessor, build_opener
 import pytest
 
 from conftest import CSRF_RE, PASSWORD, make_person, text_of
-from export_support import EMPLOYEE_NAME, FORM, FORM_KEY, new_app
+from export_support import EMPLOYEE_NAME, FORM, FORM_KEY, new_app, simple_docx
 from export_support import _db, world  # noqa: F401 - the shared fixtures
 from exports import pdf
 from exports.context import example_plan_context
@@ -372,8 +373,41 @@ def test_the_warm_libreoffice_makes_the_pdf_and_is_replaced_when_it_dies(world, 
     assert again.pid != helper.pid
     assert zoe.get(url(world)).status_code == 200
     assert pdf.counts["warm"] == 2
+    profile = Path(pdf._warm.profile)
+    pipes = office_pipes(profile)
+    assert all(p.is_socket() for p in pipes)  # the names are the ones LibreOffice uses
     pdf.stop_warm()
     assert gone_after(again.pid) == []  # LibreOffice with it
+    assert not profile.exists()
+    assert not any(p.exists() for p in pipes)  # killed, LibreOffice leaves them; we do not
+
+
+def office_pipes(profile: Path) -> list[Path]:
+    """The Unix sockets a warm LibreOffice with this profile listens on."""
+    return [Path("/tmp", f"OSL_PIPE_{os.getuid()}_{name}")
+            for name in (pdf._warm_pipe(str(profile)), pdf._office_pipe(profile.as_uri()))]
+
+
+def test_a_one_shot_libreoffice_killed_at_the_time_limit_leaves_no_pipe(world, pdf_config, need_pdf,
+                                                                        monkeypatch):
+    made = []
+    real = pdf._office_pipe
+
+    def seen(profile_url):  # the profile's pipe, looked at just before it is removed
+        pipe = Path("/tmp", f"OSL_PIPE_{os.getuid()}_{real(profile_url)}")
+        made.append((pipe, pipe.is_socket()))
+        return real(profile_url)
+
+    monkeypatch.setattr(pdf, "_office_pipe", seen)
+    # About 300 pages, several seconds of work: LibreOffice has made its pipe by the time-out.
+    document = simple_docx(*[f"Alinea {i}. " + "Veel tekst in een heel groot plan. " * 30
+                             for i in range(2000)])
+    pdf_config(PDF_WARM=False, PDF_TIMEOUT=3)
+    with world.app.app_context(), pytest.raises(pdf.PdfTimeout):
+        pdf.to_pdf(document)
+    [(pipe, existed)] = made
+    assert existed, pipe  # LibreOffice had made it, under that name
+    assert not pipe.exists()
 
 
 WORKER = """
@@ -387,17 +421,24 @@ time.sleep(300)
 
 
 def test_the_warm_libreoffice_does_not_outlive_its_server_process(need_warm):
+    pdf.stop_warm()  # need_warm's own
     worker = subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, stdout=subprocess.PIPE,
                               text=True)
     try:
         pgid = int(worker.stdout.readline())
         assert len(live_members(pgid)) >= 2  # the helper and LibreOffice
+        [profile] = Path(tempfile.gettempdir()).glob(f"{pdf.WARM_PREFIX}{worker.pid}-*")
         worker.kill()  # as gunicorn kills a worker: no clean-up of its own runs
         worker.wait()
         assert gone_after(pgid) == []
     finally:
         worker.kill()
         worker.wait()
+    # What it could not clean up, the next warm LibreOffice to start does.
+    assert profile.exists()
+    assert pdf.warm_up()
+    assert not profile.exists()
+    assert not any(p.exists() for p in office_pipes(profile))
 
 
 # ---------------------------------------------------------------- end to end: start.sh's gunicorn
