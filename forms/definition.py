@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
+from . import limits
 from .kinds import Field, Info
 
 
@@ -51,6 +52,11 @@ class FormDefinition:
     goals_field: str = ""
     next_talk_field: str = ""
     next_talk_kind_field: str = ""  # the choice of which talk comes next (voortgangsgesprek, ...)
+    max_chars: int = limits.PLAN_CHARS  # everything typed into one plan together
+
+    def chars(self, values: dict) -> int:
+        """Characters typed into a plan, counted as the limit counts them."""
+        return sum(f.chars(values.get(f.key)) for f in self.fields)
 
     def __post_init__(self):
         keys = [f.key for f in self.fields]

@@ -25,7 +25,11 @@ from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField
                      StringField, TextAreaField)
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, StopValidation
+from wtforms.utils import unset_value
+from wtforms.validators import Optional, StopValidation
+
+from . import limits
+from .limits import number
 
 Cell = tuple[int, str, str]  # (row, column, text) as stored
 AUTHOR = "_door"  # the column of a row's author, where a table records it (not a question)
@@ -77,8 +81,12 @@ class DutchDateField(DateField):
         return self.data.isoformat() if self.data else ""
 
 
-def too_long_message(max_length: int) -> str:
-    return f"Dit antwoord is te lang: maximaal {max_length:,} tekens.".replace(",", ".")
+def too_long_message(max_length: int, typed: int, stored: int = 0) -> str:
+    message = f"Dit antwoord is te lang: maximaal {number(max_length)} tekens (nu {number(typed)})."
+    if stored > max_length:
+        message += (f" Het was al {number(stored)} tekens van voordat deze grens gold: het mag korter "
+                    "worden, niet langer.")
+    return message
 
 
 @dataclass(frozen=True)
@@ -135,13 +143,18 @@ class Field:
     def from_form(self, bound) -> Any:
         return bound.data if bound.data is not None else self.empty()
 
-    def form_errors(self, bound) -> list:
-        """(input, message) pairs for checks that need the whole answer, e.g. unique ranks."""
+    def form_errors(self, bound, stored: Any = None) -> list:
+        """(input, message) pairs for checks that need the whole answer (unique ranks) or the
+        answer as stored (the limits)."""
         return []
 
     # reading -------------------------------------------------------------------------------
     def is_filled(self, value: Any) -> bool:
         return value not in (None, "", [], {})
+
+    def chars(self, value: Any) -> int:
+        """Characters typed, towards the plan's total: dates, choices and marks count for nothing."""
+        return 0
 
     def as_text(self, value: Any) -> str:
         return "" if value is None else str(value)
@@ -149,27 +162,45 @@ class Field:
 
 @dataclass(frozen=True)
 class Text(Field):
-    max_length: int = 200
+    max_length: int = limits.TEXT_CHARS
     kind: ClassVar[str] = "text"
 
     def wtf_field(self):
-        return StringField(self.label, validators=[
-            Optional(), Length(max=self.max_length, message=too_long_message(self.max_length))],
-            filters=[_strip])
+        # The length is checked in form_errors, against what is stored as well.
+        return StringField(self.label, filters=[_strip])
+
+    def allowed_length(self, stored: str | None) -> int:
+        """An answer stored before its limit was lowered may keep its length, not grow: a save of
+        the unchanged page must not be refused over text the person did not touch."""
+        return max(self.max_length, len(stored or ""))
+
+    def form_errors(self, bound, stored=None):
+        typed = len(bound.data or "")
+        if typed > self.allowed_length(stored):
+            return [(bound, too_long_message(self.max_length, typed, len(stored or "")))]
+        return []
+
+    def limit_hint(self, stored: str | None) -> str:
+        allowed = self.allowed_length(stored)
+        hint = f"Hoogstens {number(self.max_length)} tekens."
+        if allowed > self.max_length:
+            hint += (f" Dit antwoord was al {number(allowed)} tekens van voordat deze grens gold: het "
+                     "mag korter worden, niet langer.")
+        return hint
+
+    def chars(self, value):
+        return len(value or "")
 
 
 @dataclass(frozen=True)
-class LongText(Field):
-    # Generous: a paper box holds less, but an answer pasted from a report must not be refused.
-    max_length: int = 20000
+class LongText(Text):
+    max_length: int = limits.LONG_ANSWER_CHARS
     answer_label: str = "Uw antwoord:"
     lines: int = 5  # height of the box on screen
     kind: ClassVar[str] = "longtext"
 
     def wtf_field(self):
-        return TextAreaField(self.label, validators=[
-            Optional(), Length(max=self.max_length, message=too_long_message(self.max_length))],
-            filters=[_strip_trailing])
+        return TextAreaField(self.label, filters=[_strip_trailing])
 
 
 @dataclass(frozen=True)
@@ -244,7 +275,8 @@ class Table(Field):
     columns: tuple[Field, ...] = ()
     min_rows: int = 1  # empty rows shown on a fresh form, as on paper
     spare_rows: int = 1  # empty rows offered below the filled ones
-    max_rows: int = 100  # no plan needs more; bounds what one request can make us store
+    max_rows: int = limits.TABLE_ROWS
+    rows_word: str = "rijen"  # "hoogstens 24 voortgangsgesprekken"
     add_label: str = "Rij toevoegen"
     row_title: str = ""  # "Voortgangsgesprek" -> blocks titled "Voortgangsgesprek 1", ...
     layout: str = "grid"  # grid: a table; blocks: one block per row (progress talks)
@@ -285,16 +317,57 @@ class Table(Field):
     def blank_row(self) -> dict:
         return {c.key: c.empty() for c in self.columns}
 
+    @property
+    def rows_read(self) -> int:
+        """Rows one save reads: as many as a table may be stored with (rows stored before the limit
+        was lowered too) plus the blank rows a page offers. What a request sends beyond that is not
+        read, and the save is refused (form_errors), so no row is ever dropped without a word."""
+        return max(self.max_rows, limits.ROWS_STORED_BEFORE) + limits.BLANK_ROWS
+
+    def allowed_rows(self, stored_rows) -> int:
+        """A table stored with more rows than its limit keeps them, but gets no more."""
+        return min(max(self.max_rows, len(self._non_blank(stored_rows))),
+                   max(self.max_rows, limits.ROWS_STORED_BEFORE))
+
+    def stored_cell(self, col: Field, stored_rows, index: int) -> Any:
+        """The stored value of one cell, '' for a row that is not stored (yet). Rows are shown and
+        posted in their stored order, so row `index` of a post is stored row `index`."""
+        rows = self._non_blank(stored_rows)
+        return rows[index].get(col.key) if index < len(rows) else col.empty()
+
+    def limit_hint(self, stored_rows) -> str:
+        hint = f"Hoogstens {number(self.max_rows)} {self.rows_word}"
+        texts = [c for c in self.columns if isinstance(c, Text)]
+        if self.layout == "grid" and texts:
+            lengths = {c.max_length for c in texts}
+            if len(lengths) == 1:
+                hint += f", per vak hoogstens {number(lengths.pop())} tekens"
+            else:
+                hint += ", " + ", ".join(f"{c.label.lower()} hoogstens {number(c.max_length)} tekens"
+                                         for c in texts)
+        return hint + "." + self._rows_before(self.allowed_rows(stored_rows))
+
+    def _rows_before(self, allowed: int) -> str:
+        if allowed <= self.max_rows:
+            return ""
+        return (f" Hier stonden er al {number(allowed)} van voordat deze grens gold: het mogen er "
+                "minder worden, niet meer.")
+
+    def chars(self, rows):
+        return sum(c.chars(r.get(c.key)) for r in self._non_blank(rows) for c in self.columns)
+
     def wtf_field(self):
         attrs = {col.key: col.wtf_field() for col in self.columns}
         row_form = type(f"{self.key}_Row", (RowForm,), attrs)
-        # One entry over the limit is read, so that too many rows get a message, not silence.
-        return FieldList(FormField(row_form), label=self.label, min_entries=0,
-                         max_entries=self.max_rows + 1)
+        # One entry over what is read tells a request that sent more (see rows_read).
+        return RowList(FormField(row_form), label=self.label, min_entries=0,
+                       read_at_most=self.rows_read + 1)
 
     def form_data(self, rows):
         rows = list(rows or [])
         blanks = max(self.spare_rows, self.min_rows - len(rows))
+        if len(rows) >= self.max_rows:
+            blanks = 0  # a full table offers no empty row: what is typed there could not be saved
         return rows + [self.blank_row() for _ in range(blanks)]
 
     def _form_rows(self, bound) -> list[dict]:
@@ -310,13 +383,20 @@ class Table(Field):
         return not any(typed(entry.form[c.key]) or c.is_filled(c.from_form(entry.form[c.key]))
                        for c in self.columns)
 
-    def form_errors(self, bound):
-        """Ranks must be unique: two goals cannot both be the most important one. And a table has
-        at most max_rows rows."""
+    def form_errors(self, bound, stored=None):
+        """A table has at most allowed_rows filled rows (blank ones the page offers do not count),
+        each cell within its column's limit; and ranks must be unique: two goals cannot both be the
+        most important one."""
         errors = []
-        if len(bound.entries) > self.max_rows:
-            last = bound.entries[-1].form[self.columns[0].key]
-            errors.append((last, f"Deze tabel kan hoogstens {self.max_rows} rijen bevatten."))
+        allowed = self.allowed_rows(stored)
+        filled = [e for e in bound.entries if not self.entry_is_blank(e)]
+        if len(filled) > allowed or len(bound.entries) > self.rows_read:
+            # At the first row too many, where the person adds it.
+            where = filled[allowed] if len(filled) > allowed else bound.entries[-1]
+            errors.append((where.form[self.columns[0].key], self.too_many_message(allowed)))
+        for index, entry in enumerate(bound.entries):
+            for col in self.columns:
+                errors += col.form_errors(entry.form[col.key], self.stored_cell(col, stored, index))
         for col in self.columns:
             if not isinstance(col, Rank):
                 continue
@@ -330,12 +410,35 @@ class Table(Field):
                 seen.add(number)
         return errors
 
+    def too_many_message(self, allowed: int) -> str:
+        where = "Deze tabel" if self.layout == "grid" else "Een plan"
+        return (f"{where} kan hoogstens {number(self.max_rows)} {self.rows_word} bevatten."
+                + self._rows_before(allowed))
+
     def is_filled(self, rows):
         return bool(self._non_blank(rows))
 
     def as_text(self, rows):
         return "\n".join(" | ".join(c.as_text(r.get(c.key)) for c in self.columns)
                          for r in self._non_blank(rows))
+
+
+class RowList(FieldList):
+    """The rows of a table. A request is read up to read_at_most rows, which bounds the work one post
+    can cause; rows that come from storage are all shown however many there are (a plan stored when
+    tables had no limit must still open), and so are the blank rows a page adds."""
+
+    def __init__(self, *args, read_at_most: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read_at_most = read_at_most
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        # FieldList's max_entries both cuts what is read and forbids adding entries past it.
+        self.max_entries = self.read_at_most if formdata else None
+        try:
+            super().process(formdata, data, extra_filters)
+        finally:
+            self.max_entries = None
 
 
 @dataclass(frozen=True)

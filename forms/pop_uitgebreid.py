@@ -6,6 +6,7 @@ tests/test_form_definition.py checks every text below against the paper. The one
 the paper's option "Achter 'bewijzen' leveren" reads "Achteraf" here, as its own introduction says.
 """
 from .definition import FormDefinition, Part, Section
+from .limits import CELL_CHARS, PROGRESS_TALKS, TALK_ANSWER_CHARS
 from .kinds import (Choice, Date, Info, LongText, Matrix, MatrixRow, Rank, Signature, Table, Text)
 
 PLUS_MINUS = (("plus", "+"), ("matig", "±"), ("min", "–"))
@@ -81,8 +82,8 @@ fase1 = Part(
                      "instrueren van nieuwe medewerkers). Ga voor jezelf na wat u buiten het werk doet, "
                      "dat ook voor het werk zinvol is."),
                 Table("kwaliteiten", "Antwoorden", min_rows=3, columns=(
-                    LongText("sterk", "Sterke punten", answer_label="", lines=2, max_length=2000),
-                    LongText("verbeter", "Verbeterpunten", answer_label="", lines=2, max_length=2000),
+                    LongText("sterk", "Sterke punten", answer_label="", lines=2, max_length=CELL_CHARS),
+                    LongText("verbeter", "Verbeterpunten", answer_label="", lines=2, max_length=CELL_CHARS),
                 )),
             ),
         ),
@@ -146,8 +147,9 @@ fase1 = Part(
                 Table("ontwikkeldoelen", "Ontwikkeldoelen",
                       intro="Geef in de rechterkolom de volgorde van belang aan in een cijfer, waarbij 1 "
                             "het meest belangrijk is.",
-                      min_rows=3, sort_by="belang", add_label="Ontwikkeldoel toevoegen", columns=(
-                          LongText("doel", "Ontwikkeldoel", answer_label="", lines=2, max_length=2000),
+                      min_rows=3, sort_by="belang", add_label="Ontwikkeldoel toevoegen",
+                      rows_word="ontwikkeldoelen", columns=(
+                          LongText("doel", "Ontwikkeldoel", answer_label="", lines=2, max_length=CELL_CHARS),
                           Rank("belang", "Belang"),
                       )),
             ),
@@ -329,26 +331,31 @@ fase3 = Part(
             # A blank talk only while there is none; another one is one click on "toevoegen".
             Table("voortgangsgesprekken", "Voortgangsgesprekken", layout="blocks", spare_rows=0,
                   row_title="Voortgangsgesprek", add_label="Voortgangsgesprek toevoegen",
+                  max_rows=PROGRESS_TALKS, rows_word="voortgangsgesprekken",
                   sort_by="datum", records_author=True, columns=(
                       Date("datum", "Datum voortgangsgesprek"),
-                      LongText("gedaan", "Wat heeft u in de afgelopen tijd gedaan?", help=(
+                      LongText("gedaan", "Wat heeft u in de afgelopen tijd gedaan?",
+                               max_length=TALK_ANSWER_CHARS, help=(
                           "Welke activiteiten heeft u uitgevoerd?",
                           "Wie heeft u daarbij betrokken?",
                           "……..?",
                       )),
-                      LongText("opgeleverd", "Wat heeft dat opgeleverd?", help=(
+                      LongText("opgeleverd", "Wat heeft dat opgeleverd?",
+                               max_length=TALK_ANSWER_CHARS, help=(
                           "Wat was het resultaat?",
                           "Wat bent u te weten gekomen?",
                           "Wat heeft u geleerd?",
                           "……..?",
                       )),
-                      LongText("tevreden", "Hoe tevreden bent u over de voorlopige resultaten?", help=(
+                      LongText("tevreden", "Hoe tevreden bent u over de voorlopige resultaten?",
+                               max_length=TALK_ANSWER_CHARS, help=(
                           "Voldoet de voortgang aan uw verwachtingen?",
                           "Heeft u volgens uw POP kunnen werken?",
                           "Waar zit dat in? Waar komt dat door?",
                           "……..?",
                       )),
-                      LongText("verder", "Hoe nu verder?", help=(
+                      LongText("verder", "Hoe nu verder?",
+                               max_length=TALK_ANSWER_CHARS, help=(
                           "Wat zijn uw volgende stap(pen)?",
                           "Wat verwacht u daarvan; welke mogelijkheden en belemmeringen ziet u?",
                           "Welke vragen heb u daarover?",

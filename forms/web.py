@@ -4,6 +4,8 @@ from functools import lru_cache
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField
 
+from .limits import characters, number
+
 
 class DutchForm(FlaskForm):
     class Meta:
@@ -33,15 +35,33 @@ def read_part_form(part, wtform) -> dict:
     return {f.key: f.from_form(wtform[f.key]) for f in part.fields}
 
 
-def validate_part_form(part, wtform) -> bool:
-    """WTForms' own checks, then the checks that need a whole answer (unique ranks in a table).
+def validate_part_form(part, wtform, stored: dict) -> bool:
+    """WTForms' own checks, then the checks that need a whole answer (unique ranks in a table) or
+    what is stored (the limits: an answer stored before a limit may keep its length, not grow).
     Every message is attached to the input it is about, so it shows next to that input."""
     ok = wtform.validate()
     for field in part.fields:
-        for bound, message in field.form_errors(wtform[field.key]):
+        for bound, message in field.form_errors(wtform[field.key], stored.get(field.key)):
             bound.errors = list(bound.errors) + [message]
             ok = False
     return ok
+
+
+def plan_too_long(definition, stored: dict, submitted: dict) -> str | None:
+    """The message when saving one part would make the whole plan longer than the definition allows,
+    None when it fits. A plan stored before the limit may stay as long as it is, not grow."""
+    before = definition.chars(stored)
+    after = definition.chars({**stored, **submitted})
+    if after <= max(definition.max_chars, before):
+        return None
+    message = (f"Een plan kan hoogstens {number(definition.max_chars)} tekens bevatten; met deze "
+               f"wijziging zou dit plan er {number(after)} bevatten. ")
+    if before > definition.max_chars:
+        message += (f"Het bevatte er al {number(before)} van voordat deze grens gold: het mag korter "
+                    f"worden, niet langer. Maak het geheel minstens {characters(after - before)} korter")
+    else:
+        message += f"Maak het geheel minstens {characters(after - definition.max_chars)} korter"
+    return message + ", in dit of een ander onderdeel, en sla opnieuw op."
 
 
 def error_list(wtform) -> list[tuple[str, str, list[str]]]:

@@ -5,6 +5,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import Forbidden
 from werkzeug.routing import IntegerConverter
 
+from forms.limits import number
+
 from .models import Person
 
 login_manager = LoginManager()
@@ -45,6 +47,7 @@ def init_app(app):
     app.url_map.converters["int"] = IdConverter  # before the blueprints' routes are added
     login_manager.init_app(app)
     app.jinja_env.globals["aria"] = aria
+    app.jinja_env.globals["number"] = number  # 150.000: limits read the Dutch way
     csrf.init_app(app)
 
     from .views import audit, auth, cycle, exports, people, plans, rhythm

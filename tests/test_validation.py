@@ -4,20 +4,29 @@ import datetime as dt
 import pytest
 
 from conftest import text_of
+from forms.limits import CELL_CHARS, LONG_ANSWER_CHARS, TALK_ANSWER_CHARS, TEXT_CHARS
 from support import error_text, fill_plan, part_url, shown_values, state_for_part, stored
 
-LONG_OK = "x" * 20000
+LONG_OK = "x" * LONG_ANSWER_CHARS
+
+
+def too_long(limit: int) -> str:
+    """The message for one character over the limit, numbers written the Dutch way (4.000)."""
+    dutch = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731 - not the code's own formatting
+    return f"Dit antwoord is te lang: maximaal {dutch(limit)} tekens (nu {dutch(limit + 1)})."
+
 
 # (case id, part, the bad input {name: value}, id of the input the message belongs to, message)
 CASES = [
-    ("longtext-too-long", "fase-1", {"meer_doen": "a" * 20001}, "meer_doen",
-     "Dit antwoord is te lang: maximaal 20.000 tekens."),
-    ("longtext-in-table-too-long", "fase-1", {"kwaliteiten-1-verbeter": "b" * 2001},
-     "kwaliteiten-1-verbeter", "Dit antwoord is te lang: maximaal 2.000 tekens."),
-    ("progress-talk-too-long", "fase-3", {"voortgangsgesprekken-0-gedaan": "c" * 20001},
-     "voortgangsgesprekken-0-gedaan", "Dit antwoord is te lang: maximaal 20.000 tekens."),
-    ("text-too-long", "gegevens", {"medewerker_functie": "d" * 201}, "medewerker_functie",
-     "Dit antwoord is te lang: maximaal 200 tekens."),
+    ("longtext-too-long", "fase-1", {"meer_doen": "a" * (LONG_ANSWER_CHARS + 1)}, "meer_doen",
+     too_long(LONG_ANSWER_CHARS)),
+    ("longtext-in-table-too-long", "fase-1", {"kwaliteiten-1-verbeter": "b" * (CELL_CHARS + 1)},
+     "kwaliteiten-1-verbeter", too_long(CELL_CHARS)),
+    ("progress-talk-too-long", "fase-3",
+     {"voortgangsgesprekken-0-gedaan": "c" * (TALK_ANSWER_CHARS + 1)},
+     "voortgangsgesprekken-0-gedaan", too_long(TALK_ANSWER_CHARS)),
+    ("text-too-long", "gegevens", {"medewerker_functie": "d" * (TEXT_CHARS + 1)}, "medewerker_functie",
+     too_long(TEXT_CHARS)),
     ("date-31-february", "gegevens", {"datum_pop_gesprek": "31-02-2027"}, "datum_pop_gesprek",
      "Dit is geen geldige datum. Gebruik de vorm dd-mm-jjjj, bijvoorbeeld 15-03-2027."),
     ("date-year-0026", "gegevens", {"datum_pop_gesprek": "0026-03-15"}, "datum_pop_gesprek",
@@ -107,7 +116,7 @@ def test_an_answer_with_two_messages_counts_once(org, filled):
 
 def test_several_errors_are_counted(org, filled):
     response = filled.post(part_url(org["plan_a"], "gegevens"),
-                           data={"datum_pop_gesprek": "morgen", "medewerker_naam": "n" * 201,
+                           data={"datum_pop_gesprek": "morgen", "medewerker_naam": "n" * (TEXT_CHARS + 1),
                                  "go": "stay"})
     assert response.status_code == 422
     assert "2 antwoorden vragen aandacht" in text_of(response)
@@ -129,15 +138,22 @@ def test_a_value_that_is_not_an_option_is_refused(app, org, filled, name, value)
 def test_longest_allowed_answers_are_accepted(app, org, login):
     anna = login(org["a"])
     response = anna.post(part_url(org["plan_a"], "fase-1"),
-                         data={"meer_doen": LONG_OK, "kwaliteiten-0-sterk": "s" * 2000, "go": "stay"})
+                         data={"meer_doen": LONG_OK, "kwaliteiten-0-sterk": "s" * CELL_CHARS,
+                               "go": "stay"})
     assert response.status_code == 302
+    state_for_part(app, org["plan_a"], "fase-3")
+    response = anna.post(part_url(org["plan_a"], "fase-3"),
+                         data={"voortgangsgesprekken-0-gedaan": "g" * TALK_ANSWER_CHARS, "go": "stay"})
+    assert response.status_code == 302
+    state_for_part(app, org["plan_a"], "gegevens")
     response = anna.post(part_url(org["plan_a"], "gegevens"),
-                         data={"medewerker_functie": "f" * 200, "go": "stay"})
+                         data={"medewerker_functie": "f" * TEXT_CHARS, "go": "stay"})
     assert response.status_code == 302
     values = stored(app, org["plan_a"])
     assert values["meer_doen"] == LONG_OK
-    assert values["kwaliteiten"][0]["sterk"] == "s" * 2000
-    assert values["medewerker_functie"] == "f" * 200
+    assert values["kwaliteiten"][0]["sterk"] == "s" * CELL_CHARS
+    assert values["voortgangsgesprekken"][0]["gedaan"] == "g" * TALK_ANSWER_CHARS
+    assert values["medewerker_functie"] == "f" * TEXT_CHARS
 
 
 @pytest.mark.parametrize("typed", ["15-03-2027", "15/03/2027", "2027-03-15", " 15-03-2027 "])
@@ -166,18 +182,20 @@ def test_ranks_are_only_compared_among_filled_goals(app, org, login):
 def test_line_breaks_count_as_one_character(app, org, login):
     """Browsers send a line break as \\r\\n but count it as one character against maxlength."""
     anna = login(org["a"])
-    typed = ("x" * 199 + "\r\n") * 99 + "y" * 200  # 20.000 characters with \n, 20.099 with \r\n
+    lines = LONG_ANSWER_CHARS // 200 - 1
+    # Exactly the limit with \n, over it with \r\n.
+    typed = ("x" * 199 + "\r\n") * lines + "y" * (LONG_ANSWER_CHARS - 200 * lines)
     response = anna.post(part_url(org["plan_a"], "fase-1"), data={"meer_doen": typed, "go": "stay"})
     assert response.status_code == 302
-    assert len(stored(app, org["plan_a"])["meer_doen"]) == 20000
+    assert len(stored(app, org["plan_a"])["meer_doen"]) == LONG_ANSWER_CHARS
 
 
 def test_spaces_around_a_short_answer_do_not_count(app, org, login):
     anna = login(org["a"])
     response = anna.post(part_url(org["plan_a"], "gegevens"),
-                         data={"medewerker_functie": "  " + "f" * 200 + "  ", "go": "stay"})
+                         data={"medewerker_functie": "  " + "f" * TEXT_CHARS + "  ", "go": "stay"})
     assert response.status_code == 302
-    assert stored(app, org["plan_a"])["medewerker_functie"] == "f" * 200
+    assert stored(app, org["plan_a"])["medewerker_functie"] == "f" * TEXT_CHARS
 
 
 def test_a_table_holds_at_most_its_maximum_of_rows(org, login):

@@ -4,7 +4,9 @@ from flask_login import current_user, login_required
 from forms import DEFAULT_FORM, FORMS
 from forms.kinds import choices
 from forms.accounts import NewPlanForm
-from forms.web import DutchForm, build_part_form, error_list, read_part_form, validate_part_form
+from forms.limits import BLANK_ROWS, REACTION_CHARS
+from forms.web import (DutchForm, build_part_form, error_list, plan_too_long, read_part_form,
+                       validate_part_form)
 
 from .. import answers, audit, cycle
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
@@ -14,8 +16,6 @@ from ..plans import (SavedMeanwhile, current_period, existing_plan, filter_plans
 from ..people import departments
 
 bp = Blueprint("plans", __name__)
-
-MAX_EXTRA_ROWS = 20
 
 
 def plan_or_404(plan_id: int) -> Plan:
@@ -113,7 +113,7 @@ def overview(plan_id: int):
 
 
 def _render_part(plan, definition, part, wtform, values, status=200, notice=None, problems=(),
-                 version=None, meanwhile=None):
+                 version=None, meanwhile=None, too_long=None):
     editable = cycle.editable_fields(current_user, plan, part)
     signers = {f.key: f.key in editable and may_sign(current_user, plan, f.signer)
                for f in part.fields if f.kind == "signature"}
@@ -126,6 +126,8 @@ def _render_part(plan, definition, part, wtform, values, status=200, notice=None
                            reaction=cycle.reaction(plan, part), may_react=may_react,
                            reaction_form=DutchForm() if may_react else None,
                            previous=_previous_plan(plan),
+                           too_long=too_long, plan_chars=definition.chars(values),
+                           reaction_chars=REACTION_CHARS,
                            version=version or part_version(plan, part)), status
 
 
@@ -156,7 +158,7 @@ def part(plan_id: int, part_key: str):
         wtform = build_part_form(plan.form_key, part, values)
         table = _table(part, request.args.get("rij"))
         if table is not None:
-            _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int))
+            _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), values)
         return _render_part(plan, definition, part, wtform, values)
 
     wtform = build_part_form(plan.form_key, part)
@@ -169,17 +171,23 @@ def part(plan_id: int, part_key: str):
     current_version = part_version(plan, part)
     if posted_version and posted_version != current_version:
         return _saved_meanwhile(plan, definition, part, wtform)
-    if not validate_part_form(part, wtform):
+    fields_ok = validate_part_form(part, wtform, values)
+    # Also when an answer has a message: the person then learns both at once, not one per save.
+    too_long = plan_too_long(definition, values, read_part_form(part, wtform))
+    if not fields_ok or too_long:
         if table is not None:
-            _ensure_blank_rows(table, wtform, _blank_count(table, wtform) + 1)
+            _ensure_blank_rows(table, wtform, _blank_count(table, wtform) + 1, values)
         problems = error_list(wtform)
         count = len(problems)
+        if problems:
+            notice = (f"Niet opgeslagen: {count} "
+                      f"{'antwoord vraagt' if count == 1 else 'antwoorden vragen'} aandacht. Uw invoer "
+                      "staat er nog; pas het gemarkeerde aan en sla opnieuw op.")
+        else:
+            notice = "Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog."
         return _render_part(plan, definition, part, wtform, values, status=422, problems=problems,
-                            version=posted_version or current_version,
-                            notice=(f"Niet opgeslagen: {count} "
-                                    f"{'antwoord vraagt' if count == 1 else 'antwoorden vragen'} "
-                                    "aandacht. Uw invoer staat er nog; pas het gemarkeerde aan en sla "
-                                    "opnieuw op."))
+                            version=posted_version or current_version, notice=notice,
+                            too_long=too_long)
     try:
         notices = save_part(plan, part, read_part_form(part, wtform), current_user,
                             expected_version=posted_version or current_version)
@@ -231,8 +239,11 @@ def _blank_count(table, wtform) -> int:
     return sum(1 for e in wtform[table.key].entries if table.entry_is_blank(e))
 
 
-def _ensure_blank_rows(table, wtform, wanted: int) -> None:
-    for _ in range(min(wanted, MAX_EXTRA_ROWS) - _blank_count(table, wtform)):
+def _ensure_blank_rows(table, wtform, wanted: int, values: dict) -> None:
+    # Never past the table's limit: a blank row there only invites text that cannot be saved.
+    room = table.allowed_rows(values.get(table.key)) - (len(wtform[table.key].entries)
+                                                         - _blank_count(table, wtform))
+    for _ in range(min(wanted, BLANK_ROWS, room) - _blank_count(table, wtform)):
         wtform[table.key].append_entry(table.blank_row())
 
 
