@@ -1,16 +1,63 @@
 """Flask-WTF forms generated from a part of a form definition."""
 from functools import lru_cache
 
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField
+from werkzeug.exceptions import BadRequest
+from wtforms import FieldList, FileField, FormField
+from wtforms.fields.core import UnboundField
 
 from .limits import characters, number
+
+
+class OddFormData(BadRequest):
+    """A post that no page of ours sends, refused whole (400) before anything of it is stored: a file
+    where text belongs, or a body that is no form at all. Its description is the Dutch message."""
+
+    def __init__(self, what: str):
+        super().__init__(f"Dit formulier is niet verwerkt: {what} Er is niets opgeslagen. Ga terug, "
+                         "vernieuw de pagina en vul het formulier opnieuw in.")
+
+
+FILE_WHERE_TEXT_BELONGS = "het bevatte een bestand op een plek waar tekst hoort."
+
+
+def refuse_odd_formdata(file_fields) -> None:
+    """Files are accepted only under the names in file_fields. Flask-WTF puts request.files in the
+    form data, so a file posted under a text field's name reaches that field's validators as a
+    FileStorage, which they cannot take (a server error). And our forms are never sent as JSON:
+    Flask-WTF would read JSON numbers and lists straight into text fields, and a JSON body with a
+    field left out would empty that answer."""
+    if not has_request_context():
+        return
+    if any(name not in file_fields for name in request.files):
+        raise OddFormData(FILE_WHERE_TEXT_BELONGS)
+    if request.is_json:
+        raise OddFormData("het was niet als formulier verstuurd.")
+
+
+def file_field_names() -> frozenset[str]:
+    """Every name under which some form of ours takes a file, for posts that build no form (log-out,
+    the template buttons): anything else posted as a file is refused there too."""
+    names, classes = set(), [DutchForm]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        names |= {name for name in dir(cls) if isinstance(getattr(cls, name), UnboundField)
+                  and issubclass(getattr(cls, name).field_class, FileField)}
+    return frozenset(names)
 
 
 class DutchForm(FlaskForm):
     class Meta:
         # WTForms ships Dutch messages; our own kinds add clearer ones where it matters.
         locales = ["nl_NL", "nl"]
+
+        def wrap_formdata(self, form, formdata):
+            # Every form of ours is read here, so the check covers every form at once, even one
+            # built from request.form by hand (the bulk export); only a FileField takes a file.
+            refuse_odd_formdata({field.name for field in form if isinstance(field, FileField)})
+            return super().wrap_formdata(form, formdata)
 
 
 @lru_cache(maxsize=None)

@@ -2,10 +2,11 @@
 from flask import render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from forms.limits import number
+from forms.web import file_field_names, refuse_odd_formdata
 
 from .models import Person
 
@@ -48,6 +49,20 @@ def init_app(app):
     login_manager.init_app(app)
     app.jinja_env.globals["aria"] = aria
     app.jinja_env.globals["number"] = number  # 150.000: limits read the Dutch way
+
+    # Before the CSRF check (hooks run in the order they are added): a file posted as the token
+    # would otherwise read as a missing token, and the answer would send the person looking for an
+    # expired session instead.
+    @app.before_request
+    def odd_posts():
+        # Posts that build no form (log-out, the template buttons) are checked here; a form checks
+        # its own inputs exactly when it reads the request (forms.web.DutchForm).
+        refuse_odd_formdata(file_field_names())
+        # Werkzeug holds multipart posts to MAX_FORM_PARTS, plain form posts to nothing but their
+        # size; our largest page sends a few hundred inputs.
+        if sum(1 for _ in request.form.items(multi=True)) > app.config["MAX_FORM_PARTS"]:
+            raise RequestEntityTooLarge()
+
     csrf.init_app(app)
 
     from .views import audit, auth, cycle, exports, people, plans, rhythm
@@ -59,11 +74,22 @@ def init_app(app):
     app.register_blueprint(plans.bp)
     app.register_blueprint(people.bp)
 
+    @app.errorhandler(400)
+    def bad_request(error):
+        # OddFormData and abort(400, description=...) carry a Dutch reason; Werkzeug's own is English.
+        reason = error.description if error.description != BadRequest.description else ""
+        return render_template("error.html", title="Ongeldig formulier", message=reason or (
+            "Dit verzoek kon niet worden verwerkt. Er is niets opgeslagen. Ga terug, vernieuw de "
+            "pagina en probeer het opnieuw.")), 400
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         if request.endpoint == "plans.part":
             # Keep what was typed: show the part again with the posted text and ask to save again.
-            return plans.part_after_csrf_failure()
+            try:
+                return plans.part_after_csrf_failure()
+            except BadRequest as odd:  # raised inside an error handler it would be a 500
+                return bad_request(odd)
         return render_template("error.html", title="Formulier verlopen",
                                message="Het formulier is verlopen of ongeldig. Ga terug, vernieuw de "
                                        "pagina en probeer het opnieuw."), 400
@@ -83,9 +109,13 @@ def init_app(app):
 
     @app.errorhandler(413)
     def too_large(error):
-        return render_template("error.html", title="Te groot",
-                               message="Het bestand is te groot. Een sjabloon mag hoogstens 10 MB "
-                                       "zijn."), 413
+        if request.endpoint == "exports.templates":
+            message = "Het bestand is te groot. Een sjabloon mag hoogstens 10 MB zijn."
+        else:
+            # The plan pages send far fewer and shorter fields: only a crafted post gets here.
+            message = ("Dit formulier is te groot om te verwerken: het bevatte meer of langere velden "
+                       "dan een pagina van POP verstuurt. Er is niets opgeslagen.")
+        return render_template("error.html", title="Te groot", message=message), 413
 
     @app.context_processor
     def pdf_available():

@@ -5,8 +5,8 @@ from forms import DEFAULT_FORM, FORMS
 from forms.kinds import choices
 from forms.accounts import NewPlanForm
 from forms.limits import BLANK_ROWS, REACTION_CHARS
-from forms.web import (DutchForm, build_part_form, error_list, plan_too_long, read_part_form,
-                       validate_part_form)
+from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
+                       read_part_form, validate_part_form)
 
 from .. import answers, audit, cycle
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
@@ -161,6 +161,10 @@ def part(plan_id: int, part_key: str):
             _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), values)
         return _render_part(plan, definition, part, wtform, values)
 
+    if not set(request.form) - {"csrf_token"}:
+        # The page always sends its version and its inputs. A post without them did not come from
+        # it, and saving it would empty every answer of this part.
+        raise OddFormData("het bevatte geen antwoorden.")
     wtform = build_part_form(plan.form_key, part)
     if not cycle.editable_fields(current_user, plan, part):
         # Refused, never silently: the page comes back with what was typed and the reason.
