@@ -31,6 +31,7 @@ from pop import answers  # noqa: E402
 from pop.db import database  # noqa: E402
 from pop.models import Person  # noqa: E402
 from pop.plans import start_plan  # noqa: E402
+from bench_exports import filled_values as full_values  # noqa: E402 - the same "filled at length" plan
 
 WORDS = "Een antwoord tot aan de grens van het formulier, met é ë ï ñ en een regel\nerbij. "
 
@@ -73,16 +74,6 @@ def huge_values(definition) -> dict:
     table, 20.000 characters an open answer, 2.000 a grid cell; 8,9 million characters, about 2.000
     pages, 40 s or more to convert, the plan that made downloads outlast gunicorn's time-out."""
     return filled(definition, rows=100, long_chars=20_000, cell_chars=2_000)
-
-
-def full_values(definition) -> dict:
-    _, values = example_plan_context(definition)
-    long_text = ("Een realistisch lang antwoord met meerdere zinnen, é ë ï ñ en een regel\nerbij. " * 12)
-    for field in definition.fields:
-        if field.kind == "longtext":
-            values[field.key] = long_text
-    values["voortgangsgesprekken"] = values["voortgangsgesprekken"] * 2
-    return values
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
