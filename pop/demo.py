@@ -6,7 +6,7 @@ from forms import DEFAULT_FORM
 
 from . import answers, cycle
 from .db import database
-from .models import Person, Plan
+from .models import Person, Plan, PlanVersion
 from .plans import start_plan
 
 DEMO_PASSWORD = "demo-pop-2026"
@@ -179,6 +179,8 @@ def _demo_plan(person: Person, period: str, values: dict, state: str, signed: dt
         answers.save(plan, {"akkoord_medewerker": _signature(person, signed),
                             "akkoord_leidinggevende": _signature(person.manager, signed)})
         cycle.freeze(plan)
+        PlanVersion.update(agreed_at=dt.datetime.combine(signed, dt.time(10, 0))) \
+            .where(PlanVersion.plan == plan).execute()  # agreed on the day both signed
     Plan.update(status=state).where(Plan.id == plan.id).execute()
     return plan
 
