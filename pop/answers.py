@@ -34,17 +34,23 @@ def save(plan: Plan, values: dict) -> None:
         Plan.update(updated_at=now()).where(Plan.id == plan.id).execute()
 
 
-def load_many(plans) -> dict[int, dict]:
-    """Answers of many plans in one query: for bulk exports and overviews."""
+def load_many(plans, fields=None) -> dict[int, dict]:
+    """Answers of many plans in one query: for bulk exports and overviews. With fields (keys), only
+    those are read and returned: an overview that needs a date and the akkoorden of many plans then
+    skips decoding every long answer."""
     plans = list(plans)
+    wanted = set(fields) if fields is not None else None
     cells: dict[int, dict] = {p.id: defaultdict(dict) for p in plans}
     for start in range(0, len(plans), 500):
         ids = [p.id for p in plans[start:start + 500]]
         query = Answer.select(Answer.plan, Answer.field, Answer.row, Answer.column, Answer.value) \
-            .where(Answer.plan.in_(ids)).tuples()
-        for plan_id, field, row, column, value in query:
+            .where(Answer.plan.in_(ids))
+        if wanted is not None:
+            query = query.where(Answer.field.in_(sorted(wanted)))
+        for plan_id, field, row, column, value in query.tuples():
             cells[plan_id][field][(row, column)] = value
-    return {p.id: {f.key: f.from_cells(cells[p.id].get(f.key, {})) for f in form_of(p).fields}
+    return {p.id: {f.key: f.from_cells(cells[p.id].get(f.key, {})) for f in form_of(p).fields
+                   if wanted is None or f.key in wanted}
             for p in plans}
 
 

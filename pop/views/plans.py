@@ -8,7 +8,7 @@ from forms.limits import BLANK_ROWS, REACTION_CHARS
 from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
                        read_part_form, validate_part_form)
 
-from .. import answers, audit, cycle
+from .. import answers, audit, cycle, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (SavedMeanwhile, current_period, existing_plan, filter_plans, part_progress,
@@ -41,7 +41,8 @@ def index():
     others = [p for p in plans if p.employee_id != current_user.id]
     return render_template("plans/index.html", own=own, others=others, filters=filters,
                            departments=departments(), periods=periods(), statuses=STATUSES,
-                           hr=is_hr(current_user), forms=FORMS, without=without)
+                           hr=is_hr(current_user), forms=FORMS, without=without,
+                           todo=todo.for_user(current_user, period=filters["periode"]))
 
 
 def _creatable_employees():

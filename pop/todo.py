@@ -1,0 +1,266 @@
+"""The to-do list on the first page after log-in: what this person has to fill, sign or hold next.
+
+For the employee their own open plans, for a manager the plans of their current reports, for HR the
+state of the period per department. The rules are pure functions over plans and their answers; for_user
+gathers those in a fixed number of queries (answers of all plans at once through answers.load_many), so
+the page costs the same for a team of five as for an organisation of thousands."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from peewee import fn
+
+from forms import FORMS
+
+from . import answers, cycle, rhythm
+from .access import acts_as_manager, is_hr, visible_plans
+from .models import STATUSES, Answer, Person, Plan
+from .plans import current_period, filter_plans, people_without_plan
+
+# Plans of reports a manager deals with: in the voorbereiding a plan is still the employee's alone.
+TEAM_STATES = ("ontwikkelgesprek", "vastgesteld", "uitvoering", "evaluatie")
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    endpoint: str  # where it is done, for url_for
+    args: tuple[tuple[str, object], ...]
+    hint: str = ""
+    late: bool = False
+    # Overdue talks first, then talks by date, then what waits for a signature, then the rest.
+    order: tuple = ()
+
+    @property
+    def params(self) -> dict:
+        return dict(self.args)
+
+
+def _link(endpoint: str, **args) -> tuple[str, tuple]:
+    return endpoint, tuple(sorted(args.items()))
+
+
+def _part_link(plan: Plan, part) -> tuple[str, tuple]:
+    return _link("plans.part", plan_id=plan.id, part_key=part.key)
+
+
+def _overview(plan: Plan) -> tuple[str, tuple]:
+    return _link("plans.overview", plan_id=plan.id)
+
+
+def _part_of(definition, key: str):
+    return next(p for p in definition.parts if any(f.key == key for f in p.fields))
+
+
+def _signature(definition, signer: str) -> str | None:
+    return next((f.key for f in definition.fields if f.kind == "signature" and f.signer == signer), None)
+
+
+def _content_parts(definition):
+    """The parts of the plan the employee writes: the header (titled as the form itself, as on paper)
+    holds names and dates, not the self-analysis."""
+    return [p for p in definition.parts_in("plan") if p.title != definition.title]
+
+
+def _untouched(part, values: dict) -> bool:
+    return not any(f.is_filled(values.get(f.key)) for f in part.fields if not f.prefill)
+
+
+def _evaluation_done(definition, values: dict) -> bool:
+    return all(f.is_filled(values.get(f.key)) for p in definition.parts_in("evaluatie") for f in p.fields)
+
+
+def _talk_item(plan: Plan, definition, values: dict, today: dt.date, with_name: str = "") -> Item | None:
+    talk = rhythm.open_talk(plan, definition, values)
+    if talk is None:
+        return None
+    days = rhythm.days_until(talk, today)
+    if days > rhythm.SOON_DAYS:
+        return None
+    who = f" met {with_name}" if with_name else ""
+    if days < 0:
+        hint = "Verstreken: leg het gesprek vast of plan een nieuwe datum."
+    elif days == 0:
+        hint = "Vandaag."
+    else:
+        hint = f"Over {days} dag{'en' if days != 1 else ''}."
+    return Item(f"{talk.label}{who} op {rhythm.dutch_date(talk.date)}",
+                *_part_link(plan, rhythm.talk_part(definition, plan.status)),
+                hint=hint, late=days < 0, order=(0 if days < 0 else 1, talk.date))
+
+
+# ---------------------------------------------------------------- the rules, pure
+
+def employee_items(plans, values: dict[int, dict], today: dt.date) -> list[Item]:
+    """What the employee does next in their own open plans."""
+    items = []
+    for plan in plans:
+        if plan.status == "afgerond":
+            continue
+        definition, v = answers.form_of(plan), values[plan.id]
+        period = f"POP {plan.period}"
+        if plan.status == "voorbereiding":
+            empty = next((p for p in _content_parts(definition) if _untouched(p, v)), None)
+            if empty is not None:
+                items.append(Item("Vul uw zelfanalyse in en deel het plan", *_part_link(plan, empty),
+                                  hint=f"{period} · nog leeg: {empty.title}", order=(2, plan.id)))
+            else:
+                items.append(Item("Deel het plan met uw leidinggevende", *_overview(plan),
+                                  hint=f"{period} · met ‘Delen met leidinggevende’", order=(2, plan.id)))
+        elif plan.status == "ontwikkelgesprek":
+            mine, theirs = _signature(definition, "employee"), _signature(definition, "manager")
+            if mine and not v.get(mine):
+                other = v.get(theirs) if theirs else None
+                hint = (f"{period} · uw leidinggevende gaf akkoord op {rhythm.dutch_date(other['datum'])}"
+                        if other else period)
+                items.append(Item("Geef uw akkoord", *_part_link(plan, _part_of(definition, mine)),
+                                  hint=hint, order=(2, plan.id)))
+        elif plan.status == "evaluatie" and not _evaluation_done(definition, v):
+            items.append(Item("Vul de evaluatie in", *_part_link(plan, definition.parts_in("evaluatie")[0]),
+                              hint=period, order=(3, plan.id)))
+        talk = _talk_item(plan, definition, v, today)
+        if talk is not None:
+            items.append(talk)
+    return sorted(items, key=lambda i: i.order)
+
+
+def manager_items(plans, values: dict[int, dict], reacted: dict[int, set], without, period: str,
+                  today: dt.date) -> list[Item]:
+    """What waits for the manager in the plans of their current reports (plans joined with the
+    employee), and which reports have no plan for this period (people_without_plan)."""
+    items = []
+    for plan in plans:
+        if plan.status not in TEAM_STATES:
+            continue
+        definition, v = answers.form_of(plan), values[plan.id]
+        name = plan.employee.naam
+        hint = f"POP {plan.period}"
+        if plan.status == "ontwikkelgesprek":
+            mine, theirs = _signature(definition, "manager"), _signature(definition, "employee")
+            if mine and not v.get(mine):
+                signature_part = _part_of(definition, mine)
+                given = v.get(theirs) if theirs else None
+                unreacted = next((p for p in _content_parts(definition)
+                                  if cycle.reaction_key(p) not in reacted.get(plan.id, set())), None)
+                if given:
+                    items.append(Item(f"Geef uw akkoord op het POP van {name}",
+                                      *_part_link(plan, signature_part), order=(2, given["datum"], name),
+                                      hint=f"{hint} · {name} gaf akkoord op {rhythm.dutch_date(given['datum'])}"))
+                elif unreacted is not None:
+                    items.append(Item(f"Reageer op het POP van {name}", *_part_link(plan, unreacted),
+                                      hint=f"{hint} · {unreacted.title}", order=(2, dt.date.max, name)))
+                else:
+                    items.append(Item(f"Geef uw akkoord op het POP van {name}",
+                                      *_part_link(plan, signature_part), hint=hint,
+                                      order=(2, dt.date.max, name)))
+        elif plan.status == "evaluatie":
+            state = ("de evaluatie is ingevuld" if _evaluation_done(definition, v)
+                     else "de evaluatie is nog niet helemaal ingevuld")
+            items.append(Item(f"Rond het POP van {name} af", *_overview(plan), hint=f"{hint} · {state}",
+                              order=(3, dt.date.max, name)))
+        talk = _talk_item(plan, definition, v, today, with_name=name)
+        if talk is not None:
+            items.append(talk)
+    for person in without:
+        items.append(Item(f"{person.naam} heeft nog geen POP voor {period}",
+                          *_link("plans.new", medewerker=person.id, periode=period),
+                          order=(4, dt.date.max, person.naam)))
+    return sorted(items, key=lambda i: i.order)
+
+
+@dataclass
+class HrOverview:
+    """Plans of one period per department and state, and who has none yet."""
+
+    period: str
+    departments: list[str]
+    counts: dict[tuple[str, str], int]  # (afdeling, status) -> plans
+    without: dict[str, int]  # afdeling -> people without a plan
+    states: dict[str, str] = field(default_factory=lambda: dict(STATUSES))
+
+    def total(self, state: str) -> int:
+        return sum(n for (_, s), n in self.counts.items() if s == state)
+
+    def department_total(self, afdeling: str) -> int:
+        return sum(n for (d, _), n in self.counts.items() if d == afdeling)
+
+    @property
+    def without_total(self) -> int:
+        return sum(self.without.values())
+
+
+def hr_overview(period: str, counted, without_counted) -> HrOverview:
+    """From (afdeling, status, count) and (afdeling, count) rows."""
+    counts = {(afdeling, status): n for afdeling, status, n in counted}
+    without = {afdeling: n for afdeling, n in without_counted}
+    departments = sorted({d for d, _ in counts} | set(without), key=lambda d: (d == "", d.lower()))
+    return HrOverview(period, departments, counts, without)
+
+
+# ---------------------------------------------------------------- gathering, in a fixed number of queries
+
+@dataclass
+class ToDo:
+    own: list[Item]
+    team: list[Item]
+    manager: bool
+    hr: HrOverview | None
+
+
+def team_fields() -> set[str]:
+    """What manager_items reads of a report's plan: the akkoorden, the next talk, the progress talks
+    (was it held?) and the evaluation (is it filled?), not the long answers of the plan itself."""
+    keys = set()
+    for definition in FORMS.values():
+        keys |= set(definition.signature_fields)
+        keys |= {definition.next_talk_field, definition.next_talk_kind_field} - {""}
+        keys |= {f.key for cycle_part in ("voortgang", "evaluatie") for p in definition.parts_in(cycle_part)
+                 for f in p.fields}
+    return keys
+
+
+def _reactions(plans) -> dict[int, set]:
+    """The reaction keys (cycle.reaction_key) each plan has a manager's reaction under, in one query."""
+    ids = [p.id for p in plans]
+    keys = sorted({cycle.reaction_key(part) for form in FORMS.values() for part in form.parts})
+    reacted: dict[int, set] = defaultdict(set)
+    for start in range(0, len(ids), 500):
+        query = (Answer.select(Answer.plan, Answer.field)
+                 .where(Answer.plan.in_(ids[start:start + 500]) & Answer.field.in_(keys)).tuples())
+        for plan_id, key in query:
+            reacted[plan_id].add(key)
+    return reacted
+
+
+def for_user(user: Person, today: dt.date | None = None, period: str = "") -> ToDo:
+    today = today or dt.date.today()
+    own = list(Plan.select().where((Plan.employee == user.id) & (Plan.status != "afgerond"))
+               .order_by(Plan.period, Plan.id))
+    team, without, reacted = [], [], {}
+    manager = acts_as_manager(user)
+    team_period = current_period(today)
+    if manager:
+        team = list(visible_plans(user).where((Person.manager == user.id) & (Plan.employee != user.id)
+                                              & (Person.active == True)  # noqa: E712
+                                              & Plan.status.in_(TEAM_STATES))
+                    .order_by(Person.achternaam, Person.voornaam, Plan.period))
+        reacted = _reactions([p for p in team if p.status == "ontwikkelgesprek"])
+        without = list(people_without_plan(team_period).where(
+            (Person.manager == user.id) & (Person.id != user.id)))
+    values = answers.load_many(own)
+    values.update(answers.load_many(team, fields=team_fields()))
+    hr = None
+    if is_hr(user):
+        hr_period = period or current_period(today)
+        plans = filter_plans(visible_plans(user), periode=hr_period)
+        counted = (plans.select(Person.afdeling, Plan.status, fn.COUNT(Plan.id))
+                   .group_by(Person.afdeling, Plan.status).tuples())
+        absent = people_without_plan(hr_period)
+        without_counted = (absent.select(Person.afdeling, fn.COUNT(Person.id)).order_by()
+                           .group_by(Person.afdeling).tuples())
+        hr = hr_overview(hr_period, list(counted), list(without_counted))
+    return ToDo(own=employee_items(own, values, today),
+                team=manager_items(team, values, reacted, without, team_period, today) if manager else [],
+                manager=manager, hr=hr)
