@@ -47,6 +47,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         # sent over plain HTTP.
         SESSION_COOKIE_SECURE=os.environ.get("POP_SECURE_COOKIES") == "1",
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # Reminder mails (flask reminders): off while POP_SMTP_HOST is empty. Submission port with
+        # STARTTLS by default, so a password is never sent in the clear unless someone chooses to.
+        POP_SMTP_HOST=os.environ.get("POP_SMTP_HOST", ""),
+        POP_SMTP_PORT=int(os.environ.get("POP_SMTP_PORT") or 587),
+        POP_SMTP_USER=os.environ.get("POP_SMTP_USER", ""),
+        POP_SMTP_PASSWORD=os.environ.get("POP_SMTP_PASSWORD", ""),
+        POP_SMTP_FROM=os.environ.get("POP_SMTP_FROM", ""),
+        POP_SMTP_STARTTLS=os.environ.get("POP_SMTP_STARTTLS", "1") != "0",
+        POP_BASE_URL=os.environ.get("POP_BASE_URL", ""),  # the address in links, e.g. https://pop.intranet.nl
+        POP_REMINDER_AKKOORD_DAYS=int(os.environ.get("POP_REMINDER_AKKOORD_DAYS") or 7),
     )
     if test_config:
         app.config.update(test_config)

@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app app create-user | demo | export | db."""
+"""Command-line tasks: flask --app app create-user | demo | export | reminders | db."""
 import functools
 
 import click
@@ -29,7 +29,7 @@ def upgraded(command):
 
 
 def init_app(app):
-    for command in (create_user, demo, export):
+    for command in (create_user, demo, export, reminders):
         app.cli.add_command(upgraded(command))
     app.cli.add_command(db_group)
 
@@ -134,3 +134,50 @@ def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     with open(output, "wb") as handle:
         handle.write(data)
     click.echo(f"Plan {plan_id} geëxporteerd naar {output}.")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@click.command("reminders")
+@click.option("--dry-run", is_flag=True,
+              help="Alleen tonen wat er verstuurd zou worden; niets versturen of vastleggen.")
+def reminders(dry_run):
+    """Verstuur de herinneringen per e-mail (elke dag, uit cron of een systemd-timer)."""
+    import datetime as dt
+
+    from flask import url_for
+
+    from . import reminders as mail
+
+    settings = mail.Settings.from_config(current_app.config)
+    if not settings.enabled and not dry_run:
+        click.echo("E-mail staat uit: POP_SMTP_HOST is niet ingesteld. Er is niets verstuurd.")
+        return
+    if settings.enabled and settings.missing() and not dry_run:
+        raise click.ClickException(f"Stel ook {' en '.join(settings.missing())} in; er is niets verstuurd.")
+    today = dt.date.today()
+    items = mail.pending(today, int(current_app.config.get("POP_REMINDER_AKKOORD_DAYS") or 7))
+    if dry_run:
+        for item in items:
+            click.echo(f"Zou versturen: {mail.describe(item)}")
+        click.echo(f"{_count(len(items), 'herinnering', 'herinneringen')} te versturen; er is niets "
+                   "verstuurd (--dry-run).")
+        return
+    if not items:
+        click.echo("Geen herinneringen te versturen.")
+        return
+    # Mails link to the site as its users know it (POP_BASE_URL), also from a command line.
+    with current_app.test_request_context(base_url=settings.base_url):
+        def link(endpoint, **args):
+            return url_for(endpoint, _external=True, **args)
+        try:
+            sent, failed = mail.send(items, settings, link, today, click.echo)
+        except mail.MailFailed as exc:
+            raise click.ClickException(f"{exc} De herinneringen die niet zijn verstuurd, volgen bij de "
+                                       "volgende keer.") from exc
+    click.echo(f"{_count(sent, 'herinnering', 'herinneringen')} verstuurd.")
+    if failed:
+        raise click.ClickException(f"{_count(failed, 'herinnering is', 'herinneringen zijn')} niet "
+                                   "verstuurd; de volgende keer opnieuw.")

@@ -6,8 +6,8 @@ from functools import lru_cache
 
 from flask import current_app, has_app_context
 
-from peewee import (BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
-                    Model, TextField)
+from peewee import (BlobField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, Model, TextField)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import database
@@ -196,4 +196,19 @@ class AuditEntry(BaseModel):
         indexes = ((("plan", "created_at"), False),)  # HR reads one plan's log, newest first
 
 
-MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry]
+class Reminder(BaseModel):
+    """A reminder mail sent (pop/reminders.py). The unique key is what makes the command idempotent: a
+    second run, or two at once, finds the row and sends nothing again."""
+
+    plan = ForeignKeyField(Plan, backref="reminders", on_delete="CASCADE")
+    kind = CharField(max_length=30)  # gesprek-7, gesprek-1, gesprek-verstreken, akkoord
+    day = DateField()  # the talk's date, or the date of the akkoord that waits for the other one
+    recipients = TextField(default="")  # the addresses it went to, for whoever asks later
+    sent_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("plan", "kind", "day"), True),)
+
+
+MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
+          Reminder]
