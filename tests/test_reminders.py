@@ -314,10 +314,10 @@ def test_links_need_the_base_url(app, world, smtp):
     assert smtp.inbox.mails == []
 
 
-def test_the_flask_command_reads_the_settings_from_the_environment(app, world, smtp, database_url):
+def test_the_flask_command_reads_the_settings_from_the_environment(app, world, smtp):
     """As cron runs it: `flask --app app reminders`, configured only through POP_SMTP_* variables."""
     smtp.start()
-    env = {**os.environ, "DATABASE_URL": database_url, "POP_SMTP_HOST": "127.0.0.1",
+    env = {**os.environ, "DATABASE_URL": app.config["DATABASE_URL"], "POP_SMTP_HOST": "127.0.0.1",
            "POP_SMTP_PORT": str(smtp.port), "POP_SMTP_STARTTLS": "0", "POP_SMTP_FROM": "pop@org.test",
            "POP_BASE_URL": "https://pop.intranet.test/", "POP_SECRET_KEY": "x"}
     flask = Path(sys.executable).with_name("flask")
