@@ -17,7 +17,7 @@ from forms import FORMS
 from . import answers, cycle, rhythm
 from .access import acts_as_manager, is_hr, visible_plans
 from .models import STATUSES, Answer, Person, Plan
-from .plans import current_period, filter_plans, people_without_plan
+from .plans import current_period, filter_plans, next_period, people_without_plan
 
 # Plans of reports a manager deals with: in the voorbereiding a plan is still the employee's alone.
 TEAM_STATES = ("ontwikkelgesprek", "vastgesteld", "uitvoering", "evaluatie")
@@ -124,6 +124,18 @@ def employee_items(plans, values: dict[int, dict], today: dt.date) -> list[Item]
         if talk is not None:
             items.append(talk)
     return sorted(items, key=lambda i: i.order)
+
+
+def start_item(user: Person, period: str, has_plan: bool, last_closed: Plan | None) -> Item | None:
+    """No POP for this period yet: start one, from the last afgerond plan when it leads to this
+    period ("Nieuw POP" puts that one alongside), or as a new plan."""
+    if has_plan:
+        return None
+    if last_closed is not None and next_period(last_closed.period) == period:
+        return Item(f"Start uw POP voor {period}", *_overview(last_closed),
+                    hint=f"met ‘Nieuw POP’: het POP {last_closed.period} staat er dan naast", order=(4, 0))
+    return Item(f"Start uw POP voor {period}", *_link("plans.new", medewerker=user.id, periode=period),
+                hint="met ‘Nieuw POP’", order=(4, 0))
 
 
 def manager_items(plans, values: dict[int, dict], reacted: dict[int, set], without, period: str,
@@ -236,8 +248,8 @@ def _reactions(plans) -> dict[int, set]:
 
 def for_user(user: Person, today: dt.date | None = None, period: str = "") -> ToDo:
     today = today or dt.date.today()
-    own = list(Plan.select().where((Plan.employee == user.id) & (Plan.status != "afgerond"))
-               .order_by(Plan.period, Plan.id))
+    mine = list(Plan.select().where(Plan.employee == user.id).order_by(Plan.period, Plan.id))
+    own = [p for p in mine if p.status != "afgerond"]
     team, without, reacted = [], [], {}
     manager = acts_as_manager(user)
     team_period = current_period(today)
@@ -261,6 +273,13 @@ def for_user(user: Person, today: dt.date | None = None, period: str = "") -> To
         without_counted = (absent.select(Person.afdeling, fn.COUNT(Person.id)).order_by()
                            .group_by(Person.afdeling).tuples())
         hr = hr_overview(hr_period, list(counted), list(without_counted))
-    return ToDo(own=employee_items(own, values, today),
+    period_now = current_period(today)
+    has_plan = any(p.period == period_now for p in mine)
+    last_closed = next((p for p in reversed(mine) if p.status == "afgerond"), None)
+    own_items = employee_items(own, values, today)
+    start = start_item(user, period_now, has_plan, last_closed)
+    if start is not None:
+        own_items.append(start)
+    return ToDo(own=own_items,
                 team=manager_items(team, values, reacted, without, team_period, today) if manager else [],
                 manager=manager, hr=hr)

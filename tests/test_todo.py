@@ -238,3 +238,25 @@ def test_the_list_takes_the_same_few_queries_however_many_plans(app, company, qu
         assert queries.count <= 6, (email, plans, queries.count)
         if email == "manager1@org.test":
             assert plans >= 15 and len(result.team) >= 5  # many plans, and still a handful of queries
+
+
+def test_after_an_afgerond_pop_the_next_one_is_on_the_list(app, org):
+    """Tim's POP of last year is afgerond and he has none for this year: 'niets te doen' was wrong."""
+    with app.app_context():
+        Plan.update(period=str(int(PERIOD) - 1), status="afgerond").where(Plan.id == org["plan_a"]).execute()
+    anna = login(app, org["a"])
+    assert todo_items(anna.get("/")) == [(f"Start uw POP voor {PERIOD}", f"/plans/{org['plan_a']}")]
+    # The link leads to the afgerond plan, where 'Nieuw POP' starts this period's plan beside it.
+    response = anna.post(f"/plans/{org['plan_a']}/stap/nieuw", data={})
+    assert response.status_code == 302
+    assert todo_items(anna.get("/")) == [
+        ("Vul uw zelfanalyse in en deel het plan", response.headers["Location"].replace("gegevens", "fase-1"))]
+
+
+def test_without_any_pop_the_list_offers_a_new_one(app, org):
+    with app.app_context():
+        Plan.delete().where(Plan.id == org["plan_a"]).execute()
+        anna_id = Person.get(Person.email == org["a"]).id
+    items = todo_items(login(app, org["a"]).get("/"))
+    assert items == [(f"Start uw POP voor {PERIOD}",
+                      f"/plans/nieuw?medewerker={anna_id}&periode={PERIOD}")]
