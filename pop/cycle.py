@@ -219,6 +219,10 @@ def after_save(plan: Plan, part, user: Person, before: dict, after: dict) -> lis
         freeze(plan)
         _set_state(plan, "vastgesteld", user)
         notices.append(f"U heeft allebei akkoord gegeven: het POP is vastgesteld (versie {plan.version}).")
+        talks = [f for p in definition.parts_in("voortgang") for f in p.fields]
+        if any(f.is_filled(after.get(f.key)) for f in talks):
+            # Bijgesteld during the execution: the talks held go on, so does the execution.
+            _set_state(plan, "uitvoering", user)
     if (plan.status == "vastgesteld" and part.cycle == "voortgang"
             and any(f.is_filled(after.get(f.key)) for f in part.fields)):
         _set_state(plan, "uitvoering", user)

@@ -325,3 +325,16 @@ def test_the_steps_of_the_cycle_are_in_the_plans_log(app, org, login):
     for line in expected:
         assert line in log, (line, log)
     assert [log.index(line) for line in expected] == sorted(log.index(line) for line in expected)
+
+
+def test_a_plan_bijgesteld_during_the_execution_goes_back_to_it(app, org, login):
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan = org["plan_a"]
+    set_state(app, plan, "uitvoering")
+    anna.post(part_url(plan, "fase-3"), data={"voortgangsgesprekken-0-datum": "2027-02-01",
+                                              "voortgangsgesprekken-0-gedaan": "Eerste gesprek", "go": "stay"})
+    marco.post(f"/plans/{plan}/stap/bijstellen", data={})
+    assert state_of(app, plan) == "ontwikkelgesprek"
+    _agree(app, org, login, plan)
+    assert state_of(app, plan) == "uitvoering"
+    assert stored(app, plan)["voortgangsgesprekken"][0]["gedaan"] == "Eerste gesprek"
