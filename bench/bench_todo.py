@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
 import tempfile
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+from bench_exports import percentiles, timed  # noqa: E402 - the same timing (ms) as the exports bench
 
 from app import create_app  # noqa: E402
 from conftest import Client  # noqa: E402
@@ -26,22 +26,6 @@ from pop import todo  # noqa: E402
 from pop.db import database  # noqa: E402
 from pop.models import Person, Plan  # noqa: E402
 from pop.plans import current_period  # noqa: E402
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return statistics.median(ordered) * 1000, p95 * 1000
-
-
-def timed(fn, runs: int) -> list[float]:
-    fn()  # warm-up: templates compiled, as after a server's first request
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
 
 
 def measure(size: int, runs: int) -> None:
