@@ -6,6 +6,7 @@ import re
 import zipfile
 
 import pytest
+from conftest import text_of
 from docx import Document
 
 from export_support import (EMPLOYEE_NAME, FORM_KEY, MANAGER_NAME, NEXT_TALK, World, body_texts,
@@ -34,6 +35,9 @@ def world(tmp_path_factory):
         old = start_plan(bram, FORM_KEY, "2025")
         Plan.update(status="afgerond").where(Plan.id == old.id).execute()
         Plan.update(status="uitvoering").where(Plan.id == w.org["plan"]).execute()
+        # Shared, so HR may file them (a plan in its voorbereiding stays out of the zip: see below).
+        Plan.update(status="ontwikkelgesprek").where(
+            Plan.id.in_([w.org["plan_zoe_2"], w.org["plan_b"]])).execute()
         w.org["plan_b_2025"] = old.id
     return w
 
@@ -282,3 +286,23 @@ def test_cli_wrong_usage_fails_in_dutch(world, tmp_path, args, message):
     assert result.exit_code != 0
     assert message in result.output, result.output
     assert not target.exists()
+
+
+def test_a_plan_in_its_voorbereiding_stays_out_of_hrs_zip(world):
+    """Its content is the employee's alone until shared: not in HR's files either."""
+    with world.app.app_context():
+        zoe = Person.get(Person.email == world.org["zoe"])
+        private = start_plan(zoe, FORM_KEY, "2024")
+    try:
+        hr = world.client("hr")
+        response = hr.post("/export", data={"afdeling": "", "periode": "2024", "status": ""})
+        assert response.status_code == 200  # nothing left to export
+        text = text_of(response)
+        assert "1 plan staat nog in de voorbereiding en is niet meegenomen" in text
+        assert "Er zijn geen plannen die aan deze filters voldoen." in text
+        job_id, _ = export(hr)
+        names = documents(download_zip(hr, job_id)[1])
+        assert len(names) == 4 and not any("2024" in name for name in names), names
+    finally:
+        with world.app.app_context():
+            Plan.delete().where(Plan.id == private.id).execute()

@@ -18,7 +18,7 @@ from forms import FORMS
 from forms.accounts import BulkExportForm, TemplateUploadForm
 from forms.kinds import choices
 
-from .. import answers, audit
+from .. import answers, audit, cycle
 from ..access import visible_plans
 from ..jobs import start_bulk_export
 from ..models import STATUSES, ExportJob, ExportTemplate
@@ -99,9 +99,15 @@ def _bulk_form():
 def bulk():
     form = _bulk_form()
     if request.method == "POST" and form.validate():
-        plans = filter_plans(visible_plans(current_user), form.afdeling.data, form.periode.data,
-                             form.status.data)
-        plan_ids = [p.id for p in plans]
+        plans = list(filter_plans(visible_plans(current_user), form.afdeling.data, form.periode.data,
+                                  form.status.data))
+        # A plan in its voorbereiding is the employee's alone, for HR's files too.
+        plan_ids = [p.id for p in plans if cycle.may(current_user, p, "lezen")]
+        private = len(plans) - len(plan_ids)
+        if private:
+            which = "1 plan staat" if private == 1 else f"{private} plannen staan"
+            flash(f"{which} nog in de voorbereiding en {'is' if private == 1 else 'zijn'} niet "
+                  "meegenomen: de inhoud is dan nog alleen van de medewerker.", "info")
         if not plan_ids:
             flash("Er zijn geen plannen die aan deze filters voldoen.", "error")
         else:
