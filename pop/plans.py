@@ -3,6 +3,7 @@ import datetime as dt
 
 from forms import get_form
 from forms.kinds import AUTHOR, Signature, Table
+from forms.web import plan_too_long
 
 from . import answers, audit, cycle
 from .access import may_sign
@@ -43,6 +44,10 @@ def start_plan(employee: Person, form_key: str, period: str, previous: Plan | No
 
 class SavedMeanwhile(Exception):
     """Someone else saved this part after the page was opened: this save would overwrite it."""
+
+
+class PlanTooLong(Exception):
+    """The save would make the whole plan longer than its form allows (the message says by how much)."""
 
 
 def next_period(period: str) -> str:
@@ -87,6 +92,11 @@ def save_part(plan: Plan, part, submitted: dict, user: Person,
             raise SavedMeanwhile()
         current = answers.load(plan)
         values = _values_to_store(plan, part, submitted, user, current, editable)
+        # Checked before too, for the page's message; again here because two saves of different
+        # parts at the same moment could each fit and together not.
+        too_long = plan_too_long(answers.form_of(plan), current, values)
+        if too_long:
+            raise PlanTooLong(too_long)
         answers.save(plan, values)
         if part_version(plan, part) != before:
             audit.record(plan, user, "gewijzigd", part_name(plan, part))

@@ -394,3 +394,21 @@ def test_a_table_stored_with_more_rows_than_a_save_reads_opens_and_is_never_cut(
     assert response.status_code == 422
     assert "voortgangsgesprekken bevatten" in text_of(response)
     assert stored(app, org["plan_a"]) == before
+
+
+def test_the_plan_total_holds_when_another_part_grew_during_the_save(app, org, anna, monkeypatch):
+    """The page's check reads the plan before the save's lock; two saves of different parts at the
+    same moment could each pass it and together exceed the total. The save checks again under the
+    lock: here the page's check is made to see the plan as it was before the other save."""
+    import pop.views.plans as views
+
+    fill_up_to(app, org["plan_a"], room=10)
+    before = stored(app, org["plan_a"])
+    monkeypatch.setattr(views, "plan_too_long", lambda *args: None)  # the stale first check passes
+    response = anna.post(part_url(org["plan_a"], "fase-1"), data={"meer_doen": "x" * 11, "go": "stay"})
+    assert response.status_code == 422
+    assert "Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog." in text_of(response)
+    assert hint(response, "plan-te-lang").startswith(
+        f"Een plan kan hoogstens {dutch(limits.PLAN_CHARS)} tekens bevatten")
+    assert shown_values(response)["meer_doen"] == "x" * 11
+    assert stored(app, org["plan_a"]) == before

@@ -11,8 +11,8 @@ from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan
 from .. import answers, audit, cycle, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
-from ..plans import (SavedMeanwhile, current_period, existing_plan, filter_plans, part_progress,
-                     part_version, people_without_plan, periods, save_part, start_plan)
+from ..plans import (PlanTooLong, SavedMeanwhile, current_period, existing_plan, filter_plans,
+                     part_progress, part_version, people_without_plan, periods, save_part, start_plan)
 from ..people import departments
 
 bp = Blueprint("plans", __name__)
@@ -198,6 +198,10 @@ def part(plan_id: int, part_key: str):
                             expected_version=posted_version or current_version)
     except SavedMeanwhile:
         return _saved_meanwhile(plan, definition, part, wtform)
+    except PlanTooLong as too_long:  # another part grew meanwhile
+        return _render_part(plan, definition, part, wtform, answers.load(plan), status=422,
+                            notice="Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog.",
+                            too_long=str(too_long))
     except cycle.Refused as refused:  # the plan moved on (agreed, say) since the check above
         return _render_part(Plan.get_by_id(plan.id), definition, part, wtform, values, status=403,
                             notice=f"Niet opgeslagen: {refused}")
