@@ -63,10 +63,25 @@ def start_next_cycle(plan: Plan, user: Person) -> Plan:
     if not cycle.may(user, plan, "nieuw"):
         raise cycle.Refused("Een nieuw POP start vanuit een afgerond POP.")
     period = next_period(plan.period)
-    existing = existing_plan(plan.employee, plan.form_key, period)
-    if existing is not None:
-        raise cycle.Refused(f"{plan.employee.naam} heeft al een POP voor {period}.")
-    return start_plan(plan.employee, plan.form_key, period, previous=plan, by=user)
+    return start_plan_once(plan.employee, plan.form_key, period, previous=plan, by=user)
+
+
+class PlanExists(cycle.Refused):
+    def __init__(self, plan: Plan):
+        super().__init__(f"{plan.employee.naam} heeft al een POP voor {plan.period}.")
+        self.plan = plan
+
+
+def start_plan_once(employee: Person, form_key: str, period: str, previous: Plan | None = None, *,
+                    by: Person | None = None) -> Plan:
+    """start_plan, unless this person already has a plan on this form for this period (PlanExists).
+    The check and the creation share one lock: a double click, or employee and manager clicking at the
+    same moment, makes one plan."""
+    with write_lock():
+        existing = existing_plan(employee, form_key, period)
+        if existing is not None:
+            raise PlanExists(existing)
+        return start_plan(employee, form_key, period, previous=previous, by=by)
 
 
 def save_part(plan: Plan, part, submitted: dict, user: Person,
@@ -149,8 +164,14 @@ def part_name(plan: Plan, part) -> str:
 
 def part_version(plan: Plan, part) -> str:
     """The version of a part's answers that a save may overwrite. Signatures are left out: a save
-    never changes someone else's akkoord, so a co-signature in the meantime is no conflict."""
-    return answers.fingerprint(plan, [f.key for f in part.fields if not isinstance(f, Signature)])
+    never changes someone else's akkoord, so a co-signature in the meantime is no conflict. The part
+    with the akkoorden also covers the agreed content itself: an akkoord given on a page opened before
+    the plan changed would fix content its giver never saw."""
+    keys = [f.key for f in part.fields if not isinstance(f, Signature)]
+    if part.cycle == "afronding":
+        definition = answers.form_of(plan)
+        keys += [f.key for p in definition.parts_in("plan") for f in p.fields]
+    return answers.fingerprint(plan, keys)
 
 
 def part_progress(part, values: dict) -> tuple[int, int]:

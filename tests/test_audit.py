@@ -58,7 +58,7 @@ def test_a_new_plan_is_logged_as_made_by_who_made_it_not_by_its_employee(app, or
     response = hr.post("/plans/nieuw", data={"employee": ids["a"], "form_key": FORM.key,
                                              "period": "2027"})
     assert response.status_code == 302
-    plan_id = int(re.search(r"/plans/(\d+)/", response.headers["Location"])[1])
+    plan_id = int(re.search(r"/plans/(\d+)", response.headers["Location"])[1])  # HR: its overview
     assert lines(app, plan_id) == [("aangemaakt", ids["hr"], "Hanna HR", "")]
 
 

@@ -2,6 +2,7 @@
 (stored answers and Word export unchanged after a refused change); bijstellen makes a new version and
 its differences are shown; the evaluation closes the cycle and a new one starts from it."""
 import io
+import re
 
 import pytest
 from docx import Document
@@ -338,3 +339,102 @@ def test_a_plan_bijgesteld_during_the_execution_goes_back_to_it(app, org, login)
     _agree(app, org, login, plan)
     assert state_of(app, plan) == "uitvoering"
     assert stored(app, plan)["voortgangsgesprekken"][0]["gedaan"] == "Eerste gesprek"
+
+
+@pytest.mark.parametrize("query", ["van=999999999999999999999999999999",
+                                   "naar=999999999999999999999999999999", "naar=%C2%B2", "van=%C2%B2",
+                                   "naar=abc", "van=-1"])
+def test_odd_version_numbers_in_the_comparison_are_not_found(app, org, login, query):
+    """A number too large for the database, or '²' (a digit to isdigit(), not to int()), was a 500."""
+    plan = org["plan_a"]
+    with app.app_context():
+        cycle.freeze(Plan.get_by_id(plan))
+    anna = login(org["a"])
+    assert anna.get(f"/plans/{plan}/vergelijken").status_code == 200
+    response = anna.get(f"/plans/{plan}/vergelijken?{query}")
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet" in text_of(response)
+
+
+def test_an_akkoord_from_a_page_opened_before_the_plan_changed_is_refused(app, org, login):
+    """Marco opened Afronding; Anna then changed her plan and signed again; his old page must not fix
+    content he never saw."""
+    import re
+
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan = org["plan_a"]
+    set_state(app, plan, "ontwikkelgesprek")
+    anna.post(part_url(plan, "afronding"), data={"akkoord_medewerker": "y", "go": "stay"})
+    old_page = marco.get(part_url(plan, "afronding")).get_data(as_text=True)
+    old_version = re.search(r'name="versie" value="([0-9a-f]+)"', old_page).group(1)
+    anna.post(part_url(plan, "fase-2"), data={"pop_wat": "NIEUWE AFSPRAAK", "go": "stay"})
+    anna.post(part_url(plan, "afronding"), data={"akkoord_medewerker": "y", "go": "stay"})
+    response = marco.post(part_url(plan, "afronding"),
+                          data={"versie": old_version, "akkoord_leidinggevende": "y", "go": "stay"})
+    assert response.status_code == 409
+    assert "iemand anders heeft dit onderdeel gewijzigd" in text_of(response)
+    assert state_of(app, plan) == "ontwikkelgesprek"
+    assert stored(app, plan)["akkoord_leidinggevende"] is None
+
+
+def test_nieuw_pop_clicked_twice_at_once_makes_one_plan(app, org, login, monkeypatch):
+    import threading
+    import time
+
+    from werkzeug.serving import make_server
+
+    from pop import plans as plan_logic
+    from test_concurrent_saves import Browser
+
+    set_state(app, org["plan_a"], "afgerond")
+    real = plan_logic.existing_plan
+
+    def slow(*args):  # widen the window between the check and the creation
+        found = real(*args)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(plan_logic, "existing_plan", slow)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_port}"
+        people = []
+        for email in (org["a"], org["m1"]):
+            browser = Browser(base)
+            browser.login(email)
+            page = browser.get(f"/plans/{org['plan_a']}")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            people.append((browser, token))
+        start = threading.Barrier(2)
+        results = []
+
+        def click(browser, token):
+            start.wait()
+            results.append(browser.post(f"/plans/{org['plan_a']}/stap/nieuw", {"csrf_token": token}))
+
+        threads = [threading.Thread(target=click, args=person) for person in people]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert [status for status, _ in results] == [200, 200]  # both land on a page, no server error
+    with app.app_context():
+        assert Plan.select().where(Plan.previous == org["plan_a"]).count() == 1
+    bodies = " ".join(body for _, body in results)
+    assert "Het nieuwe POP voor 2027 is aangemaakt" in bodies
+    assert "Anna Alfa heeft al een POP voor 2027." in bodies
+
+
+def test_a_manager_starting_the_next_cycle_lands_on_its_overview(app, org, login):
+    """The new plan is in its voorbereiding, Anna's alone: its first part would be a 403."""
+    set_state(app, org["plan_a"], "afgerond")
+    marco = login(org["m1"])
+    response = marco.post(f"/plans/{org['plan_a']}/stap/nieuw", data={})
+    page = marco.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "Het nieuwe POP voor 2027 is aangemaakt" in text_of(page)
+    assert "nog niet gedeeld" in text_of(page)

@@ -12,7 +12,7 @@ from forms.web import DutchForm
 from .. import answers, audit, cycle
 from ..models import PlanVersion
 from ..plans import start_next_cycle
-from .plans import plan_or_404, readable_or_403
+from .plans import first_page, plan_or_404, readable_or_403
 
 bp = Blueprint("cycle", __name__)
 
@@ -35,8 +35,7 @@ def step(plan_id: int, step: str):
             flash(f"Niet gelukt: {refused}", "error")
             return redirect(url_for("plans.overview", plan_id=plan.id))
         flash(f"Het nieuwe POP voor {new_plan.period} is aangemaakt; het vorige staat ernaast.", "success")
-        return redirect(url_for("plans.part", plan_id=new_plan.id,
-                                part_key=answers.form_of(new_plan).parts[0].key))
+        return redirect(first_page(new_plan))
     try:
         flash(cycle.take_step(plan, current_user, step), "success")
     except cycle.Refused as refused:
@@ -59,6 +58,14 @@ def reaction(plan_id: int, part_key: str):
         abort(400, description=str(refused))
     flash("Uw reactie is opgeslagen.", "success")
     return redirect(url_for("plans.part", plan_id=plan.id, part_key=part.key, _anchor="reactie"))
+
+
+def _version_number(text: str) -> int:
+    """A version number from the address: plain digits of a sensible size, else 404 (a number too
+    large for the database, or a digit like '²' that int() refuses, was a server error)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        abort(404)
+    return int(text)
 
 
 def _version_or_404(plan, number: int) -> PlanVersion:
@@ -106,15 +113,14 @@ def compare(plan_id: int):
                .where(PlanVersion.plan == plan).order_by(PlanVersion.number)]
     if not numbers:
         abort(404)
-    old_number = request.args.get("van", numbers[-1], type=int)
+    old_number = _version_number(request.args.get("van", str(numbers[-1])))
     new_arg = request.args.get("naar", "huidig")
     old = cycle.version_values(_version_or_404(plan, old_number))
     if new_arg == "huidig":
         new, new_title = answers.load(plan), f"Nu (versie {plan.version})"
-    elif new_arg.isdigit():
-        new, new_title = cycle.version_values(_version_or_404(plan, int(new_arg))), f"Versie {new_arg}"
     else:
-        abort(404)
+        number = _version_number(new_arg)
+        new, new_title = cycle.version_values(_version_or_404(plan, number)), f"Versie {number}"
     rows = cycle.differences(answers.form_of(plan), old, new)
     audit.record_view(plan, current_user)
     return render_template("plans/compare.html", plan=plan, definition=answers.form_of(plan), rows=rows,

@@ -11,8 +11,9 @@ from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan
 from .. import answers, audit, cycle, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
-from ..plans import (PlanTooLong, SavedMeanwhile, current_period, existing_plan, filter_plans,
-                     part_progress, part_version, people_without_plan, periods, save_part, start_plan)
+from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans,
+                     part_progress, part_version, people_without_plan, periods, save_part,
+                     start_plan_once)
 from ..people import departments
 
 bp = Blueprint("plans", __name__)
@@ -75,14 +76,23 @@ def new():
         employee = Person.get_by_id(form.employee.data)
         if not can_create_plan_for(current_user, employee):
             abort(403)
-        existing = existing_plan(employee, form.form_key.data, form.period.data)
-        if existing is None:
-            plan = start_plan(employee, form.form_key.data, form.period.data, by=current_user)
+        try:
+            plan = start_plan_once(employee, form.form_key.data, form.period.data, by=current_user)
+        except PlanExists as exists:
+            existing = exists.plan
+            form.period.errors.append(str(exists))
+        else:
             flash(f"Het POP voor {employee.naam} ({plan.period}) is aangemaakt.", "success")
-            return redirect(url_for("plans.part", plan_id=plan.id,
-                                    part_key=FORMS[plan.form_key].parts[0].key))
-        form.period.errors.append(f"{employee.naam} heeft al een POP voor {existing.period}.")
+            return redirect(first_page(plan))
     return render_template("plans/new.html", form=form, existing=existing), 422 if form.errors else 200
+
+
+def first_page(plan: Plan) -> str:
+    """Where a new plan opens: its first part for whoever may read it, else its overview (a manager
+    or HR starting an employee's plan: in the voorbereiding its content is the employee's)."""
+    if cycle.may(current_user, plan, "lezen"):
+        return url_for("plans.part", plan_id=plan.id, part_key=answers.form_of(plan).parts[0].key)
+    return url_for("plans.overview", plan_id=plan.id)
 
 
 def readable_or_403(plan: Plan) -> None:
