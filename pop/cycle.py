@@ -277,6 +277,7 @@ def save_reaction(plan: Plan, part, user: Person, text: str) -> None:
     if len(text) > REACTION_CHARS:
         raise Refused(f"Een reactie is hoogstens {number(REACTION_CHARS)} tekens.")
     with write_lock():
+        lock_row(Plan.select(Plan.id).where(Plan.id == plan.id)).execute()  # one reaction at a time
         if text != reaction(plan, part):
             audit.record(plan, user, "gewijzigd", f"Reactie leidinggevende, {part.title}")
         Answer.delete().where((Answer.plan == plan) & (Answer.field == reaction_key(part))).execute()

@@ -78,6 +78,9 @@ def start_plan_once(employee: Person, form_key: str, period: str, previous: Plan
     The check and the creation share one lock: a double click, or employee and manager clicking at the
     same moment, makes one plan."""
     with write_lock():
+        # On PostgreSQL the employee's row is the lock (SQLite's write lock covers it already): the
+        # second click waits here until the first plan is committed, then finds it.
+        lock_row(Person.select(Person.id).where(Person.id == employee.id)).execute()
         existing = existing_plan(employee, form_key, period)
         if existing is not None:
             raise PlanExists(existing)
