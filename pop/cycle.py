@@ -59,6 +59,10 @@ class Refused(Exception):
     """A step or change that this person may not take in this state; the message says why, in Dutch."""
 
 
+class NotAllowed(Refused):
+    """Refused because of who asks, not because of what was asked (a 403 rather than a 400)."""
+
+
 def role_of(user: Person, plan: Plan) -> str | None:
     if plan.employee_id == user.id:
         return EMPLOYEE
@@ -272,7 +276,7 @@ def reaction(plan: Plan, part) -> str:
 
 def save_reaction(plan: Plan, part, user: Person, text: str) -> None:
     if not may(user, plan, "reactie"):
-        raise Refused("Een reactie geeft de leidinggevende, zodra de medewerker het plan heeft gedeeld.")
+        raise NotAllowed("Een reactie geeft de leidinggevende, zodra de medewerker het plan heeft gedeeld.")
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > REACTION_CHARS:
         raise Refused(f"Een reactie is hoogstens {number(REACTION_CHARS)} tekens.")

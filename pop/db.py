@@ -22,15 +22,17 @@ def open_database(url: str):
     return db
 
 
-def write_lock():
+def write_lock(db=None):
     """A transaction that holds the write lock from its first statement, for a check-then-write that
     must not interleave with another one: SQLite's BEGIN IMMEDIATE. On PostgreSQL a plain transaction;
-    the caller locks the rows it checks with SELECT ... FOR UPDATE (lock_row)."""
+    the caller locks the rows it checks with SELECT ... FOR UPDATE (lock_row). db: the app's database
+    unless given (the migration runner works on a database it was handed)."""
     from peewee import SqliteDatabase
 
-    if isinstance(database.obj, SqliteDatabase):
-        return database.obj.atomic("IMMEDIATE")
-    return database.obj.atomic()
+    db = db or database.obj
+    if isinstance(db, SqliteDatabase):
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
 
 
 def lock_row(query):

@@ -8,7 +8,7 @@ from forms.web import plan_too_long
 from . import answers, audit, cycle
 from .access import may_sign
 from .db import database, lock_row, write_lock
-from .models import Person, Plan, now
+from .models import Person, Plan
 
 
 def current_period(today: dt.date | None = None) -> str:
@@ -149,7 +149,7 @@ def _values_to_store(plan, part, submitted, user, current, editable) -> dict:
 def _with_authors(table, rows, stored_rows, user) -> list[dict]:
     """Each row keeps its author while unchanged; a new or changed row is the saver's."""
     def content(row):
-        return tuple(table.column(c.key).encode(row.get(c.key)) for c in table.columns)
+        return tuple(c.encode(row.get(c.key)) for c in table.columns)
 
     authors = {content(r): r.get(AUTHOR, "") for r in stored_rows or []}
     result = []

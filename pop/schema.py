@@ -17,6 +17,7 @@ from peewee import CharField, DateTimeField, Model, OperationalError, Postgresql
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
 
 from . import migrations
+from .db import write_lock
 
 TABLE = "schema_migrations"
 # Any fixed number: names the lock among other applications' advisory locks on the same server.
@@ -83,12 +84,6 @@ def pending(db) -> list[Migration]:
     return [m for m in known() if m.name not in done]
 
 
-def _locked(db):
-    if isinstance(db, SqliteDatabase):
-        return db.atomic("IMMEDIATE")
-    return db.atomic()
-
-
 def upgrade(db) -> list[str]:
     """Apply what is pending; returns the names applied (none when the database is up to date)."""
     db = _unwrap(db)
@@ -122,7 +117,7 @@ def _upgrade_locked(db) -> list[str]:
 def _apply_pending(db, check_foreign_keys=False) -> list[str]:
     record = _record_model(db)
     done = []
-    with _locked(db):
+    with write_lock(db):
         if isinstance(db, PostgresqlDatabase):
             db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK,))
         db.create_tables([record], safe=True)

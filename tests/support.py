@@ -1,6 +1,12 @@
 """Helpers shared by the HTTP tests: reading a rendered part form back into the values a browser would
 submit, and reading a plan's stored answers."""
+import contextlib
 import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
 
 import lxml.html
 
@@ -232,3 +238,46 @@ def fill_plan(client, plan_id: int, manager=None) -> None:
             shown = as_post(shown_values(manager.get(part_url(plan_id, part_key))))
             response = manager.post(part_url(plan_id, part_key), data={**shown, **data, "go": "stay"})
             assert response.status_code == 302, (part_key, response.status_code)
+
+
+# ---------------------------------------------------------------- a running server, for parallel requests
+
+@contextlib.contextmanager
+def served(app):
+    """The app on a free loopback port in a thread, as a real browser's requests reach it: parallel
+    requests really run at the same time (the test client runs them one by one). Yields its address."""
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+class Browser:
+    """One person's browser against served(): its own cookies, CSRF tokens read from the pages."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path) -> str:
+        return self.opener.open(self.base + path).read().decode()
+
+    def post(self, path, data) -> tuple[int, str]:
+        try:
+            response = self.opener.open(self.base + path, urllib.parse.urlencode(data).encode())
+            return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def token(self, path) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(path)).group(1)
+
+    def login(self, email, password=None) -> str:
+        from conftest import PASSWORD
+        return self.post("/login", {"email": email, "password": password or PASSWORD,
+                                    "csrf_token": self.token("/login")})[1]

@@ -4,48 +4,17 @@ the other gets the page back with its own text and the other text beside it."""
 import re
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 
 import pytest
 
-from conftest import PASSWORD
 from pop import answers
-from support import part_url, set_state
-
-
-class Browser:
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-
-    def get(self, path) -> str:
-        return self.opener.open(self.base + path).read().decode()
-
-    def post(self, path, data) -> tuple[int, str]:
-        try:
-            response = self.opener.open(self.base + path, urllib.parse.urlencode(data).encode())
-            return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def login(self, email):
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get("/login")).group(1)
-        self.post("/login", {"email": email, "password": PASSWORD, "csrf_token": token})
+from support import Browser, part_url, served, set_state
 
 
 @pytest.fixture
 def server(app):
-    from werkzeug.serving import make_server
-
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
+    with served(app) as base:
+        yield base
 
 
 def test_two_simultaneous_saves_never_both_succeed(app, org, server, monkeypatch):

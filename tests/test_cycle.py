@@ -2,7 +2,6 @@
 (stored answers and Word export unchanged after a refused change); bijstellen makes a new version and
 its differences are shown; the evaluation closes the cycle and a new one starts from it."""
 import io
-import re
 
 import pytest
 from docx import Document
@@ -381,10 +380,8 @@ def test_nieuw_pop_clicked_twice_at_once_makes_one_plan(app, org, login, monkeyp
     import threading
     import time
 
-    from werkzeug.serving import make_server
-
     from pop import plans as plan_logic
-    from test_concurrent_saves import Browser
+    from support import Browser, served
 
     set_state(app, org["plan_a"], "afgerond")
     real = plan_logic.existing_plan
@@ -395,17 +392,12 @@ def test_nieuw_pop_clicked_twice_at_once_makes_one_plan(app, org, login, monkeyp
         return found
 
     monkeypatch.setattr(plan_logic, "existing_plan", slow)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_port}"
+    with served(app) as base:
         people = []
         for email in (org["a"], org["m1"]):
             browser = Browser(base)
             browser.login(email)
-            page = browser.get(f"/plans/{org['plan_a']}")
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-            people.append((browser, token))
+            people.append((browser, browser.token(f"/plans/{org['plan_a']}")))
         start = threading.Barrier(2)
         results = []
 
@@ -418,9 +410,6 @@ def test_nieuw_pop_clicked_twice_at_once_makes_one_plan(app, org, login, monkeyp
             t.start()
         for t in threads:
             t.join(timeout=30)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert [status for status, _ in results] == [200, 200]  # both land on a page, no server error
     with app.app_context():
         assert Plan.select().where(Plan.previous == org["plan_a"]).count() == 1

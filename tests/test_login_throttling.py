@@ -1,7 +1,6 @@
 """Guessed passwords: counted per typed e-mail address and per client address, atomically, without
 telling an outsider which addresses exist, and without letting them lock someone out for long."""
 import datetime as dt
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 
@@ -9,6 +8,7 @@ from conftest import PASSWORD, Client, text_of
 from pop import login as rules
 from pop import models
 from pop.models import LoginThrottle
+from support import Browser, served
 
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
 
@@ -71,31 +71,11 @@ def test_an_unknown_address_answers_exactly_like_an_existing_one(app, org):
 
 def test_parallel_guesses_are_all_counted_and_only_the_free_ones_checked(app, org, hash_checks):
     """30 parallel wrong attempts used to check 10 passwords and count 5."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        import re
-        import urllib.parse
-        import urllib.request
-        from http.cookiejar import CookieJar
-
-        base = f"http://127.0.0.1:{server.server_port}"
-
+    with served(app) as base:
         def guess(_):
-            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-            page = opener.open(base + "/login").read().decode()
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-            body = urllib.parse.urlencode({"email": org["a"], "password": "fout",
-                                           "csrf_token": token}).encode()
-            return opener.open(base + "/login", body).read().decode()
+            return Browser(base).login(org["a"], "fout")
 
         barrier_free = list(ThreadPoolExecutor(30).map(guess, range(30)))
-    finally:
-        server.shutdown()
-        server.server_close()
     wrong = sum(WRONG in page for page in barrier_free)
     waited = sum("Te veel mislukte pogingen" in page for page in barrier_free)
     assert (wrong, waited) == (5, 25)

@@ -3,7 +3,7 @@ import pytest
 
 from conftest import Client, text_of
 from pop.models import Person
-from support import card_values, error_text, part_url, set_state, stored
+from support import card_values, error_text, part_url, set_state
 
 
 def person(app, email):
