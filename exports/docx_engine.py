@@ -135,7 +135,7 @@ class _Part:
 
 
 class CompiledDocx:
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, definition=None):
         self.env = make_environment()
         self.parts: list[_Part] = []
         self.static: list[tuple[zipfile.ZipInfo, bytes]] = []
