@@ -5,18 +5,62 @@
     {%tr for r in kwaliteiten %} {{ r.sterk }}   tables are lists of rows
     {{ on_the_job.coaching.past }}               a grid cell: the mark chosen (+, ±, –, ja, nee)
     {{ on_the_job.coaching.past_vakjes }}        the same cell as on paper: ☐ + ☒ ± ☐ –
+    {{ on_the_job.coaching.past_plus }}          one option of it: "X" when chosen, else empty
+    {{ evaluatie_optie_achteraf }}               likewise for a choice: "X" or empty
     {{ akkoord_medewerker.naam }} / .datum       an akkoord line
 
 Dates are text (dd-mm-jjjj) for Word and real dates for Excel. Empty answers are empty strings, never
 "None", so an empty answer prints as an empty box.
+
+A chosen mark or option is a Mark: it prints as on paper, and an {% if %} may compare it with what HR
+types, which is rarely what is stored: "-" for "–", "+/-" for "±", "Ja" for "ja", or the option's key
+("achteraf") for its label. Without this such a comparison can never be true, silently.
 """
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from forms.kinds import Choice, Date, Matrix, Signature, Table
 
 CHECKED, UNCHECKED = "☒", "☐"
+CHOSEN = "X"  # a per-option placeholder of the option chosen; the others are ""
+# Dashes and minus signs people type for the paper's "–", and ways to write its "±".
+DASHES = dict.fromkeys(map(ord, "-‐‑‒–—―−"), "–")
+PLUS_MINUS = ("+/-", "+-", "+/–", "+–")
+
+
+def alike(text) -> str:
+    """text as compared: dashes as one, ± however typed, case and surrounding spaces ignored."""
+    text = unicodedata.normalize("NFC", str(text)).translate(DASHES).strip().casefold()
+    return "±" if text.replace(" ", "") in PLUS_MINUS else text
+
+
+class Mark(str):
+    """A chosen mark or option as printed ("–", "Achteraf ‘bewijzen’ leveren"), equal in a comparison
+    to any text that is alike (see alike) and to its stored value ("min", "achteraf").
+    Module level and a plain str subclass: contexts are pickled to the render's child process."""
+
+    def __new__(cls, text: str, value: str | None = None):
+        mark = super().__new__(cls, text)
+        mark.value = value
+        return mark
+
+    def __reduce__(self):
+        return Mark, (str(self), self.value)
+
+    def __eq__(self, other):
+        if not isinstance(other, str):
+            return NotImplemented
+        other = alike(other)
+        return other == alike(self) or (self.value is not None and other == alike(self.value))
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self):
+        return hash(alike(self))
 
 
 class PaddedRows(list):
@@ -47,7 +91,7 @@ def field_value(field, value, excel=False, pad_tables=True):
     if isinstance(field, Date):
         return _date(value, excel)
     if isinstance(field, Choice):
-        return field.as_text(value)
+        return Mark(field.as_text(value), value)
     if isinstance(field, Table):
         rows = [{c.key: field_value(c, row.get(c.key), excel) for c in field.columns} for row in value]
         blank = {c.key: field_value(c, c.empty(), excel) for c in field.columns}
@@ -60,8 +104,10 @@ def field_value(field, value, excel=False, pad_tables=True):
             cells = {}
             for col_key, _ in field.columns:
                 chosen = value.get(row.key, {}).get(col_key)
-                cells[col_key] = dict(field.scale).get(chosen, "")
+                cells[col_key] = Mark(dict(field.scale).get(chosen, ""), chosen)
                 cells[f"{col_key}_vakjes"] = tick_boxes(field.scale, chosen)
+                for option, _ in field.scale:
+                    cells[f"{col_key}_{option}"] = CHOSEN if option == chosen else ""
             out[row.key] = cells
         return out
     if isinstance(field, Signature):
@@ -88,7 +134,11 @@ def build_context(plan, definition, values: dict, excel=False, pad_tables=True) 
     )
     for f in definition.fields:
         if isinstance(f, Choice):
-            context[f"{f.key}_vakjes"] = tick_boxes(f.options, values.get(f.key))
+            chosen = values.get(f.key)
+            context[f"{f.key}_vakjes"] = tick_boxes(f.options, chosen)
+            for option, _ in f.options:
+                # A question of the form may already carry this name: the question wins.
+                context.setdefault(f"{f.key}_{option}", CHOSEN if option == chosen else "")
     return context
 
 

@@ -21,6 +21,8 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from . import word_fields
+
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 # Characters XML 1.0 does not allow; a paste from another program can carry them.
 INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -135,11 +137,22 @@ class _Part:
 
 
 class CompiledDocx:
+    """An uploaded (or the default) Word template, compiled. Word's own markings (merge fields,
+    content controls, checkboxes: exports/word_fields.py) become placeholders first, matched to the
+    form's questions by `definition`; what they found is kept for the upload check and its report:
+    .found [(path, where)], .field_problems (names that mean nothing in the form), .markings (how many
+    of each kind of marking the document has), .notes (what changes without refusing)."""
+
     def __init__(self, data: bytes, definition=None):
+        if definition is None:
+            # Callers that know the plan's form pass it; the one form there is otherwise.
+            from forms import DEFAULT_FORM, get_form
+            definition = get_form(DEFAULT_FORM)
         self.env = make_environment()
         self.parts: list[_Part] = []
         self.static: list[tuple[zipfile.ZipInfo, bytes]] = []
         self.sources: dict[str, str] = {}
+        fields = word_fields.Fields()
         placeholders = 0
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
@@ -156,6 +169,7 @@ class CompiledDocx:
                     raise TemplateProblem("Dit Word-document is beschadigd en kan niet worden gelezen. "
                                           "Open het in Word en sla het opnieuw op.") from exc
                 if text is not None:
+                    text = word_fields.convert(text, info.filename, definition, fields)
                     xml = DocxTemplate.patch_xml(None, text)
                     xml = _preserve_spaces(xml)
                     self.sources[info.filename] = xml
@@ -169,7 +183,23 @@ class CompiledDocx:
                     self.parts.append(_Part(info.filename, compiled))
                     self.static.append((info, b""))
                 else:
-                    self.static.append((info, content))
+                    self.static.append((info, self._unlinked(info.filename, content, fields)))
+        self.found = fields.found
+        self.field_problems = fields.problems
+        self.notes = fields.notes
+        self.markings = {key: fields.markings.get(key, 0) for key in word_fields.MARKING_WORDS}
+
+    @staticmethod
+    def _unlinked(name: str, content: bytes, fields) -> bytes:
+        if name == "word/settings.xml":
+            content, unlinked = word_fields.unlink_mail_merge(content)
+            if unlinked:
+                fields.note("Het document was nog gekoppeld aan een gegevensbron voor samenvoegen; die "
+                            "koppeling is in de ingevulde plannen verwijderd, zodat Word er niet om vraagt. "
+                            "De velden worden uit het plan ingevuld.")
+        elif name == "word/_rels/settings.xml.rels":
+            content = word_fields.unlink_mail_merge_relations(content)
+        return content
 
     def render(self, context: dict) -> bytes:
         rendered = {p.name: p.template.render(context).encode("utf-8") for p in self.parts}
