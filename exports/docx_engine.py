@@ -10,14 +10,17 @@ placeholder is an error, not an empty field.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
+import types
 import zipfile
 import zlib
 from dataclasses import dataclass
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -54,6 +57,8 @@ def compile_problem(exc: Exception) -> TemplateProblem:
 
 def not_a_function(value):
     """A template prints answers, never Jinja's helpers themselves (lipsum, range, a method...)."""
+    if isinstance(value, Undefined):  # callable too, but a name that is missing: say which one
+        value._fail_with_undefined_error()
     if callable(value):
         raise TemplateProblem("Een plaatshouder wijst naar een functie in plaats van naar een "
                               "antwoord; gebruik de namen uit de lijst met plaatshouders.")
@@ -73,33 +78,97 @@ def to_word_text(value) -> Markup:
 
 MAX_NUMBER = 100_000  # larger than any count a template needs; far smaller than a memory bomb
 MAX_RANGE = 1_000
+# A whole plan's answers fit many times over (the longest answer is 10,000 characters); a text or list
+# a template builds beyond this is a bomb, and stopping it here gives a clearer message than the
+# child process's memory limit (exports/isolation.py), which is the real guard.
+MAX_TEXT = 1_000_000
+MAX_ITEMS = 100_000
+# Numbers up to about 10**300, far more than a template needs; ((10**64)**64)**64 has 262,145 digits.
+MAX_NUMBER_BITS = 1_000
 # Filters that build text of any length from a number, and |safe, which would let an answer write
 # raw Word XML into the document.
 UNSAFE_FILTERS = ("center", "indent", "wordwrap", "format", "safe", "filesizeformat", "xmlattr")
+TOO_LONG = "Het sjabloon maakt een te lange tekst (meer dan 1.000.000 tekens)."
+TOO_MANY = "Het sjabloon maakt een te lange lijst (meer dan 100.000 items)."
+
+
+def checked_size(value):
+    """value, unless it is a text or list past the limits or a number past MAX_NUMBER_BITS."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise TemplateProblem(TOO_LONG)
+    elif isinstance(value, (list, tuple, dict, set, frozenset)):
+        if len(value) > MAX_ITEMS:
+            raise TemplateProblem(TOO_MANY)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > MAX_NUMBER_BITS:
+            raise TemplateProblem("Het sjabloon rekent met een te groot getal.")
+    return value
+
+
+def _bounded_items(items):
+    # batch, slice, map... give generators: counted as they are taken, so a loop over
+    # [1]|slice(10**8, 'x') stops at MAX_ITEMS instead of running on.
+    for count, item in enumerate(items, 1):
+        if count > MAX_ITEMS:
+            raise TemplateProblem(TOO_MANY)
+        yield checked_size(item)
+
+
+def _limited_filter(function):
+    @functools.wraps(function)  # keeps Jinja's pass_context/pass_environment marks
+    def limited(*args, **kwargs):
+        result = function(*args, **kwargs)
+        if isinstance(result, types.GeneratorType):
+            return _bounded_items(result)
+        return checked_size(result)
+    return limited
+
+
+class _LimitedCodeGenerator(CodeGenerator):
+    """`~` joins texts through a module-level function the sandbox never sees; routed through the
+    environment here, so {% set ns.s = ns.s ~ ns.s %} in a loop stops at MAX_TEXT."""
+
+    def visit_Concat(self, node, frame):
+        self.write("environment.checked_size(")
+        super().visit_Concat(node, frame)
+        self.write(")")
 
 
 class LimitedSandbox(SandboxedEnvironment):
     """Jinja's sandbox keeps a template out of Python; this also keeps it from asking for gigabytes
-    ('a' * 10**9, 'x'.ljust(10**8), 10**99999999). A stop-gap: a template can still loop long;
-    rendering in a child process with limits would be the full answer."""
+    ('a' * 10**9, 'x'.ljust(10**8), 10**99999999, 'x'.replace('x', 'xxxxxxxxxx') over and over) with a
+    clear message. The real guard against memory and time is the child process an upload renders in
+    (exports/isolation.py): a template can still loop long."""
 
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "+"])
+    code_generator_class = _LimitedCodeGenerator
+    checked_size = staticmethod(checked_size)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
             raise TemplateProblem("Een macht in het sjabloon is te groot.")
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0 \
+                and left.bit_length() * right > MAX_NUMBER_BITS:
+            raise TemplateProblem("Het sjabloon rekent met een te groot getal.")
         if operator == "*":
             for size, times in ((left, right), (right, left)):
                 if isinstance(size, (str, list, tuple)) and isinstance(times, int) \
                         and len(size) * times > MAX_NUMBER:
                     raise TemplateProblem("Het sjabloon maakt een te lange tekst.")
-        return super().call_binop(context, operator, left, right)
+            if isinstance(left, int) and isinstance(right, int) \
+                    and left.bit_length() + right.bit_length() > MAX_NUMBER_BITS:
+                raise TemplateProblem("Het sjabloon rekent met een te groot getal.")
+        return checked_size(super().call_binop(context, operator, left, right))
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         for value in (*args, *kwargs.values()):
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
                 raise TemplateProblem("Het sjabloon gebruikt een te groot getal.")
-        return super().call(__context, __obj, *args, **kwargs)
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, types.GeneratorType):
+            return _bounded_items(result)
+        return checked_size(result)
 
 
 def _limited_range(*args):
@@ -122,6 +191,8 @@ def make_environment(**options) -> SandboxedEnvironment:
     env.globals["range"] = _limited_range
     for name in UNSAFE_FILTERS:
         env.filters.pop(name, None)
+    for name, function in list(env.filters.items()):
+        env.filters[name] = _limited_filter(function)
     return env
 
 

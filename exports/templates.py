@@ -9,8 +9,8 @@ from pop.db import database
 from pop.models import ExportTemplate
 
 from .context import build_context
-from .docx_engine import CompiledDocx
-from .template_check import compile_template
+from .docx_engine import CompiledDocx, TemplateProblem
+from .isolation import TemplateLimit, render_upload
 from .word_default import default_docx_template
 from .xlsx_default import plan_workbook
 
@@ -20,10 +20,10 @@ def compiled_default_docx(form_key: str) -> CompiledDocx:
     return CompiledDocx(default_docx_template(form_key))
 
 
-@lru_cache(maxsize=32)
-def _compiled_upload(template_id: int, sha256: str, fmt: str):
-    # Keyed by content hash too, so a changed template is never served from a stale compile.
-    return compile_template(ExportTemplate.get_by_id(template_id).data, fmt)
+@lru_cache(maxsize=8)
+def _upload_data(template_id: int, sha256: str) -> bytes:
+    # Keyed by content hash too, so a changed template is never served from a stale copy.
+    return ExportTemplate.get_by_id(template_id).data
 
 
 def active_template(form_key: str, fmt: str) -> ExportTemplate | None:
@@ -36,38 +36,97 @@ def active_template(form_key: str, fmt: str) -> ExportTemplate | None:
 log = logging.getLogger(__name__)
 FALLBACK_NOTE = ("Het sjabloon van uw organisatie kon dit plan niet invullen ({error}); het document is "
                  "in de standaardopmaak gemaakt. Laat HR het sjabloon nakijken.")
+UNEXPECTED = "er ging iets onverwachts mis bij het invullen"
 
 
-def _fallback(upload, plan, exc, on_fallback):
-    # An uploaded template passed its checks on the example plan but fails on this one: the person
-    # still gets their document, in the default layout, and is told why.
-    log.warning("template %s (%s) failed for plan %s: %s", upload.id, upload.name, plan.id, exc)
+def _render_upload(upload, plan, fmt: str, context: dict, on_fallback, on_problem=None) -> bytes | None:
+    """The plan filled in by the organisation's template in a child process with limits, or None
+    when that fails: the person still gets their document, in the default layout, and is told why.
+    The upload passed its checks on the sample plans but may still fail on a real one."""
+    try:
+        return render_upload(_upload_data(upload.id, upload.sha256), fmt, plan.form_key, [context])[0]
+    except TemplateProblem as exc:
+        log.warning("template %s (%s) failed for plan %s: %s", upload.id, upload.name, plan.id, exc)
+        problem, error = exc, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a failure of ours must not cost the person their document
+        log.exception("template %s (%s) could not be rendered for plan %s", upload.id, upload.name,
+                      plan.id)
+        problem, error = exc, UNEXPECTED
+    if on_problem:
+        on_problem(plan, problem)
     if on_fallback:
-        on_fallback(FALLBACK_NOTE.format(error=exc))
+        on_fallback(FALLBACK_NOTE.format(error=error.rstrip(".")))
+    return None
 
 
 def render_docx(plan, definition, values, use_default=False,
-                on_fallback: Callable[[str], None] | None = None) -> bytes:
+                on_fallback: Callable[[str], None] | None = None, *, on_problem=None) -> bytes:
     upload = None if use_default else active_template(plan.form_key, "docx")
     context = build_context(plan, definition, values)
     if upload is not None:
-        try:
-            return _compiled_upload(upload.id, upload.sha256, "docx").render(context)
-        except Exception as exc:  # noqa: BLE001 - any failure of HR's template
-            _fallback(upload, plan, exc, on_fallback)
+        document = _render_upload(upload, plan, "docx", context, on_fallback, on_problem)
+        if document is not None:
+            return document
+    # The default layout is our own template: rendered here, no child process needed.
     return compiled_default_docx(plan.form_key).render(context)
 
 
 def render_xlsx(plan, definition, values, use_default=False,
-                on_fallback: Callable[[str], None] | None = None) -> bytes:
+                on_fallback: Callable[[str], None] | None = None, *, on_problem=None) -> bytes:
     upload = None if use_default else active_template(plan.form_key, "xlsx")
     if upload is not None:
-        try:
-            context = build_context(plan, definition, values, excel=True)
-            return _compiled_upload(upload.id, upload.sha256, "xlsx").render(context)
-        except Exception as exc:  # noqa: BLE001 - any failure of HR's template
-            _fallback(upload, plan, exc, on_fallback)
+        context = build_context(plan, definition, values, excel=True)
+        document = _render_upload(upload, plan, "xlsx", context, on_fallback, on_problem)
+        if document is not None:
+            return document
     return plan_workbook(plan, definition, values)
+
+
+# After this many plans stopped at a limit (each one costs up to POP_TEMPLATE_TIMEOUT seconds), a bulk
+# export makes the remaining plans in the default layout without trying the template again.
+BULK_LIMIT_HITS = 3
+
+
+class BulkRenderer:
+    """render_docx for the plans of one bulk export. Every plan gets the same time and memory limits
+    as a single download, and the warm child is reused from plan to plan; plans the organisation's
+    template failed on are listed in `notes` (Dutch, for the job page)."""
+
+    def __init__(self):
+        self.failed: list[tuple[object, str]] = []
+        self.limit_hits = 0
+
+    def __call__(self, plan, definition, values) -> bytes:
+        if self.limit_hits >= BULK_LIMIT_HITS:
+            self.failed.append((plan, "overgeslagen"))
+            return render_docx(plan, definition, values, use_default=True)
+        return render_docx(plan, definition, values, on_problem=self._problem)
+
+    def _problem(self, plan, exc) -> None:
+        if isinstance(exc, TemplateLimit):
+            self.limit_hits += 1
+        self.failed.append((plan, str(exc) if isinstance(exc, TemplateProblem) else UNEXPECTED))
+
+    def notes(self) -> str:
+        if not self.failed:
+            return ""
+        count = len(self.failed)
+        which = "1 plan is" if count == 1 else f"{count} plannen zijn"
+        first = next((error for _, error in self.failed if error != "overgeslagen"), "")
+        names = ", ".join(_plan_name(plan) for plan, _ in self.failed[:10])
+        more = f" en {count - 10} andere" if count > 10 else ""
+        skipped = ("" if self.limit_hits < BULK_LIMIT_HITS else
+                   f" Na {BULK_LIMIT_HITS} keer een tijd- of geheugenlimiet is het sjabloon voor de "
+                   "overige plannen niet meer geprobeerd.")
+        return (f"{which} in de standaardopmaak gemaakt, omdat het sjabloon van uw organisatie "
+                f"{'het' if count == 1 else 'ze'} niet kon invullen: {names}{more}. Reden: {first}"
+                f"{skipped} Laat HR het sjabloon nakijken.")
+
+
+def _plan_name(plan) -> str:
+    employee = getattr(plan, "employee", None)
+    name = getattr(employee, "naam", "") if employee is not None else ""
+    return f"{name} ({plan.period})" if name else f"plan {plan.id}"
 
 
 def activate(template: ExportTemplate) -> None:

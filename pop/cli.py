@@ -102,7 +102,7 @@ def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     """Exporteer een plan (Word, Excel of PDF) of alle plannen (zip), voor archiefscripts."""
     from exports import pdf
     from exports.bulk import write_zip
-    from exports.templates import render_docx, render_xlsx
+    from exports.templates import BulkRenderer, render_docx, render_xlsx
 
     from . import answers
     from .access import visible_plans
@@ -114,8 +114,11 @@ def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     if all_plans:
         hr = Person(role="hr")  # the command line acts for HR: every plan
         plans = list(filter_plans(visible_plans(hr), afdeling, periode, status).order_by(Plan.id))
-        count = write_zip(plans, output, render_docx)
+        render = BulkRenderer()
+        count = write_zip(plans, output, render)
         click.echo(f"{count} plannen geëxporteerd naar {output}.")
+        if render.notes():
+            click.echo(render.notes(), err=True)
         return
     plan = Plan.get_or_none(Plan.id == plan_id)
     if plan is None:

@@ -1,0 +1,312 @@
+"""Uploaded templates are rendered in a child process with limits, never in the server itself.
+
+A template is code written by whoever holds an HR account, and HR accounts get phished. The sandbox
+(docx_engine.LimitedSandbox) keeps it out of Python and stops the obvious bombs with a clear message,
+but loops in loops, or growth the sandbox does not see, can still take seconds or gigabytes. So the
+child (exports/render_child.py) runs under an address-space limit (POP_TEMPLATE_MEMORY_MB) and a
+CPU-seconds limit per job, and the parent waits at most POP_TEMPLATE_TIMEOUT seconds for each call
+before it kills the child's whole process group.
+
+The parent pickles the job TO the child (its own data), but never unpickles what comes back: the child
+runs untrusted template code, so it answers with a JSON header and raw document bytes only.
+
+Children are kept warm (starting one costs a few hundred milliseconds of imports) in a small pool per
+server process: gunicorn's gthread worker serves several requests at once, and one slow template must
+not make every other download wait behind it.
+"""
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import logging
+import os
+import pickle
+import selectors
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .docx_engine import TemplateProblem
+
+log = logging.getLogger(__name__)
+
+HEADER = struct.Struct("!I")
+# A filled document is at most a few megabytes (the upload itself is at most 16 MB); a child that
+# announces more is not believed, so it cannot make the server allocate at will.
+MAX_FRAME = 64 * 1024 * 1024
+MAX_MESSAGE = 2000
+START_SECONDS = 30  # imports only, before any template code runs; generous for a loaded machine
+
+DEFAULT_TIMEOUT = 5.0
+DEFAULT_MEMORY_MB = 1024
+DEFAULT_CHILDREN = 2
+
+
+class TemplateLimit(TemplateProblem):
+    """The template was stopped at a limit (time or memory): costly each time it is tried, so a bulk
+    export stops trying it after a few of these."""
+
+
+# ---------------------------------------------------------------- frames (both sides)
+
+def encode_frame(payload: bytes) -> bytes:
+    if not isinstance(payload, (bytes, bytearray)):
+        raise TypeError("a frame holds bytes")
+    return HEADER.pack(len(payload)) + bytes(payload)
+
+
+def decode_reply(header: bytes) -> dict:
+    """The child's answer header: JSON with a known status, nothing else is believed. Never pickle:
+    whatever the child sends may have been written by a template that escaped the sandbox."""
+    try:
+        reply = json.loads(header.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _broken_child() from exc
+    if not isinstance(reply, dict) or reply.get("status") not in ("ok", "problem", "memory", "unknown"):
+        raise _broken_child()
+    if reply["status"] == "ok":
+        count = reply.get("count")
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 1000:
+            raise _broken_child()
+    elif not isinstance(reply.get("message", ""), str):
+        raise _broken_child()
+    return reply
+
+
+def _broken_child() -> TemplateProblem:
+    return TemplateProblem("Het sjabloon kon niet worden ingevuld: het invulproces gaf een onleesbaar "
+                           "antwoord en is gestopt.")
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _ChildGone(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- limits, from the app or environment
+
+def limits() -> tuple[float, int, int]:
+    """(seconds per call, megabytes of address space, children per server process)."""
+    config = {}
+    try:
+        from flask import current_app, has_app_context
+        if has_app_context():
+            config = current_app.config
+    except ImportError:  # pragma: no cover - flask is a dependency; the bench may run without an app
+        pass
+
+    def setting(key, default, kind):
+        value = config.get(key) or os.environ.get(f"POP_{key}") or default
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            log.warning("POP_%s=%r is not a number; using %s", key, value, default)
+            return kind(default)
+
+    return (setting("TEMPLATE_TIMEOUT", DEFAULT_TIMEOUT, float),
+            setting("TEMPLATE_MEMORY_MB", DEFAULT_MEMORY_MB, int),
+            max(1, setting("TEMPLATE_CHILDREN", DEFAULT_CHILDREN, int)))
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def timeout_message(seconds: float) -> str:
+    return (f"Het sjabloon deed er langer dan {_seconds(seconds)} seconden over om een plan in te vullen "
+            "en is gestopt. Kijk na of er lussen in lussen staan, of lussen over range() die bij echte "
+            "plannen veel vaker rondgaan dan nodig.")
+
+
+def memory_message(megabytes: int) -> str:
+    return (f"Het sjabloon gebruikte te veel geheugen (meer dan {megabytes} MB) bij het invullen en is "
+            "gestopt. Kijk na of het sjabloon teksten of lijsten steeds langer maakt, bijvoorbeeld met "
+            "replace, join of ~ in een lus.")
+
+
+# ---------------------------------------------------------------- one child
+
+class _Child:
+    def __init__(self, memory_mb: int):
+        self.memory_mb = memory_mb
+        self.known: set[str] = set()  # templates the child has compiled: sent without their bytes
+        root = str(Path(__file__).resolve().parents[1])
+        env = dict(os.environ, POP_TEMPLATE_MEMORY_MB=str(memory_mb),
+                   PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+        # Its own session and so its own process group: a time-out kills everything it started.
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "exports.render_child"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, env=env, cwd=root, start_new_session=True, close_fds=True)
+        self.pid = self.process.pid
+        self._buffer = bytearray()
+        try:
+            ready = self._read_frame(time.monotonic() + START_SECONDS)
+        except (_Timeout, _ChildGone) as exc:
+            self.kill()
+            raise TemplateProblem("Het sjabloon kon niet worden ingevuld: het invulproces startte "
+                                  "niet. Probeer het later opnieuw.") from exc
+        if ready != b"ready":
+            self.kill()
+            raise _broken_child()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self.process.wait()
+
+    def run(self, job: dict, deadline: float) -> list:
+        self.process.stdin.write(encode_frame(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)))
+        self.process.stdin.flush()
+        reply = decode_reply(self._read_frame(deadline))
+        if reply["status"] != "ok":
+            return [reply]
+        return [reply] + [self._read_frame(deadline) for _ in range(reply["count"])]
+
+    def _read_frame(self, deadline: float) -> bytes:
+        size = HEADER.unpack(self._read_exact(HEADER.size, deadline))[0]
+        if size > MAX_FRAME:
+            raise _broken_child()
+        return self._read_exact(size, deadline)
+
+    def _read_exact(self, size: int, deadline: float) -> bytes:
+        fd = self.process.stdout.fileno()
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while len(self._buffer) < size:
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    raise _Timeout()
+                chunk = os.read(fd, max(size - len(self._buffer), 1 << 16))
+                if not chunk:
+                    raise _ChildGone()
+                self._buffer += chunk
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+
+# ---------------------------------------------------------------- the pool of children
+
+class _Pool:
+    def __init__(self):
+        self.condition = threading.Condition()
+        self.idle: list[_Child] = []
+        self.busy = 0
+        self.owner = os.getpid()
+
+    def _after_fork(self):
+        # gunicorn --preload forks the workers from a master that may have made children: those pipes
+        # belong to the master. Each worker starts its own.
+        if self.owner != os.getpid():
+            self.idle, self.busy, self.owner = [], 0, os.getpid()
+
+    def take(self, memory_mb: int, size: int) -> _Child | None:
+        """A warm child with these limits, or None: the caller starts one (outside the lock)."""
+        with self.condition:
+            self._after_fork()
+            while True:
+                for child in list(self.idle):
+                    self.idle.remove(child)
+                    if child.alive() and child.memory_mb == memory_mb:
+                        self.busy += 1
+                        return child
+                    child.kill()
+                if self.busy + len(self.idle) < size:
+                    self.busy += 1
+                    return None
+                self.condition.wait()
+
+    def give_back(self, child: _Child | None) -> None:
+        with self.condition:
+            if self.owner == os.getpid():
+                self.busy -= 1
+                if child is not None and child.alive():
+                    self.idle.append(child)
+            self.condition.notify()
+
+    def close(self) -> None:
+        with self.condition:
+            idle, self.idle = self.idle, []
+        if self.owner == os.getpid():
+            for child in idle:
+                child.kill()
+
+
+_pool = _Pool()
+atexit.register(_pool.close)
+
+
+def child_pids() -> list[int]:
+    """The children this process keeps warm (for tests: none may be left after a time-out)."""
+    with _pool.condition:
+        return [c.pid for c in _pool.idle]
+
+
+def render_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict], *,
+                  thorough: bool = False) -> list[bytes]:
+    """The uploaded template compiled and filled with each context in a child process, each result
+    checked to be a well-formed document (thorough: opened by python-docx/openpyxl as well). One call
+    may take at most POP_TEMPLATE_TIMEOUT seconds in all. Raises TemplateProblem with a Dutch message:
+    a template error, a broken result, a time-out or too much memory (TemplateLimit for the last two)."""
+    timeout, memory_mb, size = limits()
+    sha256 = hashlib.sha256(data).hexdigest()
+    job = {"sha256": sha256, "fmt": fmt, "form_key": form_key, "contexts": contexts,
+           "thorough": thorough, "cpu_seconds": max(1, int(timeout + 1))}
+    child = _pool.take(memory_mb, size)
+    try:
+        if child is None:
+            child = _Child(memory_mb)
+        deadline = time.monotonic() + timeout
+        try:
+            frames = child.run(dict(job, data=None if sha256 in child.known else data), deadline)
+            if frames[0]["status"] == "unknown":  # the child let its compiled copy go
+                child.known.discard(sha256)
+                frames = child.run(dict(job, data=data), deadline)
+        except _Timeout:
+            child.kill()
+            raise TemplateLimit(timeout_message(timeout)) from None
+        except (_ChildGone, BrokenPipeError, OSError):
+            returncode = child.process.poll()
+            child.kill()
+            if returncode == -signal.SIGXCPU:
+                raise TemplateLimit(timeout_message(timeout)) from None
+            raise TemplateLimit(memory_message(memory_mb)) from None
+        except TemplateProblem:
+            child.kill()  # it said something that is not our protocol: not to be trusted again
+            raise
+        reply = frames[0]
+        if reply["status"] == "memory":
+            child.kill()  # the child exits after a MemoryError anyway; a fresh one for the next call
+            raise TemplateLimit(memory_message(memory_mb))
+        if reply["status"] == "problem":
+            raise TemplateProblem(reply.get("message", "")[:MAX_MESSAGE] or
+                                  "Het sjabloon kon dit plan niet invullen.")
+        if reply["status"] != "ok":
+            child.kill()
+            raise _broken_child()
+        child.known.add(sha256)
+        documents = frames[1:]
+        if len(documents) != len(contexts):
+            child.kill()
+            raise _broken_child()
+        return documents
+    finally:
+        _pool.give_back(child if child is not None and child.alive() else None)

@@ -1,0 +1,175 @@
+"""The child process uploaded templates are rendered in (started by exports/isolation.py).
+
+It sets its own limits before any template code runs: an address-space limit for its whole life, and
+before each job a CPU-seconds limit counted from what it has used so far. It reads pickled jobs from
+its parent on stdin and answers on the stdout it was given: a JSON header, then each document as raw
+bytes. Anything a template might print goes to stderr instead, so it cannot forge an answer.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import resource
+import sys
+from collections import OrderedDict
+
+from .isolation import HEADER, encode_frame
+
+CACHE_SIZE = 8  # compiled templates kept: the active Word and Excel template of each form, and a few
+
+
+def _set_memory_limit() -> None:
+    megabytes = int(os.environ.get("POP_TEMPLATE_MEMORY_MB") or 1024)
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _set_cpu_limit(seconds: int) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = int(usage.ru_utime + usage.ru_stime) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = used + seconds
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _read_exact(stream, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return data
+
+
+def describe(exc: BaseException) -> str:
+    """A Dutch sentence for what went wrong while filling in, never Jinja's or Python's English."""
+    from jinja2 import TemplateError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    from .docx_engine import TemplateProblem
+
+    if isinstance(exc, TemplateProblem):
+        return str(exc)
+    if isinstance(exc, SecurityError):
+        return "Het sjabloon probeert iets te doen wat niet is toegestaan."
+    if isinstance(exc, UndefinedError):
+        text = str(exc)
+        name = re.search(r"has no attribute '([^']{1,80})'|'([^']{1,80})' is undefined", text)
+        if name:
+            return (f"Het sjabloon noemt ‘{name.group(1) or name.group(2)}’, maar dat bestaat niet bij "
+                    "dit plan.")
+        if "no element" in text:
+            return "Het sjabloon noemt een rij van een tabel die dit plan niet heeft."
+        return "Het sjabloon noemt iets wat bij dit plan niet bestaat."
+    if isinstance(exc, RecursionError):
+        return "Het sjabloon roept zichzelf te vaak aan (te diep genest)."
+    if isinstance(exc, (OverflowError,)) or (isinstance(exc, ValueError) and "digits" in str(exc)):
+        return "Het sjabloon rekent met een te groot getal."
+    if isinstance(exc, ZeroDivisionError):
+        return "Het sjabloon deelt door nul."
+    if isinstance(exc, TemplateError):
+        return "De sjabloontekst klopt niet voor dit plan."
+    return ("Een bewerking in het sjabloon past niet bij de antwoorden van dit plan (bijvoorbeeld "
+            "rekenen met een tekst).")
+
+
+class _Templates:
+    def __init__(self):
+        self.cache: OrderedDict[tuple, object] = OrderedDict()
+
+    def get(self, job: dict):
+        """The compiled template, or the TemplateProblem compiling gave (also cached: a bulk export
+        asks for the same broken template once per plan). None: the parent must send its bytes."""
+        key = (job["sha256"], job["fmt"], job["form_key"])
+        if key in self.cache:
+            self.cache.move_to_end(key)
+            return self.cache[key]
+        if job["data"] is None:
+            return None
+        from forms import get_form
+
+        from .docx_engine import TemplateProblem
+        from .template_check import compile_template
+        try:
+            compiled = compile_template(job["data"], job["fmt"], get_form(job["form_key"]))
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any compile failure is a message for HR
+            compiled = TemplateProblem(describe(exc))
+        self.cache[key] = compiled
+        while len(self.cache) > CACHE_SIZE:
+            self.cache.popitem(last=False)
+        return compiled
+
+
+def _answer(out, header: dict, documents=()) -> None:
+    out.write(encode_frame(json.dumps(header).encode("utf-8")))
+    for document in documents:
+        out.write(encode_frame(document))
+    out.flush()
+
+
+def handle(job: dict, templates: _Templates) -> tuple[dict, list[bytes]]:
+    from .docx_engine import TemplateProblem
+    from .rendered_check import check_rendered
+
+    compiled = templates.get(job)
+    if compiled is None:
+        return {"status": "unknown"}, []
+    if isinstance(compiled, TemplateProblem):
+        return {"status": "problem", "message": str(compiled)}, []
+    documents = []
+    for context in job["contexts"]:
+        try:
+            document = compiled.render(context)
+            check_rendered(document, job["fmt"], job["thorough"])
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - untrusted template code: every failure is HR's
+            return {"status": "problem", "message": describe(exc)}, []
+        documents.append(document)
+    return {"status": "ok", "count": len(documents)}, documents
+
+
+def main() -> None:
+    # The answers go to a private copy of stdout; fd 1 itself now points at stderr.
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    source = sys.stdin.buffer
+    _set_memory_limit()
+    # The libraries before the first job: their import is not the template's time.
+    from . import rendered_check, template_check  # noqa: F401
+    import docx  # noqa: F401
+    import forms  # noqa: F401
+    import openpyxl  # noqa: F401
+
+    templates = _Templates()
+    out.write(encode_frame(b"ready"))
+    out.flush()
+    while True:
+        try:
+            size = HEADER.unpack(_read_exact(source, HEADER.size))[0]
+            job = pickle.loads(_read_exact(source, size))  # from the parent: trusted
+        except EOFError:
+            return  # the server process closed the pipe or ended
+        _set_cpu_limit(job["cpu_seconds"])
+        try:
+            header, documents = handle(job, templates)
+        except MemoryError:
+            documents = None
+            header = {"status": "memory"}
+        if documents is None:
+            # Memory is fragmented and caches may be half-built: answer, then make way for a fresh one.
+            templates = None
+            try:
+                _answer(out, header)
+            finally:
+                os._exit(0)
+        _answer(out, header, documents)
+
+
+if __name__ == "__main__":
+    main()
