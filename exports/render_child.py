@@ -80,8 +80,9 @@ class _Templates:
         self.cache: OrderedDict[tuple, object] = OrderedDict()
 
     def get(self, job: dict):
-        """The compiled template, or the TemplateProblem compiling gave (also cached: a bulk export
-        asks for the same broken template once per plan). None: the parent must send its bytes."""
+        """(The compiled template, its part_stamps), or the TemplateProblem compiling gave (also cached:
+        a bulk export asks for the same broken template once per plan). None: the parent must send
+        its bytes."""
         key = (job["sha256"], job["fmt"], job["form_key"])
         if key in self.cache:
             self.cache.move_to_end(key)
@@ -91,9 +92,11 @@ class _Templates:
         from forms import get_form
 
         from .docx_engine import TemplateProblem
+        from .rendered_check import part_stamps
         from .template_check import compile_template
         try:
-            compiled = compile_template(job["data"], job["fmt"], get_form(job["form_key"]))
+            compiled = (compile_template(job["data"], job["fmt"], get_form(job["form_key"])),
+                        part_stamps(job["data"]))
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - any compile failure is a message for HR
@@ -120,11 +123,14 @@ def handle(job: dict, templates: _Templates) -> tuple[dict, list[bytes]]:
         return {"status": "unknown"}, []
     if isinstance(compiled, TemplateProblem):
         return {"status": "problem", "message": str(compiled)}, []
+    compiled, stamps = compiled
     documents = []
     for context in job["contexts"]:
         try:
             document = compiled.render(context)
-            check_rendered(document, job["fmt"], job["thorough"])
+            # The template's own parts are parsed once, by the upload check (thorough): a download
+            # parses only what the template's placeholders changed.
+            check_rendered(document, job["fmt"], job["thorough"], unchanged=stamps)
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - untrusted template code: every failure is HR's

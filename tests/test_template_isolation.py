@@ -152,6 +152,16 @@ def test_each_context_gives_its_own_document_and_a_cached_compile_is_reused(smal
     assert body_texts(Document(io.BytesIO(again))) == ["Periode 2025"]
 
 
+def test_a_template_the_child_let_go_is_sent_again(small_limits):
+    from exports.render_child import CACHE_SIZE
+    templates = [simple_docx(f"Sjabloon {n}: {{{{ medewerker.naam }}}}") for n in range(CACHE_SIZE + 1)]
+    for data in templates:
+        render_upload(data, "docx", FORM_KEY, [example_context()])
+    # The parent still counts the first one as known; the child has dropped it from its cache.
+    (document,) = render_upload(templates[0], "docx", FORM_KEY, [example_context()])
+    assert body_texts(Document(io.BytesIO(document))) == ["Sjabloon 0: Eva Visser"]
+
+
 def test_a_template_error_is_told_in_dutch_and_the_child_stays(small_limits):
     pid = warm_child()
     with pytest.raises(TemplateProblem) as refused:
