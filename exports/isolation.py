@@ -40,6 +40,9 @@ HEADER = struct.Struct("!I")
 # announces more is not believed, so it cannot make the server allocate at will.
 MAX_FRAME = 64 * 1024 * 1024
 MAX_MESSAGE = 2000
+# document: one filled document follows; done: all are there; problem: the template failed on the
+# next context (message says why); memory: a MemoryError; unknown: send the template's bytes.
+STATUSES = ("document", "done", "problem", "memory", "unknown")
 START_SECONDS = 30  # imports only, before any template code runs; generous for a loaded machine
 
 DEFAULT_TIMEOUT = 5.0
@@ -61,19 +64,15 @@ def encode_frame(payload: bytes) -> bytes:
 
 
 def decode_reply(header: bytes) -> dict:
-    """The child's answer header: JSON with a known status, nothing else is believed. Never pickle:
+    """One header from the child: JSON with a known status, nothing else is believed. Never pickle:
     whatever the child sends may have been written by a template that escaped the sandbox."""
     try:
         reply = json.loads(header.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise _broken_child() from exc
-    if not isinstance(reply, dict) or reply.get("status") not in ("ok", "problem", "memory", "unknown"):
+    if not isinstance(reply, dict) or reply.get("status") not in STATUSES:
         raise _broken_child()
-    if reply["status"] == "ok":
-        count = reply.get("count")
-        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 1000:
-            raise _broken_child()
-    elif not isinstance(reply.get("message", ""), str):
+    if not isinstance(reply.get("message", ""), str):
         raise _broken_child()
     return reply
 
@@ -89,6 +88,10 @@ class _Timeout(Exception):
 
 class _ChildGone(Exception):
     pass
+
+
+class _NotSent(Exception):
+    """The child was gone before it got the job: nothing of the template ran."""
 
 
 # ---------------------------------------------------------------- limits, from the app or environment
@@ -172,13 +175,20 @@ class _Child:
                 pass
         self.process.wait()
 
-    def run(self, job: dict, deadline: float) -> list:
-        self.process.stdin.write(encode_frame(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)))
-        self.process.stdin.flush()
-        reply = decode_reply(self._read_frame(deadline))
-        if reply["status"] != "ok":
-            return [reply]
-        return [reply] + [self._read_frame(deadline) for _ in range(reply["count"])]
+    def run(self, job: dict, deadline: float, documents: list) -> dict:
+        """Send the job; documents gets each filled document as it comes. Returns the last header."""
+        try:
+            self.process.stdin.write(encode_frame(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)))
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise _NotSent() from exc
+        while True:
+            reply = decode_reply(self._read_frame(deadline))
+            if reply["status"] != "document":
+                return reply
+            documents.append(self._read_frame(deadline))
+            if len(documents) > len(job["contexts"]):
+                raise _broken_child()
 
     def _read_frame(self, deadline: float) -> bytes:
         size = HEADER.unpack(self._read_exact(HEADER.size, deadline))[0]
@@ -264,49 +274,72 @@ def render_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict], *,
                   thorough: bool = False) -> list[bytes]:
     """The uploaded template compiled and filled with each context in a child process, each result
     checked to be a well-formed document (thorough: opened by python-docx/openpyxl as well). One call
-    may take at most POP_TEMPLATE_TIMEOUT seconds in all. Raises TemplateProblem with a Dutch message:
-    a template error, a broken result, a time-out or too much memory (TemplateLimit for the last two)."""
+    may take at most POP_TEMPLATE_TIMEOUT seconds in all, whatever the number of contexts. Raises
+    TemplateProblem with a Dutch message: a template error, a broken result, a time-out or too much
+    memory (TemplateLimit for the last two); its context_index says which context it failed on
+    (None when the template did not compile)."""
     timeout, memory_mb, size = limits()
     sha256 = hashlib.sha256(data).hexdigest()
     job = {"sha256": sha256, "fmt": fmt, "form_key": form_key, "contexts": contexts,
            "thorough": thorough, "cpu_seconds": max(1, int(timeout + 1))}
+    documents: list[bytes] = []
     child = _pool.take(memory_mb, size)
     try:
-        if child is None:
-            child = _Child(memory_mb)
-        deadline = time.monotonic() + timeout
-        try:
-            frames = child.run(dict(job, data=None if sha256 in child.known else data), deadline)
-            if frames[0]["status"] == "unknown":  # the child let its compiled copy go
-                child.known.discard(sha256)
-                frames = child.run(dict(job, data=data), deadline)
-        except _Timeout:
-            child.kill()
-            raise TemplateLimit(timeout_message(timeout)) from None
-        except (_ChildGone, BrokenPipeError, OSError):
-            returncode = child.process.poll()
-            child.kill()
-            if returncode == -signal.SIGXCPU:
-                raise TemplateLimit(timeout_message(timeout)) from None
-            raise TemplateLimit(memory_message(memory_mb)) from None
-        except TemplateProblem:
-            child.kill()  # it said something that is not our protocol: not to be trusted again
-            raise
-        reply = frames[0]
-        if reply["status"] == "memory":
-            child.kill()  # the child exits after a MemoryError anyway; a fresh one for the next call
-            raise TemplateLimit(memory_message(memory_mb))
+        for attempt in (1, 2):
+            if child is None or not child.alive():
+                if child is not None:
+                    child.kill()
+                child = _Child(memory_mb)
+            try:
+                reply = _run(child, job, data, sha256, timeout, memory_mb, documents)
+                break
+            except _NotSent:
+                # Gone while it waited in the pool (killed from outside, say): try a fresh one once.
+                child.kill()
+                if attempt == 2:
+                    raise TemplateProblem("Het sjabloon kon niet worden ingevuld: het invulproces "
+                                          "startte niet. Probeer het later opnieuw.") from None
         if reply["status"] == "problem":
-            raise TemplateProblem(reply.get("message", "")[:MAX_MESSAGE] or
-                                  "Het sjabloon kon dit plan niet invullen.")
-        if reply["status"] != "ok":
+            problem = TemplateProblem(reply.get("message", "")[:MAX_MESSAGE] or
+                                      "Het sjabloon kon dit plan niet invullen.")
+            problem.context_index = len(documents) if reply.get("compiled", True) else None
+            raise problem
+        if reply["status"] != "done" or len(documents) != len(contexts):
             child.kill()
             raise _broken_child()
         child.known.add(sha256)
-        documents = frames[1:]
-        if len(documents) != len(contexts):
-            child.kill()
-            raise _broken_child()
         return documents
+    except TemplateProblem as exc:
+        if not hasattr(exc, "context_index"):
+            exc.context_index = len(documents)
+        raise
     finally:
         _pool.give_back(child if child is not None and child.alive() else None)
+
+
+def _run(child: _Child, job: dict, data: bytes, sha256: str, timeout: float, memory_mb: int,
+         documents: list) -> dict:
+    deadline = time.monotonic() + timeout
+    try:
+        reply = child.run(dict(job, data=None if sha256 in child.known else data), deadline, documents)
+        if reply["status"] == "unknown":  # the child let its compiled copy go
+            child.known.discard(sha256)
+            reply = child.run(dict(job, data=data), deadline, documents)
+    except _NotSent:
+        raise
+    except _Timeout:
+        child.kill()
+        raise TemplateLimit(timeout_message(timeout)) from None
+    except (_ChildGone, OSError):
+        returncode = child.process.poll()
+        child.kill()
+        if returncode == -signal.SIGXCPU:
+            raise TemplateLimit(timeout_message(timeout)) from None
+        raise TemplateLimit(memory_message(memory_mb)) from None
+    except TemplateProblem:
+        child.kill()  # it said something that is not our protocol: not to be trusted again
+        raise
+    if reply["status"] == "memory":
+        child.kill()  # the child exits after a MemoryError anyway; a fresh one for the next call
+        raise TemplateLimit(memory_message(memory_mb))
+    return reply

@@ -107,24 +107,25 @@ class _Templates:
         return compiled
 
 
-def _answer(out, header: dict, documents=()) -> None:
+def _send(out, header: dict, document: bytes | None = None) -> None:
     out.write(encode_frame(json.dumps(header).encode("utf-8")))
-    for document in documents:
+    if document is not None:
         out.write(encode_frame(document))
     out.flush()
 
 
-def handle(job: dict, templates: _Templates) -> tuple[dict, list[bytes]]:
+def handle(job: dict, templates: _Templates, out) -> None:
+    """Each document is sent as soon as it is checked, so after a time-out the parent knows which
+    context the template was stuck on."""
     from .docx_engine import TemplateProblem
     from .rendered_check import check_rendered
 
     compiled = templates.get(job)
     if compiled is None:
-        return {"status": "unknown"}, []
+        return _send(out, {"status": "unknown"})
     if isinstance(compiled, TemplateProblem):
-        return {"status": "problem", "message": str(compiled)}, []
+        return _send(out, {"status": "problem", "message": str(compiled), "compiled": False})
     compiled, stamps = compiled
-    documents = []
     for context in job["contexts"]:
         try:
             document = compiled.render(context)
@@ -134,9 +135,9 @@ def handle(job: dict, templates: _Templates) -> tuple[dict, list[bytes]]:
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - untrusted template code: every failure is HR's
-            return {"status": "problem", "message": describe(exc)}, []
-        documents.append(document)
-    return {"status": "ok", "count": len(documents)}, documents
+            return _send(out, {"status": "problem", "message": describe(exc)})
+        _send(out, {"status": "document"}, document)
+    _send(out, {"status": "done"})
 
 
 def main() -> None:
@@ -163,18 +164,14 @@ def main() -> None:
             return  # the server process closed the pipe or ended
         _set_cpu_limit(job["cpu_seconds"])
         try:
-            header, documents = handle(job, templates)
+            handle(job, templates, out)
         except MemoryError:
-            documents = None
-            header = {"status": "memory"}
-        if documents is None:
             # Memory is fragmented and caches may be half-built: answer, then make way for a fresh one.
             templates = None
             try:
-                _answer(out, header)
+                _send(out, {"status": "memory"})
             finally:
                 os._exit(0)
-        _answer(out, header, documents)
 
 
 if __name__ == "__main__":

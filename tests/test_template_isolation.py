@@ -162,6 +162,33 @@ def test_a_template_the_child_let_go_is_sent_again(small_limits):
     assert body_texts(Document(io.BytesIO(document))) == ["Sjabloon 0: Eva Visser"]
 
 
+def test_the_context_a_template_fails_on_is_named_and_all_share_one_time_limit(small_limits):
+    data = simple_docx("{% if plan.periode == '2025' %}" + TRIPLE_LOOP + "{% endif %}"
+                       "{% if plan.periode == '2026' %}{{ medewerker.niet_er }}{% endif %}ok")
+    contexts = [dict(example_context(), plan={"periode": p}) for p in ("2024", "2026", "2025")]
+    with pytest.raises(TemplateProblem) as refused:
+        render_upload(data, "docx", FORM_KEY, contexts)
+    assert refused.value.context_index == 1 and "niet_er" in str(refused.value)
+    started = time.monotonic()
+    with pytest.raises(TemplateLimit) as refused:
+        render_upload(data, "docx", FORM_KEY, [contexts[0], contexts[2], contexts[2]])
+    assert refused.value.context_index == 1
+    assert time.monotonic() - started < TIMEOUT + 5
+    with pytest.raises(TemplateProblem) as refused:
+        render_upload(simple_docx("{% if %}"), "docx", FORM_KEY, contexts)
+    assert refused.value.context_index is None
+
+
+def test_a_child_killed_while_it_waited_is_replaced(small_limits):
+    pid = warm_child()
+    os.killpg(pid, 9)
+    time.sleep(0.1)
+    (document,) = render_upload(simple_docx("{{ medewerker.naam }}"), "docx", FORM_KEY,
+                                [example_context()])
+    assert body_texts(Document(io.BytesIO(document))) == ["Eva Visser"]
+    assert isolation.child_pids() != [pid]
+
+
 def test_a_template_error_is_told_in_dutch_and_the_child_stays(small_limits):
     pid = warm_child()
     with pytest.raises(TemplateProblem) as refused:
@@ -193,12 +220,12 @@ def test_the_parent_never_unpickles_what_the_child_sends():
     trap = "/tmp/pop-unpickled-by-the-parent"
     if os.path.isdir(trap):
         os.rmdir(trap)
-    for header in (pickle.dumps({"status": "ok", "count": 0}), pickle.dumps(_Trap()),
-                   b'{"status": "pickle"}', b'{"status": "ok", "count": "1"}', b"\xff\xfe", b"[]"):
+    for header in (pickle.dumps({"status": "done"}), pickle.dumps(_Trap()), b'{"status": "pickle"}',
+                   b'{"status": "problem", "message": ["x"]}', b"\xff\xfe", b"[]"):
         with pytest.raises(TemplateProblem):
             decode_reply(header)
     assert not os.path.exists(trap)
-    assert decode_reply(b'{"status": "ok", "count": 2}') == {"status": "ok", "count": 2}
+    assert decode_reply(b'{"status": "done"}') == {"status": "done"}
     with pytest.raises(TypeError):
         encode_frame({"status": "ok"})
 
