@@ -324,7 +324,7 @@ def why_unknown(name: str, definition) -> str:
     the form does not have it, and what HR may have meant."""
     table = table_named(name, definition)
     if table:
-        return (f"dit is de tabel ‘{table[1]}’, die niet in één veld past. Zet in een tabelrij "
+        return (f"dit is een hele tabel (‘{table[1]}’), die niet in één veld past. Zet in een tabelrij "
                 f"{{%tr for r in {table[0]} %}}, in de rij daaronder de kolommen (bijvoorbeeld "
                 f"{{{{ r.… }}}}) en daaronder {{%tr endfor %}}.")
     grid = grid_named(name, definition)
