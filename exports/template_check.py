@@ -1,92 +1,308 @@
-"""Checks on a template HR uploads, before it is stored. Each problem is a sentence in Dutch for HR."""
+"""Checks on a template HR uploads, before it is stored. Each problem is a sentence in Dutch for HR,
+saying what is wrong, where, and how to put it right; notes are what HR should know without the upload
+being refused. The upload is then tried on the demo plan and on the extremes (sample_plans.py), in a
+child process with limits (isolation.py), and every result must be a document Word and Excel open."""
 from __future__ import annotations
 
-import difflib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field as dataclass_field
 
-from jinja2 import nodes
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError, nodes
 
+from . import template_messages as messages
 from .context import example_plan_context
-from .docx_engine import CompiledDocx
+from .docx_engine import CompiledDocx, TemplateProblem, TEMPLATED_PART, make_environment
 from .package_check import check_package
+from .template_places import part_name, place_of, read_layout
 from .xlsx_template import CompiledXlsx
 
 LOOP_FIELDS = {"index": 1, "index0": 0, "first": True, "last": True, "length": 1, "revindex": 1,
                "revindex0": 0, "cycle": None, "previtem": None, "nextitem": None, "depth": 1}
+TRACKED = re.compile(r"<w:(ins|del|moveFrom|moveTo)\b")
+SINGLE_BRACES = re.compile(r"(?<![{])\{\s*([A-Za-z_][\w.]*)\s*\}(?![}])")
+
+
+@dataclass
+class Report:
+    """What the upload check found. problems refuse the upload; notes are shown with it."""
+
+    template: object | None
+    problems: list[str] = dataclass_field(default_factory=list)
+    notes: list[str] = dataclass_field(default_factory=list)
+    found: list[tuple[str, str]] = dataclass_field(default_factory=list)  # (placeholder, where)
+    unused: list[str] = dataclass_field(default_factory=list)  # the form's questions not in it
+    preview: bytes | None = None  # the demo plan filled in, when the upload is accepted
+
+    def add(self, problem: str) -> None:
+        if problem not in self.problems:
+            self.problems.append(problem)
 
 
 def compile_template(data: bytes, fmt: str, definition=None):
     """The uploaded file checked as a package and compiled; definition lets Word's own fields
     (merge fields, content controls) be matched to the form's questions by their labels."""
     check_package(data, fmt)
-    return CompiledDocx(data, definition) if fmt == "docx" else CompiledXlsx(data)
+    try:
+        return CompiledDocx(data, definition) if fmt == "docx" else CompiledXlsx(data)
+    except TemplateProblem as exc:
+        raise messages.in_dutch(exc) from exc
 
 
-def check_template(data: bytes, fmt: str, definition) -> tuple[object, list[str]]:
-    """Compile the template and find placeholders the form does not have. Returns the compiled
-    template and a list of problems (empty when it can be used); raises TemplateProblem when the
-    file cannot be read as a template at all."""
+def check_template(data: bytes, fmt: str, definition, render: bool = True) -> Report:
+    """Everything HR needs to hear about an upload. Raises TemplateProblem when the file cannot be
+    read as a template at all; otherwise returns a Report, accepted when it has no problems. With
+    render, an accepted template is tried on every sample plan and its preview is made."""
+    check_package(data, fmt)
+    marks = {}
+    if fmt == "docx":
+        marks, problems = _word_layout(data)
+        if problems:
+            return Report(None, problems=problems)
     template = compile_template(data, fmt, definition)
+    report = Report(template, notes=list(getattr(template, "notes", [])))
+    for problem in getattr(template, "field_problems", []):
+        report.add(problem)
     context, _ = example_plan_context(definition)
-    known = _known_paths(context)
-    problems = []
+    analysis = Analysis(template.env, context, definition)
     for where, source in template.sources.items():
-        for path in unknown_placeholders(template.env, source, context):
-            nearest = difflib.get_close_matches(path, known, n=1, cutoff=0.6)
-            hint = f" Bedoelt u {{{{ {nearest[0]} }}}}?" if nearest else ""
-            place = "" if fmt == "docx" else f" (cel {where})"
-            message = f"Onbekende plaatshouder {{{{ {path} }}}}{place}.{hint}"
-            if message not in problems:
-                problems.append(message)
-    if not problems:
+        place = _place_finder(fmt, where, marks.get(where, []))
+        if fmt == "docx" and TRACKED.search(source):
+            report.add(f"In {part_name(where)} staan bijgehouden wijzigingen. Accepteer ze eerst in Word "
+                       "(Controleren → Accepteren → Alle wijzigingen accepteren) en upload het document "
+                       "opnieuw; anders komen ze in elk plan terecht.")
+        for problem in analysis.run(source, place):
+            report.add(problem)
+        for name, position in _single_braces(source, context, fmt):
+            where_ = place_of(where, source, position) if fmt == "docx" else place(name)
+            note = (f"{{ {name} }} in {where_} staat tussen enkele accolades en wordt niet "
+                    f"ingevuld; bedoelt u {{{{ {name} }}}}?")
+            if note not in report.notes:
+                report.notes.append(note)
+    report.notes.extend(n for n in analysis.notes if n not in report.notes)
+    report.found = _found(template, fmt, marks)
+    if not report.found and not report.problems:
+        report.add(_nothing_found(template))
+    report.unused = [f"{f.label.rstrip(':')}" for f in definition.fields
+                     if not analysis.uses(f.key)]
+    if not report.problems and render:
         try:
-            render_example(template, fmt, definition)
-        except Exception as exc:  # noqa: BLE001 - any failure of an uploaded template is HR's to see
-            problems.append(f"Het sjabloon kon niet worden ingevuld met het voorbeeldplan: {exc}")
-    return template, problems
+            report.preview = render_trials(data, fmt, definition)
+        except TemplateProblem as exc:
+            report.add(str(messages.in_dutch(exc)))
+    return report
 
 
-def render_example(template, fmt: str, definition) -> bytes:
-    """The template filled with an example plan in which every answer is given: the preview."""
-    context, _ = example_plan_context(definition, excel=fmt == "xlsx")
-    return template.render(context)
+def render_trials(data: bytes, fmt: str, definition) -> bytes:
+    """The upload filled in for the demo plan and every extreme, in the child process; each result
+    must open in Word or Excel. Returns the demo plan's document: the preview."""
+    from .isolation import render_upload
+    from .sample_plans import trial_contexts
+
+    preview = None
+    for what, context in trial_contexts(definition, excel=fmt == "xlsx"):
+        try:
+            document, = render_upload(data, fmt, definition.key, [context], thorough=True)
+        except TemplateProblem as exc:
+            raise TemplateProblem(f"Ingevuld met {what} gaat het mis: {messages.in_dutch(exc)}") from exc
+        preview = preview or document
+    return preview
 
 
-def unknown_placeholders(env, source: str, context: dict) -> list[str]:
-    """Dotted names the template uses that the context does not offer, loop variables followed into
-    the rows of the table they loop over."""
-    tree = env.parse(source)
-    unknown: list[str] = []
-    allowed_globals = set(env.globals)
-    _walk(tree, {}, context, allowed_globals, unknown)
-    return unknown
+def _word_layout(data: bytes):
+    """Each Word part's tags with their places, and the problems of their layout, read before
+    compiling so that a mistake is named where it is and in Dutch, not as Jinja reports it."""
+    env = make_environment()
+    marks, problems = {}, []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not TEMPLATED_PART.match(name):
+                continue
+            try:
+                xml = DocxTemplate.patch_xml(None, archive.read(name).decode("utf-8"))
+            except Exception:  # noqa: BLE001 - left to the compile step, which says it in Dutch
+                continue
+            layout = read_layout(name, xml)
+            marks[name] = layout.marks
+            problems.extend(p for p in layout.problems if p not in problems)
+            for mark in layout.marks:
+                problem = _tag_problem(env, mark)
+                if problem and problem not in problems:
+                    problems.append(problem)
+    return marks, problems
 
 
-def _walk(node, scope, context, allowed_globals, unknown):
-    if isinstance(node, nodes.For):
-        _walk(node.iter, scope, context, allowed_globals, unknown)
-        element = _element(_schema(node.iter, scope, context))
-        inner = dict(scope, loop=LOOP_FIELDS)
-        for target in _target_names(node.target):
-            inner[target] = element if isinstance(node.target, nodes.Name) else None
-        for child in node.body:
-            _walk(child, inner, context, allowed_globals, unknown)
-        for child in node.else_:
-            _walk(child, scope, context, allowed_globals, unknown)
-        if node.test is not None:
-            _walk(node.test, inner, context, allowed_globals, unknown)
-        return
-    if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
-        for target in _target_names(node.target):
-            scope[target] = None  # set by the template itself: anything goes
-    if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)) and _base_name(node):
-        path, missing = _resolve(node, scope, context, allowed_globals)
-        if missing and path not in unknown:
-            unknown.append(path)
-        if isinstance(node, nodes.Getitem):
-            _walk(node.arg, scope, context, allowed_globals, unknown)
-        return
-    for child in node.iter_child_nodes():
-        _walk(child, scope, context, allowed_globals, unknown)
+def _tag_problem(env, mark) -> str | None:
+    """A single {{ }} or {% %} Jinja cannot read, in Dutch, with where it is."""
+    if mark.kind == "print":
+        source = "{{ " + mark.expression + " }}"
+    elif mark.kind in ("if", "elif"):
+        source = "{% if " + mark.expression + " %}{% endif %}"
+    elif mark.kind == "for":
+        source = "{% for " + mark.expression + " %}{% endfor %}"
+    elif mark.kind in ("set",):
+        source = mark.text
+    elif mark.kind in ("else", "endif", "endfor", "with", "endwith", "filter", "endfilter"):
+        return None
+    else:
+        return (f"{mark.text} in {mark.where} is geen opdracht die een sjabloon kent. Gebruik "
+                "{% if … %}, {% for … %} of {{ … }}; zie de lijst met plaatshouders.")
+    try:
+        env.parse(source)
+    except TemplateSyntaxError as exc:
+        return f"{' '.join(mark.text.split())} in {mark.where} {messages.syntax(exc.message)}"
+    return None
+
+
+def _place_finder(fmt, where, marks):
+    """A function naming where a placeholder stands: its Word part and table, or its cell."""
+    if fmt != "docx":
+        return lambda _path: f"cel {where}"
+    area = part_name(where)
+
+    def place(path: str) -> str:
+        needle = path.split("[")[0]
+        for mark in marks:
+            if needle in mark.expression:
+                return mark.where
+        return area
+    return place
+
+
+def _single_braces(source: str, context: dict, fmt: str) -> list[tuple[str, int]]:
+    """{ medewerker.naam } with one brace each side: (the name, where it is in the source)."""
+    text = re.sub(r"<[^>]+>", "", source) if fmt == "docx" else source
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", text, flags=re.S)
+    found = []
+    for m in SINGLE_BRACES.finditer(text):
+        name = m.group(1)
+        if name.split(".")[0] in context:
+            found.append((name, max(source.find(name), 0)))
+    return found
+
+
+def _found(template, fmt, marks) -> list[tuple[str, str]]:
+    if getattr(template, "found", None):
+        listed = list(template.found)
+    else:
+        listed = []
+    seen = {path for path, _ in listed}
+    if fmt == "docx":
+        for part_marks in marks.values():
+            for mark in part_marks:
+                shown = ("{{ " + mark.expression + " }}" if mark.kind == "print"
+                         else " ".join(mark.text.split()))
+                if mark.kind in ("print", "for", "if") and mark.expression not in seen:
+                    listed.append((shown, mark.where))
+    elif not listed:
+        listed = [(" ".join(source.split()), f"cel {where}") for where, source in template.sources.items()]
+    return listed
+
+
+def _nothing_found(template) -> str:
+    markings = getattr(template, "markings", None) or {}
+    seen = ", ".join(f"{count} {kind}" for kind, count in markings.items() if count)
+    return ("In dit sjabloon staat geen enkel veld dat wordt ingevuld: geen plaatshouders zoals "
+            "{{ medewerker.naam }}, geen samenvoegvelden («Naam») en geen inhoudsbesturingselementen "
+            "met de naam van een vraag uit het formulier." +
+            (f" Wel gevonden: {seen}, maar zonder naam die in het formulier voorkomt." if seen else
+             " Voeg de plaatshouders toe die op de pagina ‘Welke plaatshouders?’ staan."))
+
+
+class Analysis:
+    """Reads a template's Jinja tree against the example plan: names the form does not have, whole
+    tables printed as text, comparisons that can never be true, and which questions are used."""
+
+    def __init__(self, env, context: dict, definition):
+        self.env = env
+        self.context = context
+        self.definition = definition
+        self.allowed_globals = set(env.globals)
+        self.known = _known_paths(context)
+        self.roots: set[str] = set()
+        self.notes: list[str] = []
+        self.values = messages.possible_values(definition)
+
+    def uses(self, key: str) -> bool:
+        return any(root == key or root.startswith(key + "_") for root in self.roots)
+
+    def run(self, source: str, place) -> list[str]:
+        self.place = place
+        self.problems: list[str] = []
+        self._walk(self.env.parse(source), {})
+        return self.problems
+
+    # ------------------------------------------------------------------ the tree
+    def _walk(self, node, scope):
+        if isinstance(node, nodes.For):
+            self._walk(node.iter, scope)
+            element = _element(_schema(node.iter, scope, self.context))
+            inner = dict(scope, loop=LOOP_FIELDS)
+            for target in _target_names(node.target):
+                inner[target] = element if isinstance(node.target, nodes.Name) else None
+            for child in node.body:
+                self._walk(child, inner)
+            for child in node.else_:
+                self._walk(child, scope)
+            if node.test is not None:
+                self._walk(node.test, inner)
+            return
+        if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
+            for target in _target_names(node.target):
+                scope[target] = None  # set by the template itself: anything goes
+        if isinstance(node, nodes.Output):
+            for expression in node.nodes:
+                self._printed(expression, scope)
+        if isinstance(node, nodes.Compare):
+            self._compared(node, scope)
+        if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)) and _base_name(node):
+            self._name(node, scope)
+            if isinstance(node, nodes.Getitem):
+                self._walk(node.arg, scope)
+            return
+        for child in node.iter_child_nodes():
+            self._walk(child, scope)
+
+    def _name(self, node, scope):
+        base = _base_name(node)
+        if base not in scope:
+            self.roots.add(base)
+        path, missing = _resolve(node, scope, self.context, self.allowed_globals)
+        if missing:
+            path = _written(node)
+            problem = messages.unknown_name(path, self.place(path), self.known, self.context,
+                                            self.definition, in_scope=scope)
+            if problem not in self.problems:
+                self.problems.append(problem)
+
+    def _printed(self, expression, scope):
+        if not isinstance(expression, (nodes.Name, nodes.Getattr, nodes.Getitem)) or \
+                not _base_name(expression):
+            return
+        path, missing = _resolve(expression, scope, self.context, self.allowed_globals)
+        if missing:
+            return
+        schema = _schema(expression, scope, self.context)
+        if isinstance(schema, (list, dict)):
+            problem = messages.not_printable(path, schema, self.place(path), self.context)
+            if problem not in self.problems:
+                self.problems.append(problem)
+
+    def _compared(self, node, scope):
+        sides = [node.expr] + [op.expr for op in node.ops]
+        paths = [_resolve(s, scope, self.context, self.allowed_globals)[0]
+                 if isinstance(s, (nodes.Name, nodes.Getattr, nodes.Getitem)) and _base_name(s) else None
+                 for s in sides]
+        constants = [s.value for s in sides if isinstance(s, nodes.Const) and isinstance(s.value, str)]
+        for path in paths:
+            if path in self.values:
+                for constant in constants:
+                    note = messages.impossible_comparison(path, constant, self.values[path],
+                                                          self.place(path))
+                    if note and note not in self.notes:
+                        self.notes.append(note)
 
 
 def _target_names(target):
@@ -155,3 +371,16 @@ def _known_paths(context, prefix="") -> list[str]:
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             paths.extend(_known_paths(value[0], path + "[0]."))
     return paths
+
+
+def _written(node) -> str:
+    """A name as the template writes it, in full: Medewerker.naam, r.sterk, kwaliteiten[0].sterk."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_written(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem):
+        key = node.arg.value if isinstance(node.arg, nodes.Const) else "…"
+        return f"{_written(node.node)}[{key!r}]" if isinstance(key, str) and key != "…" \
+            else f"{_written(node.node)}[{key}]"
+    return "…"

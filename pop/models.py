@@ -152,6 +152,11 @@ class ExportTemplate(BaseModel):
     active = BooleanField(default=False)
     uploaded_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
     uploaded_at = DateTimeField(default=now)
+    # What the upload check found (JSON: notes, placeholders and where, questions not used) and the
+    # demo plan filled in: the report page shows both without rendering the upload again. Empty for
+    # templates uploaded before the report existed; the page makes them when first opened.
+    report = TextField(null=True)
+    preview = BlobField(null=True)
 
 
 class ExportJob(BaseModel):

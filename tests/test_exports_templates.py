@@ -271,7 +271,9 @@ REFUSALS = {
     "other-tables-column-in-loop": (lambda hr: default_with(hr, "{{ r.verbeter }}", "{{ r.doel }}"),
                                     "lus2.docx", ["{{ r.doel }}"]),
     "syntax-error": (lambda hr: simple_docx("Naam: {{ medewerker.naam }", "{% if plan.periode %}x"),
-                     "syntax.docx", ["De sjabloontekst klopt niet"]),
+                     "syntax.docx", ["alinea 1, bij ‘Naam: {{ medewerker.naam }x’ begint iets met {{ maar "
+                                     "eindigt het niet met }}",
+                                     "{% if plan.periode %} in de hoofdtekst", "nergens afgesloten"]),
     "xlsx-named-docx": (lambda hr: default_xlsx(hr), "werkmap.docx", ["geen Word-document"]),
     "docx-named-xlsx": (lambda hr: simple_docx("x"), "document.xlsx", ["geen Excel-werkmap"]),
     "other-extension": (lambda hr: simple_docx("x"), "sjabloon.odt", ["Word-document (.docx)"]),

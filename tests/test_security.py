@@ -110,7 +110,7 @@ def with_relationship(rel_type: str, target: str) -> bytes:
 def problems_of(app, data: bytes, fmt="docx") -> str:
     with app.app_context():
         try:
-            return " ".join(check_template(data, fmt, FORMS[FORM_KEY])[1])
+            return " ".join(check_template(data, fmt, FORMS[FORM_KEY]).problems)
         except TemplateProblem as exc:
             return str(exc)
 

@@ -1,16 +1,18 @@
 """Downloads of plans (Word, Excel, PDF), HR's bulk export and HR's own templates."""
 import hashlib
 import io
+import json
 from pathlib import Path
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file, url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user, login_required
 
-from exports import pdf
+from exports import pdf, preview_pages
 from exports.docx_engine import TemplateProblem
 from exports.filenames import plan_filename, safe_part
 from exports.placeholders import catalogue
-from exports.template_check import check_template, render_example
+from exports.template_check import check_template
 from exports.templates import activate, render_docx, render_xlsx
 from exports.word_default import default_docx_template
 from exports.xlsx_default_template import default_xlsx_template
@@ -159,16 +161,18 @@ def templates():
                         "macro's (.docm, .xlsm) worden niet aangenomen."]
         else:
             try:
-                _, problems = check_template(data, fmt, FORMS[form.form_key.data])
+                report = check_template(data, fmt, FORMS[form.form_key.data])
+                problems = report.problems
             except TemplateProblem as exc:
                 problems = [str(exc)]
         if not problems:
             template = ExportTemplate.create(
                 form_key=form.form_key.data, format=fmt, name=filename[:200], data=data,
-                sha256=hashlib.sha256(data).hexdigest(), uploaded_by=current_user.id)
-            flash(f"Sjabloon ‘{template.name}’ is gecontroleerd en opgeslagen. Bekijk het voorbeeld en "
-                  "activeer het daarna.", "success")
-            return redirect(url_for("exports.templates"))
+                sha256=hashlib.sha256(data).hexdigest(), uploaded_by=current_user.id,
+                report=json.dumps(_report_data(report)), preview=report.preview)
+            flash(f"Sjabloon ‘{template.name}’ is gecontroleerd en opgeslagen. Bekijk hieronder wat er is "
+                  "gevonden en het voorbeeld, en activeer het daarna.", "success")
+            return redirect(url_for("exports.template_report", template_id=template.id))
         form.file.errors = list(form.file.errors) + problems
     uploaded = (ExportTemplate.select(ExportTemplate.id, ExportTemplate.form_key, ExportTemplate.format,
                                       ExportTemplate.name, ExportTemplate.active,
@@ -182,21 +186,67 @@ def _template_or_404(template_id: int) -> ExportTemplate:
     return ExportTemplate.get_or_none(ExportTemplate.id == template_id) or abort(404)
 
 
+def _report_data(report) -> dict:
+    return {"notes": report.notes, "found": report.found, "unused": report.unused}
+
+
+def _checked(template: ExportTemplate) -> tuple[dict, bytes]:
+    """The template's upload report and preview; made now for one uploaded before reports existed
+    (or whose check no longer passes, which the report then says)."""
+    if template.report is not None and template.preview is not None:
+        return json.loads(template.report), bytes(template.preview)
+    report = check_template(bytes(template.data), template.format, FORMS[template.form_key])
+    if report.problems:
+        raise TemplateProblem(" ".join(report.problems))
+    ExportTemplate.update(report=json.dumps(_report_data(report)), preview=report.preview).where(
+        ExportTemplate.id == template.id).execute()
+    return _report_data(report), report.preview
+
+
+@bp.route("/sjablonen/<int:template_id>")
+@hr_required
+def template_report(template_id: int):
+    template = _template_or_404(template_id)
+    definition = FORMS[template.form_key]
+    problem, report, pages, text, preview_note = None, None, [], [], None
+    try:
+        report, preview = _checked(template)
+    except TemplateProblem as exc:
+        problem = str(exc)
+    else:
+        if preview_pages.available():
+            try:
+                pages = preview_pages.pages(current_app.instance_path, template, preview)
+            except pdf.PdfFailed as exc:
+                preview_note = f"{exc} Hieronder staat de tekst van het voorbeeld."
+        if not pages:
+            text = preview_pages.text_of(preview, template.format)
+    return render_template("exports/template_report.html", template=template, definition=definition,
+                           report=report, problem=problem, pages=len(pages), text=text,
+                           preview_note=preview_note)
+
+
+@bp.route("/sjablonen/<int:template_id>/voorbeeld/<int:page>.png")
+@hr_required
+def template_preview_page(template_id: int, page: int):
+    template = _template_or_404(template_id)
+    picture = preview_pages.folder(current_app.instance_path, template) / f"pagina-{page}.png"
+    if not picture.is_file():
+        abort(404)
+    return send_file(picture, mimetype="image/png", max_age=0)
+
+
 @bp.route("/sjablonen/<int:template_id>/voorbeeld")
 @hr_required
 def template_preview(template_id: int):
     template = _template_or_404(template_id)
-    definition = FORMS[template.form_key]
     try:
-        compiled, problems = check_template(template.data, template.format, definition)
-        if problems:
-            raise TemplateProblem(" ".join(problems))
-        data = render_example(compiled, template.format, definition)
+        _, preview = _checked(template)
     except TemplateProblem as exc:
         flash(f"Voorbeeld mislukt: {exc}", "error")
         return redirect(url_for("exports.templates"))
     stem = safe_part(Path(template.name).stem)
-    return _download(data, f"Voorbeeld_{stem}.{template.format}", template.format)
+    return _download(preview, f"Voorbeeld_{stem}.{template.format}", template.format)
 
 
 @bp.route("/sjablonen/<int:template_id>/activeren", methods=["POST"])
@@ -223,6 +273,7 @@ def template_deactivate(template_id: int):
 def template_delete(template_id: int):
     template = _template_or_404(template_id)
     template.delete_instance()
+    preview_pages.remove(current_app.instance_path, template)
     flash(f"‘{template.name}’ is verwijderd.", "success")
     return redirect(url_for("exports.templates"))
 

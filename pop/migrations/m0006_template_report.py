@@ -1,0 +1,8 @@
+"""An uploaded template keeps its upload report and preview. Two nullable columns: templates uploaded
+before keep working, and their report is made when HR first opens it."""
+from peewee import BlobField, TextField
+
+
+def upgrade(db, migrator):
+    migrator.add_column("exporttemplate", "report", TextField(null=True)).run()
+    migrator.add_column("exporttemplate", "preview", BlobField(null=True)).run()
