@@ -331,6 +331,7 @@ class CompiledXlsx:
                     has_formulas = True
                     if TEMPLATED.search(formula.text or ""):
                         raise TemplateProblem(FORMULA_REFUSED.format(where=where))
+                    _drop_cached_result(cell, ns)
                     continue
                 kind = cell.get("t")
                 if kind == "s":
@@ -378,10 +379,13 @@ class CompiledXlsx:
                                   "ingevuld.")
             pieces = re.split(f"<!--{self.token}-(\\d+)-->".encode(), _serialize(root))
             self.parts[name] = _Part(pieces[0::2], [slots[int(i)] for i in pieces[1::2]])
-        elif TEMPLATED.search(data.decode("utf-8", "replace")):
-            self.notes.append(f"In {title} staat een plaatshouder buiten de cellen en de kop- en "
-                              "voetteksten (bijvoorbeeld in een gegevensvalidatie); die wordt niet "
-                              "ingevuld.")
+        else:
+            if TEMPLATED.search(data.decode("utf-8", "replace")):
+                self.notes.append(f"In {title} staat een plaatshouder buiten de cellen en de kop- en "
+                                  "voetteksten (bijvoorbeeld in een gegevensvalidatie); die wordt niet "
+                                  "ingevuld.")
+            if has_formulas:
+                self.replaced[name] = _serialize(root)
         return has_formulas
 
     def _compile(self, env, source: str, where: str, single: bool):
@@ -531,6 +535,15 @@ class CompiledXlsx:
         if days < 1 if self.epoch.year == 1899 else days < 0:
             return None
         return int(days) if days == int(days) else round(days, 10)
+
+
+def _drop_cached_result(cell, ns: str) -> None:
+    """A formula's saved result is the template's: =LEN(B3) would show the length of the placeholder.
+    Without one, LibreOffice (which ignores fullCalcOnLoad) calculates the formula when it opens the
+    file, as Excel does with fullCalcOnLoad; t= only describes that saved result."""
+    for value in cell.findall(f"{{{ns}}}v"):
+        cell.remove(value)
+    cell.attrib.pop("t", None)
 
 
 def _evaluate(slot: _Slot, context: dict):
