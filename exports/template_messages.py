@@ -9,6 +9,7 @@ from jinja2 import TemplateSyntaxError
 
 from forms.kinds import Choice, Matrix, Table
 
+from .context import alike
 from .docx_engine import TemplateProblem
 
 HELP = "Zie ‘Welke plaatshouders?’ voor alle namen die dit formulier kent."
@@ -143,7 +144,7 @@ def not_printable(path: str, schema, where: str, context: dict) -> str:
 
 
 def _same(a: str, b: str) -> bool:
-    return a.replace("–", "-").strip() == b.replace("–", "-").strip()
+    return alike(a) == alike(b)  # as the marks compare themselves (context.Mark)
 
 
 def possible_values(definition) -> dict[str, list[str]]:
@@ -151,9 +152,9 @@ def possible_values(definition) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
     for f in definition.fields:
         if isinstance(f, Choice):
-            values[f.key] = [label for _, label in f.options]
+            values[f.key] = [label for _, label in f.options] + [value for value, _ in f.options]
         elif isinstance(f, Matrix):
-            marks = [mark for _, mark in f.scale]
+            marks = [mark for _, mark in f.scale] + [value for value, _ in f.scale]
             for row in f.rows:
                 for column, _ in f.columns:
                     values[f"{f.key}.{row.key}.{column}"] = marks
@@ -163,9 +164,7 @@ def possible_values(definition) -> dict[str, list[str]]:
 def impossible_comparison(path: str, constant: str, values: list[str], where: str) -> str | None:
     if constant == "" or any(_same(constant, v) for v in values):
         return None
-    case = next((v for v in values if _same(constant.lower(), v.lower())), None)
-    shown = ", ".join(f"“{v}”" for v in values)
-    hint = (f" Let op de hoofdletters: de waarde is “{case}”." if case else "")
+    shown = ", ".join(f"“{v}”" for v in values[:len(values) // 2])  # the printed ones
     return (f"In {where} wordt {{{{ {path} }}}} vergeleken met “{constant}”, maar die waarde komt "
-            f"nooit voor: het antwoord is {shown} of leeg.{hint} Met de plaatshouders per keuze "
+            f"nooit voor: het antwoord is {shown} of leeg. Met de plaatshouders per keuze "
             f"(zie ‘Welke plaatshouders?’) is geen {{% if %}} nodig.")

@@ -282,3 +282,13 @@ def test_an_excel_mistake_names_its_cell_in_dutch(world, hr, cells, phrases):
 def test_a_name_hr_would_type_is_suggested_by_meaning(world, hr):
     message = refusal(hr, simple_docx("{{ naam }}"))
     assert "Bedoelt u {{ medewerker_naam }}?" in message, message
+
+
+def test_comparisons_that_can_be_true_get_no_note(world, hr):
+    # As the marks compare (exports/context.Mark): "-" for "–", the stored value, any case.
+    lines = ['{% if on_the_job.coaching.past == "-" %}a{% endif %}',
+             '{% if on_the_job.coaching.past == "min" %}b{% endif %}',
+             '{% if evaluatie_optie == "Achteraf" %}c{% endif %}{{ medewerker.naam }}']
+    _, text = report_page(hr, upload(hr, simple_docx(*lines), "vergelijk.docx"))
+    assert "vergeleken met" not in text
+    assert "Niets bijzonders" in text
