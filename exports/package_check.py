@@ -41,6 +41,16 @@ FORMULA_NS = {"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
               "http://schemas.microsoft.com/office/excel/2006/main"}
 FORMULA_ELEMENTS = {"f", "formula", "formula1", "formula2", "definedName", "calculatedColumnFormula",
                     "totalsRowFormula"}
+# The elements the reader of a part acts on; a part without any of them is not read at all.
+WATCHED_ELEMENTS = {"instrText", "fldChar", "fldSimple", "OLEObject", "oleObject", "objectEmbed",
+                    "objectLink", "imagedata", "fill", "stroke", "mailMerge", "c", "sqref",
+                    "dataValidation", "conditionalFormatting", *FORMULA_ELEMENTS}
+# Searched as plain bytes (a regular expression over a large part is slower than the parse it
+# saves); <f> is looked for apart, its one letter being in every tag.
+WATCHED_BYTES = [n.encode() for n in WATCHED_ELEMENTS if len(n) > 1] + [b"<!DOCTYPE", b"<!ENTITY"]
+FORMULA_TAG = re.compile(rb"[<:]f[\s/>]")
+UTF8_DECLARATION = re.compile(rb'^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*?encoding=["\'](?i:utf-?8)["\']'
+                              rb'|<\?xml(?![^>]*encoding)|<(?!\?xml))')
 HYPERLINK_ELEMENTS = {"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"}
 # Word fields that read another file or address, or start a program, when Word updates them.
 OUTSIDE_FIELDS = {"DDE", "DDEAUTO", "INCLUDETEXT", "INCLUDEPICTURE", "INCLUDE", "LINK", "IMPORT"}
@@ -282,9 +292,13 @@ class _Package:
             return
         strict = name.endswith((".xml", ".vml")) or content_type.endswith("xml")
         head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-        if strict or head.startswith(b"<") or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            # Elsewhere an image, a font, an object's binary: nothing an XML reader would see.
-            self._parse(name, _PartReader(self, name), data, strict)
+        if not (strict or head.startswith(b"<") or data[:2] in (b"\xff\xfe", b"\xfe\xff")):
+            return  # an image, a font, an object's binary: nothing an XML reader would see
+        reader = _PartReader(self, name)
+        # Element names cannot be written as character references, so a UTF-8 part in which none of
+        # the watched names occurs holds nothing to refuse (checking its XML is the compiler's job).
+        if reader.watched or not UTF8_DECLARATION.match(data) or _watched(data):
+            self._parse(name, reader, data, strict)
 
     def _embedded(self, name: str, data: bytes) -> None:
         """A workbook inside the document (a chart's data, opened in Excel when someone edits the
@@ -462,6 +476,11 @@ _WHAT = {
 }
 
 
+def _watched(data: bytes) -> bool:
+    return any(name in data for name in WATCHED_BYTES) or (
+        (b"<f" in data or b":f" in data) and FORMULA_TAG.search(data) is not None)
+
+
 def _source_of(rels_part: str) -> str | None:
     """The part a relationships part belongs to: word/_rels/document.xml.rels -> word/document.xml,
     _rels/.rels -> "" (the package); None when it is not where Office looks for relationships."""
@@ -549,6 +568,7 @@ class _PartReader(_Reader):
         self.name = name
         self.where = package.place(name)
         self.rels = package.rels.get(name, {})
+        self.watched = any(rel.allowed for rel in self.rels.values())
         self.collecting: list[str] | None = None
         self.fields: list[dict] = []  # the complex fields open at this point, innermost last
         self.cell = ""
@@ -558,10 +578,13 @@ class _PartReader(_Reader):
 
     def start(self, name, attrs):
         namespace, local = _local(name)
-        for key, value in attrs.items():
-            key_ns, key_local = _local(key)
-            if key_ns in RELATIONSHIP_NS or (key_ns == VML_OFFICE_NS and key_local == "relid"):
-                self._reference(local, _clean(value))
+        if self.watched and attrs:
+            for key, value in attrs.items():
+                key_ns, key_local = _local(key)
+                if key_ns in RELATIONSHIP_NS or (key_ns == VML_OFFICE_NS and key_local == "relid"):
+                    self._reference(local, _clean(value))
+        if local not in WATCHED_ELEMENTS and self.mail_merge is None:
+            return
         if local == "instrText":
             self.collecting = []
         elif local == "fldChar":
@@ -598,6 +621,8 @@ class _PartReader(_Reader):
 
     def end(self, name):
         namespace, local = _local(name)
+        if local not in WATCHED_ELEMENTS:
+            return
         if self.collecting is not None and (local == "instrText" or namespace in FORMULA_NS):
             text = "".join(self.collecting)
             self.collecting = None
