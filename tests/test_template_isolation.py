@@ -374,3 +374,25 @@ def test_a_bulk_export_gives_the_default_layout_per_failing_plan_within_the_limi
         assert len(names) == 2
         for name in names:
             assert "Fase I: Zelfanalyse" in body_texts(Document(io.BytesIO(archive.read(name))))
+
+
+# ---------------------------------------------------------------- at upload (the lead's check renders here)
+
+@pytest.mark.parametrize("source, reason", [
+    (TRIPLE_LOOP, "langer dan 1,5 seconden"),
+    (MEMORY_BOMB, "te veel geheugen"),
+    (POWER, "te groot getal"),
+])
+def test_an_attack_is_refused_at_upload_in_dutch_within_bounded_time(in_app, source, reason):
+    hr = in_app.client("hr")
+    started = time.monotonic()
+    response = upload(hr, simple_docx("Naam: {{ medewerker.naam }}", source), "aanval.docx")
+    assert time.monotonic() - started < WALL_BOUND
+    assert response.status_code == 422, response.status_code
+    page = text_of(response)
+    assert reason in page, page[:2000]
+    with in_app.app.app_context():
+        assert ExportTemplate.select().count() == 0
+    assert all(not process_gone(pid) for pid in isolation.child_pids())
+    # The server is unharmed: the next download works.
+    assert docx_of(in_app.client("zoe").get(f"/plans/{in_app.org['plan']}/download.docx"))
