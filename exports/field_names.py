@@ -306,6 +306,21 @@ def suggest(name: str, definition, limit: int = 3) -> list[str]:
     return found[:limit]
 
 
+def question_of(path: str, definition) -> str | None:
+    """The key of the form's question a placeholder path prints (part of): on_the_job.coaching.past_plus
+    and evaluatie_optie_achteraf belong to on_the_job and evaluatie_optie; None for a person or the plan."""
+    if definition is None:
+        return None
+    keys = {f.key for f in definition.fields}
+    head = path.split(".")[0].split("[")[0]
+    if head in keys:
+        return head
+    names = names_of(definition)
+    if path in names.option_paths or path.endswith("_vakjes"):
+        return next((k for k in sorted(keys, key=len, reverse=True) if path.startswith(k + "_")), None)
+    return None
+
+
 def table_named(name: str, definition) -> tuple[str, str] | None:
     """(key, label) of the table a name means: a table cannot be printed by one field."""
     return names_of(definition).tables.get(loose(name)) if definition is not None else None

@@ -469,8 +469,12 @@ def _state(checkbox, which: str, default: str) -> tuple[str, str | None]:
     try:
         char = chr(int(code or default, 16))
     except (ValueError, OverflowError):
+        char = ""
+    if not char.isprintable() or char in "{}%#" or "\ud800" <= char <= "\udfff":
+        # Not a symbol Word could show, or one that would read as template code.
         char = chr(int(default, 16))
-    return char, state.get(q("font", W14)) if state is not None else None
+    font = state.get(q("font", W14)) if state is not None else None
+    return char, _literal(font) if font else None
 
 
 def _nested_problem(name: str, place: str) -> str:

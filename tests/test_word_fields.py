@@ -250,6 +250,8 @@ def test_checkbox_content_controls_are_ticked_from_the_answers_with_words_own_st
                             off_font="Wingdings"), r(" eigen")))
     boxes.append(p(checkbox(tag="Instructie ligt +", on="2714", off="2717", on_font="Segoe UI Symbol",
                             off_font="Wingdings", checked=True), r(" eigen leeg")))
+    # Symbols no box can show, or that would read as template code: Word's own ☒ and ☐ instead.
+    boxes.append(p(checkbox(tag="Opleiding ja", on="7B", off="FFFFFFFF", checked=True), r(" vreemd")))
     data = zoe_download(world, word_document("".join(boxes)))
 
     seen = {}
@@ -265,6 +267,7 @@ def test_checkbox_content_controls_are_ticked_from_the_answers_with_words_own_st
     assert seen["Achteraf ‘bewijzen’ leveren"][:2] == ("1", "☒")
     assert seen["Coaching ligt +"] == ("1", "✔", "Segoe UI Symbol")
     assert seen["Instructie ligt +"] == ("0", "✗", "Wingdings")
+    assert seen["Opleiding ja"][:2] == ("1", "☒")
 
 
 # ---------------------------------------------------------------- marks and per-option placeholders
@@ -339,3 +342,77 @@ def test_help_page_lists_printable_placeholders_word_names_and_the_checkbox_conv
         assert wanted in page, wanted
     # A whole table prints as a list: it is a loop, never a placeholder of its own.
     assert "{{ kwaliteiten }}" not in page and "{{ ontwikkeldoelen }}" not in page
+
+
+# ---------------------------------------------------------------- legacy form fields
+
+
+def form_field(name: str, kind: str = "FORMTEXT") -> str:
+    """A legacy form field as Word writes it: its name in ffData and a bookmark around it; a text
+    field shows five en spaces until filled in."""
+    data = "<w:textInput/>" if kind == "FORMTEXT" else '<w:checkBox><w:sizeAuto/><w:default w:val="0"/></w:checkBox>'
+    result = ('<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:rPr><w:noProof/></w:rPr>'
+              "<w:t>\u2002\u2002\u2002\u2002\u2002</w:t></w:r>" if kind == "FORMTEXT" else "")
+    return (f'<w:bookmarkStart w:id="{len(name)}" w:name="{name}"/><w:r><w:fldChar w:fldCharType="begin">'
+            f'<w:ffData><w:name w:val="{name}"/><w:enabled/><w:calcOnExit w:val="0"/>{data}</w:ffData>'
+            f'</w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> {kind} </w:instrText></w:r>{result}'
+            f'<w:r><w:fldChar w:fldCharType="end"/></w:r><w:bookmarkEnd w:id="{len(name)}"/>')
+
+
+def test_legacy_form_fields_named_by_their_bookmark_are_filled_and_ticked(world):
+    body = "".join((
+        p(r("Datum: "), form_field("Datum_POPgesprek")),
+        p(r("Nog in te vullen: "), form_field("Tekst1")),  # Word's own name: left for the pen
+        p(form_field("Reis_ja", "FORMCHECKBOX"), r(" reis"), form_field("Coaching_past_plus", "FORMCHECKBOX"),
+          r(" coaching")),
+    ))
+    data = zoe_download(world, word_document(body))
+    document = part(data)
+    assert f"Datum: {POP_TALK}" in paragraphs(document)
+    assert "Nog in te vullen: \u2002\u2002\u2002\u2002\u2002" in paragraphs(document)
+    boxes = {f.find("w:name", NS).get(f"{{{W}}}val"): f.find("w:checkBox/w:checked", NS)
+             for f in document.iter(f"{{{W}}}ffData") if f.find("w:checkBox", NS) is not None}
+    assert boxes["Reis_ja"].get(f"{{{W}}}val") == "1"
+    assert boxes["Coaching_past_plus"].get(f"{{{W}}}val") == "0"  # coaching past is "–" for Zoë
+
+
+# ---------------------------------------------------------------- the names HR types
+
+
+@pytest.mark.parametrize("name, path", [
+    ("Naam", "medewerker_naam"), ("NAAM", "medewerker_naam"), ("Afdeling", "medewerker_afdeling"),
+    ("Functie", "medewerker_functie"), ("Leidinggevende", "leidinggevende_naam"),
+    ("Functie_leidinggevende", "leidinggevende_functie"), ("Periode", "plan.periode"),
+    ("Datum POP-gesprek", "datum_pop_gesprek"), ("Datum_POPgesprek", "datum_pop_gesprek"),
+    ("datum pop gesprek", "datum_pop_gesprek"), ("medewerker.naam", "medewerker.naam"),
+    ("medewerker.afdeling", "medewerker.afdeling"), ("E-mail", "medewerker.email"),
+    ("Meer doen", "meer_doen"), ("Hoe ziet uw werk er over 3 jaar uit?", "werk_over_3_jaar"),
+    ("Akkoord medewerker datum", "akkoord_medewerker.datum"), ("Coaching past", "on_the_job.coaching.past"),
+    ("Coaching past +", "on_the_job.coaching.past_plus"), ("coaching.ligt=min", "on_the_job.coaching.ligt_min"),
+    ("Zelfstudie ligt +/-", "off_the_job.zelfstudie.ligt_matig"), ("Reis ja", "kosten.reis.van_toepassing_ja"),
+    ("evaluatie_optie=achteraf", "evaluatie_optie_achteraf"),
+    ("Personeelsnummer", None), ("Datum", None), ("Kwaliteiten", None),
+])
+def test_names_hr_types_mean_the_placeholders_of_the_form(name, path):
+    from exports.field_names import resolve
+    assert resolve(name, FORM) == path
+
+
+def test_suggestions_go_by_meaning_and_say_nothing_for_what_the_form_lacks():
+    from exports.field_names import suggest, why_unknown
+    assert suggest("naam", FORM)[0] == "medewerker.naam"
+    assert "leidinggevende.functie" in suggest("functie van de leidinggevende", FORM)
+    assert suggest("personeelsnummer", FORM) == []
+    assert why_unknown("Personeelsnummer", FORM) == "‘personeelsnummer’ bestaat niet in dit formulier."
+    assert set(suggest("Datum", FORM)) <= {"datum_pop_gesprek", "akkoord_medewerker.datum",
+                                           "akkoord_leidinggevende.datum", "volgend_gesprek_datum"}
+
+
+def test_the_question_a_placeholder_belongs_to():
+    # For the report's list of questions the template leaves out: an option or checkbox counts for its question.
+    from exports.field_names import question_of
+    assert question_of("on_the_job.coaching.past_plus", FORM) == "on_the_job"
+    assert question_of("evaluatie_optie_achteraf", FORM) == "evaluatie_optie"
+    assert question_of("evaluatie_optie_vakjes", FORM) == "evaluatie_optie"
+    assert question_of("akkoord_medewerker.datum", FORM) == "akkoord_medewerker"
+    assert question_of("medewerker.naam", FORM) is None
