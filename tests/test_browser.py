@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from databases import new_database_url
+from exports import preview_pages
 
 REQUIRE_BROWSER = os.environ.get("POP_REQUIRE_BROWSER") == "1"
 
@@ -400,23 +401,32 @@ def test_hr_changed_word_template_is_used_for_a_plan(page, tmp_path):
     # A misspelled placeholder is refused, named, with the nearest known name.
     page.get_by_label(TEMPLATE_FILE_LABEL).set_input_files(wrong)
     page.get_by_role("button", name="Uploaden en controleren").click()
-    expect(page.get_by_text("Onbekende plaatshouder {{ meer_doeen }}. Bedoelt u {{ meer_doen }}?")
-           ).to_be_visible()
+    expect(page.get_by_text("Onbekende plaatshouder {{ meer_doeen }} in de hoofdtekst")).to_be_visible()
+    expect(page.get_by_text("Bedoelt u {{ meer_doen }}?")).to_be_visible()
     expect(uploads.filter(has_text=wrong.name)).to_have_count(0)
 
     page.get_by_label(TEMPLATE_FILE_LABEL).set_input_files(good)
     page.get_by_role("button", name="Uploaden en controleren").click()
     expect(page.get_by_role("status")).to_contain_text(f"‘{good.name}’ is gecontroleerd en opgeslagen")
     row = uploads.filter(has_text=good.name)
-    expect(row.get_by_role("cell").nth(4)).to_have_text("Niet actief")
     try:
+        # The upload's report: what was found and where, and the demo plan filled in, in the page.
+        expect(page.get_by_role("heading", name=f"Controle van ‘{good.name}’")).to_be_visible()
+        expect(page.get_by_text("Niet actief: de exports gebruiken nog de standaardopmaak.")).to_be_visible()
+        page.get_by_text("Alle velden en waar ze staan").click()
+        found = page.locator("section", has=page.locator("#kop-gevonden")).get_by_role("row")
+        expect(found.filter(has_text="{{ medewerker.naam }}").first).to_contain_text("de hoofdtekst, alinea 1")
+        if preview_pages.available():
+            first = page.get_by_role("img", name="Voorbeeld, pagina 1")
+            expect(first).to_be_visible()
+            assert first.evaluate("img => img.naturalWidth") > 300  # a real picture of the page
         with page.expect_download() as info:
-            row.get_by_role("link", name="Voorbeeld").click()
+            page.get_by_role("link", name="Voorbeeld downloaden").click()
         preview = tmp_path / "voorbeeld.docx"
         info.value.save_as(preview)
         assert docx_paragraphs(preview)[0] == f"Gemeente Voorbeeld {token} – Eva Visser"
 
-        row.get_by_role("button", name="Activeren").click()
+        page.get_by_role("button", name="Activeren").click()
         expect(page.get_by_role("status")).to_contain_text(f"‘{good.name}’ wordt nu gebruikt")
         expect(row.get_by_role("cell").nth(4)).to_have_text("Actief")
 
@@ -529,9 +539,15 @@ def test_template_actions_are_legible(page, tmp_path):
     page.goto("/sjablonen")
     page.get_by_label(TEMPLATE_FILE_LABEL).set_input_files(upload)
     page.get_by_role("button", name="Uploaden en controleren").click()
+    expect(page.get_by_role("heading", name=f"Controle van ‘{upload.name}’")).to_be_visible()
+    for name in ("Activeren", "Voorbeeld downloaden", "← Alle sjablonen"):
+        action = page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name))
+        ratio = action.evaluate(CONTRAST)
+        assert ratio >= 4.5, f"‘{name}’ has a contrast of {ratio:.2f}:1 against its background"
+    page.goto("/sjablonen")
     row = page.get_by_role("table").get_by_role("row").filter(has_text=upload.name)
     try:
-        for name in ("Voorbeeld", "Activeren", "Verwijderen"):
+        for name in ("Controle en voorbeeld", "Activeren", "Verwijderen"):
             action = row.get_by_role("link", name=name).or_(row.get_by_role("button", name=name))
             ratio = action.evaluate(CONTRAST)
             assert ratio >= 4.5, f"‘{name}’ has a contrast of {ratio:.2f}:1 against its background"
