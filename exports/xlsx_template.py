@@ -32,12 +32,12 @@ from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_datetime
 
 from .docx_engine import (INVALID_XML_CHARS, TemplateProblem, compile_problem, count_placeholders,
-                          make_environment as sandbox, not_a_function)
+                          not_a_function)
+from .docx_engine import make_environment as sandbox
 from .xlsx_default import FORMULA_START, MAX_CELL
 
-SINGLE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*$", re.S)
+SINGLE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*$", re.DOTALL)
 TEMPLATED = re.compile(r"\{\{|\{%")
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 # Excel's escape for characters in ST_Xstring: _x000D_ is a carriage return, _x005F_ a literal "_".
 XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -138,8 +138,25 @@ def _texts(element, ns: str) -> str:
     return "".join(r.findtext(f"{{{ns}}}t") or "" for r in element.findall(f"{{{ns}}}r"))
 
 
-def _has_run_formatting(element, ns: str) -> bool:
-    return any(r.find(f"{{{ns}}}rPr") is not None for r in element.findall(f"{{{ns}}}r"))
+def _formatted_runs(element, ns: str) -> list[tuple[str, str]] | None:
+    """(run properties as XML, text) for each run of a string whose runs carry their own formatting
+    (one bold word), else None."""
+    runs = element.findall(f"{{{ns}}}r")
+    if not any(r.find(f"{{{ns}}}rPr") is not None for r in runs):
+        return None
+    out = []
+    for run in runs:
+        properties = run.find(f"{{{ns}}}rPr")
+        out.append(("" if properties is None else etree.tostring(properties, encoding="unicode",
+                                                                 with_tail=False),
+                    _unescape_xstring(run.findtext(f"{{{ns}}}t") or "")))
+    return out
+
+
+def _self_contained(text: str) -> bool:
+    # Each {{ }} opens and closes within the run, and no {% %} block could span runs.
+    rest = re.sub(r"\{\{.*?\}\}", "", text, flags=re.DOTALL)
+    return not any(mark in rest for mark in ("{{", "}}", "{%", "%}", "{#", "#}"))
 
 
 @dataclass
@@ -153,6 +170,7 @@ class _Slot:
     style: int = 0
     variants: dict = field(default_factory=dict)  # "date", "datetime", "text" -> style index
     header_tag: str = ""
+    runs: list | None = None  # (run properties XML, template) of a cell with formatted runs
 
 
 @dataclass
@@ -269,7 +287,7 @@ class CompiledXlsx:
         if strings_name and strings_name in content:
             strings_root = _parse(content[strings_name])
             strings_ns = etree.QName(strings_root).namespace
-            strings = [(_unescape_xstring(_texts(si, strings_ns)), _has_run_formatting(si, strings_ns))
+            strings = [(_unescape_xstring(_texts(si, strings_ns)), _formatted_runs(si, strings_ns))
                        for si in strings_root.findall(f"{{{strings_ns}}}si")]
         properties = workbook.find(f"{{{ns}}}workbookPr")
         self.epoch = (dt.datetime(1904, 1, 1) if properties is not None
@@ -280,7 +298,9 @@ class CompiledXlsx:
         has_formulas = False
         sheets = workbook.find(f"{{{ns}}}sheets")
         for sheet in (sheets if sheets is not None else []):
-            target = related.get(sheet.get(f"{{{REL}}}id"))
+            # r:id, in the transitional or the Strict namespace
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = related.get(rid)
             if target is None or target[1] != "worksheet" or target[0] not in content:
                 continue
             formulas = self._compile_sheet(sheet.get("name") or "", target[0], content[target[0]],
@@ -340,13 +360,13 @@ class CompiledXlsx:
                     if not 0 <= index < len(strings):
                         continue
                     string_uses[index] = string_uses.get(index, 0) + 1
-                    text, formatted = strings[index]
+                    text, runs = strings[index]
                 elif kind == "inlineStr":
                     inline = cell.find(f"{{{ns}}}is")
                     if inline is None:
                         continue
                     text = _unescape_xstring(_texts(inline, ns))
-                    formatted = _has_run_formatting(inline, ns)
+                    runs = _formatted_runs(inline, ns)
                     index = None
                 else:
                     continue
@@ -356,11 +376,7 @@ class CompiledXlsx:
                     raise TemplateProblem(FORMULA_REFUSED.format(where=where))
                 if index is not None:
                     templated_strings[index] = templated_strings.get(index, 0) + 1
-                if formatted:
-                    self.notes.append(f"Cel {where}: de opmaak van een deel van de tekst (bijvoorbeeld "
-                                      "één vet woord) gaat verloren; de ingevulde cel krijgt de opmaak "
-                                      "van de cel zelf.")
-                slots.append(self._cell_slot(cell, where, text))
+                slots.append(self._cell_slot(cell, where, text, runs))
                 marker = etree.Comment(f"{self.token}-{len(slots) - 1}")
                 marker.tail = cell.tail
                 cell.getparent().replace(cell, marker)
@@ -373,7 +389,7 @@ class CompiledXlsx:
                     element.append(etree.Comment(f"{self.token}-{len(slots) - 1}"))
         if slots:
             rest = etree.tostring(root, encoding="unicode")
-            if TEMPLATED.search(re.sub(r"<!--.*?-->", "", rest, flags=re.S)):
+            if TEMPLATED.search(re.sub(r"<!--.*?-->", "", rest, flags=re.DOTALL)):
                 self.notes.append(f"In {title} staat een plaatshouder buiten de cellen en de kop- en "
                                   "voetteksten (bijvoorbeeld in een gegevensvalidatie); die wordt niet "
                                   "ingevuld.")
@@ -402,11 +418,21 @@ class CompiledXlsx:
             raise TemplateProblem(f"De sjabloontekst in {where} klopt niet: {exc.message}.") from exc
         except TemplateProblem:
             raise
-        except Exception as exc:  # noqa: BLE001 - see compile_problem
+        except Exception as exc:
             raise compile_problem(exc) from exc
 
-    def _cell_slot(self, cell, where: str, text: str) -> _Slot:
+    def _cell_slot(self, cell, where: str, text: str, runs) -> _Slot:
         template, single = self._compile(self.env, text, f"cel {where}", single=True)
+        compiled_runs = None
+        if runs and not single and all(_self_contained(t) for _, t in runs):
+            try:
+                compiled_runs = [(properties, self.env.from_string(t)) for properties, t in runs]
+            except Exception:  # noqa: BLE001 - a run that is no template alone: the whole cell then
+                compiled_runs = None
+        if runs and compiled_runs is None:
+            self.notes.append(f"Cel {where}: de opmaak van een deel van de tekst (bijvoorbeeld één vet "
+                              "woord) gaat verloren; de ingevulde cel krijgt de opmaak van de cel zelf. "
+                              "Zet elke plaatshouder in zijn geheel in één opmaak.")
         style = int(cell.get("s")) if (cell.get("s") or "").isdigit() else 0
         attributes = {k: v for k, v in cell.attrib.items() if k not in ("t", "s")}
         prefix = f"{cell.prefix}:" if cell.prefix else ""
@@ -417,7 +443,8 @@ class CompiledXlsx:
                 variants[variant] = style if kind in ("date", "datetime") else \
                     self.styles.clone(style, variant)
         variants["text"] = style if self.styles.quoted(style) else self.styles.clone(style, "text")
-        return _Slot("cell", template, single, prefix, attributes, style, variants)
+        return _Slot("cell", template, single, prefix, attributes, style, variants,
+                     runs=compiled_runs)
 
     def _header_slot(self, element, where: str) -> _Slot:
         # A font size code right before a placeholder (&12) would swallow an answer's leading digits.
@@ -478,7 +505,9 @@ class CompiledXlsx:
     def _render_part(self, part: _Part, context: dict) -> bytes:
         chunks = [part.pieces[0]]
         for slot, piece in zip(part.slots, part.pieces[1:]):
-            if slot.kind == "cell":
+            if slot.kind == "cell" and slot.runs:
+                chunks.append(self._rich_cell_xml(slot, context).encode("utf-8"))
+            elif slot.kind == "cell":
                 chunks.append(self._cell_xml(slot, _evaluate(slot, context)).encode("utf-8"))
             else:
                 text = _clean_text(str(slot.template.render(context)), MAX_HEADER)
@@ -524,6 +553,29 @@ class CompiledXlsx:
         written = "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()
                           if not k.startswith("{"))
         return f"<{tag}{written}>{body}</{tag}>" if body else f"<{tag}{written}/>"
+
+    def _rich_cell_xml(self, slot: _Slot, context: dict) -> str:
+        """A cell whose runs carry their own formatting, each run filled on its own."""
+        p = slot.prefix
+        runs, room = [], MAX_CELL
+        for properties, template in slot.runs:
+            text = INVALID_XML_CHARS.sub("", str(template.render(context)))[:max(room, 0)]
+            room -= len(text)
+            if text:
+                runs.append((properties, text))
+        whole = "".join(text for _, text in runs)
+        if not whole:
+            return self._cell_xml(slot, "")
+        attributes = dict(slot.attributes)
+        style = slot.variants["text"] if whole.startswith(FORMULA_START) else slot.style
+        if style:
+            attributes["s"] = str(style)
+        attributes["t"] = "inlineStr"
+        written = "".join(f" {k}={quoteattr(v)}" for k, v in attributes.items()
+                          if not k.startswith("{"))
+        body = "".join(f'<{p}r>{properties}<{p}t xml:space="preserve">'
+                       f"{_xml_text(_escape_xstring(text))}</{p}t></{p}r>" for properties, text in runs)
+        return f"<{p}c{written}><{p}is>{body}</{p}is></{p}c>"
 
     def _serial(self, value):
         moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month,

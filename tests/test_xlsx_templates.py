@@ -234,29 +234,67 @@ def test_a_placeholder_in_a_formula_is_refused_naming_the_cell(world, cell):
     assert stored(world) == []
 
 
-def test_what_is_not_filled_is_named(world):
-    """Placeholders where they are not filled in, and run formatting that a filled cell loses, are
-    listed on the compiled template for the upload report."""
-    from exports.template_check import compile_template
-    data = organisation_workbook()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = {n: archive.read(n) for n in archive.namelist()}
-    members["xl/drawings/drawing1.xml"] = members["xl/drawings/drawing1.xml"].replace(
-        b'descr="Logo van de organisatie"', b'descr="Logo {{ medewerker.naam }}"')
-    members["xl/sharedStrings.xml"] = members["xl/sharedStrings.xml"].replace(
-        b"<si><t>Naam</t></si>",
-        b'<si><r><rPr><b/></rPr><t>Naam </t></r><r><t>{{ medewerker.naam }}</t></r></si>')
+def replaced(data: bytes, changes: dict[str, tuple[bytes, bytes]]) -> bytes:
+    """The package with, in each named part, one text replaced by another (as Excel would write it)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    compiled = compile_template(out.getvalue(), "xlsx")
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name in changes:
+                old, new = changes[name]
+                assert old in content, (name, old)
+                content = content.replace(old, new)
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+RICH_NAME = (b'<si><r><rPr><b/><sz val="11"/><color rgb="FFC00000"/><rFont val="Aptos Narrow"/></rPr>'
+             b'<t xml:space="preserve">Naam: </t></r><r><rPr><i/><sz val="11"/><rFont val="Aptos Narrow"/>'
+             b'</rPr><t>{{ medewerker.naam }}</t></r><r><t xml:space="preserve"> ({{ plan.periode }})</t>'
+             b'</r></si>')
+
+
+def test_a_cell_with_one_bold_word_keeps_its_runs(world):
+    """Excel writes a cell with partly bold or coloured text as runs in the shared string; each run is
+    filled on its own, so the bold label stays bold and the answer keeps its own formatting."""
+    data = replaced(organisation_workbook(cells=[Cell("A1", "Naam"), Cell("A2", "{{ pop_wat }}")]),
+                    {"xl/sharedStrings.xml": (b"<si><t>Naam</t></si>", RICH_NAME)})
+    plan = zoes_plan_with(world, data)
+    a1 = raw_cell(sheet(plan), "A1")
+    runs = a1.findall("m:is/m:r", NS)
+    assert [r.findtext("m:t", namespaces=NS) for r in runs] == ["Naam: ", EMPLOYEE_NAME, " (2026)"]
+    assert runs[0].find("m:rPr/m:b", NS) is not None
+    assert runs[0].find("m:rPr/m:color", NS).get("rgb") == "FFC00000"
+    assert runs[1].find("m:rPr/m:i", NS) is not None and runs[2].find("m:rPr", NS) is None
+    wb = load_workbook(io.BytesIO(plan), rich_text=True)
+    assert str(wb["Blad1"]["A1"].value) == f"Naam: {EMPLOYEE_NAME} (2026)"
+
+
+def test_what_is_not_filled_is_named(world):
+    """Placeholders where they are not filled in, and run formatting that a filled cell loses (a
+    placeholder split over two formats), are listed on the compiled template for the upload report."""
+    from exports.template_check import compile_template
+    data = replaced(organisation_workbook(), {
+        "xl/drawings/drawing1.xml": (b'descr="Logo van de organisatie"',
+                                     b'descr="Logo {{ medewerker.naam }}"'),
+        "xl/sharedStrings.xml": (b"<si><t>Naam</t></si>",
+                                 b"<si><r><rPr><b/></rPr><t>Naam {{ medewerker.</t></r><r><t>naam }}</t>"
+                                 b"</r></si>")})
+    compiled = compile_template(data, "xlsx")
     assert compiled.notes == [
         "Cel Blad1!A1: de opmaak van een deel van de tekst (bijvoorbeeld één vet woord) gaat "
-        "verloren; de ingevulde cel krijgt de opmaak van de cel zelf.",
+        "verloren; de ingevulde cel krijgt de opmaak van de cel zelf. Zet elke plaatshouder in zijn "
+        "geheel in één opmaak.",
         "Een plaatshouder in een tekstvak, vorm of afbeeldingstekst (xl/drawings/drawing1.xml) wordt "
         "niet ingevuld; zet hem in een cel."]
     assert compile_template(organisation_workbook(), "xlsx").notes == []
+    assert compiled.render({**example_context(), "medewerker": {"naam": "Eva"}})  # still fills A1
+
+
+def example_context():
+    from exports.context import example_plan_context
+    from forms import DEFAULT_FORM, get_form
+    return example_plan_context(get_form(DEFAULT_FORM), excel=True)[0]
 
 
 def test_found_and_sources_name_every_placeholder(template):

@@ -14,8 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from xlsx_builder import (BOLD_BORDER, LONG_DATE, ONE_DECIMAL, Cell, Sheet,  # noqa: E402
-                          build_workbook)
+from xlsx_builder import BOLD_BORDER, LONG_DATE, ONE_DECIMAL, Cell, Sheet, build_workbook  # noqa: E402
 
 
 def lists() -> Sheet:
