@@ -158,8 +158,8 @@ def _tag_problem(env, mark) -> str | None:
 
 def _place_finder(fmt, where, marks):
     """A function naming where a placeholder stands: its Word part and table, or its cell."""
-    if fmt != "docx":
-        return lambda _path: f"cel {where}"
+    if fmt != "docx":  # a cell ("Blad1!B3") or a page header or footer ("koptekst van Blad1")
+        return lambda _path: f"cel {where}" if "!" in where else where
     area = part_name(where)
 
     def place(path: str) -> str:
@@ -197,7 +197,8 @@ def _found(template, fmt, marks) -> list[tuple[str, str]]:
                 if mark.kind in ("print", "for", "if") and mark.expression not in seen:
                     listed.append((shown, mark.where))
     elif not listed:
-        listed = [(" ".join(source.split()), f"cel {where}") for where, source in template.sources.items()]
+        listed = [(" ".join(source.split()), f"cel {where}" if "!" in where else where)
+                  for where, source in template.sources.items()]
     return listed
 
 

@@ -316,7 +316,9 @@ def test_an_unknown_placeholder_in_a_header_is_refused(world):
                                  first_header="&C{{ medewerker.nam }}")
     response = upload(world.client("hr"), data, "kop.xlsx")
     assert response.status_code == 422
-    assert "medewerker.nam" in upload_errors(response)
+    message = upload_errors(response)
+    assert "{{ medewerker.nam }} in koptekst van de eerste pagina van Blad1" in message, message
+    assert "cel koptekst" not in message
     assert stored(world) == []
 
 
