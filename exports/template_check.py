@@ -96,19 +96,22 @@ def check_template(data: bytes, fmt: str, definition, render: bool = True) -> Re
 
 
 def render_trials(data: bytes, fmt: str, definition) -> bytes:
-    """The upload filled in for the demo plan and every extreme, in the child process; each result
-    must open in Word or Excel. Returns the demo plan's document: the preview."""
+    """The upload filled in for the demo plan and every extreme, in one call to the child process,
+    so that one time limit covers them all; each result must open in Word or Excel. Returns the demo
+    plan's document: the preview."""
     from .isolation import render_upload
     from .sample_plans import trial_contexts
 
-    preview = None
-    for what, context in trial_contexts(definition, excel=fmt == "xlsx"):
-        try:
-            document, = render_upload(data, fmt, definition.key, [context], thorough=True)
-        except TemplateProblem as exc:
-            raise TemplateProblem(f"Ingevuld met {what} gaat het mis: {messages.in_dutch(exc)}") from exc
-        preview = preview or document
-    return preview
+    trials = trial_contexts(definition, excel=fmt == "xlsx")
+    try:
+        documents = render_upload(data, fmt, definition.key, [c for _, c in trials], thorough=True)
+    except TemplateProblem as exc:
+        index = getattr(exc, "context_index", None)
+        if index is None:
+            raise
+        raise TemplateProblem(f"Ingevuld met {trials[index][0]} gaat het mis: "
+                              f"{messages.in_dutch(exc)}") from exc
+    return documents[0]
 
 
 def _word_layout(data: bytes):
@@ -150,7 +153,7 @@ def _tag_problem(env, mark) -> str | None:
         return (f"{mark.text} in {mark.where} is geen opdracht die een sjabloon kent. Gebruik "
                 "{% if … %}, {% for … %} of {{ … }}; zie de lijst met plaatshouders.")
     try:
-        env.parse(source)
+        env.compile(source)  # compiled, not only parsed: an unknown filter is found here
     except TemplateSyntaxError as exc:
         return f"{' '.join(mark.text.split())} in {mark.where} {messages.syntax(exc.message)}"
     return None

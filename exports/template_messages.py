@@ -30,6 +30,10 @@ def syntax(message: str) -> str:
             or "expected token 'end of print statement'" in message:
         return ("is niet goed afgesloten. Een plaatshouder heeft twee accolades aan beide kanten: "
                 "{{ medewerker.naam }}; een opdracht staat tussen {% en %}.")
+    unknown_filter = re.search(r"No (?:filter|test) named '(.+?)'", message)
+    if unknown_filter:
+        return (f"gebruikt ‘{unknown_filter.group(1)}’, dat een sjabloon hier niet kan gebruiken. Laat het "
+                "weg: een plaatshouder drukt het antwoord af zoals het is ingevuld.")
     if "expected an expression" in message or "expected name" in message:
         return "mist de naam van een vraag. Zet er een naam in, bijvoorbeeld {{ medewerker.naam }}."
     return ("kan niet worden gelezen. Controleer de accolades {{ … }} en de opdrachten {% … %}, en "

@@ -292,3 +292,22 @@ def test_comparisons_that_can_be_true_get_no_note(world, hr):
     _, text = report_page(hr, upload(hr, simple_docx(*lines), "vergelijk.docx"))
     assert "vergeleken met" not in text
     assert "Niets bijzonders" in text
+
+
+def test_a_filter_the_sandbox_removed_is_named_in_dutch(world, hr):
+    message = refusal(hr, simple_docx("{{ medewerker.naam|center(80) }}"))
+    assert "‘center’" in message and "hoofdtekst, alinea 1" in message, message
+
+
+def test_one_time_limit_covers_every_trial_plan(world, hr, monkeypatch):
+    # Each trial alone stays under the limit; together they must not take five times as long.
+    calls = []
+    from exports import isolation
+    real = isolation.render_upload
+
+    def counting(data, fmt, form_key, contexts, **kw):
+        calls.append(len(contexts))
+        return real(data, fmt, form_key, contexts, **kw)
+    monkeypatch.setattr(isolation, "render_upload", counting)
+    assert upload(hr, simple_docx("{{ medewerker.naam }}"), "een.docx").status_code == 302
+    assert len(calls) == 1 and calls[0] >= 3, calls
