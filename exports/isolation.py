@@ -42,7 +42,9 @@ MAX_FRAME = 64 * 1024 * 1024
 MAX_MESSAGE = 2000
 # document: one filled document follows; done: all are there; problem: the template failed on the
 # next context (message says why); memory: a MemoryError; unknown: send the template's bytes.
-STATUSES = ("document", "done", "problem", "memory", "unknown")
+# inspected: the upload check's reading of the template (see inspect_upload) comes first.
+STATUSES = ("document", "done", "problem", "memory", "unknown", "inspected")
+REPORT_LISTS = ("problems", "notes", "unused")
 START_SECONDS = 30  # imports only, before any template code runs; generous for a loaded machine
 
 DEFAULT_TIMEOUT = 5.0
@@ -184,6 +186,9 @@ class _Child:
             raise _NotSent() from exc
         while True:
             reply = decode_reply(self._read_frame(deadline))
+            if reply["status"] == "inspected" and job.get("inspect"):
+                self.inspection = _checked_report(reply.get("report"))
+                continue
             if reply["status"] != "document":
                 return reply
             documents.append(self._read_frame(deadline))
@@ -270,6 +275,38 @@ def child_pids() -> list[int]:
         return [c.pid for c in _pool.idle]
 
 
+def _checked_report(report) -> dict:
+    """The child's reading of a template, believed only in the shape it must have: lists of texts
+    (and of pairs of texts), each cut to a sensible length."""
+    if not isinstance(report, dict):
+        raise _broken_child()
+    checked = {}
+    for key in REPORT_LISTS:
+        values = report.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise _broken_child()
+        checked[key] = [v[:MAX_MESSAGE] for v in values[:500]]
+    found = report.get("found", [])
+    if not isinstance(found, list) or not all(
+            isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f) for f in found):
+        raise _broken_child()
+    checked["found"] = [(a[:300], b[:300]) for a, b in found[:5000]]
+    return checked
+
+
+def inspect_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict]) -> tuple[dict, list[bytes]]:
+    """The upload check in the child process: the template read (problems, notes, fields found and
+    where, questions not used: template_check.inspect_template) and, when it has no problems, filled
+    with each context and checked thoroughly; one time limit for all of it. Returns (the reading,
+    the documents); raises TemplateProblem as render_upload does, context_index None when the file
+    could not be read as a template at all."""
+    inspection: dict = {}
+    documents = _call(data, fmt, form_key, contexts, thorough=True, inspect=True, inspection=inspection)
+    if not inspection:
+        raise _broken_child()
+    return inspection, documents
+
+
 def render_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict], *,
                   thorough: bool = False) -> list[bytes]:
     """The uploaded template compiled and filled with each context in a child process, each result
@@ -278,10 +315,14 @@ def render_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict], *,
     TemplateProblem with a Dutch message: a template error, a broken result, a time-out or too much
     memory (TemplateLimit for the last two); its context_index says which context it failed on
     (None when the template did not compile)."""
+    return _call(data, fmt, form_key, contexts, thorough=thorough)
+
+
+def _call(data, fmt, form_key, contexts, *, thorough, inspect=False, inspection=None) -> list[bytes]:
     timeout, memory_mb, size = limits()
     sha256 = hashlib.sha256(data).hexdigest()
     job = {"sha256": sha256, "fmt": fmt, "form_key": form_key, "contexts": contexts,
-           "thorough": thorough, "cpu_seconds": max(1, int(timeout + 1))}
+           "thorough": thorough, "inspect": inspect, "cpu_seconds": max(1, int(timeout + 1))}
     documents: list[bytes] = []
     child = _pool.take(memory_mb, size)
     try:
@@ -291,7 +332,10 @@ def render_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict], *,
                     child.kill()
                 child = _Child(memory_mb)
             try:
+                child.inspection = None
                 reply = _run(child, job, data, sha256, timeout, memory_mb, documents)
+                if inspect and child.inspection is not None:
+                    inspection.update(child.inspection)
                 break
             except _NotSent:
                 # Gone while it waited in the pool (killed from outside, say): try a fresh one once.
@@ -304,7 +348,8 @@ def render_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict], *,
                                       "Het sjabloon kon dit plan niet invullen.")
             problem.context_index = len(documents) if reply.get("compiled", True) else None
             raise problem
-        if reply["status"] != "done" or len(documents) != len(contexts):
+        refused = inspect and bool(inspection.get("problems"))  # then nothing is filled in
+        if reply["status"] != "done" or len(documents) != (0 if refused else len(contexts)):
             child.kill()
             raise _broken_child()
         child.known.add(sha256)
@@ -321,7 +366,9 @@ def _run(child: _Child, job: dict, data: bytes, sha256: str, timeout: float, mem
          documents: list) -> dict:
     deadline = time.monotonic() + timeout
     try:
-        reply = child.run(dict(job, data=None if sha256 in child.known else data), deadline, documents)
+        # The upload check reads the file itself, so it always goes with its bytes.
+        known = sha256 in child.known and not job["inspect"]
+        reply = child.run(dict(job, data=None if known else data), deadline, documents)
         if reply["status"] == "unknown":  # the child let its compiled copy go
             child.known.discard(sha256)
             reply = child.run(dict(job, data=data), deadline, documents)

@@ -101,10 +101,13 @@ class _Templates:
             raise
         except Exception as exc:  # noqa: BLE001 - any compile failure is a message for HR
             compiled = TemplateProblem(describe(exc))
-        self.cache[key] = compiled
+        self.put(job, compiled)
+        return compiled
+
+    def put(self, job: dict, compiled) -> None:
+        self.cache[(job["sha256"], job["fmt"], job["form_key"])] = compiled
         while len(self.cache) > CACHE_SIZE:
             self.cache.popitem(last=False)
-        return compiled
 
 
 def _send(out, header: dict, document: bytes | None = None) -> None:
@@ -114,12 +117,37 @@ def _send(out, header: dict, document: bytes | None = None) -> None:
     out.flush()
 
 
+def _inspect(job: dict, templates: _Templates, out) -> bool:
+    """The upload check's reading of the template, sent as the first answer; whether it may be
+    filled in (no problems found). The template it compiled is kept for the filling."""
+    from forms import get_form
+
+    from .rendered_check import part_stamps
+    from .template_check import inspect_template
+    report = inspect_template(job["data"], job["fmt"], get_form(job["form_key"]))
+    if report.template is not None:
+        templates.put(job, (report.template, part_stamps(job["data"])))
+    _send(out, {"status": "inspected", "report": {
+        "problems": report.problems, "notes": report.notes, "unused": report.unused,
+        "found": [list(pair) for pair in report.found]}})
+    return not report.problems
+
+
 def handle(job: dict, templates: _Templates, out) -> None:
     """Each document is sent as soon as it is checked, so after a time-out the parent knows which
     context the template was stuck on."""
     from .docx_engine import TemplateProblem
     from .rendered_check import check_rendered
 
+    if job.get("inspect"):
+        try:
+            fill = _inspect(job, templates, out)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a file that cannot be read as a template at all
+            return _send(out, {"status": "problem", "message": describe(exc), "compiled": False})
+        if not fill:
+            return _send(out, {"status": "done"})
     compiled = templates.get(job)
     if compiled is None:
         return _send(out, {"status": "unknown"})

@@ -14,7 +14,8 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from . import template_messages as messages
 from .context import example_plan_context
-from .docx_engine import CompiledDocx, TemplateProblem, TEMPLATED_PART, make_environment
+from .docx_engine import (CompiledDocx, TemplateProblem, TEMPLATED_PART, count_placeholders,
+                          make_environment)
 from .package_check import check_package
 from .template_places import part_name, place_of, read_layout
 from .xlsx_template import CompiledXlsx
@@ -54,14 +55,39 @@ def compile_template(data: bytes, fmt: str, definition=None):
 def check_template(data: bytes, fmt: str, definition, render: bool = True) -> Report:
     """Everything HR needs to hear about an upload. Raises TemplateProblem when the file cannot be
     read as a template at all; otherwise returns a Report, accepted when it has no problems. With
-    render, an accepted template is tried on every sample plan and its preview is made."""
+    render, an accepted template is tried on every sample plan and its preview is made.
+
+    Only the package check runs here. Reading the template (docxtpl's clean-up is quadratic on some
+    inputs: 8.000 braces in a long paragraph took minutes), compiling and filling it run in the child
+    process, under one time and memory limit for all of it (isolation.py)."""
+    from .isolation import inspect_upload
+    from .sample_plans import trial_contexts
+
+    check_package(data, fmt)
+    trials = trial_contexts(definition, excel=fmt == "xlsx") if render else []
+    try:
+        found, documents = inspect_upload(data, fmt, definition.key, [c for _, c in trials])
+    except TemplateProblem as exc:
+        index = getattr(exc, "context_index", None)
+        if index is None or index >= len(trials):
+            raise messages.in_dutch(exc) from exc
+        return Report(None, problems=[f"Ingevuld met {trials[index][0]} gaat het mis: "
+                                      f"{messages.in_dutch(exc)}"])
+    report = Report(None, **found)
+    if not report.problems and documents:
+        report.preview = documents[0]
+    return report
+
+
+def inspect_template(data: bytes, fmt: str, definition, template=None) -> Report:
+    """The reading of an upload, in the child process: what is wrong, where, and what is in it."""
     check_package(data, fmt)
     marks = {}
     if fmt == "docx":
         marks, problems = _word_layout(data)
         if problems:
             return Report(None, problems=problems)
-    template = compile_template(data, fmt, definition)
+    template = template or compile_template(data, fmt, definition)
     report = Report(template, notes=list(getattr(template, "notes", [])))
     for problem in getattr(template, "field_problems", []):
         report.add(problem)
@@ -87,31 +113,7 @@ def check_template(data: bytes, fmt: str, definition, render: bool = True) -> Re
         report.add(_nothing_found(template))
     report.unused = [f"{f.label.rstrip(':')}" for f in definition.fields
                      if not analysis.uses(f.key)]
-    if not report.problems and render:
-        try:
-            report.preview = render_trials(data, fmt, definition)
-        except TemplateProblem as exc:
-            report.add(str(messages.in_dutch(exc)))
     return report
-
-
-def render_trials(data: bytes, fmt: str, definition) -> bytes:
-    """The upload filled in for the demo plan and every extreme, in one call to the child process,
-    so that one time limit covers them all; each result must open in Word or Excel. Returns the demo
-    plan's document: the preview."""
-    from .isolation import render_upload
-    from .sample_plans import trial_contexts
-
-    trials = trial_contexts(definition, excel=fmt == "xlsx")
-    try:
-        documents = render_upload(data, fmt, definition.key, [c for _, c in trials], thorough=True)
-    except TemplateProblem as exc:
-        index = getattr(exc, "context_index", None)
-        if index is None:
-            raise
-        raise TemplateProblem(f"Ingevuld met {trials[index][0]} gaat het mis: "
-                              f"{messages.in_dutch(exc)}") from exc
-    return documents[0]
 
 
 def _word_layout(data: bytes):
@@ -119,6 +121,7 @@ def _word_layout(data: bytes):
     compiling so that a mistake is named where it is and in Dutch, not as Jinja reports it."""
     env = make_environment()
     marks, problems = {}, []
+    placeholders = 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
             if not TEMPLATED_PART.match(name):
@@ -127,6 +130,9 @@ def _word_layout(data: bytes):
                 xml = DocxTemplate.patch_xml(None, archive.read(name).decode("utf-8"))
             except Exception:  # noqa: BLE001 - left to the compile step, which says it in Dutch
                 continue
+            # Counted before reading: the reading is linear in the tags, but a file of nothing but
+            # half a million "{%" would still take minutes.
+            placeholders = count_placeholders(xml, placeholders)
             layout = read_layout(name, xml)
             marks[name] = layout.marks
             problems.extend(p for p in layout.problems if p not in problems)

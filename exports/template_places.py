@@ -19,9 +19,11 @@ PART_NAMES = (
     (re.compile(r"word/endnotes\.xml$"), "de eindnoten"),
 )
 # An element, a {% %}, a {{ }}, or an opening {{ or {% never closed. docxtpl's patch has removed the
-# XML inside placeholders, so none spans a "<".
+# XML inside placeholders, so none spans a "<"; nor another "{{" or "{%" (a single brace may stand in
+# a text: '{:>5}'), which keeps a run of braces from costing time quadratic in its length.
 TOKEN = re.compile(r"<(/?)([A-Za-z][\w.:-]*)(?:\"[^\"]*\"|'[^']*'|[^>\"'])*?(/?)>"
-                   r"|\{%-?\s*(\w*)([^<]*?)-?%\}|\{\{([^<]*?)\}\}|(\{\{|\{%)", re.S)
+                   r"|\{%-?\s*(\w*)((?:[^<{]|\{(?![{%]))*?)-?%\}|\{\{((?:[^<{]|\{(?![{%]))*?)\}\}"
+                   r"|(\{\{|\{%)", re.S)
 OPENERS = {"for": "endfor", "if": "endif", "with": "endwith", "filter": "endfilter",
            "macro": "endmacro", "call": "endcall", "raw": "endraw", "autoescape": "endautoescape"}
 MIDDLES = {"else": ("for", "if"), "elif": ("if",)}
@@ -54,15 +56,17 @@ class Layout:
     problems: list[str]
 
 
-def _paragraph_text(xml: str, pos: int) -> str:
-    start = xml.rfind("<w:p>", 0, pos), xml.rfind("<w:p ", 0, pos)
-    start = max(start)
+def _paragraph_text(xml: str, pos: int, seen: dict) -> str:
+    """The text of the paragraph around pos without its tags, once per paragraph (seen)."""
+    start = max(xml.rfind("<w:p>", 0, pos), xml.rfind("<w:p ", 0, pos))
     end = xml.find("</w:p>", pos)
     if start < 0 or end < 0:
         return ""
-    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", re.sub(r"<[^>]+>", "", xml[start:end]), flags=re.S)
-    text = " ".join(text.split())
-    return text[:60] + ("…" if len(text) > 60 else "")
+    if start not in seen:
+        text = re.sub(r"\{\{[^{}]*\}\}|\{%[^{}]*%\}", "", re.sub(r"<[^>]+>", "", xml[start:end]))
+        text = " ".join(text.split())
+        seen[start] = text[:60] + ("…" if len(text) > 60 else "")
+    return seen[start]
 
 
 def place_of(part: str, xml: str, position: int) -> str:
@@ -80,6 +84,7 @@ def read_layout(part: str, xml: str) -> Layout:
     tables: list[list[int]] = []  # per open table: [its number, rows seen]
     table_count = 0
     paragraphs = 0  # outside tables, for "alinea 12"
+    seen: dict[int, str] = {}
     counter = 0
     blocks: list[tuple[Mark, int]] = []  # open {% %} blocks with the element depth they opened at
     area = part_name(part)
@@ -107,7 +112,7 @@ def read_layout(part: str, xml: str) -> Layout:
             elif tag == "w:tr" and tables:
                 tables[-1][1] += 1
             continue
-        where = _where(area, tables, stack, xml, token.start(), paragraphs)
+        where = _where(area, tables, stack, xml, token.start(), paragraphs, seen)
         if unclosed:
             closer = "}}" if unclosed == "{{" else "%}"
             problem = (f"In {where} begint iets met {unclosed} maar eindigt het niet met {closer}. Sluit "
@@ -131,7 +136,7 @@ def read_layout(part: str, xml: str) -> Layout:
     return Layout(marks, problems)
 
 
-def _where(area, tables, stack, xml, pos, paragraphs) -> str:
+def _where(area, tables, stack, xml, pos, paragraphs, seen) -> str:
     parts = [area]
     if any(tag == "w:txbxContent" for _, tag in stack):
         parts.append("in een tekstvak")
@@ -140,7 +145,7 @@ def _where(area, tables, stack, xml, pos, paragraphs) -> str:
         parts.append(f"tabel {number}, rij {row}" if row else f"tabel {number}")
     elif paragraphs and area == "de hoofdtekst":
         parts.append(f"alinea {paragraphs}")
-    text = _paragraph_text(xml, pos)
+    text = _paragraph_text(xml, pos, seen)
     if text:
         parts.append(f"bij ‘{text}’")
     return ", ".join(parts)

@@ -300,14 +300,28 @@ def test_a_filter_the_sandbox_removed_is_named_in_dutch(world, hr):
 
 
 def test_one_time_limit_covers_every_trial_plan(world, hr, monkeypatch):
-    # Each trial alone stays under the limit; together they must not take five times as long.
+    # The reading and every trial plan go to the child in one call, under one time limit.
     calls = []
     from exports import isolation
-    real = isolation.render_upload
+    real = isolation.inspect_upload
 
-    def counting(data, fmt, form_key, contexts, **kw):
+    def counting(data, fmt, form_key, contexts):
         calls.append(len(contexts))
-        return real(data, fmt, form_key, contexts, **kw)
-    monkeypatch.setattr(isolation, "render_upload", counting)
+        return real(data, fmt, form_key, contexts)
+    monkeypatch.setattr(isolation, "inspect_upload", counting)
     assert upload(hr, simple_docx("{{ medewerker.naam }}"), "een.docx").status_code == 302
     assert len(calls) == 1 and calls[0] >= 3, calls
+
+
+def test_reading_a_hostile_upload_is_bounded_by_the_childs_time_limit(world, hr):
+    # docxtpl's clean-up of 8.000 braces before a long text took minutes in the server process.
+    world.app.config["TEMPLATE_TIMEOUT"] = 2
+    try:
+        import time
+        started = time.monotonic()
+        message = refusal(hr, simple_docx("{{ medewerker.naam }}", "{" * 8000 + "a" * 1_000_000))
+        assert time.monotonic() - started < 15
+        assert "langer dan 2 seconden" in message, message
+    finally:
+        world.app.config.pop("TEMPLATE_TIMEOUT")
+    assert stored(world) == []
