@@ -57,13 +57,13 @@ def check_template(data: bytes, fmt: str, definition, render: bool = True) -> Re
     read as a template at all; otherwise returns a Report, accepted when it has no problems. With
     render, an accepted template is tried on every sample plan and its preview is made.
 
-    Only the package check runs here. Reading the template (docxtpl's clean-up is quadratic on some
-    inputs: 8.000 braces in a long paragraph took minutes), compiling and filling it run in the child
-    process, under one time and memory limit for all of it (isolation.py)."""
+    Nothing of it runs here: the package check (a 100 MB unpacked upload takes seconds), reading the
+    template (docxtpl's clean-up is quadratic on some inputs: 8.000 braces in a long paragraph took
+    minutes), compiling and filling it run in the child process, under one time and memory limit for
+    all of it (isolation.py)."""
     from .isolation import inspect_upload
     from .sample_plans import trial_contexts
 
-    check_package(data, fmt)
     trials = trial_contexts(definition, excel=fmt == "xlsx") if render else []
     try:
         found, documents = inspect_upload(data, fmt, definition.key, [c for _, c in trials])
