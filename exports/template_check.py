@@ -203,7 +203,8 @@ def _found(template, fmt, marks) -> list[tuple[str, str]]:
             for mark in part_marks:
                 shown = ("{{ " + mark.expression + " }}" if mark.kind == "print"
                          else " ".join(mark.text.split()))
-                if mark.kind in ("print", "for", "if") and mark.expression not in seen:
+                name = mark.expression.split("|")[0].strip()  # datum_pop_gesprek|upper: one field
+                if mark.kind in ("print", "for", "if") and name not in seen:
                     listed.append((shown, mark.where))
     elif not listed:
         listed = [(" ".join(source.split()), f"cel {where}" if "!" in where else where)
@@ -212,8 +213,10 @@ def _found(template, fmt, marks) -> list[tuple[str, str]]:
 
 
 def _nothing_found(template) -> str:
+    from .word_fields import describe_markings
+
     markings = getattr(template, "markings", None) or {}
-    seen = ", ".join(f"{count} {kind}" for kind, count in markings.items() if count)
+    seen = describe_markings(markings) if any(markings.values()) else ""
     return ("In dit sjabloon staat geen enkel veld dat wordt ingevuld: geen plaatshouders zoals "
             "{{ medewerker.naam }}, geen samenvoegvelden («Naam») en geen inhoudsbesturingselementen "
             "met de naam van een vraag uit het formulier." +
