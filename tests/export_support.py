@@ -20,7 +20,7 @@ from conftest import Client, make_person
 from forms import DEFAULT_FORM, get_form
 from pop import answers
 from pop.db import database, open_database
-from pop.models import Person, Plan
+from pop.models import ExportTemplate, Person, Plan
 from pop.plans import start_plan
 
 FORM = get_form(DEFAULT_FORM)
@@ -202,6 +202,17 @@ def world(tmp_path_factory, request):
     if getattr(database, "obj", None) is not None and not database.is_closed():
         database.close()
     drop_database_url(world.app.config["DATABASE_URL"])
+
+
+@pytest.fixture(autouse=True)
+def _no_templates(world):
+    """No uploaded template before or after the test (imported by the template tests): one left active
+    would change every other test's downloads."""
+    use_database(world.app)
+    yield
+    use_database(world.app)
+    with world.app.app_context():
+        ExportTemplate.delete().execute()
 
 
 @pytest.fixture(autouse=True)

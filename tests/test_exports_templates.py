@@ -13,7 +13,8 @@ from docx import Document
 from conftest import text_of
 from export_support import (ACCENTS, CR_START, DOCX_MIME, EMPLOYEE_NAME, FORM, FORM_KEY, LONG_10K,
                             XLSX_MIME, World, all_docx_text, body_texts, docx_bytes, docx_of,
-                            simple_docx, upload, use_database, workbook_of)
+                            simple_docx, upload, workbook_of)
+from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from forms.kinds import Choice, Date, Matrix, Signature, Table
 from pop.models import ExportTemplate
 
@@ -30,15 +31,6 @@ def world(tmp_path_factory):
     w.app.config["PROPAGATE_EXCEPTIONS"] = False
     w.app.logger.disabled = True
     return w
-
-
-@pytest.fixture(autouse=True)
-def _clean(world):
-    use_database(world.app)
-    yield
-    use_database(world.app)
-    with world.app.app_context():
-        ExportTemplate.delete().execute()
 
 
 @pytest.fixture

@@ -19,20 +19,12 @@ from openpyxl import load_workbook
 import package_attacks as attack
 from conftest import text_of
 from export_support import FORM_KEY, upload, use_database, world  # noqa: F401 - the fixture
+from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from pop.models import ExportTemplate
 
 EXTERNAL = "haalt inhoud van buiten het bestand op"
 OUTSIDE_FORMULA = "Een sjabloon mag niets van buiten de werkmap ophalen of starten"
 DOTM = "\\\\fileserver\\sjablonen\\Huisstijl.dotm"
-
-
-@pytest.fixture(autouse=True)
-def _clean(world):
-    use_database(world.app)
-    yield
-    use_database(world.app)
-    with world.app.app_context():
-        ExportTemplate.delete().execute()
 
 
 def upload_errors(response) -> str:

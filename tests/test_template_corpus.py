@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 
 from conftest import text_of
 from export_support import FORM_KEY, upload, use_database, world  # noqa: F401 - the fixture
+from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from pop.models import ExportTemplate
 
 CORPUS = Path(__file__).parent / "template_corpus"
@@ -36,15 +37,6 @@ ENTRIES = sorted(p for p in CORPUS.glob("*.json"))
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 FALLBACK = "kon dit plan niet invullen"
-
-
-@pytest.fixture(autouse=True)
-def _clean(world):
-    use_database(world.app)
-    yield
-    use_database(world.app)
-    with world.app.app_context():
-        ExportTemplate.delete().execute()
 
 
 def word_paragraphs(data: bytes) -> list[str]:

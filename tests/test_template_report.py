@@ -12,20 +12,12 @@ from docx import Document
 
 from conftest import text_of
 from export_support import FORM, docx_bytes, simple_docx, upload, use_database, world  # noqa: F401
+from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from exports import preview_pages
 from pop.models import ExportTemplate
 
 ENGLISH = re.compile(r"\b(unexpected|expected|token|undefined|attribute|object|Jinja|block|tag|"
                      r"iterable|template|statement|None|Traceback)\b")
-
-
-@pytest.fixture(autouse=True)
-def _clean(world):
-    use_database(world.app)
-    yield
-    use_database(world.app)
-    with world.app.app_context():
-        ExportTemplate.delete().execute()
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from lxml import etree
 from openpyxl import Workbook
 
 from conftest import text_of
-from export_support import (AMP, EMPLOYEE_NAME, FORM, MANAGER_NAME, PERIOD, SCRIPT, upload, use_database,
-                            workbook_of, world)  # noqa: F401 - the fixture
+from export_support import (AMP, EMPLOYEE_NAME, FORM, MANAGER_NAME, PERIOD, SCRIPT, upload, workbook_of,
+                            world)  # noqa: F401 - the fixture
+from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from pop.models import ExportTemplate
 from word_builder import (MAIL_MERGE_SETTINGS, W, W14, checkbox, complex_field, p, r, simple_field, table,
                           text_box, text_control_block, text_control_run, word_document)
@@ -24,15 +25,6 @@ POP_TALK = "15-03-2026"
 FUNCTIE = "@home"  # Zoë's plan header says so; her personnel record says "Adviseur é&ë"
 FALLBACK = "kon dit plan niet invullen"
 NS = {"w": W, "w14": W14}
-
-
-@pytest.fixture(autouse=True)
-def _clean(world):
-    use_database(world.app)
-    yield
-    use_database(world.app)
-    with world.app.app_context():
-        ExportTemplate.delete().execute()
 
 
 def stored(world) -> list:

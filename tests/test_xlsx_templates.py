@@ -17,8 +17,9 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from conftest import text_of
-from export_support import (CR_START, EMPLOYEE_NAME, XLSX_MIME, skip_or_fail, upload, use_database,
+from export_support import (CR_START, EMPLOYEE_NAME, XLSX_MIME, skip_or_fail, upload,
                             world)  # noqa: F401 - the fixture
+from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from pop.models import ExportTemplate
 from xlsx_builder import (BOLD_BORDER, LONG_DATE, LONG_DATE_CODE, ONE_DECIMAL, ONE_DECIMAL_CODE,
                           TEXT_FORMAT, Cell, Sheet, build_workbook, logo_png)
@@ -30,15 +31,6 @@ NS = {"m": MAIN, "x14": X14, "xm": XM}
 FALLBACK = "kon dit plan niet invullen"
 # The parts the filling has reason to rewrite; every other part must come out byte for byte.
 REWRITTEN = {"xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/sharedStrings.xml", "xl/workbook.xml"}
-
-
-@pytest.fixture(autouse=True)
-def _clean(world):
-    use_database(world.app)
-    yield
-    use_database(world.app)
-    with world.app.app_context():
-        ExportTemplate.delete().execute()
 
 
 def organisation_workbook(**changes) -> bytes:
