@@ -23,7 +23,8 @@ def compiled_default_docx(form_key: str) -> CompiledDocx:
 @lru_cache(maxsize=8)
 def _upload_data(template_id: int, sha256: str) -> bytes:
     # Keyed by content hash too, so a changed template is never served from a stale copy.
-    return ExportTemplate.get_by_id(template_id).data
+    # bytes(): PostgreSQL's driver gives a memoryview, which cannot be sent to the child process.
+    return bytes(ExportTemplate.get_by_id(template_id).data)
 
 
 def active_template(form_key: str, fmt: str) -> ExportTemplate | None:
