@@ -15,16 +15,14 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
+from office import convert  # noqa: E402
 from word_builder import (checkbox, complex_field, p, r, simple_field, table, text_box,  # noqa: E402
                           text_control_block, text_control_run, word_document)
 
@@ -128,19 +126,9 @@ def unlinked(docx: bytes) -> bytes:
 
 
 def libreoffice() -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        print("soffice not found: the word_libreoffice_* files are left as they are")
+    data = convert(HERE / "word_libreoffice_merge.fodt", "docx:MS Word 2007 XML")
+    if data is None:
         return
-    with tempfile.TemporaryDirectory() as work:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{work}/profile", "--headless",
-                        "--convert-to", "docx:MS Word 2007 XML", "--outdir", work,
-                        str(HERE / "word_libreoffice_merge.fodt")], timeout=120, check=True,
-                       capture_output=True)
-        made = Path(work) / "word_libreoffice_merge.docx"
-        if not made.exists():  # soffice exits 0 when it fails
-            raise SystemExit("LibreOffice made no word_libreoffice_merge.docx")
-        data = made.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if b"MERGEFIELD" not in archive.read("word/document.xml"):
             raise SystemExit("LibreOffice wrote no merge fields: see word_libreoffice_merge.fodt")
