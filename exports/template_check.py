@@ -17,7 +17,7 @@ from .context import example_plan_context
 from .docx_engine import (CompiledDocx, TemplateProblem, TEMPLATED_PART, count_placeholders,
                           make_environment)
 from .package_check import check_package
-from .template_places import part_name, place_of, read_layout
+from .template_places import crowded_tags, part_name, place_of, read_layout
 from .xlsx_template import CompiledXlsx
 
 LOOP_FIELDS = {"index": 1, "index0": 0, "first": True, "last": True, "length": 1, "revindex": 1,
@@ -127,8 +127,13 @@ def _word_layout(data: bytes):
             if not TEMPLATED_PART.match(name):
                 continue
             try:
-                xml = DocxTemplate.patch_xml(None, archive.read(name).decode("utf-8"))
+                raw = archive.read(name).decode("utf-8")
+                xml = DocxTemplate.patch_xml(None, raw)
             except Exception:  # noqa: BLE001 - left to the compile step, which says it in Dutch
+                continue
+            crowded = crowded_tags(name, raw)
+            if crowded:  # what Jinja would then say about the one tag left is beside the point
+                problems.extend(p for p in crowded if p not in problems)
                 continue
             # Counted before reading: the reading is linear in the tags, but a file of nothing but
             # half a million "{%" would still take minutes.

@@ -57,9 +57,14 @@ class Layout:
 
 
 def _paragraph_text(xml: str, pos: int, seen: dict) -> str:
-    """The text of the paragraph around pos without its tags, once per paragraph (seen)."""
+    """The text of the paragraph around pos without its tags, once per paragraph (seen). A {%p %}
+    stands between paragraphs once docxtpl has taken its own away: then the paragraph after it, the
+    one it is about, not the text from the one before to the one after run together."""
     start = max(xml.rfind("<w:p>", 0, pos), xml.rfind("<w:p ", 0, pos))
-    end = xml.find("</w:p>", pos)
+    if start < 0 or xml.find("</w:p>", start, pos) >= 0:
+        following = [i for i in (xml.find("<w:p>", pos), xml.find("<w:p ", pos)) if i >= 0]
+        start = min(following, default=-1)
+    end = xml.find("</w:p>", max(start, pos))
     if start < 0 or end < 0:
         return ""
     if start not in seen:
@@ -92,6 +97,8 @@ def read_layout(part: str, xml: str) -> Layout:
         closing, tag, self_closing, instruction, rest, printed, unclosed = token.groups()
         if tag is not None:
             if self_closing:
+                if tag == "w:p" and not tables:  # an empty paragraph is one in Word's count too
+                    paragraphs += 1
                 continue
             if closing:
                 while stack:  # tolerate odd XML: close up to the matching element
@@ -112,6 +119,8 @@ def read_layout(part: str, xml: str) -> Layout:
             elif tag == "w:tr" and tables:
                 tables[-1][1] += 1
             continue
+        if not tables and not any(t == "w:p" for _, t in stack):
+            paragraphs += 1  # a {%p %}, whose paragraph docxtpl took away: HR counts it
         where = _where(area, tables, stack, xml, token.start(), paragraphs, seen)
         if unclosed:
             closer = "}}" if unclosed == "{{" else "%}"
@@ -185,3 +194,35 @@ def _split_block(opener: Mark, mark: Mark) -> str:
                      "{%tr endfor %}).")
     return (f"{_show(opener)} ({opener.where}) en {_show(mark)} ({mark.where}) staan in verschillende "
             f"alinea's of tabelrijen; ingevuld zou dat het Word-document beschadigen. {same_row_hint}")
+
+
+# docxtpl replaces a whole paragraph, row or cell by the LAST {%p %}, {%tr %} or {%tc %} in it, so of
+# "{%p if x %}tekst{%p endif %}" only the endif is left, and Jinja's complaint about it is beside the
+# point. Found in the XML as Word wrote it, before docxtpl's patch.
+CROWDABLE = (("p", "alinea", "de hele alinea", "een eigen alinea"),
+             ("tr", "tabelrij", "de hele tabelrij", "een eigen tabelrij"),
+             ("tc", "tabelcel", "de hele tabelcel", "een eigen tabelcel"))
+
+
+def crowded_tags(part: str, xml: str) -> list[str]:
+    """Two or more {%p %} (or {%tr %}, {%tc %}) in one paragraph (row, cell), said with its place."""
+    problems = []
+    for letter, element, whole, own in CROWDABLE:
+        innermost = re.compile(rf"<w:{letter}[ >](?:(?!<w:{letter}[ >]).)*?</w:{letter}>", re.S)
+        for found in innermost.finditer(xml):
+            text = re.sub(r"<[^>]+>", "", found.group(0))
+            tags = re.findall(r"\{%" + letter + r"\s[^%]*%\}", text)
+            if len(tags) < 2:
+                continue
+            inside = xml.find(">", found.start()) + 1
+            where = place_of(part, xml, inside)
+            shown = " en ".join(" ".join(t.split()) for t in tags[:3])
+            problem = (f"{shown} staan samen in één {element} ({where}). Een {{%{letter} … %}} neemt "
+                       f"{whole} in, dus blijft er maar één van over. Zet elk in {own}, met wat ertussen "
+                       f"hoort ertussen; of gebruik binnen één alinea {{% if … %}} … {{% endif %}}, "
+                       f"zonder {letter}.")
+            if problem not in problems:
+                problems.append(problem)
+            if len(problems) >= 3:  # each place is a read of the part: enough to see the pattern
+                return problems
+    return problems

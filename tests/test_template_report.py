@@ -92,6 +92,15 @@ REFUSED = {
     "an end without its start": (
         word_with(paragraphs=["{{ meer_doen }}", "{% endif %}"]),
         ["{% endif %} in de hoofdtekst, alinea 2 heeft geen {% if … %} ervoor"], []),
+    "two {%p %} in one paragraph": (
+        # docxtpl keeps only the last of them, so Jinja saw a lone {% endif %}: that was the message.
+        word_with(paragraphs=["Inleiding", "{%p if meer_doen %}Meer doen: {{ meer_doen }}{%p endif %}"]),
+        ["{%p if meer_doen %} en {%p endif %} staan samen in één alinea (de hoofdtekst, alinea 2, "
+         "bij ‘Meer doen:’)", "Zet elk in een eigen alinea"], ["heeft geen"]),
+    "a row loop opened and closed in one row": (
+        word_with(table=[["{%tr for r in kwaliteiten %}", "{{ r.sterk }} {%tr endfor %}"]]),
+        ["{%tr for r in kwaliteiten %} en {%tr endfor %} staan samen in één tabelrij (de hoofdtekst, "
+         "tabel 1, rij 1", "Zet elk in een eigen tabelrij"], ["heeft geen"]),
     "space inside a name": (
         word_with(paragraphs=["{{ medewerker naam }}"]),
         ["{{ medewerker naam }} in de hoofdtekst, alinea 1", "spatie midden in een naam"], []),
@@ -200,6 +209,20 @@ def test_an_accepted_upload_leads_to_its_report(world, hr):
         assert picture.data[:8] == b"\x89PNG\r\n\x1a\n"
     else:
         assert "Eva Visser" in text.split("Voorbeeld: het demoplan ingevuld")[1]
+
+
+def test_a_paragraph_instruction_is_placed_at_its_own_paragraph(world, hr):
+    # docxtpl takes a {%p %}'s paragraph away: its place was the text of the paragraphs before and
+    # after it run together, and neither it nor an empty paragraph was counted.
+    data = word_with(paragraphs=["Inleiding", "", "{%p if meer_doen %}", "Meer doen: {{ meer_doen }}",
+                                 "{%p endif %}", "Slot: {{ medewerker.naam }}"])
+    page, _ = report_page(hr, upload(hr, data, "Alinea.docx"))
+    rows = [tuple(" ".join(td.text_content().split()) for td in tr.xpath("td")) for tr in
+            lxml.html.fromstring(page.get_data(as_text=True)).xpath(
+                '//section[h2[@id="kop-gevonden"]]//tbody/tr')]
+    assert ("{% if meer_doen %}", "de hoofdtekst, alinea 3, bij ‘Meer doen:’") in rows, rows
+    assert ("{{ meer_doen }}", "de hoofdtekst, alinea 4, bij ‘Meer doen:’") in rows, rows
+    assert ("{{ medewerker.naam }}", "de hoofdtekst, alinea 6, bij ‘Slot:’") in rows, rows
 
 
 def test_the_report_is_made_for_a_template_uploaded_before_reports_existed(world, hr):
