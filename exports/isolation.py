@@ -48,6 +48,7 @@ REPORT_LISTS = ("problems", "notes", "unused")
 START_SECONDS = 30  # imports only, before any template code runs; generous for a loaded machine
 
 DEFAULT_TIMEOUT = 5.0
+DEFAULT_CHECK_TIMEOUT = 15.0  # well below gunicorn's --timeout 60 in start.sh
 DEFAULT_MEMORY_MB = 1024
 DEFAULT_CHILDREN = 2
 
@@ -55,6 +56,10 @@ DEFAULT_CHILDREN = 2
 class TemplateLimit(TemplateProblem):
     """The template was stopped at a limit (time or memory): costly each time it is tried, so a bulk
     export stops trying it after a few of these."""
+
+
+class TemplateTimeout(TemplateLimit):
+    """Stopped at the time limit."""
 
 
 # ---------------------------------------------------------------- frames (both sides)
@@ -98,8 +103,8 @@ class _NotSent(Exception):
 
 # ---------------------------------------------------------------- limits, from the app or environment
 
-def limits() -> tuple[float, int, int]:
-    """(seconds per call, megabytes of address space, children per server process)."""
+def setting(key, default, kind):
+    """The app's config first, then the POP_ environment variable, then the default."""
     config = {}
     try:
         from flask import current_app, has_app_context
@@ -107,15 +112,22 @@ def limits() -> tuple[float, int, int]:
             config = current_app.config
     except ImportError:  # pragma: no cover - flask is a dependency; the bench may run without an app
         pass
+    value = config.get(key) or os.environ.get(f"POP_{key}") or default
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        log.warning("POP_%s=%r is not a number; using %s", key, value, default)
+        return kind(default)
 
-    def setting(key, default, kind):
-        value = config.get(key) or os.environ.get(f"POP_{key}") or default
-        try:
-            return kind(value)
-        except (TypeError, ValueError):
-            log.warning("POP_%s=%r is not a number; using %s", key, value, default)
-            return kind(default)
 
+def check_timeout() -> float:
+    """Seconds for an upload check: reading the template and filling it for every trial plan. HR
+    waits for it once per upload, so it may take longer than one plan's download, not minutes."""
+    return setting("TEMPLATE_CHECK_TIMEOUT", DEFAULT_CHECK_TIMEOUT, float)
+
+
+def limits() -> tuple[float, int, int]:
+    """(seconds per call, megabytes of address space, children per server process)."""
     return (setting("TEMPLATE_TIMEOUT", DEFAULT_TIMEOUT, float),
             setting("TEMPLATE_MEMORY_MB", DEFAULT_MEMORY_MB, int),
             max(1, setting("TEMPLATE_CHILDREN", DEFAULT_CHILDREN, int)))
@@ -301,7 +313,8 @@ def inspect_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict]) -
     the documents); raises TemplateProblem as render_upload does, context_index None when the file
     could not be read as a template at all."""
     inspection: dict = {}
-    documents = _call(data, fmt, form_key, contexts, thorough=True, inspect=True, inspection=inspection)
+    documents = _call(data, fmt, form_key, contexts, thorough=True, inspect=True, inspection=inspection,
+                      timeout=check_timeout())
     if not inspection:
         raise _broken_child()
     return inspection, documents
@@ -318,8 +331,10 @@ def render_upload(data: bytes, fmt: str, form_key: str, contexts: list[dict], *,
     return _call(data, fmt, form_key, contexts, thorough=thorough)
 
 
-def _call(data, fmt, form_key, contexts, *, thorough, inspect=False, inspection=None) -> list[bytes]:
-    timeout, memory_mb, size = limits()
+def _call(data, fmt, form_key, contexts, *, thorough, inspect=False, inspection=None,
+          timeout=None) -> list[bytes]:
+    per_call, memory_mb, size = limits()
+    timeout = timeout or per_call
     sha256 = hashlib.sha256(data).hexdigest()
     job = {"sha256": sha256, "fmt": fmt, "form_key": form_key, "contexts": contexts,
            "thorough": thorough, "inspect": inspect, "cpu_seconds": max(1, int(timeout + 1))}
@@ -376,12 +391,12 @@ def _run(child: _Child, job: dict, data: bytes, sha256: str, timeout: float, mem
         raise
     except _Timeout:
         child.kill()
-        raise TemplateLimit(timeout_message(timeout)) from None
+        raise TemplateTimeout(timeout_message(timeout)) from None
     except (_ChildGone, OSError):
         returncode = child.process.poll()
         child.kill()
         if returncode == -signal.SIGXCPU:
-            raise TemplateLimit(timeout_message(timeout)) from None
+            raise TemplateTimeout(timeout_message(timeout)) from None
         raise TemplateLimit(memory_message(memory_mb)) from None
     except TemplateProblem:
         child.kill()  # it said something that is not our protocol: not to be trusted again

@@ -61,12 +61,22 @@ def check_template(data: bytes, fmt: str, definition, render: bool = True) -> Re
     template (docxtpl's clean-up is quadratic on some inputs: 8.000 braces in a long paragraph took
     minutes), compiling and filling it run in the child process, under one time and memory limit for
     all of it (isolation.py)."""
-    from .isolation import inspect_upload
+    from .isolation import TemplateTimeout, check_timeout, inspect_upload
     from .sample_plans import trial_contexts
 
     trials = trial_contexts(definition, excel=fmt == "xlsx") if render else []
     try:
         found, documents = inspect_upload(data, fmt, definition.key, [c for _, c in trials])
+    except TemplateTimeout as exc:
+        # One limit covers reading the template and every trial plan: which step ran out of time
+        # says little, so the message names the whole check and both likely causes.
+        seconds = f"{check_timeout():g}".replace(".", ",")
+        raise TemplateProblem(
+            f"De controle van het sjabloon (lezen en invullen met {len(trials)} voorbeeldplannen, "
+            f"waarvan één tot elke grens gevuld) duurde langer dan {seconds} seconden en is gestopt. "
+            "Bij een heel groot sjabloon: splits het, of laat herhaalde stukken weg. Kijk ook na of er "
+            "lussen in lussen staan, of lussen over range() die bij echte plannen veel vaker rondgaan "
+            "dan nodig.") from exc
     except TemplateProblem as exc:
         index = getattr(exc, "context_index", None)
         if index is None or index >= len(trials):

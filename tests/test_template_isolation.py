@@ -61,6 +61,7 @@ GROWTH = {
 @pytest.fixture
 def small_limits(monkeypatch):
     monkeypatch.setenv("POP_TEMPLATE_TIMEOUT", str(TIMEOUT))
+    monkeypatch.setenv("POP_TEMPLATE_CHECK_TIMEOUT", str(TIMEOUT))
     monkeypatch.setenv("POP_TEMPLATE_MEMORY_MB", str(MEMORY_MB))
     monkeypatch.setenv("POP_TEMPLATE_CHILDREN", "1")
 
@@ -270,7 +271,7 @@ def test_a_well_formed_document_passes_the_thorough_check():
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     w = World(tmp_path_factory.mktemp("template_isolation"))
-    w.app.config.update(TEMPLATE_TIMEOUT=TIMEOUT, TEMPLATE_MEMORY_MB=MEMORY_MB, TEMPLATE_CHILDREN=1)
+    w.app.config.update(TEMPLATE_TIMEOUT=TIMEOUT, TEMPLATE_CHECK_TIMEOUT=TIMEOUT, TEMPLATE_MEMORY_MB=MEMORY_MB, TEMPLATE_CHILDREN=1)
     w.app.config["PROPAGATE_EXCEPTIONS"] = False
     return w
 
