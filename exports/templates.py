@@ -40,6 +40,12 @@ FALLBACK_NOTE = ("Het sjabloon van uw organisatie kon dit plan niet invullen ({e
 UNEXPECTED = "er ging iets onverwachts mis bij het invullen"
 
 
+def _lower_first(text: str) -> str:
+    # "Het sjabloon ..." but not "POP" or "Excel": only a capital followed by a small letter.
+    return text[0].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() \
+        else text
+
+
 def _render_upload(upload, plan, fmt: str, context: dict, on_fallback, on_problem=None) -> bytes | None:
     """The plan filled in by the organisation's template in a child process with limits, or None
     when that fails: the person still gets their document, in the default layout, and is told why.
@@ -56,7 +62,8 @@ def _render_upload(upload, plan, fmt: str, context: dict, on_fallback, on_proble
     if on_problem:
         on_problem(plan, problem)
     if on_fallback:
-        on_fallback(FALLBACK_NOTE.format(error=error.rstrip(".")))
+        # Inside the brackets the reason reads as part of the sentence: "(het sjabloon deelt door nul)".
+        on_fallback(FALLBACK_NOTE.format(error=_lower_first(error.rstrip("."))))
     return None
 
 
@@ -121,7 +128,7 @@ class BulkRenderer:
                    "overige plannen niet meer geprobeerd.")
         return (f"{which} in de standaardopmaak gemaakt, omdat het sjabloon van uw organisatie "
                 f"{'het' if count == 1 else 'ze'} niet kon invullen: {names}{more}. Reden: {first}"
-                f"{skipped} Laat HR het sjabloon nakijken.")
+                f"{skipped} Bekijk het sjabloon op zijn controlepagina onder Sjablonen.")
 
 
 def _plan_name(plan) -> str:

@@ -329,6 +329,7 @@ def test_a_template_failing_on_a_real_plan_gives_the_default_layout_and_says_why
     page = flashed(zoe)
     assert "in de standaardopmaak gemaakt" in page and reason in page, page[:1500]
     assert "Error" not in page and "Traceback" not in page
+    assert "(Het " not in page  # the reason reads on inside the sentence's brackets
 
 
 def test_an_excel_template_failing_on_a_real_plan_gives_the_default_workbook(in_app):
