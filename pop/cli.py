@@ -146,7 +146,10 @@ def _count(n: int, one: str, many: str) -> str:
 @click.command("reminders")
 @click.option("--dry-run", is_flag=True,
               help="Alleen tonen wat er verstuurd zou worden; niets versturen of vastleggen.")
-def reminders(dry_run):
+@click.option("--datum", type=click.DateTime(formats=["%Y-%m-%d", "%d-%m-%Y"]), default=None,
+              help="Reken alsof het deze dag is (JJJJ-MM-DD of DD-MM-JJJJ), bijvoorbeeld om een gemiste dag "
+                   "in te halen; standaard vandaag.")
+def reminders(dry_run, datum):
     """Verstuur de herinneringen per e-mail (elke dag, uit cron of een systemd-timer)."""
     import datetime as dt
 
@@ -160,7 +163,8 @@ def reminders(dry_run):
         return
     if settings.enabled and settings.missing() and not dry_run:
         raise click.ClickException(f"Stel ook {' en '.join(settings.missing())} in; er is niets verstuurd.")
-    today = dt.date.today()
+    # One date for the whole run, so a run that crosses midnight does not mix two days.
+    today = datum.date() if datum else dt.date.today()
     items = mail.pending(today, int(current_app.config.get("POP_REMINDER_AKKOORD_DAYS") or 7))
     if dry_run:
         for item in items:

@@ -80,7 +80,8 @@ def mail_on(app, smtp, **extra):
 
 
 def run(app):
-    result = app.test_cli_runner().invoke(args=["reminders"])
+    # The command is told the test's day: a test that crosses midnight must not see a different one.
+    result = app.test_cli_runner().invoke(args=["reminders", "--datum", TODAY.isoformat()])
     return result.exit_code, result.output
 
 
@@ -245,7 +246,7 @@ def test_with_smtp_off_the_command_says_so_and_sends_nothing(app, world, smtp):
 def test_dry_run_lists_without_sending_or_recording(app, world, smtp):
     smtp.start()
     mail_on(app, smtp)
-    result = app.test_cli_runner().invoke(args=["reminders", "--dry-run"])
+    result = app.test_cli_runner().invoke(args=["reminders", "--dry-run", "--datum", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert "8 herinneringen te versturen; er is niets verstuurd (--dry-run)." in result.output
     assert f"Zou versturen: akkoord wacht sinds {day(-8):%d-%m-%Y}, POP 2026 van Bram Beta " \
@@ -321,7 +322,7 @@ def test_the_flask_command_reads_the_settings_from_the_environment(app, world, s
            "POP_SMTP_PORT": str(smtp.port), "POP_SMTP_STARTTLS": "0", "POP_SMTP_FROM": "pop@org.test",
            "POP_BASE_URL": "https://pop.intranet.test/", "POP_SECRET_KEY": "x"}
     flask = Path(sys.executable).with_name("flask")
-    result = subprocess.run([str(flask), "--app", "app", "reminders"], cwd=ROOT, env=env,
+    result = subprocess.run([str(flask), "--app", "app", "reminders", "--datum", TODAY.strftime("%d-%m-%Y")], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "8 herinneringen verstuurd." in result.stdout
