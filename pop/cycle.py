@@ -23,19 +23,21 @@ EMPLOYEE, MANAGER, HR = "medewerker", "leidinggevende", "hr"
 
 # Rights: lezen (open the plan's content), plan / voortgang / evaluatie (edit the parts of that cycle
 # stage), ritme (the next talk), reactie (the manager's reaction per phase), akkoord (give or withdraw
-# one's own akkoord), and the steps: delen, evalueren, afronden, bijstellen, nieuw.
+# one's own akkoord), gesprek (the manager's conversation checklist, seed 001: ticked per conversation
+# from the first talk on, which is once the plan is shared), and the steps: delen, evalueren, afronden,
+# bijstellen, nieuw.
 _AGREED = {EMPLOYEE: {"lezen", "voortgang", "ritme", "bijstellen", "evalueren"},
-           MANAGER: {"lezen", "reactie", "voortgang", "ritme", "bijstellen", "evalueren"},
+           MANAGER: {"lezen", "reactie", "voortgang", "ritme", "gesprek", "bijstellen", "evalueren"},
            HR: {"lezen"}}
 RIGHTS: dict[str, dict[str, set[str]]] = {
     "voorbereiding": {EMPLOYEE: {"lezen", "plan", "ritme", "delen"}, MANAGER: set(), HR: set()},
     "ontwikkelgesprek": {EMPLOYEE: {"lezen", "plan", "ritme", "akkoord"},
-                         MANAGER: {"lezen", "reactie", "ritme", "akkoord"},
+                         MANAGER: {"lezen", "reactie", "ritme", "gesprek", "akkoord"},
                          HR: {"lezen"}},
     "vastgesteld": _AGREED,
     "uitvoering": _AGREED,
     "evaluatie": {EMPLOYEE: {"lezen", "evaluatie", "ritme"},
-                  MANAGER: {"lezen", "reactie", "ritme", "afronden"},
+                  MANAGER: {"lezen", "reactie", "ritme", "gesprek", "afronden"},
                   HR: {"lezen"}},
     "afgerond": {EMPLOYEE: {"lezen", "nieuw"}, MANAGER: {"lezen", "nieuw"}, HR: {"lezen", "nieuw"}},
 }
@@ -85,7 +87,7 @@ def may(user: Person, plan: Plan, right: str) -> bool:
 def part_right(part) -> str:
     """The right needed to change a part; the afronding part has its own rules per field."""
     return {"plan": "plan", "voortgang": "voortgang", "evaluatie": "evaluatie",
-            "afronding": "ritme"}[part.cycle]
+            "afronding": "ritme", "gesprek": "gesprek"}[part.cycle]
 
 
 def editable_fields(user: Person, plan: Plan, part) -> set[str]:
@@ -118,6 +120,8 @@ def why_read_only(user: Person, plan: Plan, part) -> str:
         if role == MANAGER:
             return ("Dit is de inbreng van de medewerker. Uw reactie op deze fase geeft u in het vak "
                     "‘Reactie leidinggevende’ hieronder.")
+    if part.cycle == "gesprek":
+        return "Deze checklist houdt uw leidinggevende per gesprek bij; u kunt haar lezen."
     if part.cycle == "voortgang":
         return "Voortgangsgesprekken volgen zodra het POP is vastgesteld: als u allebei akkoord heeft gegeven."
     if part.cycle == "evaluatie":

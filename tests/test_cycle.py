@@ -47,6 +47,10 @@ def test_the_rules_of_the_seeds_stand_in_the_table():
     assert all(rights <= {"lezen"} for state, roles in r.items() if state != "afgerond"
                for role, rights in roles.items() if role == "hr")
     assert "afronden" in r["evaluatie"]["leidinggevende"] and "afronden" not in r["evaluatie"]["medewerker"]
+    # The conversation checklist (seed 001) is the manager's, from the first talk until afgerond.
+    assert {s for s, roles in r.items() if "gesprek" in roles["leidinggevende"]} == {
+        "ontwikkelgesprek", "vastgesteld", "uitvoering", "evaluatie"}
+    assert not any("gesprek" in roles[who] for roles in r.values() for who in ("medewerker", "hr"))
 
 
 @pytest.mark.parametrize("state", list(STATUSES))
