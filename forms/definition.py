@@ -53,6 +53,14 @@ class FormDefinition:
     next_talk_field: str = ""
     next_talk_kind_field: str = ""  # the choice of which talk comes next (voortgangsgesprek, ...)
     max_chars: int = limits.PLAN_CHARS  # everything typed into one plan together
+    # One sentence for HR choosing the forms the organisation uses.
+    description: str = ""
+    # "landscape": the Word export is laid out on landscape pages (the POP table).
+    orientation: str = "portrait"
+    # The Costs field whose totals count against the employee's development budget (POB); "" when the
+    # form has none. goals_field, next_talk_field and next_talk_kind_field may be "" as well: every
+    # reader of them copes with a form that lacks one.
+    costs_field: str = ""
 
     def chars(self, values: dict) -> int:
         """Characters typed into a plan, counted as the limit counts them."""
@@ -63,6 +71,13 @@ class FormDefinition:
         duplicates = {k for k in keys if keys.count(k) > 1}
         if duplicates:
             raise ValueError(f"{self.key}: field keys used twice: {sorted(duplicates)}")
+        if self.orientation not in ("portrait", "landscape"):
+            raise ValueError(f"{self.key}: orientation is portrait or landscape, not {self.orientation!r}")
+        for name, kind in (("goals_field", "table"), ("next_talk_field", "date"),
+                           ("next_talk_kind_field", "choice"), ("costs_field", "costs")):
+            key = getattr(self, name)
+            if key and (key not in keys or self._by_key[key].kind != kind):
+                raise ValueError(f"{self.key}: {name} {key!r} is no {kind} field of this form")
 
     @cached_property
     def _by_key(self) -> dict[str, Field]:
@@ -127,3 +142,11 @@ def _item_texts(item) -> Iterator[str]:
     yield getattr(item, "group_heading", "")
     for _, label in getattr(item, "options", ()):
         yield label
+    for _, label, help_text in getattr(item, "letters", ()):  # Smart
+        yield label
+        yield help_text
+    for title, entries in getattr(item, "groups", ()):  # Checklist
+        yield title
+        for _, text in entries:
+            yield text
+    yield getattr(item, "advice", "")

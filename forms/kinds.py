@@ -13,11 +13,23 @@ Values as the rest of the program sees them:
 - Table: list of dicts, one per row, column key -> value
 - Matrix: dict row key -> dict column key -> scale value or None
 - Signature: dict(naam, datum, person_id) or None
+- Check: True/False (stored "ja" or nothing)
+- Amount: decimal.Decimal with 2 decimals, or None (stored "1250.50")
+- Costs: dict row key -> {"euro": Decimal|None, "uren": Decimal|None}
+- Smart: dict letter key -> str (the explanation of that letter, '' when empty)
+- Checklist: dict item key -> {"af": bool, "notitie": str}
+
+Cells. A kind stores itself as cells (row, column, text); standalone the row is 0. A column of a Table
+stores its cells in the table's row, the column named after it: a cell (0, "", text) of the column
+becomes (row, col_key, text), a cell (0, sub, text) becomes (row, f"{col_key}.{sub}", text). So a
+Smart column "smart" keeps its letter s of row 2 as (2, "smart.s", ...), a Checklist column "lijst"
+its item "agenda" as (2, "lijst.agenda", "ja") and (2, "lijst.agenda.notitie", ...).
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass
 from typing import Any, ClassVar, Iterator
 
@@ -26,7 +38,7 @@ from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
-from wtforms.validators import Optional, StopValidation
+from wtforms.validators import Optional, StopValidation, ValidationError
 
 from . import limits
 from .limits import number
@@ -231,11 +243,26 @@ class Choice(Field):
         return text if text in dict(self.options) else None
 
     def wtf_field(self):
-        return RadioField(self.label, choices=choices(self.options), validators=[Optional()],
-                          validate_choice=True)
+        return ChoiceField(self.label, choices=choices(self.options), validators=[Optional()],
+                           validate_choice=True)
+
+    def from_form(self, bound):
+        return bound.data if bound.data in dict(self.options) else None
 
     def as_text(self, value):
         return dict(self.options).get(value, "")
+
+
+CHOICE_MESSAGE = "Deze keuze staat niet op het formulier. Kies een van de mogelijkheden."
+
+
+class ChoiceField(RadioField):
+    """Radio buttons that refuse a value no page offers with a Dutch message, alone or in a row."""
+
+    def pre_validate(self, form):
+        if self.validate_choice and self.data is not None and \
+                self.data not in {value for value, *_ in self.iter_choices()}:
+            raise ValidationError(CHOICE_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -284,6 +311,10 @@ class Table(Field):
     # Record per row who wrote it last (progress talks, written by either party): kept under AUTHOR
     # beside the columns, filled by the server, never by the form.
     records_author: bool = False
+    # More filled rows than advised gets a friendly warning (advice_for), never a refusal: the compact
+    # POP advises one or two goals.
+    advised_rows: int = 0
+    advice: str = ""
     kind: ClassVar[str] = "table"
 
     def column(self, key: str) -> Field:
@@ -295,15 +326,20 @@ class Table(Field):
     def to_cells(self, rows):
         for index, row in enumerate(self._non_blank(rows)):
             for col in self.columns:
-                text = col.encode(row.get(col.key))
-                if text is not None:
-                    yield (index, col.key, text)
+                for _, sub, text in col.to_cells(row.get(col.key)):
+                    yield (index, column_cell(col.key, sub), text)
             if self.records_author and row.get(AUTHOR):
                 yield (index, AUTHOR, row[AUTHOR])
 
     def from_cells(self, cells):
         indexes = sorted({r for r, c in cells if c != AUTHOR})
-        rows = [{c.key: c.decode(cells.get((i, c.key))) for c in self.columns} for i in indexes]
+        by_row: dict[int, dict[str, dict]] = {i: {} for i in indexes}
+        for (r, c), text in cells.items():
+            if c == AUTHOR:
+                continue
+            key, _, sub = c.partition(".")
+            by_row[r].setdefault(key, {})[(0, sub)] = text
+        rows = [{c.key: c.from_cells(by_row[i].get(c.key, {})) for c in self.columns} for i in indexes]
         if self.records_author:
             for i, row in zip(indexes, rows):
                 row[AUTHOR] = cells.get((i, AUTHOR), "")
@@ -378,9 +414,7 @@ class Table(Field):
 
     def entry_is_blank(self, entry) -> bool:
         # Raw input counts: a date typed wrongly is not blank, it is an error to show.
-        def typed(bound):
-            return any(str(v).strip() for v in bound.raw_data or ())
-        return not any(typed(entry.form[c.key]) or c.is_filled(c.from_form(entry.form[c.key]))
+        return not any(_typed(entry.form[c.key]) or c.is_filled(c.from_form(entry.form[c.key]))
                        for c in self.columns)
 
     def form_errors(self, bound, stored=None):
@@ -419,8 +453,25 @@ class Table(Field):
         return bool(self._non_blank(rows))
 
     def as_text(self, rows):
-        return "\n".join(" | ".join(c.as_text(r.get(c.key)) for c in self.columns)
+        # A column whose text has lines of its own (SMART, a checklist) is kept on one line here.
+        return "\n".join(" | ".join(c.as_text(r.get(c.key)).replace("\n", "; ") for c in self.columns)
                          for r in self._non_blank(rows))
+
+    # advice ----------------------------------------------------------------------------------
+    def advice_for(self, rows) -> str:
+        """The friendly warning when more rows are filled than the paper advises ('' otherwise):
+        never a refusal, the rows are stored all the same."""
+        filled = len(self._non_blank(rows))
+        if not self.advised_rows or filled <= self.advised_rows:
+            return ""
+        advice = self.advice or (f"Het advies is hoogstens {number(self.advised_rows)} "
+                                 f"{self.rows_word}.")
+        return f"{self.label}: u heeft er nu {number(filled)} ingevuld. {advice}"
+
+    @property
+    def first_text_column(self) -> Field | None:
+        """The column that names a row (the goal itself), for summaries such as SMART's."""
+        return next((c for c in self.columns if isinstance(c, Text)), None)
 
 
 class RowList(FieldList):
@@ -545,6 +596,473 @@ class Signature(Field):
         return f"{value['naam']}, {value['datum'].strftime('%d-%m-%Y')}" if value else ""
 
 
+# ---------------------------------------------------------------- ticks, amounts, SMART, checklists
+
+# Names a sub-form cannot take: WTForms' Form.__init__ reads them as its own arguments.
+_RESERVED = {"formdata", "obj", "prefix", "data", "meta"}
+
+
+def _check_keys(owner: str, keys) -> None:
+    keys = list(keys)
+    bad = [k for k in keys if k in _RESERVED or "." in k or "-" in k or not k]
+    if bad or len(set(keys)) != len(keys):
+        raise ValueError(f"{owner}: keys unusable or used twice: {keys}")
+
+
+def _typed(bound) -> bool:
+    """Whether anything was typed or ticked into an input, or into any input of a sub-form."""
+    if isinstance(bound, FormField):
+        return any(_typed(sub) for sub in bound.form)
+    return any(str(v).strip() for v in getattr(bound, "raw_data", None) or ())
+
+
+def column_cell(col_key: str, sub: str) -> str:
+    """The stored column of a cell of a table's column (see the module's docstring)."""
+    return f"{col_key}.{sub}" if sub else col_key
+
+
+@dataclass(frozen=True)
+class Check(Field):
+    """A ja/nee tick box. Stored "ja" when ticked, nothing when not."""
+
+    kind: ClassVar[str] = "check"
+
+    def encode(self, value):
+        return "ja" if value else None
+
+    def decode(self, text):
+        return text == "ja"
+
+    def wtf_field(self):
+        return BooleanField(self.label)
+
+    def form_data(self, value):
+        return bool(value)
+
+    def from_form(self, bound):
+        return bool(bound.data)
+
+    def is_filled(self, value):
+        return bool(value)
+
+    def as_text(self, value):
+        return "ja" if value else ""
+
+
+AMOUNT_MAX = Decimal("9999999.99")
+CENT = Decimal("0.01")
+AMOUNT_MESSAGES = {
+    "euro": {"nan": "Vul een bedrag in, bijvoorbeeld 1.250,50.",
+             "negative": "Een bedrag kan niet negatief zijn.",
+             "too_high": "Dit bedrag is te hoog: hoogstens 9.999.999,99.",
+             "decimals": "Een bedrag heeft hoogstens twee cijfers achter de komma, bijvoorbeeld 1.250,50."},
+    "uur": {"nan": "Vul een aantal uren in, bijvoorbeeld 12,5.",
+            "negative": "Een aantal uren kan niet negatief zijn.",
+            "too_high": "Dit aantal uren is te hoog: hoogstens 9.999.999,99.",
+            "decimals": "Een aantal uren heeft hoogstens twee cijfers achter de komma, bijvoorbeeld 12,5."},
+}
+# 1.250.000,50 (dots between groups of three), 1250,50 / ,50, 1250.50 (one dot, then 1 or 2 digits:
+# a decimal point, as a number pasted from a spreadsheet), 1250.
+_DUTCH_GROUPED = re.compile(r"([0-9]{1,3}(?:\.[0-9]{3})+)(?:,([0-9]+))?")
+_DUTCH_PLAIN = re.compile(r"([0-9]*)(?:,([0-9]+))?")
+_DOT_DECIMAL = re.compile(r"([0-9]+)\.([0-9]{1,2})")
+_UNIT_WORDS = re.compile(r"€|\beuro?\b|\buren\b|\buur\b")
+
+
+def parse_amount(text: str | None, unit: str = "euro") -> Decimal | None:
+    """An amount as people type it, the Dutch way: "1.250,50", "1250,50", "€ 1.250,50", "1250",
+    "12,5" (hours), also "1250.50". None for an empty text; ValueError with the Dutch message for
+    text that is no amount, a negative amount or one above 9.999.999,99. Used by the Amount kind and
+    by everything else that takes an amount (the budget)."""
+    messages = AMOUNT_MESSAGES[unit]
+    raw = " ".join((text or "").split())
+    if not raw:
+        return None
+    cleaned = _UNIT_WORDS.sub("", raw.lower())
+    cleaned = re.sub(r"(?<=[0-9])\s*u$", "", cleaned)  # 12u
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", cleaned).replace("\u2212", "-")  # the typographic minus
+    if len(cleaned) > 40:  # nobody types an amount this long; no work is spent on it
+        raise ValueError(messages["too_high" if re.fullmatch(r"[-+]?[0-9.,]+", cleaned) else "nan"])
+    negative = cleaned.startswith("-")
+    if cleaned[:1] in ("+", "-"):
+        cleaned = cleaned[1:]
+    if cleaned.endswith(",-"):  # "€ 50,-"
+        cleaned = cleaned[:-2]
+    whole = fraction = None
+    for pattern in (_DUTCH_GROUPED, _DOT_DECIMAL, _DUTCH_PLAIN):
+        match = pattern.fullmatch(cleaned)
+        if match and (match.group(1) or match.group(2)):
+            whole, fraction = match.group(1).replace(".", "") or "0", match.group(2) or ""
+            break
+    if whole is None:
+        raise ValueError(messages["nan"])
+    if len(fraction.rstrip("0")) > 2:
+        raise ValueError(messages["decimals"])
+    try:
+        value = Decimal(f"{whole}.{fraction or '0'}").quantize(CENT)
+    except InvalidOperation:  # more digits than a Decimal context holds
+        raise ValueError(messages["too_high"])
+    if negative and value:
+        raise ValueError(messages["negative"])
+    if value > AMOUNT_MAX:
+        raise ValueError(messages["too_high"])
+    return value
+
+
+def dutch_number(value: Decimal, keep_cents: bool = True) -> str:
+    """1250.5 -> "1.250,50" (keep_cents) or "1.250,5"; 12 -> "12" without keep_cents."""
+    value = Decimal(value).quantize(CENT)
+    whole, _, cents = f"{abs(value):.2f}".partition(".")
+    text = number(int(whole))
+    if not keep_cents:
+        cents = cents.rstrip("0")
+    return ("-" if value < 0 else "") + text + (f",{cents}" if cents else "")
+
+
+def format_amount(value: Decimal | None, unit: str = "euro") -> str:
+    """"€ 1.250,50" / "12,5 uur"; '' for None."""
+    if value is None:
+        return ""
+    if unit == "uur":
+        return f"{dutch_number(value, keep_cents=False)} uur"
+    return f"€ {dutch_number(value)}"
+
+
+class AmountField(StringField):
+    """A text box for an amount: parsed by parse_amount; what was typed stays in the box when it is
+    refused, and a stored amount shows the Dutch way (1.250,50)."""
+
+    def __init__(self, *args, unit: str = "euro", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist:
+            self.data = parse_amount(" ".join(valuelist), self.unit)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return dutch_number(self.data, keep_cents=self.unit == "euro")
+
+
+@dataclass(frozen=True)
+class Amount(Field):
+    """An amount of money (unit "euro") or of hours ("uur")."""
+
+    unit: str = "euro"
+    kind: ClassVar[str] = "amount"
+
+    def __post_init__(self):
+        if self.unit not in AMOUNT_MESSAGES:
+            raise ValueError(f"{self.key}: unit must be 'euro' or 'uur', not {self.unit!r}")
+
+    def encode(self, value):
+        return None if value is None else str(Decimal(value).quantize(CENT))
+
+    def decode(self, text):
+        if not text:
+            return None
+        try:
+            return Decimal(text).quantize(CENT)
+        except InvalidOperation:
+            return None
+
+    def parse(self, text: str | None) -> Decimal | None:
+        return parse_amount(text, self.unit)
+
+    def wtf_field(self):
+        return AmountField(self.label, unit=self.unit)
+
+    def from_form(self, bound):
+        return bound.data
+
+    def is_filled(self, value):
+        return value is not None
+
+    def as_text(self, value):
+        return format_amount(value, self.unit)
+
+
+COST_COLUMNS = (("euro", "Bedrag (€)"), ("uren", "Uren"))
+
+
+@dataclass(frozen=True)
+class Costs(Field):
+    """A fixed grid of cost aspects, each with an amount of money and of hours (the POB). Standalone
+    only. Cells: (0, f"{row}__euro") and (0, f"{row}__uren"), "1250.50"."""
+
+    rows: tuple[MatrixRow, ...] = ()
+    columns: tuple[tuple[str, str], ...] = COST_COLUMNS  # (key, heading); the keys are fixed
+    row_heading: str = "Aspect"
+    group_heading: str = ""
+    kind: ClassVar[str] = "costs"
+
+    def __post_init__(self):
+        _check_keys(self.key, [r.key for r in self.rows])
+        if tuple(k for k, _ in self.columns) != ("euro", "uren"):
+            raise ValueError(f"{self.key}: the columns of Costs are euro and uren")
+
+    def amount(self, col_key: str) -> Amount:
+        return Amount(col_key, dict(self.columns)[col_key], unit="euro" if col_key == "euro" else "uur")
+
+    def cell_key(self, row_key: str, col_key: str) -> str:
+        return f"{row_key}__{col_key}"
+
+    def empty(self):
+        return {r.key: {"euro": None, "uren": None} for r in self.rows}
+
+    def to_cells(self, value):
+        for r in self.rows:
+            for c, _ in self.columns:
+                text = self.amount(c).encode((value or {}).get(r.key, {}).get(c))
+                if text is not None:
+                    yield (0, self.cell_key(r.key, c), text)
+
+    def from_cells(self, cells):
+        return {r.key: {c: self.amount(c).decode(cells.get((0, self.cell_key(r.key, c))))
+                        for c, _ in self.columns} for r in self.rows}
+
+    def wtf_field(self):
+        attrs = {self.cell_key(r.key, c): AmountField(f"{r.label}: {heading}",
+                                                      unit=self.amount(c).unit)
+                 for r in self.rows for c, heading in self.columns}
+        return FormField(type(f"{self.key}_Costs", (RowForm,), attrs), label=self.label)
+
+    def form_data(self, value):
+        value = value or self.empty()
+        return {self.cell_key(r.key, c): value.get(r.key, {}).get(c)
+                for r in self.rows for c, _ in self.columns}
+
+    def from_form(self, bound):
+        return {r.key: {c: bound.form[self.cell_key(r.key, c)].data for c, _ in self.columns}
+                for r in self.rows}
+
+    def totals(self, value) -> tuple[Decimal, Decimal]:
+        """(euros, hours) of all filled cells; Decimal("0") each when nothing is filled."""
+        euros = hours = Decimal("0")
+        for r in self.rows:
+            cells = (value or {}).get(r.key) or {}
+            euros += cells.get("euro") or 0
+            hours += cells.get("uren") or 0
+        return euros, hours
+
+    def is_filled(self, value):
+        return any(v is not None for row in (value or {}).values() for v in row.values())
+
+    def as_text(self, value):
+        lines = []
+        for r in self.rows:
+            cells = (value or {}).get(r.key) or {}
+            shown = [self.amount(c).as_text(cells.get(c)) for c, _ in self.columns]
+            if any(shown):
+                lines.append(f"{r.label}: " + "; ".join(t for t in shown if t))
+        if lines:
+            euros, hours = self.totals(value)
+            lines.append(f"Totaal: {format_amount(euros)}; {format_amount(hours, 'uur')}")
+        return "\n".join(lines)
+
+
+# The SMART letters of seed 004 §2.4.1; forms/common.py holds the sets with their explanations.
+SMART_LETTERS = (("s", "Specifiek", ""), ("m", "Meetbaar", ""), ("a", "Acceptabel", ""),
+                 ("r", "Realistisch", ""), ("t", "Tijdgebonden", ""))
+
+
+def letter_char(key: str, label: str) -> str:
+    """The letter as printed in S M A R T: the key when it is one letter, else the label's first."""
+    return key.upper() if len(key) == 1 else label[:1].upper()
+
+
+@dataclass(frozen=True)
+class Smart(Field):
+    """A goal checked against SMART: per letter an explanation of how the goal meets it.
+    Cells: (0, letter_key, text) standalone; in a table (row, f"{col_key}.{letter_key}", text)."""
+
+    label: str = "SMART"
+    letters: tuple[tuple[str, str, str], ...] = SMART_LETTERS  # (key, label, help)
+    max_length: int = limits.CELL_CHARS  # per letter
+    lines: int = 2
+    kind: ClassVar[str] = "smart"
+
+    def __post_init__(self):
+        _check_keys(self.key, [k for k, *_ in self.letters])
+
+    def letter_fields(self) -> list[LongText]:
+        """Each letter as the text box it is: its label, its help, its limit."""
+        return [LongText(k, label, help=(h,) if h else (), answer_label="", lines=self.lines,
+                         max_length=self.max_length) for k, label, h in self.letters]
+
+    def empty(self):
+        return {k: "" for k, *_ in self.letters}
+
+    def to_cells(self, value):
+        for k, *_ in self.letters:
+            text = (value or {}).get(k) or ""
+            if text:
+                yield (0, k, text)
+
+    def from_cells(self, cells):
+        return {k: cells.get((0, k)) or "" for k, *_ in self.letters}
+
+    def wtf_field(self):
+        attrs = {f.key: f.wtf_field() for f in self.letter_fields()}
+        return FormField(type(f"{self.key}_Smart", (RowForm,), attrs), label=self.label)
+
+    def form_data(self, value):
+        return {**self.empty(), **(value or {})}
+
+    def from_form(self, bound):
+        return {k: bound.form[k].data or "" for k, *_ in self.letters}
+
+    def form_errors(self, bound, stored=None):
+        errors = []
+        for f in self.letter_fields():
+            errors += f.form_errors(bound.form[f.key], (stored or {}).get(f.key))
+        return errors
+
+    def is_filled(self, value):
+        return any((value or {}).get(k) for k, *_ in self.letters)
+
+    def chars(self, value):
+        return sum(len((value or {}).get(k) or "") for k, *_ in self.letters)
+
+    def missing(self, value) -> list[str]:
+        """Labels of the letters left empty, in SMART order."""
+        return [label for k, label, _ in self.letters if not ((value or {}).get(k) or "").strip()]
+
+    def letters_status(self, value) -> list[tuple[str, str, bool]]:
+        """(letter "S", label, filled) per letter, in order."""
+        return [(letter_char(k, label), label, bool(((value or {}).get(k) or "").strip()))
+                for k, label, _ in self.letters]
+
+    def as_text(self, value):
+        return "\n".join(f"{label}: {(value or {}).get(k)}" for k, label, _ in self.letters
+                         if (value or {}).get(k))
+
+
+def smart_summary(definition, values: dict) -> list[dict]:
+    """Every goal of a plan checked against SMART, for the overview: a standalone Smart field is one
+    goal named by its label; a Smart column of a table makes each filled row a goal, named by the row's
+    first text column. Each: goal, field (key), letters [(letter, label, filled)], missing [labels]."""
+    summary = []
+    for field in definition.fields:
+        if isinstance(field, Smart):
+            value = values.get(field.key)
+            summary.append({"goal": field.label, "field": field.key,
+                            "letters": field.letters_status(value), "missing": field.missing(value)})
+        elif isinstance(field, Table):
+            smarts = [c for c in field.columns if isinstance(c, Smart)]
+            if not smarts:
+                continue
+            name_col = field.first_text_column
+            for index, row in enumerate(field._non_blank(values.get(field.key)), start=1):
+                name = (row.get(name_col.key) or "").strip() if name_col else ""
+                goal = name or f"{field.row_title or field.label} {index}"
+                for col in smarts:
+                    value = row.get(col.key)
+                    summary.append({"goal": goal if len(smarts) == 1 else f"{goal} ({col.label})",
+                                    "field": field.key, "row": index - 1,
+                                    "letters": col.letters_status(value),
+                                    "missing": col.missing(value)})
+    return summary
+
+
+NOTE = "notitie"
+
+
+@dataclass(frozen=True)
+class Checklist(Field):
+    """Items the manager ticks off, each with a note, in groups (Voorbereiding, Tijdens de
+    bijeenkomst, ...). Cells: (0, item, "ja") when ticked and (0, f"{item}.notitie", text)."""
+
+    groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    note_chars: int = limits.CELL_CHARS
+    kind: ClassVar[str] = "checklist"
+
+    def __post_init__(self):
+        _check_keys(self.key, [k for k, _ in self.items])
+
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        return [item for _, items in self.groups for item in items]
+
+    def note_key(self, item_key: str) -> str:
+        return f"{item_key}__{NOTE}"  # the input's name; stored as f"{item}.notitie"
+
+    def note_field(self, item_key: str, text: str) -> Text:
+        return Text(self.note_key(item_key), f"Notitie bij: {text}", max_length=self.note_chars)
+
+    def empty(self):
+        return {k: {"af": False, NOTE: ""} for k, _ in self.items}
+
+    def to_cells(self, value):
+        for k, _ in self.items:
+            item = (value or {}).get(k) or {}
+            if item.get("af"):
+                yield (0, k, "ja")
+            if item.get(NOTE):
+                yield (0, f"{k}.{NOTE}", item[NOTE])
+
+    def from_cells(self, cells):
+        return {k: {"af": cells.get((0, k)) == "ja", NOTE: cells.get((0, f"{k}.{NOTE}")) or ""}
+                for k, _ in self.items}
+
+    def wtf_field(self):
+        attrs = {}
+        for k, text in self.items:
+            attrs[k] = BooleanField(text)
+            attrs[self.note_key(k)] = self.note_field(k, text).wtf_field()
+        return FormField(type(f"{self.key}_Checklist", (RowForm,), attrs), label=self.label)
+
+    def form_data(self, value):
+        value = value or self.empty()
+        data = {}
+        for k, _ in self.items:
+            item = value.get(k) or {}
+            data[k] = bool(item.get("af"))
+            data[self.note_key(k)] = item.get(NOTE) or ""
+        return data
+
+    def from_form(self, bound):
+        return {k: {"af": bool(bound.form[k].data), NOTE: bound.form[self.note_key(k)].data or ""}
+                for k, _ in self.items}
+
+    def form_errors(self, bound, stored=None):
+        errors = []
+        for k, text in self.items:
+            note = self.note_field(k, text)
+            errors += note.form_errors(bound.form[note.key], ((stored or {}).get(k) or {}).get(NOTE))
+        return errors
+
+    def is_filled(self, value):
+        return any(i.get("af") or i.get(NOTE) for i in (value or {}).values())
+
+    def chars(self, value):
+        return sum(len(i.get(NOTE) or "") for i in (value or {}).values())
+
+    def done(self, value) -> tuple[int, int]:
+        """(ticked, items)."""
+        return sum(1 for k, _ in self.items if ((value or {}).get(k) or {}).get("af")), len(self.items)
+
+    def as_text(self, value):
+        if not self.is_filled(value):
+            return ""
+        lines = []
+        for title, items in self.groups:
+            if title:
+                lines.append(title)
+            for k, text in items:
+                item = (value or {}).get(k) or {}
+                line = f"[{'x' if item.get('af') else ' '}] {text}"
+                if item.get(NOTE):
+                    line += f" — {item[NOTE]}"
+                lines.append(line)
+        return "\n".join(lines)
+
+
 def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -559,4 +1077,5 @@ def _strip_trailing(value):
 
 
 __all__ = ["Info", "Field", "Text", "LongText", "Date", "Choice", "Rank", "Table", "MatrixRow",
-           "Matrix", "Signature"]
+           "Matrix", "Signature", "Check", "Amount", "Costs", "Smart", "Checklist", "smart_summary",
+           "parse_amount", "format_amount", "SMART_LETTERS"]
