@@ -8,6 +8,18 @@
     {{ on_the_job.coaching.past_plus }}          one option of it: "X" when chosen, else empty
     {{ evaluatie_optie_achteraf }}               likewise for a choice: "X" or empty
     {{ akkoord_medewerker.naam }} / .datum       an akkoord line
+    {{ r.termijn_vakjes }} / {{ r.termijn_kort }}  a choice in a table row: likewise, per row
+    {{ besproken }} / {{ besproken_vakje }}      a tick box (Check): "ja" or empty / ☒ or ☐
+    {{ budget }}                                 an amount: "€ 1.250,50", "12,5 uur" (Excel: the number)
+    {{ smart }} / {{ smart.s }} / .s_vakje        SMART: all five letters as text / one letter's
+                                                 explanation / ☒ when it is explained; .ontbreekt
+                                                 names the letters left empty
+    {{ kosten.opleiding.euro }} / .uren          a cost grid's cell; kosten.totaal_euro / .totaal_uren;
+    {%tr for k in kosten.rijen %}                its rows as a list (k.omschrijving, k.groep, k.euro)
+    {{ lijst.agenda.vakje }} / .af / .notitie     a checklist item: ☒ or ☐ / "ja" or empty / the note;
+    {%p for g in lijst.groepen %}                its groups (g.titel, g.punten: items as above)
+
+A SMART check, a cost grid and a checklist print as text as a whole ({{ smart }}), one line each.
 
 Dates are text (dd-mm-jjjj) for Word and real dates for Excel. Empty answers are empty strings, never
 "None", so an empty answer prints as an empty box.
@@ -20,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from decimal import Decimal
 
 from forms.kinds import Choice, Date, Matrix, Signature, Table
 
@@ -77,6 +90,70 @@ class PaddedRows(list):
         return super().__getitem__(index)
 
 
+class Group(dict):
+    """The answers of a SMART check, a cost grid or a checklist: each part by its key
+    ({{ smart.s }}), and the whole printable as one text ({{ smart }}), as the plain-text reading of
+    the question. False when nothing of it is filled in, so {% if smart %} and a checkbox naming it
+    tick only for an answer. A plain dict subclass: contexts are pickled to the render's child."""
+
+    def __init__(self, parts=(), text: str = "", filled: bool = False):
+        super().__init__(parts)
+        self.text = text
+        self.filled = filled
+
+    def __reduce__(self):
+        return Group, (dict(self), self.text, self.filled)
+
+    def __str__(self):
+        return self.text
+
+    def __html__(self):  # markupsafe's escape() would otherwise print the dict
+        from markupsafe import escape
+        return str(escape(self.text))
+
+    def __bool__(self):
+        return self.filled
+
+
+def dutch_number(value: Decimal, decimals: bool = True) -> str:
+    """1.250,50; without decimals when they are nothing (hours: 12,5 and 12, not 12,50 and 12,00)."""
+    text = f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if not decimals:
+        text = text.rstrip("0").rstrip(",")
+    return text
+
+
+def amount_text(value, unit: str = "euro") -> str:
+    """"€ 1.250,50" / "12,5 uur" / "" for no amount, in Dutch notation."""
+    if value is None or value == "":
+        return ""
+    if unit == "euro":
+        return "€ " + dutch_number(value)
+    hours = dutch_number(value, decimals=False)
+    return f"{hours} uur"
+
+
+def amount_value(value, unit: str, excel: bool):
+    """An amount as a template prints it (text in Dutch notation) or Excel holds it (a number)."""
+    if value is None or value == "":
+        return None if excel else ""
+    return float(value) if excel else amount_text(value, unit)
+
+
+def smart_letters(field) -> list[tuple[str, str, str, str]]:
+    """(key, letter printed, label, help) of each letter of a SMART check."""
+    out = []
+    for spec in getattr(field, "letters", ()):
+        key, label = spec[0], spec[1]
+        help_text = spec[2] if len(spec) > 2 else ""
+        out.append((key, (key[:1] or label[:1]).upper(), label, help_text))
+    return out
+
+
+def checklist_groups(field) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(title, list(items)) for title, items in getattr(field, "groups", ())]
+
+
 def tick_boxes(options, chosen) -> str:
     return "   ".join(f"{CHECKED if value == chosen else UNCHECKED} {label}" for value, label in options)
 
@@ -87,14 +164,119 @@ def _date(value, excel: bool):
     return value if excel else value.strftime("%d-%m-%Y")
 
 
+def _check(value) -> Mark:
+    return Mark("ja", "ja") if value else Mark("", None)
+
+
+def _smart(field, value, excel) -> Group:
+    value = value or {}
+    letters = smart_letters(field)
+    parts, lines, missing = {}, [], []
+    for key, letter, label, _ in letters:
+        text = value.get(key) or ""
+        parts[key] = text
+        parts[f"{key}_vakje"] = CHECKED if text else UNCHECKED
+        parts[f"{key}_naam"] = label
+        lines.append(f"{letter} – {label}: {text}")
+        if not text:
+            missing.append(label)
+    filled = len(missing) < len(letters)
+    text = "\n".join(lines) if filled else ""
+    parts.setdefault("ontbreekt", ", ".join(missing) if filled else "")
+    parts.setdefault("tekst", text)
+    return Group(parts, text, filled)
+
+
+def _costs(field, value, excel) -> Group:
+    value = value or {}
+    parts, rows, lines = {}, [], []
+    euros, hours, filled = Decimal("0"), Decimal("0"), False
+    for spec in getattr(field, "rows", ()):
+        cell = value.get(spec.key) or {}
+        euro, uren = cell.get("euro"), cell.get("uren")
+        row = Group({"omschrijving": spec.label, "groep": spec.group,
+                     "euro": amount_value(euro, "euro", excel), "uren": amount_value(uren, "uur", excel)},
+                    "", euro is not None or uren is not None)
+        shown = " · ".join(t for t in (amount_text(euro), amount_text(uren, "uur")) if t)
+        row.text = f"{spec.label}: {shown}" if shown else ""
+        if row.filled:
+            filled = True
+            lines.append(row.text)
+            euros += Decimal(euro or 0)
+            hours += Decimal(uren or 0)
+        parts[spec.key] = row
+        rows.append(row)
+    if filled:
+        total_euro, total_uren = amount_value(euros, "euro", excel), amount_value(hours, "uur", excel)
+        lines.append(f"Totaal: {amount_text(euros)} · {amount_text(hours, 'uur')}")
+    else:  # an empty grid prints empty totals, as an empty box on paper
+        total_euro, total_uren = (None, None) if excel else ("", "")
+    parts.setdefault("totaal_euro", total_euro)
+    parts.setdefault("totaal_uren", total_uren)
+    parts.setdefault("rijen", rows)
+    return Group(parts, "\n".join(lines), filled)
+
+
+def _checklist(field, value, excel) -> Group:
+    value = value or {}
+    parts, groups, lines, filled = {}, [], [], False
+    for title, items in checklist_groups(field):
+        points = []
+        for item_key, text in items:
+            answer = value.get(item_key) or {}
+            done, note = bool(answer.get("af")), answer.get("notitie") or ""
+            item = Group({"tekst": text, "groep": title, "af": _check(done),
+                          "vakje": CHECKED if done else UNCHECKED, "notitie": note},
+                         f"{CHECKED if done else UNCHECKED} {text}" + (f" — {note}" if note else ""),
+                         done or bool(note))
+            filled = filled or item.filled
+            parts[item_key] = item
+            points.append(item)
+        groups.append({"titel": title, "punten": points})
+        lines.append(title + ":")
+        lines.extend(p.text for p in points)
+    parts.setdefault("groepen", groups)
+    return Group(parts, "\n".join(lines) if filled else "", filled)
+
+
+def _row_extras(column, value) -> dict:
+    """The per-option placeholders of a choice or tick box in a table row, as for a question."""
+    if isinstance(column, Choice):
+        extras = {f"{column.key}_vakjes": tick_boxes(column.options, value)}
+        for option, _ in column.options:
+            extras[f"{column.key}_{option}"] = CHOSEN if option == value else ""
+        return extras
+    if column.kind == "check":
+        return {f"{column.key}_vakje": CHECKED if value else UNCHECKED}
+    return {}
+
+
+def _row(field, row, excel) -> dict:
+    out = {c.key: field_value(c, row.get(c.key), excel) for c in field.columns}
+    for c in field.columns:
+        for name, extra in _row_extras(c, row.get(c.key)).items():
+            out.setdefault(name, extra)  # a column of this name wins
+    return out
+
+
 def field_value(field, value, excel=False, pad_tables=True):
     if isinstance(field, Date):
         return _date(value, excel)
     if isinstance(field, Choice):
         return Mark(field.as_text(value), value)
+    if field.kind == "check":
+        return _check(value)
+    if field.kind == "amount":
+        return amount_value(value, getattr(field, "unit", "euro"), excel)
+    if field.kind == "smart":
+        return _smart(field, value, excel)
+    if field.kind == "costs":
+        return _costs(field, value, excel)
+    if field.kind == "checklist":
+        return _checklist(field, value, excel)
     if isinstance(field, Table):
-        rows = [{c.key: field_value(c, row.get(c.key), excel) for c in field.columns} for row in value]
-        blank = {c.key: field_value(c, c.empty(), excel) for c in field.columns}
+        rows = [_row(field, row, excel) for row in value]
+        blank = _row(field, field.blank_row(), excel)
         if pad_tables:  # as on paper: a few empty lines to write on, even when nothing is filled in
             rows += [dict(blank) for _ in range(max(field.min_rows - len(rows), 0))]
         return PaddedRows(rows, blank)
@@ -139,6 +321,8 @@ def build_context(plan, definition, values: dict, excel=False, pad_tables=True) 
             for option, _ in f.options:
                 # A question of the form may already carry this name: the question wins.
                 context.setdefault(f"{f.key}_{option}", CHOSEN if option == chosen else "")
+        elif f.kind == "check":
+            context.setdefault(f"{f.key}_vakje", CHECKED if values.get(f.key) else UNCHECKED)
     return context
 
 
@@ -147,9 +331,7 @@ def example_plan_context(definition, excel=False) -> tuple[dict, dict]:
     example, for template previews, upload checks and the placeholder help page."""
     from types import SimpleNamespace
 
-    from pop.demo import demo_example
-
-    employee, manager, period, demo_values = demo_example()
+    employee, manager, period, demo_values = _demo_example(definition)
     plan = SimpleNamespace(employee=employee, manager=manager, period=period, status_label="Uitvoering",
                            updated_at=dt.datetime(int(period), 3, 16, 9, 30))
     today = dt.date(int(period), 3, 16)
@@ -160,8 +342,34 @@ def example_plan_context(definition, excel=False) -> tuple[dict, dict]:
         if f.prefill and not f.is_filled(given):  # as a new plan's header is filled
             who, attribute = f.prefill.split(".")
             given = getattr(sources[who], attribute, "")
-        values[f.key] = given if f.is_filled(given) else _example_value(f, today)
+        values[f.key] = given if _fits(f, given) else _example_value(f, today)
     return build_context(plan, definition, values, excel=excel), values
+
+
+def _demo_example(definition):
+    """The demo plan of this form: pop.demo's, for the form it was written for. A demo that knows
+    one plan per form is asked for this form's (form_key=...)."""
+    import inspect
+
+    from pop import demo
+
+    if "form_key" in inspect.signature(demo.demo_example).parameters:
+        return demo.demo_example(form_key=definition.key)
+    return demo.demo_example()
+
+
+def _fits(field, value) -> bool:
+    """Whether a demo answer is a filled answer of this field's kind: the demo plan of another form
+    may use the same key for another question (its answer is then left out, not misprinted)."""
+    if not field.is_filled(value):
+        return False
+    try:
+        cells = {(r, c): t for r, c, t in field.to_cells(value)}
+        if field.kind in ("table", "matrix", "signature", "costs", "smart", "checklist"):
+            return isinstance(value, list if field.kind == "table" else dict)
+        return field.from_cells(cells) == value
+    except Exception:  # noqa: BLE001 - an answer of another kind: not this question's
+        return False
 
 
 def _example_value(field, today):
@@ -178,4 +386,21 @@ def _example_value(field, today):
         return {"naam": "Eva Visser", "datum": today, "person_id": 0}
     if field.kind == "rank":
         return 1
+    if field.kind == "check":
+        return True
+    if field.kind == "amount":
+        return Decimal("1250.50") if getattr(field, "unit", "euro") == "euro" else Decimal("12.50")
+    if field.kind == "smart":
+        return {key: f"Voorbeelduitleg bij ‘{label}’" for key, _, label, _ in smart_letters(field)}
+    if field.kind == "costs":
+        # The first aspects filled in (money and hours), the last left open: as a real plan does.
+        rows = list(getattr(field, "rows", ()))
+        return {r.key: ({"euro": (Decimal("1250.50") / (i + 1)).quantize(Decimal("0.01")),
+                         "uren": Decimal("12.50") * (i + 1)}
+                        if i < max(len(rows) - 1, 1) else {"euro": None, "uren": None})
+                for i, r in enumerate(rows)}
+    if field.kind == "checklist":
+        items = [item for _, group in checklist_groups(field) for item in group]
+        return {key: {"af": i % 2 == 0, "notitie": "Voorbeeldnotitie" if i == 0 else ""}
+                for i, (key, _) in enumerate(items)}
     return f"Voorbeeldantwoord bij ‘{field.label.rstrip(':')}’"

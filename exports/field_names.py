@@ -133,8 +133,17 @@ def _build(definition) -> Names:
         if isinstance(f, Table):
             names.tables[loose(label)] = names.tables[loose(f.key)] = (f.key, label)
             for column in f.columns:
-                names.exact[f"r.{column.key}"] = f"r.{column.key}"  # inside its {%tr for r in … %} row
+                for path in _row_paths(column):  # inside its {%tr for r in … %} row
+                    names.exact[f"r.{path}".casefold()] = f"r.{path}"
                 names.columns[loose(column.label)] = (f.key, column.key, column.label)
+            continue
+        if f.kind in ("smart", "costs", "checklist"):
+            printable(f.key, label)
+            _add(labels, label, f.key)
+            for path, what, *called in _group_paths(f):
+                printable(path, what)
+                for name in called:
+                    _add(labels, name, path)
             continue
         if isinstance(f, Matrix):
             names.grids[loose(label)] = (f.key, label)
@@ -150,6 +159,8 @@ def _build(definition) -> Names:
             continue
         printable(f.key, label)
         _add(labels, label, f.key)
+        if f.kind == "check":
+            printable(f"{f.key}_vakje", f"{label} (als aankruisvakje)")
         if isinstance(f, Choice):
             printable(f"{f.key}_vakjes", f"{label} (als aankruisvakjes)")
             names.with_options[f.key] = f.options[0][0] if f.options else ""
@@ -170,6 +181,53 @@ def _build(definition) -> Names:
     for path in names.paths:
         names.by_name.setdefault(loose(path), path)
     return names
+
+
+def _row_paths(column) -> list[str]:
+    """What a row of a table prints of one column (after "r."): the column itself, and its options,
+    letters or points (see exports/context.py)."""
+    paths = [column.key]
+    if isinstance(column, Choice):
+        paths.append(f"{column.key}_vakjes")
+        paths += [f"{column.key}_{option}" for option, _ in column.options]
+    elif column.kind == "check":
+        paths.append(f"{column.key}_vakje")
+    elif column.kind in ("smart", "checklist"):
+        paths += [path.replace("\0", column.key, 1) for path, *_ in _group_paths(column, "\0")]
+    return paths
+
+
+def _group_paths(f, key: str | None = None) -> list[tuple[str, ...]]:
+    """(path, what it is, names HR may give it...) of each part of a SMART check, cost grid or
+    checklist."""
+    from .context import checklist_groups, smart_letters
+
+    key = key or f.key
+    label = f.label.rstrip(":").strip()
+    out = []
+    if f.kind == "smart":
+        for letter_key, letter, letter_label, _ in smart_letters(f):
+            out.append((f"{key}.{letter_key}", f"{label}: {letter_label}", f"{label} {letter_label}",
+                        f"{label} {letter}", letter_label))
+            out.append((f"{key}.{letter_key}_vakje", f"{label}: {letter_label} (als aankruisvakje)"))
+        out.append((f"{key}.ontbreekt", f"{label}: de letters zonder uitleg", f"{label} ontbreekt"))
+    elif f.kind == "costs":
+        for spec in f.rows:
+            for column, heading in f.columns:
+                out.append((f"{key}.{spec.key}.{column}", f"{spec.label}: {heading.lower()}",
+                            f"{spec.label} {column}", f"{spec.label} {heading}"))
+        out.append((f"{key}.totaal_euro", f"{label}: totaal bedrag", f"{label} totaal euro", "Totaal euro",
+                    "Totaal bedrag"))
+        out.append((f"{key}.totaal_uren", f"{label}: totaal uren", f"{label} totaal uren", "Totaal uren"))
+    elif f.kind == "checklist":
+        for title, points in checklist_groups(f):
+            for item, text in points:
+                out.append((f"{key}.{item}.af", f"{title}: {text} (ja als afgevinkt)", text,
+                            f"{key} {item}"))
+                out.append((f"{key}.{item}.vakje", f"{title}: {text} (als aankruisvakje)"))
+                out.append((f"{key}.{item}.notitie", f"{title}: {text}: notitie", f"{text} notitie",
+                            f"{key} {item} notitie"))
+    return out
 
 
 def _add_grid(names: Names, labels: dict, grid: Matrix) -> None:
@@ -316,7 +374,7 @@ def question_of(path: str, definition) -> str | None:
     if head in keys:
         return head
     names = names_of(definition)
-    if path in names.option_paths or path.endswith("_vakjes"):
+    if path in names.option_paths or path.endswith(("_vakjes", "_vakje")):
         return next((k for k in sorted(keys, key=len, reverse=True) if path.startswith(k + "_")), None)
     return None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from forms.kinds import Choice, Matrix, Signature, Table
 
-from .context import example_plan_context
+from .context import checklist_groups, example_plan_context, smart_letters
 from .field_names import PEOPLE, PLAN, resolve
 
 NUMBERS = {1: "één", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes"}
@@ -61,8 +61,12 @@ def _row(definition, path: str, description: str, example, *names: str) -> dict:
 def _loop(definition, field: Table, rows) -> dict:
     label = field.label.rstrip(":")
     first = rows[0] if rows else {}
-    columns = [{"placeholder": f"r.{c.key}", "description": f"kolom ‘{c.label}’ (Excel: {field.key}[0].{c.key})",
-                "example": first.get(c.key, ""), "word": f"r.{c.key}"} for c in field.columns]
+    columns = []
+    for c in field.columns:
+        for path, description, example in _column_parts(c, first):
+            columns.append({"placeholder": f"r.{path}",
+                            "description": f"{description} (Excel: {field.key}[0].{path})",
+                            "example": example, "word": f"r.{path}"})
     return {"key": field.key, "label": label,
             "word": f"{{%tr for r in {field.key} %}} … {{%tr endfor %}}",
             "paragraphs": f"{{%p for r in {field.key} %}} … {{%p endfor %}}",
@@ -70,6 +74,66 @@ def _loop(definition, field: Table, rows) -> dict:
             "padding": field.min_rows, "padding_word": NUMBERS.get(field.min_rows, str(field.min_rows)),
             "padding_rows": _rows(field.min_rows), "padding_blank": _rows(field.min_rows, "lege "),
             "columns": columns}
+
+
+def _column_parts(column, row: dict) -> list[tuple[str, str, object]]:
+    """(path in the row, what it prints, example) for one column of a table: a choice and a tick
+    box also per option, a SMART check also per letter, a checklist also per point."""
+    label = column.label.rstrip(":")
+    value = row.get(column.key, "")
+    if column.kind == "smart":
+        return [(column.key, f"kolom ‘{label}’: alle letters met hun uitleg", value)] + \
+            [(f"{column.key}.{part}", f"kolom ‘{label}’: {what}", example)
+             for part, what, example in _smart_parts(column, value)]
+    if column.kind == "checklist":
+        return [(column.key, f"kolom ‘{label}’: de hele lijst als tekst", value)] + \
+            [(f"{column.key}.{part}", f"kolom ‘{label}’: {what}", example)
+             for part, what, example in _checklist_parts(column, value)]
+    parts = [(column.key, f"kolom ‘{label}’" + _what(column), value)]
+    if isinstance(column, Choice):
+        parts.append((f"{column.key}_vakjes", f"kolom ‘{label}’ als aankruisvakjes",
+                      row.get(f"{column.key}_vakjes", "")))
+        for option, option_label in column.options:
+            parts.append((f"{column.key}_{option}", f"kolom ‘{label}’: X als ‘{option_label}’ gekozen is",
+                          row.get(f"{column.key}_{option}", "")))
+    elif column.kind == "check":
+        parts.append((f"{column.key}_vakje", f"kolom ‘{label}’ als aankruisvakje (☒ of ☐)",
+                      row.get(f"{column.key}_vakje", "")))
+    return parts
+
+
+def _what(field) -> str:
+    if field.kind == "check":
+        return ": ‘ja’ als aangevinkt, anders leeg"
+    if field.kind == "amount":
+        if getattr(field, "unit", "euro") == "euro":
+            return ": het bedrag, als € 1.250,50 (in Excel het getal)"
+        return ": het aantal uren, als 12,5 uur (in Excel het getal)"
+    return ""
+
+
+def _smart_parts(field, value) -> list[tuple[str, str, object]]:
+    parts = []
+    for key, letter, label, _ in smart_letters(field):
+        parts.append((key, f"{letter} – {label}: de uitleg", value[key] if value else ""))
+        parts.append((f"{key}_vakje", f"☒ als {label} is uitgelegd, anders ☐",
+                      value[f"{key}_vakje"] if value else ""))
+    parts.append(("ontbreekt", "de letters zonder uitleg, als ‘Meetbaar, Tijdgebonden’",
+                  value["ontbreekt"] if value else ""))
+    return parts
+
+
+def _checklist_parts(field, value) -> list[tuple[str, str, object]]:
+    parts = []
+    for title, points in checklist_groups(field):
+        for key, text in points:
+            item = value[key] if value else {}
+            parts.append((f"{key}.vakje", f"{title}: ‘{text}’ als aankruisvakje (☒ of ☐)",
+                          item.get("vakje", "")))
+            parts.append((f"{key}.af", f"{title}: ‘{text}’: ‘ja’ als afgevinkt, anders leeg",
+                          item.get("af", "")))
+            parts.append((f"{key}.notitie", f"{title}: ‘{text}’: de notitie", item.get("notitie", "")))
+    return parts
 
 
 def _rows(count: int, adjective: str = "") -> str:
@@ -96,6 +160,42 @@ def _field_rows(definition, field, ctx) -> list[dict]:
                                      cell[f"{col_key}_{option}"], f"{spec.label} {col_key} {mark}",
                                      f"{spec.label} {mark}"))
         return rows
+    if field.kind == "smart":
+        rows = [_row(definition, field.key, f"{label}: alle letters met hun uitleg, één per regel",
+                     value, label)]
+        names = {key: (f"{label} {name}", name) for key, _, name, _ in smart_letters(field)}
+        for part, what, example in _smart_parts(field, value):
+            rows.append(_row(definition, f"{field.key}.{part}", f"{label}: {what}", example,
+                             *names.get(part, ())))
+        return rows
+    if field.kind == "costs":
+        rows = [_row(definition, field.key, f"{label}: elke regel met bedrag en uren, en het totaal",
+                     value, label)]
+        for spec in field.rows:
+            for column, what in (("euro", "het bedrag, als € 1.250,50"), ("uren", "de uren, als 12,5 uur")):
+                rows.append(_row(definition, f"{field.key}.{spec.key}.{column}",
+                                 f"{spec.label}: {what} (in Excel het getal)",
+                                 value[spec.key][column], f"{spec.label} {column}"))
+        rows.append(_row(definition, f"{field.key}.totaal_euro", f"{label}: het totaal van de bedragen",
+                         value["totaal_euro"], f"{label} totaal euro"))
+        rows.append(_row(definition, f"{field.key}.totaal_uren", f"{label}: het totaal van de uren",
+                         value["totaal_uren"], f"{label} totaal uren"))
+        return rows
+    if field.kind == "checklist":
+        rows = [_row(definition, field.key, f"{label}: de hele lijst als tekst, ☒ of ☐ per punt", value,
+                     label)]
+        texts = {key: text for _, points in checklist_groups(field) for key, text in points}
+        for part, what, example in _checklist_parts(field, value):
+            key, _, leaf = part.partition(".")
+            names = (texts[key],) if leaf == "af" else (f"{texts[key]} notitie",) if leaf == "notitie" else ()
+            rows.append(_row(definition, f"{field.key}.{part}", f"{label}: {what}", example, *names))
+        return rows
+    if field.kind == "check":
+        return [_row(definition, field.key, label + _what(field), value, label),
+                _row(definition, f"{field.key}_vakje", f"{label} (als aankruisvakje: ☒ of ☐)",
+                     ctx[f"{field.key}_vakje"])]
+    if field.kind == "amount":
+        return [_row(definition, field.key, label + _what(field), value, label)]
     if isinstance(field, Signature):
         return [_row(definition, f"{field.key}.naam", f"{label}: naam", value["naam"], label),
                 _row(definition, f"{field.key}.datum", f"{label}: datum", value["datum"], f"{label} datum")]

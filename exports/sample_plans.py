@@ -6,12 +6,15 @@ and not an employee at download time."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 
 from forms import limits
 from forms.kinds import Choice, Date, LongText, Matrix, Rank, Signature, Table, Text
 
-from .context import build_context, example_plan_context
+from .context import build_context, checklist_groups, example_plan_context, smart_letters
+
+AMOUNT_MAX = Decimal("9999999.99")  # the largest amount the Amount kind accepts
 
 # Awkward on purpose: XML's special characters, curly quotes, a character outside the BMP, a tab, a
 # line break, and text that looks like a template or a formula.
@@ -57,6 +60,20 @@ def _full_value(field, option: int):
                 for r in field.rows}
     if isinstance(field, Signature):
         return {"naam": "Anna-Maria Uitersteplan", "datum": dt.date(2026, 12, 31), "person_id": 0}
+    if field.kind == "check":  # ticked and not, in turn, as the choices take their options in turn
+        return option % 2 == 0
+    if field.kind == "amount":
+        return AMOUNT_MAX
+    if field.kind == "costs":
+        return {r.key: {"euro": AMOUNT_MAX, "uren": AMOUNT_MAX} for r in field.rows}
+    if field.kind == "smart":
+        length = getattr(field, "max_length", limits.CELL_CHARS)
+        return {key: _long_text(length) for key, *_ in smart_letters(field)}
+    if field.kind == "checklist":
+        length = getattr(field, "note_chars", limits.CELL_CHARS)
+        items = [key for _, points in checklist_groups(field) for key, _ in points]
+        return {key: {"af": (option + i) % 2 == 0, "notitie": _long_text(length)}
+                for i, key in enumerate(items)}
     if isinstance(field, LongText):
         return _long_text(field.max_length)
     if isinstance(field, Text):
@@ -70,6 +87,8 @@ def _options_needed(definition) -> int:
     counts += [len(f.scale) for f in definition.fields if isinstance(f, Matrix)]
     for table in (f for f in definition.fields if isinstance(f, Table)):
         counts += [len(c.options) for c in table.columns if isinstance(c, Choice)]
+        counts += [2 for c in table.columns if c.kind in ("check", "checklist")]
+    counts += [2 for f in definition.fields if f.kind in ("check", "checklist")]
     return max(counts, default=1)
 
 

@@ -13,7 +13,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
 from . import template_messages as messages
-from .context import example_plan_context
+from .context import Group, example_plan_context
 from .docx_engine import (CompiledDocx, TemplateProblem, TEMPLATED_PART, count_placeholders,
                           make_environment)
 from .package_check import check_package
@@ -313,7 +313,9 @@ class Analysis:
         if missing:
             return
         schema = _schema(expression, scope, self.context)
-        if isinstance(schema, (list, dict)):
+        # A SMART check, cost grid or checklist prints as its text (context.Group); other groups
+        # and tables would print as Python's brackets.
+        if isinstance(schema, (list, dict)) and not isinstance(schema, Group):
             problem = messages.not_printable(path, schema, self.place(path), self.context)
             if problem not in self.problems:
                 self.problems.append(problem)

@@ -17,9 +17,15 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from forms import get_form
 from forms.kinds import Info, Matrix, Signature, Table
 
+from .context import checklist_groups, smart_letters
+
 FONT = "Arial"
 GREY = RGBColor(0x55, 0x5F, 0x6A)
 TEXT_WIDTH = 16.6  # cm: A4 less the margins
+LANDSCAPE_WIDTH = 25.3  # cm: A4 on its side less the margins
+NARROW = {"rank": 2.4, "check": 1.6, "amount": 2.8, "date": 2.8}  # cm, columns of a grid
+# Kinds that do not fit a grid's cell: printed in a row of their own under each row of the table.
+WIDE = ("smart", "checklist", "costs")
 
 
 @lru_cache(maxsize=None)
@@ -31,6 +37,8 @@ class _Builder:
     def __init__(self, definition):
         self.definition = definition
         self.doc = Document()
+        self.landscape = getattr(definition, "orientation", "portrait") == "landscape"
+        self.width = LANDSCAPE_WIDTH if self.landscape else TEXT_WIDTH
 
     def build(self) -> bytes:
         self._page_setup()
@@ -44,8 +52,12 @@ class _Builder:
     # layout ------------------------------------------------------------------------------------
     def _page_setup(self):
         section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
+        if self.landscape:  # the POP table reads across the page, as on paper
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = Mm(297), Mm(210)
+        else:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(210), Mm(297)
         for side in ("left_margin", "right_margin"):
             setattr(section, side, Cm(2.2))
         section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
@@ -125,7 +137,15 @@ class _Builder:
             return self._blocks(item) if item.layout == "blocks" else self._grid(item)
         if isinstance(item, Matrix):
             return self._matrix(item)
-        if item.kind in ("text", "date", "choice"):
+        if item.kind == "check":
+            return self._check(item, prefix)
+        if item.kind == "costs":
+            return self._costs(item, prefix)
+        if item.kind == "smart":
+            return self._smart(item, prefix)
+        if item.kind == "checklist":
+            return self._checklist(item, prefix)
+        if item.kind in ("text", "date", "choice", "amount"):
             return self._line(item, prefix)
         return self._question(item, prefix)
 
@@ -158,16 +178,119 @@ class _Builder:
 
     def _line(self, item, prefix=""):
         table = self._table(1, 2)
-        _widths(table, [5.6, 11.0])
+        _widths(table, [5.6, self.width - 5.6])
         label, value = table.rows[0].cells
         label.paragraphs[0].add_run(item.label).bold = True
-        value.paragraphs[0].text = "{{ " + prefix + (item.key + "_vakjes" if item.kind == "choice" and
-                                                   not prefix else item.key) + " }}"
+        value.paragraphs[0].text = "{{ " + prefix + (item.key + "_vakjes" if item.kind == "choice"
+                                                   else item.key) + " }}"
         self._spacer()
+
+    def _lead(self, item):
+        """A question's label in bold, with its intro and prompts, for the tables that follow."""
+        if item.intro:
+            self.doc.add_paragraph(item.intro).paragraph_format.keep_with_next = True
+        p = self.doc.add_paragraph()
+        p.add_run(item.label).bold = True
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.space_before = Pt(8)
+        for bullet in item.help:
+            b = self.doc.add_paragraph(bullet, style="List Bullet")
+            b.paragraph_format.keep_with_next = True
+
+    def _check(self, item, prefix=""):
+        """A tick box on its own line: ☒ Besproken met de leidinggevende."""
+        p = self.doc.add_paragraph()
+        p.add_run("{{ " + prefix + item.key + "_vakje }}")
+        p.add_run(" " + item.label).bold = True
+        for bullet in item.help:
+            self.doc.add_paragraph(bullet, style="List Bullet")
+
+    def _smart(self, item, prefix=""):
+        """SMART as on paper: each letter, what it means, and the explanation for this goal."""
+        self._lead(item)
+        letters = smart_letters(item)
+        table = self._table(len(letters), 3)
+        _widths(table, [1.2, 5.0, self.width - 6.2])
+        for row, (key, letter, label, help_text) in zip(table.rows, letters):
+            cells = row.cells
+            run = cells[0].paragraphs[0].add_run(letter)
+            run.bold, run.font.size = True, Pt(14)
+            cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            cells[1].paragraphs[0].add_run(label).bold = True
+            if help_text:
+                hint = cells[1].add_paragraph(help_text)
+                self._small_grey(hint)
+            cells[2].paragraphs[0].text = "{{ " + f"{prefix}{item.key}.{key}" + " }}"
+            _min_height(row, Cm(0.9))
+            _cant_split(row)
+        self._spacer()
+
+    def _costs(self, item, prefix=""):
+        """The cost grid: per aspect the money and the hours, the totals under it."""
+        self._lead(item)
+        rows = list(item.rows)
+        grouped = any(r.group for r in rows)
+        headings = ([getattr(item, "group_heading", "") or "Soort"] if grouped else []) + \
+            [getattr(item, "row_heading", "") or "Aspect"] + \
+            [h for _, h in getattr(item, "columns", (("euro", "Bedrag (€)"), ("uren", "Uren")))]
+        table = self._table(2 + len(rows), len(headings))
+        for cell, text in zip(table.rows[0].cells, headings):
+            _header_cell(cell, text)
+        _repeat_header(table.rows[0])
+        previous_group = None
+        for row, spec in zip(table.rows[1:], rows):
+            cells = list(row.cells)
+            if grouped:
+                group_cell = cells.pop(0)
+                if spec.group != previous_group:
+                    group_cell.paragraphs[0].add_run(spec.group).bold = True
+                previous_group = spec.group
+            lead = cells.pop(0).paragraphs[0]
+            if spec.text:
+                lead.add_run(spec.label + ": ").bold = True
+                lead.add_run(spec.text)
+            else:
+                lead.add_run(spec.label)
+            for cell, column in zip(cells, ("euro", "uren")):
+                cell.paragraphs[0].text = "{{ " + f"{prefix}{item.key}.{spec.key}.{column}" + " }}"
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        total = list(table.rows[-1].cells)
+        if grouped:
+            total.pop(0)
+        total[0].paragraphs[0].add_run("Totaal").bold = True
+        for cell, column in zip(total[1:], ("totaal_euro", "totaal_uren")):
+            run = cell.paragraphs[0].add_run("{{ " + f"{prefix}{item.key}.{column}" + " }}")
+            run.bold = True
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        amounts = 3.2
+        lead_width = self.width - 2 * amounts - (2.6 if grouped else 0)
+        _widths(table, ([2.6] if grouped else []) + [lead_width, amounts, amounts])
+        for row in table.rows:
+            _cant_split(row)
+        self._spacer()
+
+    def _checklist(self, item, prefix=""):
+        """Per group a table of tick boxes, each point with room for a note."""
+        self._lead(item)
+        for title, points in checklist_groups(item):
+            table = self._table(1 + len(points), 3)
+            _header_cell(table.rows[0].cells[0], "")
+            _header_cell(table.rows[0].cells[1], title)
+            _header_cell(table.rows[0].cells[2], "Notitie")
+            _repeat_header(table.rows[0])
+            for row, (key, text) in zip(table.rows[1:], points):
+                path = f"{prefix}{item.key}.{key}"
+                row.cells[0].paragraphs[0].text = "{{ " + path + ".vakje }}"
+                row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                row.cells[1].paragraphs[0].text = text
+                row.cells[2].paragraphs[0].text = "{{ " + path + ".notitie }}"
+                _cant_split(row)
+            _widths(table, [1.2, self.width * 0.55, self.width * 0.45 - 1.2])
+            self._spacer()
 
     def _box(self, placeholder: str):
         table = self._table(1, 1)
-        _widths(table, [TEXT_WIDTH])
+        _widths(table, [self.width])
         cell = table.rows[0].cells[0]
         cell.paragraphs[0].text = placeholder
         _min_height(table.rows[0], Cm(1.4))
@@ -179,23 +302,49 @@ class _Builder:
         p = self.doc.add_paragraph()
         p.add_run(item.label).bold = True
         p.paragraph_format.keep_with_next = True
-        table = self._table(4, len(item.columns))
-        for cell, col in zip(table.rows[0].cells, item.columns):
+        self._advice(item)
+        columns = [c for c in item.columns if c.kind not in WIDE]
+        wide = [c for c in item.columns if c.kind in WIDE]
+        table = self._table(4 + len(wide), len(columns))
+        for cell, col in zip(table.rows[0].cells, columns):
             _header_cell(cell, col.label)
         _repeat_header(table.rows[0])
         table.rows[1].cells[0].paragraphs[0].text = "{%tr for r in " + item.key + " %}"
-        for cell, col in zip(table.rows[2].cells, item.columns):
-            cell.paragraphs[0].text = "{{ r." + col.key + " }}"
-            if col.kind == "rank":
+        for cell, col in zip(table.rows[2].cells, columns):
+            cell.paragraphs[0].text = "{{ r." + col.key + ("_vakje" if col.kind == "check" else "") + " }}"
+            if col.kind in ("rank", "check"):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif col.kind == "amount":
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _min_height(table.rows[2], Cm(1.0))
-        table.rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
-        ranks = sum(1 for c in item.columns if c.kind == "rank")
-        wide = (TEXT_WIDTH - 2.4 * ranks) / (len(item.columns) - ranks)
-        _widths(table, [2.4 if c.kind == "rank" else wide for c in item.columns])
+        # A SMART check or checklist of the row: a row of its own under it, across the table.
+        for row, col in zip(table.rows[3:], wide):
+            merged = row.cells[0].merge(row.cells[-1]) if len(columns) > 1 else row.cells[0]
+            lead = merged.paragraphs[0]
+            lead.add_run(col.label + ": ").bold = True
+            lead.add_run("{{ r." + col.key + " }}")
+        table.rows[-1].cells[0].paragraphs[0].text = "{%tr endfor %}"
+        narrow = sum(NARROW.get(c.kind, 0) for c in columns)
+        free = [c for c in columns if c.kind not in NARROW]
+        rest = (self.width - narrow) / len(free) if free else 0
+        if not free:  # only narrow columns: share the width
+            _widths(table, [self.width / len(columns)] * len(columns))
+        else:
+            _widths(table, [NARROW.get(c.kind, rest) for c in columns])
         self._spacer()
 
+    def _advice(self, item: Table):
+        advice = getattr(item, "advice", "")
+        if advice:
+            note = self.doc.add_paragraph()
+            run = note.add_run(advice)
+            run.italic, run.font.color.rgb = True, GREY
+            note.paragraph_format.keep_with_next = True
+
     def _blocks(self, item: Table):
+        if item.intro:
+            self.doc.add_paragraph(item.intro)
+        self._advice(item)
         self.doc.add_paragraph("{%p for g in " + item.key + " %}")
         self.doc.add_heading(item.row_title + " {{ loop.index }}", level=3)
         for col in item.columns:
@@ -229,7 +378,7 @@ class _Builder:
                 cell.paragraphs[0].text = "{{ " + f"{item.key}.{spec.key}.{col_key}_vakjes" + " }}"
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         lead = 7.1 if grouped else 8.6
-        scale = (TEXT_WIDTH - lead - (2.3 if grouped else 0)) / len(item.columns)
+        scale = (self.width - lead - (2.3 if grouped else 0)) / len(item.columns)
         _widths(table, ([2.3] if grouped else []) + [lead] + [scale] * len(item.columns))
         for row in table.rows:  # a long answer may run over a page; a grid row should not
             _cant_split(row)
@@ -237,7 +386,7 @@ class _Builder:
 
     def _signatures(self, signatures):
         table = self._table(3, len(signatures))
-        _widths(table, [TEXT_WIDTH / len(signatures)] * len(signatures))
+        _widths(table, [self.width / len(signatures)] * len(signatures))
         for col, sig in enumerate(signatures):
             _header_cell(table.rows[0].cells[col], sig.label)
             table.rows[1].cells[col].paragraphs[0].text = "Naam: {{ " + sig.key + ".naam }}"
@@ -247,7 +396,7 @@ class _Builder:
     def _side_by_side(self, sections):
         rows = max(len(s.fields) for s in sections)
         table = self._table(rows + 1, len(sections))
-        _widths(table, [TEXT_WIDTH / len(sections)] * len(sections))
+        _widths(table, [self.width / len(sections)] * len(sections))
         for col, section in enumerate(sections):
             _header_cell(table.rows[0].cells[col], section.title)
             for r, field in enumerate(section.fields, start=1):

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from forms.kinds import Matrix, Signature, Table
 
-from .context import build_context
+from .context import Group, build_context, checklist_groups, smart_letters
 from .docx_engine import INVALID_XML_CHARS
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
@@ -21,6 +21,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # answer holding U+FFFF made the plan's workbook and HR's whole bulk export fail.
 ILLEGAL = INVALID_XML_CHARS
 DATE_FORMAT = "DD-MM-YYYY"
+# Amounts are numbers, so HR can add them up; Excel shows them the way its language does (in Dutch:
+# € 1.250,50 and 12,5).
+EURO_FORMAT = '"€" #,##0.00'
+HOURS_FORMAT = "#,##0.0#"
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF3")
 FONT = "Calibri"  # the workbook's own default; a Font without a name falls back to a serif face
 BOLD = Font(name=FONT, bold=True)
@@ -54,9 +58,11 @@ def set_value(cell, value) -> None:
         cell.value = value
 
 
-def put(ws, row: int, col: int, value, bold=False, header=False):
+def put(ws, row: int, col: int, value, bold=False, header=False, number_format=None):
     cell = ws.cell(row=row, column=col)
     set_value(cell, value)
+    if number_format:  # also on a template's placeholder cell: the number put there takes it
+        cell.number_format = number_format
     cell.alignment = WRAP
     if bold or header:
         cell.font = BOLD
@@ -104,7 +110,7 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
     for part in definition.parts:
         ws = wb.create_sheet(_sheet_title(part.nav_title))
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.orientation = "portrait"
+        ws.page_setup.orientation = getattr(definition, "orientation", "portrait") or "portrait"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.oddHeader.right.text = ILLEGAL.sub("", page_header)
@@ -134,6 +140,26 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
     return out.getvalue()
 
 
+def _amount_format(field) -> str | None:
+    if field.kind != "amount":
+        return None
+    return EURO_FORMAT if getattr(field, "unit", "euro") == "euro" else HOURS_FORMAT
+
+
+def _table_columns(field) -> list[tuple[str, object]]:
+    """(heading, how to read the cell from a row) per column of the sheet: a SMART check takes a
+    column per letter, a checklist one column with its text."""
+    out = []
+    for column in field.columns:
+        if column.kind == "smart":
+            for key, letter, label, _ in smart_letters(column):
+                out.append((f"{column.label}: {letter} – {label}",
+                            lambda record, c=column.key, k=key: record[c][k], None))
+        else:
+            out.append((column.label, lambda record, c=column.key: record[c], _amount_format(column)))
+    return out
+
+
 def _write_field(ws, row, field, value, label=True) -> tuple[int, int]:
     """Write one question's context value from `row` on; returns the next free row and the number
     of columns used."""
@@ -141,13 +167,14 @@ def _write_field(ws, row, field, value, label=True) -> tuple[int, int]:
         if label:
             put(ws, row, 1, field.label, bold=True)
             row += 1
-        for col, column in enumerate(field.columns, start=1):
-            put(ws, row, col, column.label, header=True).border = BOX
+        columns = _table_columns(field)
+        for col, (heading, _, _) in enumerate(columns, start=1):
+            put(ws, row, col, heading, header=True).border = BOX
         for record in value:
             row += 1
-            for col, column in enumerate(field.columns, start=1):
-                put(ws, row, col, record[column.key]).border = BOX
-        return row + 2, len(field.columns)
+            for col, (_, read, number_format) in enumerate(columns, start=1):
+                put(ws, row, col, _text(read(record)), number_format=number_format).border = BOX
+        return row + 2, len(columns)
     if isinstance(field, Matrix):
         headings = ([field.group_heading] if field.group_heading else []) + [field.row_heading] + \
             [h for _, h in field.columns]
@@ -161,14 +188,69 @@ def _write_field(ws, row, field, value, label=True) -> tuple[int, int]:
             for col, text in enumerate(cells, start=1):
                 put(ws, row, col, text).border = BOX
         return row + 2, len(headings)
+    if field.kind == "costs":
+        return _write_costs(ws, row, field, value, label)
+    if field.kind == "smart":
+        if label:
+            put(ws, row, 1, field.label, bold=True)
+            row += 1
+        for key, letter, letter_label, _ in smart_letters(field):
+            put(ws, row, 1, f"{letter} – {letter_label}", bold=True).border = BOX
+            put(ws, row, 2, value[key]).border = BOX
+            row += 1
+        return row + 1, 2
+    if field.kind == "checklist":
+        if label:
+            put(ws, row, 1, field.label, bold=True)
+            row += 1
+        for col, heading in enumerate(("Punt", "Gedaan", "Notitie"), start=1):
+            put(ws, row, col, heading, header=True).border = BOX
+        for title, points in checklist_groups(field):
+            row += 1
+            put(ws, row, 1, title, bold=True)
+            for key, text in points:
+                row += 1
+                put(ws, row, 1, text).border = BOX
+                put(ws, row, 2, value[key]["af"]).border = BOX
+                put(ws, row, 3, value[key]["notitie"]).border = BOX
+        return row + 2, 3
     if isinstance(field, Signature):
         put(ws, row, 1, field.label, bold=True)
         put(ws, row, 2, value["naam"])
         put(ws, row, 3, value["datum"])
         return row + 1, 3
     put(ws, row, 1, field.label, bold=True)
-    put(ws, row, 2, value)
+    put(ws, row, 2, _text(value), number_format=_amount_format(field))
     return row + 1, 2
+
+
+def _text(value):
+    """A SMART check or checklist in a cell as its text; anything else as it is."""
+    return str(value) if isinstance(value, Group) else value
+
+
+def _write_costs(ws, row, field, value, label) -> tuple[int, int]:
+    if label:
+        put(ws, row, 1, field.label, bold=True)
+        row += 1
+    grouped = any(r.group for r in field.rows)
+    headings = ([getattr(field, "group_heading", "") or "Soort"] if grouped else []) + \
+        [getattr(field, "row_heading", "") or "Aspect"] + [h for _, h in field.columns]
+    for col, heading in enumerate(headings, start=1):
+        put(ws, row, col, heading, header=True).border = BOX
+    first = 2 if grouped else 1
+    for spec in field.rows:
+        row += 1
+        if grouped:
+            put(ws, row, 1, spec.group).border = BOX
+        put(ws, row, first, f"{spec.label}: {spec.text}" if spec.text else spec.label).border = BOX
+        put(ws, row, first + 1, value[spec.key]["euro"], number_format=EURO_FORMAT).border = BOX
+        put(ws, row, first + 2, value[spec.key]["uren"], number_format=HOURS_FORMAT).border = BOX
+    row += 1
+    put(ws, row, first, "Totaal", bold=True).border = BOX
+    put(ws, row, first + 1, value["totaal_euro"], bold=True, number_format=EURO_FORMAT).border = BOX
+    put(ws, row, first + 2, value["totaal_uren"], bold=True, number_format=HOURS_FORMAT).border = BOX
+    return row + 2, len(headings)
 
 
 OVERVIEW_COLUMNS = ("Medewerker", "Afdeling", "Functie", "Leidinggevende", "Periode", "Formulier",
