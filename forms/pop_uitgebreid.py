@@ -4,10 +4,16 @@ Transcribed from the paper form (shared/seeds/003_71ca0095a1902dfb.txt). Texts a
 slips of the paper included, so that what HR recognises on paper is what the employee reads on screen;
 tests/test_form_definition.py checks every text below against the paper. The one deliberate change:
 the paper's option "Achter 'bewijzen' leveren" reads "Achteraf" here, as its own introduction says.
+
+Beside the paper, the parts every form shares (forms/common.py, texts from their own seeds): a SMART
+check on each development goal, the planned costs in euros and hours (summed against the POB) in Fase
+II section 3, and the manager's conversation checklist. No field of the paper changed its key, so plans
+stored before keep every answer.
 """
+from .common import COSTS_KEY, akkoord_part, checklist_part, costs_field, smart_field
 from .definition import FormDefinition, Part, Section
 from .limits import CELL_CHARS, PROGRESS_TALKS, TALK_ANSWER_CHARS
-from .kinds import (Choice, Date, Info, LongText, Matrix, MatrixRow, Rank, Signature, Table, Text)
+from .kinds import (Choice, Date, Info, LongText, Matrix, MatrixRow, Rank, Table, Text)
 
 PLUS_MINUS = (("plus", "+"), ("matig", "±"), ("min", "–"))
 JA_NEE = (("ja", "ja"), ("nee", "nee"))
@@ -151,6 +157,7 @@ fase1 = Part(
                       rows_word="ontwikkeldoelen", columns=(
                           LongText("doel", "Ontwikkeldoel", answer_label="", lines=2, max_length=CELL_CHARS),
                           Rank("belang", "Belang"),
+                          smart_field(),  # forms/common.py, seed 004 §2.4.1
                       )),
             ),
         ),
@@ -261,6 +268,8 @@ fase2 = Part(
                                                  "computers", group="Geld"),
                            MatrixRow("coach", "Kosten voor inschakelen externe coach", group="Geld"),
                        )),
+                # The amounts of the same aspects, summed against the POB (forms/common.py).
+                costs_field(label="Wat gaat dit kosten?", intro="Hierbij gaat het zowel om tijd als geld."),
                 Info(text="Van belang is dat de kosten en uw ontwikkeldoel met elkaar in evenwicht zijn."),
                 LongText("kosten_antwoord",
                          "Wat vraagt dit ontwikkeldoel aan tijd en geld? Wie zorg hiervoor? En hoe?"),
@@ -408,28 +417,19 @@ fase4 = Part(
     ),
 )
 
-afronding = Part(
-    key="afronding", cycle="afronding", title="Afronding en goedkeuring", nav_title="Afronding",
-    sections=(
-        Section("Afronding en goedkeuring", items=(
-            Choice("volgend_gesprek", "Het volgende gesprek is een:", options=(
-                ("doelstellingengesprek", "Doelstellingengesprek"),
-                ("voortgangsgesprek", "Voortgangsgesprek"),
-                ("beoordelingsgesprek", "Beoordelingsgesprek"),
-            )),
-            Date("volgend_gesprek_datum", "Dat gesprek zal gehouden worden op (datum):"),
-            Signature("akkoord_medewerker", "Akkoord medewerker", signer="employee"),
-            Signature("akkoord_leidinggevende", "Akkoord leidinggevende", signer="manager"),
-        )),
-    ),
-)
+# The next talk and both akkoorden (forms/common.py builds the same part for every form).
+afronding = akkoord_part()
 
 POP_UITGEBREID = FormDefinition(
     key="pop-uitgebreid",
     title="Het opstellen van een Persoonlijk Ontwikkelingsplan (POP-uitgebreid)",
     short_title="POP (uitgebreid)",
-    parts=(kop, fase1, fase2, fase3, fase4, afronding),
+    description="Het uitgebreide POP: zelfanalyse, ontwikkelgesprek met leeractiviteiten en kosten, "
+                "voortgangsgesprekken en evaluatie, in vier fasen.",
+    # The manager's conversation checklist (seed 001) comes after the paper's last page.
+    parts=(kop, fase1, fase2, fase3, fase4, afronding, checklist_part()),
     goals_field="ontwikkeldoelen",
+    costs_field=COSTS_KEY,
     next_talk_field="volgend_gesprek_datum",
     next_talk_kind_field="volgend_gesprek",
 )
