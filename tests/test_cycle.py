@@ -20,6 +20,8 @@ CHANGES = {
                "voortgangsgesprekken"),
     "fase-4": ("evaluatie", {"doelen_gehaald": "Gewijzigd", "go": "stay"}, "doelen_gehaald"),
     "afronding": ("ritme", {"volgend_gesprek": "voortgangsgesprek", "go": "stay"}, "volgend_gesprek"),
+    "gesprekken": ("gesprek", {"gesprekken-0-datum": "2027-03-01", "gesprekken-0-gesprek": "POP-gesprek",
+                               "go": "stay"}, "gesprekken"),
 }
 
 
