@@ -1,8 +1,13 @@
-"""A small demo organisation with one realistically filled plan: the projectcoördinator growing to
-projectlead from the filled example in shared/seeds/000_164e534d49eed234.txt."""
+"""A small demo organisation with realistically filled plans: on the extended form, the projectcoördinator
+growing to projectlead from the filled example in shared/seeds/000_164e534d49eed234.txt, in every state
+of the cycle; and one plan of each other form of the seeds: the compact POP with the seed's own filled
+example (000, Projectcoördinator, two goals), the POP table with the three rows of 004 §4.11, and the
+six-step plan (002) of a beginning consultant with a SMART goal like the seed's and a learning log."""
 import datetime as dt
+from decimal import Decimal
 
 from forms import DEFAULT_FORM
+from forms.common import CHECKLIST_GROUPS
 
 from . import answers, cycle
 from .db import database
@@ -38,10 +43,23 @@ PEOPLE = [
     dict(email=f"tim.deboer@{DOMAIN}", voornaam="Tim", tussenvoegsel="de", achternaam="Boer",
          functie="Klantadviseur", afdeling="Klantenservice", role="medewerker",
          manager=f"sanne.bakker@{DOMAIN}"),
+    # One plan of each other form of the seeds.
+    dict(email=f"noor.dewit@{DOMAIN}", voornaam="Noor", tussenvoegsel="de", achternaam="Wit",
+         functie="Projectcoördinator", afdeling="Projecten", role="medewerker",
+         manager=f"marco.jansen@{DOMAIN}"),
+    dict(email=f"kim.hendriks@{DOMAIN}", voornaam="Kim", tussenvoegsel="", achternaam="Hendriks",
+         functie="Medewerker klantenservice", afdeling="Klantenservice", role="medewerker",
+         manager=f"sanne.bakker@{DOMAIN}"),
+    dict(email=f"bas.verhoeven@{DOMAIN}", voornaam="Bas", tussenvoegsel="", achternaam="Verhoeven",
+         functie="Beginnend consultant", afdeling="Projecten", role="medewerker",
+         manager=f"marco.jansen@{DOMAIN}"),
 ]
 
 EMPLOYEE_EMAIL = f"eva.visser@{DOMAIN}"
 MANAGER_EMAIL = f"marco.jansen@{DOMAIN}"
+COMPACT_EMAIL = f"noor.dewit@{DOMAIN}"
+TABEL_EMAIL = f"kim.hendriks@{DOMAIN}"
+ZES_STAPPEN_EMAIL = f"bas.verhoeven@{DOMAIN}"
 
 
 def demo_answers(period_start: dt.date) -> dict:
@@ -71,8 +89,16 @@ def demo_answers(period_start: dt.date) -> dict:
         "voorbereiding_functie": "Meelopen met een ervaren projectlead en gericht oefenen in "
                                  "overleggen met stakeholders.",
         "ontwikkeldoelen": [
-            {"doel": "Verwachtingen managen met stakeholders", "belang": 1},
-            {"doel": "Heldere communicatie in het team", "belang": 2},
+            {"doel": "Verwachtingen managen met stakeholders", "belang": 1, "smart": {
+                "s": "Bij elke projectstart vat ik scope, deadlines en verantwoordelijkheden hardop samen.",
+                "m": "Minimaal 80% van de stakeholders bevestigt afspraken binnen 48 uur.",
+                "a": "Afgesproken met Marco; hij observeert twee overleggen.",
+                "r": "Past in de overleggen die ik nu al voorzit.",
+                "t": "Binnen 8 weken."}},
+            {"doel": "Heldere communicatie in het team", "belang": 2, "smart": {
+                "s": "Elke update heeft dezelfde structuur: status, volgende stap, wat ik nodig heb, "
+                     "deadline.",
+                "t": "Binnen 6 weken."}},  # Meetbaar, Acceptabel, Realistisch still open
         ],
         "on_the_job": {
             "projecten": {"past": plus, "ligt": plus},
@@ -106,6 +132,11 @@ def demo_answers(period_start: dt.date) -> dict:
             "reis": {"van_toepassing": "nee"}, "opleiding": {"van_toepassing": "ja"},
             "middelen": {"van_toepassing": "nee"}, "coach": {"van_toepassing": "nee"},
         },
+        "kosten_pob": {
+            "werktijd": {"euro": None, "uren": Decimal("16")},
+            "tijd_anderen": {"euro": None, "uren": Decimal("6")},
+            "opleiding": {"euro": Decimal("950.00"), "uren": Decimal("14")},
+        },
         "kosten_antwoord": "Ongeveer 2 uur per week werktijd, een uur per maand van mijn manager en "
                            "een tweedaagse training gesprekstechnieken (€ 950) uit het "
                            "afdelingsbudget. Marco regelt het budget, ik plan de training in.",
@@ -127,7 +158,217 @@ def demo_answers(period_start: dt.date) -> dict:
         ],
         "volgend_gesprek": "voortgangsgesprek",
         "volgend_gesprek_datum": d(16),
+        "gesprekken": [demo_checklist(d(2))],
     }
+
+
+def demo_checklist(day: dt.date) -> dict:
+    """The manager's checklist (seed 001) of the first conversation, partly ticked, with notes."""
+    ticked = {"doelen", "informatie", "startbijeenkomst", "carrieredoelen", "vaardigheden",
+              "actiepunten", "verwachtingen", "documenteer", "voortgangsbesprekingen"}
+    notes = {"informatie": "Feedback van twee projectleden en de laatste projectevaluatie gelezen.",
+             "mogelijkheden": "Training gesprekstechnieken besproken; beslissen we bij het volgende "
+                              "gesprek.",
+             "voortgangsbesprekingen": "Elke 4 weken een check-in in de agenda gezet."}
+    return {"datum": day, "gesprek": "Startgesprek POP",
+            "checklist": {key: {"af": key in ticked, "notitie": notes.get(key, "")}
+                          for _, items in CHECKLIST_GROUPS for key, _ in items}}
+
+
+def compact_answers(period_start: dt.date) -> dict:
+    """Noor's compact POP: the filled example of seed 000 word for word (Profiel, Doel 1 and Doel 2
+    with Waarom, Acties, Meetpunten and Ondersteuning), the weeks of its Acties as the Tijdslijn; the
+    SMART notes, the costs and the check-ins are the demo's own."""
+    d = lambda weeks: period_start + dt.timedelta(weeks=weeks)  # noqa: E731
+    return {
+        "rol": "Projectcoördinator",
+        "ambitie": "doorgroeien naar projectlead",
+        "ontwikkelfocus": "helder communiceren, verwachtingen managen, eigenaarschap tonen",
+        "startsituatie": "Plannen en overzicht houden gaan goed. De grootste hefboom zit in afspraken "
+                         "met stakeholders expliciet maken en prioriteiten helder delen in het team.",
+        "doelen": [
+            {"doel": "Verwachtingen managen met stakeholders",
+             "waarom": "Projecten lopen soms vertraging op doordat stakeholders andere verwachtingen "
+                       "hebben dan afgesproken. Ik wil leren om proactiever te communiceren en afspraken "
+                       "expliciet te maken, zodat afhankelijkheden sneller duidelijk worden.",
+             "acties": "Ik plan bij elk nieuw projectstartoverleg een korte “verwachtingen-check” van 10 "
+                       "minuten waarin ik scope, deadlines en verantwoordelijkheden hardop samenvat. Ik "
+                       "stuur na elk overleg een korte recap met besluiten en acties, en vraag actief om "
+                       "bevestiging. Ik kies daarnaast één project per maand waarin ik bewust oefen met "
+                       "het bespreken van risico’s, ook als het ongemakkelijk voelt.",
+             "ondersteuning": "Mijn manager helpt met het voorbereiden van lastige gesprekken en neemt "
+                              "één keer een rolmodel-positie door een gesprek te demonstreren. Een "
+                              "collega leest mijn recap-mail mee en geeft tips voor helderheid.",
+             "meetpunten": "Minimaal 80% van de stakeholders bevestigt afspraken binnen 48 uur. In de "
+                           "wekelijkse projectupdate zijn er minder escalaties door misverstanden. Mijn "
+                           "manager observeert twee overleggen en geeft concrete feedback op mijn "
+                           "communicatie.",
+             "tijdslijn": "8 weken",
+             "reflectie": "",
+             "smart": {"s": "Een verwachtingen-check bij elk nieuw projectstartoverleg en een recap na "
+                            "elk overleg.",
+                       "m": "Minimaal 80% van de stakeholders bevestigt afspraken binnen 48 uur.",
+                       "a": "Afgesproken met Marco, die twee overleggen observeert.",
+                       "r": "Past in de overleggen die ik nu al voer.",
+                       "t": "8 weken."}},
+            {"doel": "Heldere communicatie in het team",
+             "waarom": "Teamleden weten soms niet wat prioriteit heeft, waardoor werk dubbel wordt "
+                       "gedaan. Ik wil mijn communicatie korter en consistenter maken.",
+             "acties": "Ik werk met een vaste update-structuur: wat is de status, wat is de volgende "
+                       "stap, wat heb ik nodig, en wat is de deadline. Ik rond elke update af met één "
+                       "duidelijke vraag of beslissing. Ik vraag na twee weken feedback aan drie "
+                       "collega’s: wat helpt, wat kan beter, en wat is nog onduidelijk.",
+             "ondersteuning": "",
+             "meetpunten": "Collega’s geven in feedback aan dat prioriteiten duidelijker zijn. Minder "
+                           "ad-hoc afstemming over “wat moet ik doen” vragen.",
+             "tijdslijn": "6 weken",
+             "reflectie": "",
+             # Acceptabel and Realistisch still open: the overview shows them as missing.
+             "smart": {"s": "Elke update met dezelfde structuur, afgerond met één vraag of beslissing.",
+                       "m": "Feedback van drie collega’s na twee weken.",
+                       "t": "6 weken."}},
+        ],
+        "kosten_pob": {
+            "werktijd": {"euro": None, "uren": Decimal("12")},
+            "tijd_anderen": {"euro": None, "uren": Decimal("4")},
+        },
+        "checkins": [
+            {"datum": d(6),
+             "goal": "Bij elke projectstart een verwachtingen-check doen en afspraken laten bevestigen.",
+             "reality": "Bij twee van de drie starts gedaan; één opdrachtgever bevestigde pas na een "
+                        "week.",
+             "options": "De recap binnen een uur na het overleg sturen; bij uitblijven van bevestiging "
+                        "zelf even bellen.",
+             "will": "Deze week de recap van het overleg met de gemeente binnen een uur versturen; "
+                     "evalueren in de volgende check-in."},
+            {"datum": d(10),
+             "goal": "Updates in het team korter en met één duidelijke vraag of beslissing.",
+             "reality": "De vaste update-structuur werkt; collega’s vragen minder vaak wat prioriteit "
+                        "heeft.",
+             "options": "De structuur ook gebruiken in de wekelijkse projectupdate.",
+             "will": "Na twee weken feedback vragen aan drie collega’s."},
+        ],
+        "volgend_gesprek": "voortgangsgesprek",
+        "volgend_gesprek_datum": d(14),
+        "gesprekken": [demo_checklist(d(1))],
+    }
+
+
+def tabel_answers(period_start: dt.date) -> dict:
+    """Kim's POP table: the three rows of seed 004 §4.11 word for word (the seed's hyphenations at
+    line ends joined), each with its termijn; the SMART notes, the Startniveau and the costs are the
+    demo's own."""
+    return {
+        "doelen": [
+            {"doel": "Klantgericht werken",
+             "activiteit": "Zes keer een donderdagmiddag meewerken op de servicebalie onder supervisie "
+                           "van Corrie de Jong.",
+             "resultaat": "Inzicht: welke benadering levert tevreden klanten op?\n"
+                          "Ervaring: hoe doe je dat?",
+             "planning": "15 maart tot 1 mei",
+             "ondersteuning": "24 werkuren supervisie van Corrie de Jong",
+             "termijn": "kort",
+             "smart": {"s": "Zes donderdagmiddagen aan de servicebalie.",
+                       "m": "Corrie de Jong geeft na elke middag feedback.",
+                       "t": "15 maart tot 1 mei."}},
+            {"doel": "Excel",
+             "activiteit": "Cursus volgen om het programma excel onder de knie te krijgen.",
+             "resultaat": "Voldoende beheersing van het programma om de voorkomende werkzaamheden "
+                          "zelfstandig te verrichten.",
+             "planning": "Voor 31 december afgerond",
+             "ondersteuning": "Externe cursus van 10 lessen, onder werktijd te volgen.",
+             "termijn": "kort",
+             "startniveau": "Eenvoudige lijsten maak ik al; formules en draaitabellen ken ik nog niet.",
+             "smart": {"s": "Werken met formules en draaitabellen.",
+                       "m": "De maandrapportage van het team zelfstandig in Excel maken.",
+                       "a": "Afgesproken met Sanne; de cursus valt onder werktijd.",
+                       "r": "Eén les per week naast het werk.",
+                       "t": "Voor 31 december afgerond."}},
+            {"doel": "Leidinggeven als teamleider",
+             "activiteit": "Zelfstudiepakket Praktisch Management doorlopen.",
+             "resultaat": "Basiskennis en elementaire vaardigheden op het gebied van leidinggeven.\n"
+                          "In staat om operationeel leiding te geven aan een team van 5 medewerkers op "
+                          "MBO-niveau.",
+             "planning": "Dit jaar zelfstudie. Volgend jaar een stage-opdracht en praktijkervaring.",
+             "ondersteuning": "Zelfstudiepakket Praktisch Management.\n"
+                              "Stage-opdracht met tweewekelijks een uur begeleiding van Harrie Koning.",
+             "termijn": "middellang"},
+        ],
+        "kosten_pob": {
+            "eigen_uren": {"euro": None, "uren": Decimal("20")},
+            "uren_begeleiding": {"euro": None, "uren": Decimal("24")},
+            "opleiding": {"euro": Decimal("695.00"), "uren": None},
+            "leermiddelen": {"euro": Decimal("89.50"), "uren": None},
+        },
+    }
+
+
+def zes_stappen_answers(period_start: dt.date) -> dict:
+    """Bas's six-step plan: a beginning consultant, his first leerdoel SMART like the seed's consultant
+    example (002 step 4), three entries in his learning log so far."""
+    d = lambda weeks: period_start + dt.timedelta(weeks=weeks)  # noqa: E731
+    return {
+        "huidige_situatie": "Ik ben een half jaar consultant bij de afdeling Projecten. Inhoudelijk "
+                            "advies geven gaat goed; zelf opdrachten binnenhalen nog niet: ik werk tot "
+                            "nu toe alleen mee aan opdrachten van collega’s.\nOver twee jaar wil ik een "
+                            "eigen portefeuille van opdrachtgevers hebben.",
+        "leerbehoeften": "Opdrachtgevers benaderen en in een paar minuten duidelijk maken wat wij voor "
+                         "hen kunnen doen (een elevator pitch), en een offerte opstellen.",
+        "ontwikkelingsmogelijkheden": [
+            {"kennis": "Een goede elevator pitch en acquisitiegesprekken voeren", "training": "functie"},
+            {"kennis": "De diensten en tarieven van de afdeling", "training": "bedrijf"},
+            {"kennis": "Zelfvertrouwen in gesprekken met onbekende opdrachtgevers",
+             "training": "persoonlijk"},
+        ],
+        "leerdoelen": [
+            {"leerdoel": "Binnen drie maanden wil ik mijn eerste eigen opdracht binnenhalen op basis "
+                         "van een goed voorbereide elevator pitch.",
+             "smart": {"s": "Ik ga in ons netwerk op zoek naar organisaties die onze adviesdiensten "
+                            "nodig hebben.",
+                       "m": "Binnen een maand voer ik 3 kennismakingsgesprekken per week.",
+                       "a": "Ik scherp mijn pitch aan met Marco en oefen hem in het teamoverleg.",
+                       "r": "Eigen opdrachten zijn de volgende stap naar een eigen portefeuille.",
+                       "t": "Binnen drie maanden heb ik mijn eerste eigen opdracht."}},
+            {"leerdoel": "Zelfstandig een offerte opstellen die zonder correcties de deur uit kan.",
+             "smart": {"s": "Offertes volgens het sjabloon van de afdeling, met planning en tarief.",
+                       "t": "Voor de zomer."}},  # Meetbaar, Bereikbaar, Relevant still open
+        ],
+        "kosten_pob": {
+            "werktijd": {"euro": None, "uren": Decimal("24")},
+            "opleiding": {"euro": Decimal("1250.00"), "uren": None},
+            "tijd_anderen": {"euro": None, "uren": Decimal("6")},
+        },
+        "leerlog": [
+            {"datum": d(4), "leerbehoefte": "Een goede elevator pitch",
+             "leermethode": "Training ‘Overtuigend pitchen’ (twee dagdelen)",
+             "data_actie": f"{d(3).strftime('%d-%m-%Y')} en {d(4).strftime('%d-%m-%Y')}",
+             "resultaten": "Een pitch van twee minuten, twee keer geoefend met feedback van de trainer.",
+             "overig": "De trainer raadt aan de pitch op te nemen en terug te kijken."},
+            {"datum": d(7), "leerbehoefte": "Acquisitiegesprekken voeren",
+             "leermethode": "Meelopen met Marco bij twee kennismakingsgesprekken",
+             "data_actie": d(6).strftime("%d-%m-%Y"),
+             "resultaten": "Gezien hoe Marco eerst naar de vraag van de klant luistert voor hij iets "
+                           "aanbiedt.",
+             "overig": ""},
+            {"datum": d(10), "leerbehoefte": "Een goede elevator pitch",
+             "leermethode": "Zelf gepitcht bij drie organisaties uit ons netwerk",
+             "data_actie": "in week 9 en 10",
+             "resultaten": "Twee vervolgafspraken; één organisatie vraagt een offerte.",
+             "overig": "Het tweede leerdoel (offerte) komt nu vanzelf aan de orde."},
+        ],
+        "volgend_gesprek": "voortgangsgesprek",
+        "volgend_gesprek_datum": d(16),
+        "gesprekken": [demo_checklist(d(1))],
+    }
+
+
+# The demo plan of each form: whose it is and its answers (as demo_answers for the extended form).
+DEMO_FORMS = {
+    DEFAULT_FORM: (EMPLOYEE_EMAIL, demo_answers),
+    "pop-compact": (COMPACT_EMAIL, compact_answers),
+    "pop-tabel": (TABEL_EMAIL, tabel_answers),
+    "pop-zes-stappen": (ZES_STAPPEN_EMAIL, zes_stappen_answers),
+}
 
 
 def load_demo() -> None:
@@ -166,14 +407,24 @@ def load_demo() -> None:
         _demo_plan(people[f"tim.deboer@{DOMAIN}"], str(year - 1),
                    {**demo_answers(dt.date(year - 1, 1, 12)), **evaluation}, "afgerond",
                    signed=dt.date(year - 1, 1, 26))
+        # One plan of each other form: the compact POP and the six-step plan running (check-ins, a
+        # learning log), the POP table agreed and about to start.
+        start = dt.date(year, 1, 12)
+        _demo_plan(people[COMPACT_EMAIL], str(year), compact_answers(start), "uitvoering",
+                   signed=dt.date(year, 1, 26), form_key="pop-compact")
+        _demo_plan(people[TABEL_EMAIL], str(year), tabel_answers(start), "vastgesteld",
+                   signed=dt.date(year, 2, 16), form_key="pop-tabel")
+        _demo_plan(people[ZES_STAPPEN_EMAIL], str(year), zes_stappen_answers(start), "uitvoering",
+                   signed=dt.date(year, 2, 2), form_key="pop-zes-stappen")
 
 
 def _signature(person: Person, day: dt.date) -> dict:
     return {"naam": person.naam, "datum": day, "person_id": person.id}
 
 
-def _demo_plan(person: Person, period: str, values: dict, state: str, signed: dt.date | None = None):
-    plan = start_plan(person, DEFAULT_FORM, period, by=person)
+def _demo_plan(person: Person, period: str, values: dict, state: str, signed: dt.date | None = None,
+               form_key: str = DEFAULT_FORM):
+    plan = start_plan(person, form_key, period, by=person)
     answers.save(plan, values)
     if signed:
         answers.save(plan, {"akkoord_medewerker": _signature(person, signed),
@@ -185,9 +436,11 @@ def _demo_plan(person: Person, period: str, values: dict, state: str, signed: dt
     return plan
 
 
-def demo_example(year: int = 2026):
-    """The demo plan without a database, for template previews and the placeholder help page:
-    (employee, manager, period, answers), people as simple objects with the Person attributes."""
+def demo_example(year: int = 2026, form_key: str = DEFAULT_FORM):
+    """The demo plan of a form without a database, for template previews and the placeholder help
+    page: (employee, manager, period, answers), people as simple objects with the Person attributes.
+    A form without a demo plan of its own gets the employee and manager of the extended one and no
+    answers but the akkoorden."""
     from types import SimpleNamespace
 
     def person(email):
@@ -196,8 +449,10 @@ def demo_example(year: int = 2026):
         return SimpleNamespace(naam=" ".join(n for n in names if n), **{
             k: v for k, v in data.items() if k not in ("manager", "role")})
 
-    employee, manager = person(EMPLOYEE_EMAIL), person(MANAGER_EMAIL)
-    values = demo_answers(dt.date(year, 1, 12))
+    email, make_answers = DEMO_FORMS.get(form_key, (EMPLOYEE_EMAIL, lambda start: {}))
+    employee = person(email)
+    manager = person(next(p for p in PEOPLE if p["email"] == email)["manager"])
+    values = make_answers(dt.date(year, 1, 12))
     signed = dt.date(year, 1, 26)
     values["akkoord_medewerker"] = {"naam": employee.naam, "datum": signed, "person_id": 0}
     values["akkoord_leidinggevende"] = {"naam": manager.naam, "datum": signed, "person_id": 0}
