@@ -39,8 +39,52 @@ def catalogue(definition) -> list[dict]:
     # The help page is the only reader; the checkbox convention travels with the groups so that the
     # page needs nothing else from its view.
     groups.insert(0, {"title": "Selectievakjes", "kind": "checkboxes", "rows": [], "loops": [],
-                      "examples": checkbox_examples(definition)})
+                      "examples": checkbox_examples(definition), "usage": usage_examples(definition)})
     return groups
+
+
+def usage_examples(definition) -> dict:
+    """The names the help page's explanations use, from this form's own questions: its first grid
+    table and two of its columns, a table of blocks, a choice and a grid cell with an option, and
+    one question of each newer kind where the form has one (else None: the page leaves it out)."""
+    fields = definition.fields
+    tables = [f for f in fields if isinstance(f, Table)]
+    grids = [t for t in tables if t.layout == "grid"] or tables
+    blocks = [t for t in tables if t.layout == "blocks"] or tables
+    usage: dict = {"table": None, "blocks": None, "choice": None, "cell": None}
+    if grids:
+        table = grids[0]
+        columns = [c.key for c in table.columns if c.kind not in ("smart", "checklist")] or \
+            [table.columns[0].key]
+        usage["table"] = {"key": table.key, "columns": (columns * 2)[:2]}
+    if blocks:
+        usage["blocks"] = blocks[0].key
+    choice = next((f for f in fields if isinstance(f, Choice) and f.options), None)
+    if choice is None:  # a choice in a table row: the same, per row
+        choice = next((c for t in tables for c in t.columns if isinstance(c, Choice) and c.options), None)
+        if choice is not None:
+            usage["choice_in_row"] = True
+    if choice is not None:
+        usage["choice"] = {"key": choice.key, "option": choice.options[-1][0]}
+    matrix = next((f for f in fields if isinstance(f, Matrix) and f.rows and f.columns and f.scale), None)
+    if matrix is not None:
+        row = matrix.rows[min(1, len(matrix.rows) - 1)]
+        usage["cell"] = f"{matrix.key}.{row.key}.{matrix.columns[0][0]}_{matrix.scale[0][0]}"
+    for kind in ("check", "amount", "smart", "costs", "checklist"):
+        usage[kind] = _first_of_kind(definition, kind)
+    return usage
+
+
+def _first_of_kind(definition, kind: str) -> dict | None:
+    """{path, label, field, row_path} of the first question of a kind, standalone or in a table row
+    (row_path: its path inside a row, r.…; table: the table's key)."""
+    for f in definition.fields:
+        if f.kind == kind:
+            return {"path": f.key, "label": f.label.rstrip(":"), "field": f, "table": None}
+        for c in getattr(f, "columns", ()) if isinstance(f, Table) else ():
+            if c.kind == kind:
+                return {"path": f"r.{c.key}", "label": c.label.rstrip(":"), "field": c, "table": f.key}
+    return None
 
 
 def word_name(definition, path: str, *candidates: str) -> str:

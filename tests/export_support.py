@@ -129,6 +129,10 @@ def tricky_values(employee_id: int, manager_id: int) -> dict:
         "akkoord_medewerker": {"naam": EMPLOYEE_NAME, "datum": SIGN_EMPLOYEE, "person_id": employee_id},
         "akkoord_leidinggevende": {"naam": MANAGER_NAME, "datum": SIGN_MANAGER,
                                    "person_id": manager_id},
+        # The parts every form shares (forms/common.py), left empty here: tests/test_exports_forms.py
+        # fills the new kinds.
+        "kosten_pob": {},
+        "gesprekken": [],
     }
 
 

@@ -490,9 +490,22 @@ def expected_for(path: str, values: dict):
         rows = value
         if index >= len(rows):
             return None
-        column = field.column(rest)
-        cell = rows[index][rest]
+        column_key, _, part = rest.partition(".")
+        column = field.column(column_key)
+        cell = rows[index][column_key]
+        if column.kind == "smart":  # a letter's explanation
+            return cell.get(part) or None
         return _excel(column, cell)
+    if field.kind == "costs":  # numbers; no totals for an empty grid
+        row_key, _, col = rest.partition(".")
+        if row_key.startswith("totaal_"):
+            totals = field.totals(value)
+            filled = field.is_filled(value)
+            return float(totals[0 if col == "" and row_key == "totaal_euro" else 1]) if filled else None
+        amount = value[row_key][col]
+        return float(amount) if amount is not None else None
+    if field.kind == "smart":
+        return value.get(rest) or None
     if isinstance(field, Matrix):
         row_key, col = rest.split(".")
         return dict(field.scale).get(value[row_key][col])
