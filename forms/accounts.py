@@ -1,7 +1,9 @@
 """Forms for logging in, managing people and starting a plan."""
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField,
+                     StringField)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from pop.people import EMAIL
 
@@ -36,12 +38,29 @@ class PersonForm(DutchForm):
 
 class NewPlanForm(DutchForm):
     employee = SelectField("Medewerker", coerce=int, validate_choice=True)
-    form_key = SelectField("Formulier")
+    # The choices are the forms the organisation uses (pop.organisation); a form posted that it does not
+    # use (switched off meanwhile, or typed into the request) is refused by validate_form_key with its
+    # own message rather than WTForms' "not a valid choice".
+    form_key = SelectField("Formulier", validate_choice=False)
     period = StringField("Periode", validators=[
         DataRequired(REQUIRED), Length(max=30),
         Regexp(r"^[0-9A-Za-z /–-]+$", message="Gebruik cijfers, letters, spaties of een streepje, "
                                                "bijvoorbeeld 2026 of 2026-2027.")],
         description="Bijvoorbeeld 2026 of 2026-2027.")
+
+    def validate_form_key(self, field):
+        from pop.organisation import NOT_IN_USE, is_enabled
+
+        if not is_enabled(field.data or ""):
+            raise ValidationError(NOT_IN_USE)
+
+
+class FormChoiceForm(DutchForm):
+    """HR's choice of forms (/instellingen/formulieren); the rules are in pop.organisation."""
+
+    enabled = SelectMultipleField("Formulieren die de organisatie gebruikt", validate_choice=False,
+                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    default = RadioField("Standaardformulier voor een nieuw POP", validate_choice=False)
 
 
 class StatusForm(DutchForm):

@@ -6,8 +6,8 @@ from functools import lru_cache
 
 from flask import current_app, has_app_context
 
-from peewee import (BlobField, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField)
+from peewee import (BlobField, BooleanField, CharField, DateField, DateTimeField, DecimalField,
+                    ForeignKeyField, IntegerField, Model, TextField)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import database
@@ -215,5 +215,48 @@ class Reminder(BaseModel):
         indexes = ((("plan", "kind", "day"), True),)
 
 
+class FormSetting(BaseModel):
+    """Which forms the organisation uses, and the default for a new plan (HR, /instellingen/formulieren;
+    pop/organisation.py). No rows: HR has chosen nothing yet, and every form is in use with
+    forms.DEFAULT_FORM as the default. Once HR saves, there is a row for every form of that moment."""
+
+    form_key = CharField(max_length=50, unique=True)
+    enabled = BooleanField(default=True)
+    is_default = BooleanField(default=False)
+    changed_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    changed_at = DateTimeField(default=now)
+
+
+class Placement(BaseModel):
+    """Where a manager (or HR) placed someone in the performance/potential matrix for a period (seed 004
+    §1.3-1.4; pop/matrix.py). Never part of a plan: only the person's current manager and HR see it,
+    never the person themself, not on any page nor in any export."""
+
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    period = CharField(max_length=30)
+    prestaties = CharField(max_length=4)  # plus | min
+    potentie = CharField(max_length=4)  # plus | min
+    placed_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    placed_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("person", "period"), True),)
+
+
+class Budget(BaseModel):
+    """A person's development budget (POB, seed 004 §2.5.2) for a year, set by HR (pop/budget.py):
+    euros and hours, either may be empty. year is a plan period ("2026"): that year's plans count."""
+
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    year = CharField(max_length=30)
+    euro = DecimalField(max_digits=9, decimal_places=2, null=True, auto_round=True)
+    uren = DecimalField(max_digits=9, decimal_places=2, null=True, auto_round=True)
+    set_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    set_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("person", "year"), True),)
+
+
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
-          Reminder]
+          Reminder, FormSetting, Placement, Budget]

@@ -65,7 +65,7 @@ def init_app(app):
 
     csrf.init_app(app)
 
-    from .views import audit, auth, cycle, exports, people, plans, rhythm
+    from .views import audit, auth, cycle, exports, organisation, people, plans, rhythm
     app.register_blueprint(audit.bp)
     app.register_blueprint(cycle.bp)
     app.register_blueprint(rhythm.bp)
@@ -73,6 +73,7 @@ def init_app(app):
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(people.bp)
+    app.register_blueprint(organisation.bp)
 
     @app.errorhandler(400)
     def bad_request(error):

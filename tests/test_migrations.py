@@ -237,3 +237,52 @@ def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_refer_to_it(datab
         assert {r["extra"] for r in current_rows("plan")} == {7}
         if not on_postgres():
             assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1  # on again
+
+
+def all_rows(table):
+    return rows_of_cursor(database.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1'))
+
+
+def test_m0007_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0007 adds the organisation's tables (formsetting, placement, budget) to a database that m0006
+    left, with data in every table of that schema (audit log, reminders, a template's report): every
+    row is found as it was, the new tables start empty, and the app works on it with every form in use."""
+    import datetime as dt
+
+    from pop.models import AuditEntry, Plan, Reminder
+
+    make_release_0_1(database_url)
+    real_known = schema.known
+    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] <= "m0006"])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0007_organisation" not in schema.applied(database)
+        assert not database.table_exists("placement")
+        plan = Plan.select().order_by(Plan.id).first()
+        AuditEntry.create(plan=plan, person=plan.employee, person_name="Oude naam", action="bekeken")
+        Reminder.create(plan=plan, kind="gesprek-7", day=dt.date(2026, 3, 1), recipients="a@b.nl")
+        database.execute_sql('UPDATE "exporttemplate" SET "report" = \'{"notes": []}\'')
+        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
+        before = {t: all_rows(t) for t in tables}
+        assert before["auditentry"] and before["reminder"] and before["answer"]
+
+    monkeypatch.setattr(schema, "known", real_known)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0007_organisation" in schema.applied(database) and schema.pending(database) == []
+        for table in tables:
+            assert all_rows(table) == before[table], table
+        for table in ("formsetting", "placement", "budget"):
+            assert current_rows(table) == [], table
+        from forms import DEFAULT_FORM, FORMS
+        from pop import organisation
+        assert [f.key for f in organisation.enabled_forms()] == list(FORMS)
+        assert organisation.default_form() == DEFAULT_FORM
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    page = hr.get("/plans/nieuw")
+    assert page.status_code == 200
+    for definition in FORMS.values():
+        assert definition.title in text_of(page)
+    assert hr.get("/matrix").status_code == 200 and hr.get("/budget").status_code == 200

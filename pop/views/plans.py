@@ -1,14 +1,14 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forms import DEFAULT_FORM, FORMS
+from forms import FORMS
 from forms.kinds import choices
 from forms.accounts import NewPlanForm
 from forms.limits import BLANK_ROWS, REACTION_CHARS
 from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
                        read_part_form, validate_part_form)
 
-from .. import answers, audit, cycle, todo
+from .. import answers, audit, cycle, organisation, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans,
@@ -65,11 +65,11 @@ def new():
     employees = _creatable_employees()
     form.employee.choices = choices((p.id, f"{p.naam} ({p.afdeling})" if p.afdeling else p.naam)
                                     for p in employees)
-    form.form_key.choices = choices((f.key, f.title) for f in FORMS.values())
+    form.form_key.choices = choices((f.key, f.title) for f in organisation.enabled_forms())
     if request.method == "GET":
         # ?medewerker=ID&periode=P: the link from HR's list of people without a POP
         form.employee.data = request.args.get("medewerker", current_user.id, type=int)
-        form.form_key.data = DEFAULT_FORM
+        form.form_key.data = organisation.default_form()
         form.period.data = request.args.get("periode", "")[:30] or current_period()
     existing = None
     if form.validate_on_submit():
