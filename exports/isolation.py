@@ -336,8 +336,12 @@ def _call(data, fmt, form_key, contexts, *, thorough, inspect=False, inspection=
     per_call, memory_mb, size = limits()
     timeout = timeout or per_call
     sha256 = hashlib.sha256(data).hexdigest()
-    job = {"sha256": sha256, "fmt": fmt, "form_key": form_key, "contexts": contexts,
-           "thorough": thorough, "inspect": inspect, "cpu_seconds": max(1, int(timeout + 1))}
+    from forms import FORMS
+    # The definition goes along (the parent's own data, pickled to the child as the contexts are):
+    # the child then needs no registry of forms of its own to agree with the server's.
+    job = {"sha256": sha256, "fmt": fmt, "form_key": form_key, "definition": FORMS.get(form_key),
+           "contexts": contexts, "thorough": thorough, "inspect": inspect,
+           "cpu_seconds": max(1, int(timeout + 1))}
     documents: list[bytes] = []
     child = _pool.take(memory_mb, size)
     try:

@@ -75,6 +75,15 @@ def describe(exc: BaseException) -> str:
             "rekenen met een tekst).")
 
 
+def definition_of(job: dict):
+    """The form the template is for: the parent sends its definition along (so a form the parent
+    knows is known here, however it was registered), else the one forms/ lists under its key."""
+    if job.get("definition") is not None:
+        return job["definition"]
+    from forms import get_form
+    return get_form(job["form_key"])
+
+
 class _Templates:
     def __init__(self):
         self.cache: OrderedDict[tuple, object] = OrderedDict()
@@ -89,13 +98,11 @@ class _Templates:
             return self.cache[key]
         if job["data"] is None:
             return None
-        from forms import get_form
-
         from .docx_engine import TemplateProblem
         from .rendered_check import part_stamps
         from .template_check import compile_template
         try:
-            compiled = (compile_template(job["data"], job["fmt"], get_form(job["form_key"])),
+            compiled = (compile_template(job["data"], job["fmt"], definition_of(job)),
                         part_stamps(job["data"]))
         except MemoryError:
             raise
@@ -120,11 +127,9 @@ def _send(out, header: dict, document: bytes | None = None) -> None:
 def _inspect(job: dict, templates: _Templates, out) -> bool:
     """The upload check's reading of the template, sent as the first answer; whether it may be
     filled in (no problems found). The template it compiled is kept for the filling."""
-    from forms import get_form
-
     from .rendered_check import part_stamps
     from .template_check import inspect_template
-    report = inspect_template(job["data"], job["fmt"], get_form(job["form_key"]))
+    report = inspect_template(job["data"], job["fmt"], definition_of(job))
     if report.template is not None:
         templates.put(job, (report.template, part_stamps(job["data"])))
     _send(out, {"status": "inspected", "report": {
