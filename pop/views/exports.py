@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_login import current_user, login_required
+from wtforms import SelectField
 
 from exports import pdf, preview_pages
 from exports.docx_engine import TemplateProblem
@@ -23,7 +24,7 @@ from forms.kinds import choices
 from .. import answers, audit, cycle
 from ..access import visible_plans
 from ..jobs import start_bulk_export
-from ..models import STATUSES, ExportJob, ExportTemplate
+from ..models import STATUSES, ExportJob, ExportTemplate, Plan
 from ..people import departments
 from ..plans import filter_plans, periods
 from .people import hr_required
@@ -86,8 +87,15 @@ def plan_download(plan_id: int, fmt: str):
 
 # ---------------------------------------------------------------- bulk export (HR)
 
+class _BulkForm(BulkExportForm):
+    # Plans of several forms go in one export, each in its own form's layout; HR may also take one.
+    formulier = SelectField("Formulier", validate_choice=True, default="")
+
+
 def _bulk_form():
-    form = BulkExportForm(request.form if request.method == "POST" else request.args)
+    form = _BulkForm(request.form if request.method == "POST" else request.args)
+    form.formulier.choices = choices([("", "Alle formulieren")] + [
+        (f.key, f.short_title) for f in FORMS.values()])
     form.afdeling.choices = choices([("", "Alle afdelingen")] + [
         (d, d) for d in departments()])
     form.periode.choices = choices([("", "Alle perioden")] + [
@@ -101,8 +109,11 @@ def _bulk_form():
 def bulk():
     form = _bulk_form()
     if request.method == "POST" and form.validate():
-        plans = list(filter_plans(visible_plans(current_user), form.afdeling.data, form.periode.data,
-                                  form.status.data))
+        query = filter_plans(visible_plans(current_user), form.afdeling.data, form.periode.data,
+                             form.status.data)
+        if form.formulier.data:
+            query = query.where(Plan.form_key == form.formulier.data)
+        plans = list(query)
         # A plan in its voorbereiding is the employee's alone, for HR's files too.
         plan_ids = [p.id for p in plans if cycle.may(current_user, p, "lezen")]
         private = len(plans) - len(plan_ids)
@@ -113,13 +124,15 @@ def bulk():
         if not plan_ids:
             flash("Er zijn geen plannen die aan deze filters voldoen.", "error")
         else:
-            parts = [v for v in (form.afdeling.data, form.periode.data,
+            chosen_form = FORMS[form.formulier.data].short_title if form.formulier.data else ""
+            parts = [v for v in (chosen_form, form.afdeling.data, form.periode.data,
                                  STATUSES.get(form.status.data, "")) if v]
             job = start_bulk_export(current_user, plan_ids, ", ".join(parts) or "alle plannen")
             return redirect(url_for("exports.bulk_status", job_id=job.id))
     jobs = (ExportJob.select().where(ExportJob.requested_by == current_user.id)
             .order_by(ExportJob.id.desc()).limit(10))
-    return render_template("exports/bulk.html", form=form, jobs=jobs)
+    return render_template("exports/bulk.html", form=form, jobs=jobs, forms=FORMS,
+                           active=_active_by_form())
 
 
 def _job_or_404(job_id: int) -> ExportJob:
@@ -178,8 +191,19 @@ def templates():
                                       ExportTemplate.name, ExportTemplate.active,
                                       ExportTemplate.uploaded_at, ExportTemplate.uploaded_by)
                 .order_by(ExportTemplate.uploaded_at.desc()))
-    return render_template("exports/templates.html", form=form, uploaded=uploaded, forms=FORMS), \
-        422 if problems else 200
+    return render_template("exports/templates.html", form=form, uploaded=uploaded, forms=FORMS,
+                           active=_active_by_form()), 422 if problems else 200
+
+
+def _active_by_form() -> dict[str, dict[str, ExportTemplate | None]]:
+    """Per form of FORMS, per format: the active upload, or None when the default layout is used."""
+    active = {key: {"docx": None, "xlsx": None} for key in FORMS}
+    for template in (ExportTemplate.select(ExportTemplate.id, ExportTemplate.form_key,
+                                           ExportTemplate.format, ExportTemplate.name)
+                     .where(ExportTemplate.active == True)):  # noqa: E712
+        if template.form_key in active and template.format in active[template.form_key]:
+            active[template.form_key][template.format] = template
+    return active
 
 
 def _template_or_404(template_id: int) -> ExportTemplate:
