@@ -404,7 +404,11 @@ class Table(Field):
         blanks = max(self.spare_rows, self.min_rows - len(rows))
         if len(rows) >= self.max_rows:
             blanks = 0  # a full table offers no empty row: what is typed there could not be saved
-        return rows + [self.blank_row() for _ in range(blanks)]
+        return [self.form_row(r) for r in rows + [self.blank_row() for _ in range(blanks)]]
+
+    def form_row(self, row: dict) -> dict:
+        """A row as its sub-form takes it: each column's own form data (a checklist's ticks)."""
+        return {c.key: c.form_data(row.get(c.key)) for c in self.columns}
 
     def _form_rows(self, bound) -> list[dict]:
         return [{c.key: c.from_form(entry.form[c.key]) for c in self.columns} for entry in bound.entries]

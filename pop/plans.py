@@ -148,8 +148,8 @@ def _values_to_store(plan, part, submitted, user, current, editable) -> dict:
 
 def _with_authors(table, rows, stored_rows, user) -> list[dict]:
     """Each row keeps its author while unchanged; a new or changed row is the saver's."""
-    def content(row):
-        return tuple(c.encode(row.get(c.key)) for c in table.columns)
+    def content(row):  # as stored: a column may take several cells (SMART, a checklist)
+        return tuple(tuple(c.to_cells(row.get(c.key))) for c in table.columns)
 
     authors = {content(r): r.get(AUTHOR, "") for r in stored_rows or []}
     result = []

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from forms import FORMS
-from forms.kinds import choices
+from forms.kinds import choices, smart_summary
 from forms.accounts import NewPlanForm
 from forms.limits import BLANK_ROWS, REACTION_CHARS
 from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
@@ -119,6 +119,7 @@ def overview(plan_id: int):
                     .where(PlanVersion.plan == plan).order_by(PlanVersion.number)) if readable else []
     return render_template("plans/overview.html", plan=plan, definition=definition, values=values,
                            progress=progress, readable=readable, steps=steps, versions=versions,
+                           smart=smart_summary(definition, values) if readable else [],
                            states=STATUSES, role=cycle.role_of(current_user, plan),
                            editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}))
 
@@ -217,6 +218,11 @@ def part(plan_id: int, part_key: str):
                             notice=f"Niet opgeslagen: {refused}")
     for message in notices:
         flash(message, "info")
+    # More rows than the paper advises: stored all the same, with a friendly word (and above the table).
+    submitted = read_part_form(part, wtform)
+    for field in part.fields:
+        if field.kind == "table" and field.advice_for(submitted.get(field.key)):
+            flash(field.advice_for(submitted.get(field.key)), "advice")
 
     if table is not None:
         # Keep the blank rows the user already had and add one, after the save, on a fresh page.
@@ -263,7 +269,7 @@ def _ensure_blank_rows(table, wtform, wanted: int, values: dict) -> None:
     room = table.allowed_rows(values.get(table.key)) - (len(wtform[table.key].entries)
                                                          - _blank_count(table, wtform))
     for _ in range(min(wanted, BLANK_ROWS, room) - _blank_count(table, wtform)):
-        wtform[table.key].append_entry(table.blank_row())
+        wtform[table.key].append_entry(table.form_row(table.blank_row()))
 
 
 def part_after_csrf_failure():
