@@ -162,8 +162,11 @@ def _fill_plan_parts(app, anna, plan_id):
     assert values["mini_tempo"] == "rustig"
     assert values["mini_ok_zelf"] is None and values["mini_ok_baas"] is None
     # What was saved is what the page shows again.
-    shown = shown_values(anna.get(f"/plans/{plan_id}/mini-plan"))
+    page = anna.get(f"/plans/{plan_id}/mini-plan")
+    shown = shown_values(page)
     assert shown["mini_stappen-1-stap"] == STEPS[1][0] and shown["mini_tempo"] == "rustig"
+    assert shown["mini_aanpak"] == AANPAK
+    assert "&lt;b&gt;niet&lt;/b&gt;" in page.get_data(as_text=True)  # text, not markup
 
 
 def _agree(app, anna, marco, plan_id):
@@ -207,6 +210,29 @@ def test_a_tiny_form_goes_through_the_whole_cycle_over_http(app, org, login, tin
     # Agreed: the plan part is frozen for the employee.
     response = anna.post(f"/plans/{plan_id}/mini-plan", data={"mini_aanpak": "Anders", "go": "stay"})
     assert response.status_code == 403 and stored(app, plan_id)["mini_aanpak"] == AANPAK
+    # The manager's reaction on a part of this form, kept under that part.
+    response = marco.post(f"/plans/{plan_id}/mini-plan/reactie", data={"reactie": "Mooi plan, Anna."})
+    assert response.status_code == 302
+    assert "Mooi plan, Anna." in anna.get(f"/plans/{plan_id}/mini-plan").get_data(as_text=True)
+    assert "Mooi plan, Anna." not in anna.get(f"/plans/{plan_id}/wie").get_data(as_text=True)
+    # No next-talk field in this form: no calendar invitation, and no error either.
+    assert anna.get(f"/plans/{plan_id}/volgend-gesprek.ics").status_code == 404
+    # Bijstellen clears this form's own signatures; agreed again, version 2 is kept beside version 1.
+    response = marco.post(f"/plans/{plan_id}/stap/bijstellen", data={})
+    assert "Versie 2 staat open voor bijstellen" in text_of(marco.get(response.headers["Location"]))
+    values = stored(app, plan_id)
+    assert values["mini_ok_zelf"] is None and values["mini_ok_baas"] is None
+    _save(anna, plan_id, "mini-plan", {"mini_aanpak": "Versie twee van de aanpak"})
+    _save(anna, plan_id, "mini-akkoord", {"mini_ok_zelf": "y"})
+    _save(marco, plan_id, "mini-akkoord", {"mini_ok_baas": "y"})
+    assert _state(app, plan_id) == "vastgesteld"
+    page = anna.get(f"/plans/{plan_id}/versies/1")
+    assert page.status_code == 200 and "Eerst lezen, dan oefenen." in text_of(page)
+    old = anna.get(f"/plans/{plan_id}/versies/1/download.docx")
+    assert old.status_code == 200 and "Eerst lezen, dan oefenen." in all_docx_text(Document(io.BytesIO(old.data)))
+    page = marco.get(f"/plans/{plan_id}/vergelijken?van=1&naar=2")
+    changed = re.findall(r'<tr class="changed">(.*?)</tr>', page.get_data(as_text=True), re.S)
+    assert len(changed) == 1 and "Hoe pakt u het aan?" in changed[0] and "Versie twee" in changed[0]
     _evaluate(app, anna, marco, plan_id)
 
     # The overview: the form's parts, the status, no trace of the extended form.
@@ -220,12 +246,11 @@ def test_a_tiny_form_goes_through_the_whole_cycle_over_http(app, org, login, tin
     page = hr.get(f"/plans/{plan_id}/afdrukken")
     assert page.status_code == 200
     body = text_of(page)
-    for text in ("Uw rol in het team:", ROL, "Eerst lezen, dan oefenen.", STEPS[0][0],
+    for text in ("Uw rol in het team:", ROL, "Versie twee van de aanpak", STEPS[0][0],
                  STEPS[1][1], "Rustig, over het hele jaar", GELEERD, "Anna Alfa", "Marco Een",
                  "Gezien en akkoord, leidinggevende"):
         assert text in body, text
-    assert "<b>niet</b>" in page.get_data(as_text=True).replace("&lt;", "<").replace("&gt;", ">")
-    assert "Snel, binnen een kwartaal" not in body or "Rustig" in body
+    assert "Eerst lezen" not in body  # version 1's answer, replaced
 
     # HR's list of all plans names the tiny form for this plan and the extended one for the others.
     page = hr.get("/")
@@ -235,6 +260,19 @@ def test_a_tiny_form_goes_through_the_whole_cycle_over_http(app, org, login, tin
     assert ("2027", SHORT) in forms_by_period and ("2026", "POP (uitgebreid)") in forms_by_period
     page = hr.get("/?periode=2027")
     assert SHORT in text_of(page) and "POP (uitgebreid)" not in text_of(page)
+    # HR reads the plan's log.
+    page = hr.get(f"/plans/{plan_id}/logboek")
+    assert page.status_code == 200 and "Mini: het plan" in text_of(page)
+
+    # The next cycle goes on in the same form, with this plan's evaluation beside it.
+    response = anna.post(f"/plans/{plan_id}/stap/nieuw", data={})
+    assert response.status_code == 302
+    with app.app_context():
+        new = Plan.get(Plan.previous == plan_id)
+        assert (new.form_key, new.period, new.status) == (KEY, "2028", "voorbereiding")
+    assert response.headers["Location"] == f"/plans/{new.id}/wie"
+    page = text_of(anna.get(response.headers["Location"]))
+    assert "Ter referentie: het vorige POP (2027)" in page and GELEERD in page
 
 
 def _filled_tiny_plan(app, org, login):
@@ -561,3 +599,35 @@ def test_the_overview_puts_each_akkoord_in_its_signers_column(app, org, login, t
     row = dict(zip(header, next(ws.iter_rows(min_row=2, values_only=True))))
     assert row["Akkoord medewerker"].date() == dt.date(2027, 1, 5)
     assert row["Akkoord leidinggevende"].date() == dt.date(2027, 1, 9)
+
+
+def test_hr_can_switch_the_organisation_to_the_tiny_form(app, org, login, tiny):
+    hr, anna = login(org["hr"]), login(org["a"])
+    page = hr.get("/instellingen/formulieren")
+    assert page.status_code == 200 and TITLE in text_of(page)
+    response = hr.post("/instellingen/formulieren", data={"enabled": [KEY], "default": KEY})
+    assert response.status_code == 302, text_of(response)[:1500]
+    page = anna.get("/plans/nieuw")
+    options = doc(page).xpath('//select[@name="form_key"]/option')
+    assert [o.get("value") for o in options] == [KEY]
+    assert [o.get("value") for o in options if o.get("selected") is not None] == [KEY]
+    plan_id = _new_tiny_plan(app, org, anna)
+    # The extended form is no longer offered for a new plan, but Anna's extended plan still opens.
+    response = anna.post("/plans/nieuw", data={"employee": _person_id(app, org["a"]),
+                                               "form_key": "pop-uitgebreid", "period": "2029"})
+    assert response.status_code == 422
+    assert "Dit formulier gebruikt de organisatie niet (meer) voor nieuwe plannen." in text_of(response)
+    with app.app_context():
+        assert not Plan.select().where(Plan.period == "2029").exists()
+    assert anna.get(f"/plans/{org['plan_a']}/gegevens").status_code == 200
+    # Switched back: the tiny plan keeps its form, opens and exports.
+    response = hr.post("/instellingen/formulieren", data={"enabled": ["pop-uitgebreid"],
+                                                          "default": "pop-uitgebreid"})
+    assert response.status_code == 302
+    options = [o.get("value") for o in doc(anna.get("/plans/nieuw")).xpath('//select[@name="form_key"]/option')]
+    assert KEY not in options
+    _save(anna, plan_id, "wie", {"mini_rol": ROL})
+    with app.app_context():
+        assert Plan.get_by_id(plan_id).form_key == KEY
+    word = anna.get(f"/plans/{plan_id}/download.docx")
+    assert word.status_code == 200 and ROL in all_docx_text(Document(io.BytesIO(word.data)))
