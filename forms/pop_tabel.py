@@ -4,7 +4,8 @@
 One row per development goal: Ontwikkelingsdoel | Ontwikkelingsactiviteit | Gewenst resultaat | Planning
 | Benodigde ondersteuning en faciliteiten, each goal marked korte or middellange termijn (the Tip! of
 §2.3.1 and §2.10), with the optional Startniveau and Beloning of §2.10 and a SMART check (§2.4.1, §2.10
-"SMARTe ontwikkelingsdoelen"). Printed landscape, the Ondertekening under the table. The execution and
+"SMARTe ontwikkelingsdoelen"). The tips of §2.10 stand above the table as the seed prints them, a point
+per column: a grid shows its columns' headings only. Printed landscape, the Ondertekening under the table. The execution and
 the evaluation of §2.5 and §2.5.1 follow, so the plan goes round the whole cycle. Texts verbatim from
 the seed (tests/test_seed_forms.py); the shared parts come from forms/common.py.
 """
@@ -14,8 +15,8 @@ from .kinds import Choice, Date, Info, LongText, MatrixRow, Table
 from .limits import CELL_CHARS, PROGRESS_TALKS, TALK_ANSWER_CHARS
 
 
-def _cell(key, label, help=(), **kw):
-    return LongText(key, label, answer_label="", help=help, lines=3, max_length=CELL_CHARS, **kw)
+def _cell(key, label):
+    return LongText(key, label, answer_label="", lines=3, max_length=CELL_CHARS)
 
 
 TERMIJN_TIP = ("Tip!: maak onderscheid tussen ontwikkelingsdoelen op de korte termijn (tot een jaar) en op "
@@ -33,6 +34,12 @@ FACILITEITEN = (
     MatrixRow("leermiddelen", "Leermiddelen zoals een boek of studiepakket"),
 )
 
+STARTNIVEAU = ("Je startniveau met betrekking tot een bepaald ontwikkelingsdoel (wat weet je al en kun je "
+               "al).")
+BELONING = ("De beloning die je krijgt van je leidinggevende of van jezelf. Denk aan een salarisverhoging, "
+            "een nieuwe verantwoordelijkheid, een huidige taak afstoten, vrije dagen of een vakantie, een "
+            "cadeautje of gewoon een bos bloemen.")
+
 plan = Part(
     key="plan", title="Persoonlijk Ontwikkelings Plan", nav_title="Plan",
     intro=(
@@ -40,35 +47,35 @@ plan = Part(
         "werknemer.",
     ),
     sections=(
+        # §2.10 as the seed prints it, above the table: its points are the table's columns.
         Section("Tips voor het opstellen van een POP", items=(
             Info(text="Benoem afzonderlijke SMARTe ontwikkelingsdoelen (specifiek, meetbaar, acceptabel, "
                       "realistisch, tijdgebonden)."),
+            Info(text="Geef per doel aan:", bullets=(
+                "welke concrete activiteit je gaat ondernemen.",
+                "wat het gewenste resultaat is: wat zijn de zichtbare, waarneembare of zelfs meetbare "
+                "kennis en vaardigheden die je wilt verwerven?",
+                "wanneer je de ontwikkelingsactiviteiten gaat uitvoeren.",
+                "welke ondersteuning en faciliteiten je nodig hebt. Denk aan:",
+            )),
+            Info(bullets=tuple(r.label for r in FACILITEITEN)),
+            Info(text="Andere elementen die je in een POP kunt opnemen zijn:", bullets=(
+                STARTNIVEAU,
+                BELONING,
+            )),
             Info(text=TERMIJN_TIP),
+        )),
+        Section("Ontwikkelingsdoelen", items=(
             Table("doelen", "Ontwikkelingsdoelen", min_rows=4, add_label="Ontwikkelingsdoel toevoegen",
                   rows_word="ontwikkelingsdoelen", columns=(
                       _cell("doel", "Ontwikkelingsdoel"),
-                      _cell("activiteit", "Ontwikkelingsactiviteit",
-                            help=("welke concrete activiteit je gaat ondernemen.",)),
-                      _cell("resultaat", "Gewenst resultaat",
-                            help=("wat het gewenste resultaat is: wat zijn de zichtbare, waarneembare of "
-                                  "zelfs meetbare kennis en vaardigheden die je wilt verwerven?",)),
-                      _cell("planning", "Planning",
-                            help=("wanneer je de ontwikkelingsactiviteiten gaat uitvoeren.",)),
-                      _cell("ondersteuning", "Benodigde ondersteuning en faciliteiten",
-                            help=("welke ondersteuning en faciliteiten je nodig hebt. Denk aan:",
-                                  "je eigen uren (met name: extern te besteden uren)",
-                                  "uren van je leidinggevende, docent, begeleider of coach",
-                                  "budget voor een opleiding of cursus",
-                                  "leermiddelen zoals een boek of studiepakket")),
+                      _cell("activiteit", "Ontwikkelingsactiviteit"),
+                      _cell("resultaat", "Gewenst resultaat"),
+                      _cell("planning", "Planning"),
+                      _cell("ondersteuning", "Benodigde ondersteuning en faciliteiten"),
                       Choice("termijn", "Termijn", options=TERMIJNEN),
-                      _cell("startniveau", "Startniveau",
-                            help=("Je startniveau met betrekking tot een bepaald ontwikkelingsdoel (wat "
-                                  "weet je al en kun je al).",)),
-                      _cell("beloning", "Beloning",
-                            help=("De beloning die je krijgt van je leidinggevende of van jezelf. Denk "
-                                  "aan een salarisverhoging, een nieuwe verantwoordelijkheid, een huidige "
-                                  "taak afstoten, vrije dagen of een vakantie, een cadeautje of gewoon een "
-                                  "bos bloemen.",)),
+                      _cell("startniveau", "Startniveau"),
+                      _cell("beloning", "Beloning"),
                       smart_field(),
                   )),
         )),
