@@ -515,3 +515,9 @@ def test_a_third_row_is_added_with_the_advice_shown(app, plan, anna):
     page = anna.get(response.headers["Location"])
     assert ADVICE in text_of(page)
     assert len(stored(app, plan)["doelen"]) == 3
+
+
+def test_the_print_view_names_a_form_whose_first_part_has_another_title(app, plan, anna):
+    page = doc(anna.get(f"/plans/{plan}/afdrukken"))
+    assert [h.text_content().strip() for h in page.xpath("//article//h1")] == ["Proefformulier"]
+    assert "Het plan" in [h.text_content().strip() for h in page.xpath("//article//h2")]
