@@ -1,0 +1,161 @@
+"""HR chooses the forms the organisation uses and the default for a new plan (/instellingen/formulieren);
+the new-plan page offers only those, with the default chosen; a plan keeps its form for good."""
+import pytest
+from conftest import text_of
+from support import card_values, doc, error_text, plan_count
+
+from forms import DEFAULT_FORM, FORMS
+from pop import organisation
+from pop.models import FormSetting, Plan
+
+OTHER = [k for k in FORMS if k != DEFAULT_FORM]
+needs_two_forms = pytest.mark.skipif(not OTHER, reason="only one form defined")
+
+
+def offered(response) -> list[str]:
+    return [o.get("value") for o in doc(response).xpath('//select[@name="form_key"]/option')]
+
+
+def settings(app):
+    with app.app_context():
+        return {s.form_key: (s.enabled, s.is_default) for s in FormSetting.select()}
+
+
+def choose(client, enabled, default):
+    return client.post("/instellingen/formulieren", data={"enabled": list(enabled), "default": default})
+
+
+def checked(response, name) -> list[str]:
+    return [i.get("value") for i in doc(response).xpath(f'//input[@name="{name}"]') if i.get("checked") is not None]
+
+
+def test_nothing_chosen_means_every_form_with_the_default_form(org, login, app):
+    hr = login(org["hr"])
+    page = hr.get("/instellingen/formulieren")
+    assert page.status_code == 200
+    text = text_of(page)
+    for definition in FORMS.values():
+        assert definition.title in text and definition.description in text
+    assert checked(page, "enabled") == list(FORMS) and checked(page, "default") == [DEFAULT_FORM]
+    assert "Er is nog niets gekozen: alle formulieren zijn in gebruik." in text
+    new = login(org["a"]).get("/plans/nieuw")
+    assert offered(new) == list(FORMS) and card_values(new)["form_key"] == DEFAULT_FORM
+    assert "Formulieren" in text_of(hr.get("/")) and "Budget" in text_of(hr.get("/"))
+
+
+@pytest.mark.parametrize("who", ["a", "m1"])
+def test_only_hr_may_choose(org, login, app, who):
+    client = login(org[who])
+    assert client.get("/instellingen/formulieren").status_code == 403
+    response = choose(client, [DEFAULT_FORM], DEFAULT_FORM)
+    assert response.status_code == 403 and "Geen toegang" in text_of(response)
+    assert settings(app) == {}
+    assert "Formulieren" not in text_of(client.get("/"))
+
+
+def test_anonymous_goes_to_the_login(client):
+    response = client.get("/instellingen/formulieren")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@needs_two_forms
+def test_hr_switches_the_organisation_to_another_form(org, login, app):
+    hr = login(org["hr"])
+    other = OTHER[0]
+    response = choose(hr, OTHER, other)
+    assert response.status_code == 302
+    page = hr.get(response.headers["Location"])
+    assert "Opgeslagen." in text_of(page)
+    assert checked(page, "enabled") == OTHER and checked(page, "default") == [other]
+    assert settings(app) == {k: (k in OTHER, k == other) for k in FORMS}
+    with app.app_context():
+        assert organisation.enabled_keys() == OTHER and organisation.default_form() == other
+    # The new-plan page: only the forms in use, the default chosen; a new plan uses it.
+    anna = login(org["a"])
+    new = anna.get("/plans/nieuw")
+    assert offered(new) == OTHER and card_values(new)["form_key"] == other
+    count = plan_count(app)
+    response = anna.post("/plans/nieuw", data={**card_values(new), "period": "2031"})
+    assert response.status_code == 302, text_of(response)
+    with app.app_context():
+        plan = Plan.select().order_by(Plan.id.desc()).first()
+        assert (plan.form_key, plan.period) == (other, "2031") and plan_count(app) == count + 1
+
+
+@needs_two_forms
+def test_a_form_switched_off_is_refused_for_a_new_plan_with_a_message(org, login, app):
+    choose(login(org["hr"]), OTHER, OTHER[0])
+    anna = login(org["a"])
+    new = anna.get("/plans/nieuw")
+    count = plan_count(app)
+    response = anna.post("/plans/nieuw", data={**card_values(new), "form_key": DEFAULT_FORM,
+                                               "period": "2031"})
+    assert response.status_code == 422 and plan_count(app) == count
+    assert error_text(response, "form_key") == organisation.NOT_IN_USE
+    assert card_values(response)["period"] == "2031"  # what was typed stays
+    response = anna.post("/plans/nieuw", data={**card_values(new), "form_key": "bestaat-niet"})
+    assert response.status_code == 422 and error_text(response, "form_key") == organisation.NOT_IN_USE
+
+
+@needs_two_forms
+def test_plans_of_a_form_switched_off_still_open_and_export(org, login, app):
+    choose(login(org["hr"]), OTHER, OTHER[0])
+    with app.app_context():
+        Plan.update(status="ontwikkelgesprek").where(Plan.id == org["plan_a"]).execute()
+        assert Plan.get_by_id(org["plan_a"]).form_key == DEFAULT_FORM
+    for who in ("a", "m1", "hr"):
+        client = login(org[who])
+        overview = client.get(f"/plans/{org['plan_a']}")
+        assert overview.status_code == 200 and FORMS[DEFAULT_FORM].title in text_of(overview)
+        part = FORMS[DEFAULT_FORM].parts[0]
+        assert client.get(f"/plans/{org['plan_a']}/{part.key}").status_code == 200
+        assert client.get(f"/plans/{org['plan_a']}/afdrukken").status_code == 200
+        for fmt in ("docx", "xlsx"):
+            download = client.get(f"/plans/{org['plan_a']}/download.{fmt}")
+            assert download.status_code == 200 and download.data[:2] == b"PK", (who, fmt)
+    # and the employee can still save in it
+    anna = login(org["a"])
+    with app.app_context():
+        Plan.update(status="voorbereiding").where(Plan.id == org["plan_a"]).execute()
+    field = next(f for p in FORMS[DEFAULT_FORM].parts if p.cycle == "plan" for f in p.fields
+                 if f.kind == "longtext")
+    part = next(p for p in FORMS[DEFAULT_FORM].parts if field in p.fields)
+    response = anna.post(f"/plans/{org['plan_a']}/{part.key}", data={field.key: "Nog steeds bruikbaar",
+                                                                      "go": "stay"})
+    assert response.status_code == 302
+
+
+def test_at_least_one_form_and_the_default_must_be_in_use(org, login, app):
+    hr = login(org["hr"])
+    response = choose(hr, [], DEFAULT_FORM)
+    assert response.status_code == 422 and settings(app) == {}
+    assert error_text(response, "enabled") == organisation.NONE_ENABLED
+    if OTHER:
+        response = choose(hr, OTHER, DEFAULT_FORM)
+        assert response.status_code == 422 and settings(app) == {}
+        assert error_text(response, "default") == organisation.DEFAULT_NOT_ENABLED
+        # what HR ticked stays ticked, to correct
+        assert checked(response, "enabled") == OTHER and checked(response, "default") == [DEFAULT_FORM]
+    response = choose(hr, [DEFAULT_FORM], "")
+    assert response.status_code == 422 and error_text(response, "default") == organisation.DEFAULT_MISSING
+    response = choose(hr, [DEFAULT_FORM], "bestaat-niet")
+    assert response.status_code == 422 and settings(app) == {}
+    # an unknown form among the ticked ones is not stored
+    assert choose(hr, [DEFAULT_FORM, "bestaat-niet"], DEFAULT_FORM).status_code == 302
+    assert set(settings(app)) == set(FORMS)
+
+
+def test_a_post_without_csrf_token_changes_nothing(org, login, app):
+    response = login(org["hr"]).post("/instellingen/formulieren", csrf=False,
+                                     data={"enabled": [DEFAULT_FORM], "default": DEFAULT_FORM})
+    assert response.status_code == 400 and settings(app) == {}
+
+
+def test_a_form_added_after_hr_chose_is_off_until_hr_ticks_it(org, login, app):
+    choose(login(org["hr"]), [DEFAULT_FORM], DEFAULT_FORM)
+    with app.app_context():
+        FormSetting.delete().where(FormSetting.form_key != DEFAULT_FORM).execute()  # as before the form existed
+        assert organisation.enabled_keys() == [DEFAULT_FORM]
+        # every chosen form gone from the code: rather all forms than none
+        FormSetting.update(form_key="weg").execute()
+        assert organisation.enabled_keys() == list(FORMS) and organisation.default_form() == DEFAULT_FORM
