@@ -557,9 +557,6 @@ def test_the_templates_page_lists_every_form_with_its_help_and_defaults(app, org
 
 # ---------------------------------------------------------------- known gaps, owned elsewhere
 
-@pytest.mark.xfail(strict=True, reason="K1 (templates/plans/print.html): the print view shows the "
-                   "form's title only as the first part's title; a form whose first part has another "
-                   "title (the tiny one, pop-compact's 'Profiel') prints without it")
 def test_the_print_view_names_the_form(app, org, login, tiny):
     plan_id, anna, marco = _filled_tiny_plan(app, org, login)
     assert TITLE in text_of(anna.get(f"/plans/{plan_id}/afdrukken"))
@@ -631,3 +628,21 @@ def test_hr_can_switch_the_organisation_to_the_tiny_form(app, org, login, tiny):
         assert Plan.get_by_id(plan_id).form_key == KEY
     word = anna.get(f"/plans/{plan_id}/download.docx")
     assert word.status_code == 200 and ROL in all_docx_text(Document(io.BytesIO(word.data)))
+
+
+def test_the_template_pages_start_from_the_organisations_default_form(app, org, login, tiny):
+    hr = login(org["hr"])
+    selected = lambda page: [o.get("value") for o in doc(page).xpath(  # noqa: E731
+        '//select[@name="form_key"]/option[@selected]')]
+    assert selected(hr.get("/sjablonen")) == [forms.DEFAULT_FORM]
+    assert "Fase I: Zelfanalyse" in text_of(hr.get("/sjablonen/hulp"))
+    assert hr.post("/instellingen/formulieren", data={"enabled": [KEY, "pop-uitgebreid"],
+                                                      "default": KEY}).status_code == 302
+    assert selected(hr.get("/sjablonen")) == [KEY]
+    body = text_of(hr.get("/sjablonen/hulp"))
+    assert TITLE in body and "mini_aanpak" in body and "Fase I: Zelfanalyse" not in body
+    # "Uploaden" beside a form picks that form.
+    page = hr.get("/sjablonen")
+    assert f"/sjablonen?formulier=pop-uitgebreid#uploaden" in page.get_data(as_text=True)
+    assert selected(hr.get("/sjablonen?formulier=pop-uitgebreid")) == ["pop-uitgebreid"]
+    assert selected(hr.get("/sjablonen?formulier=bestaat-niet")) == [KEY]

@@ -21,7 +21,7 @@ from forms import FORMS
 from forms.accounts import BulkExportForm, TemplateUploadForm
 from forms.kinds import choices
 
-from .. import answers, audit, cycle
+from .. import answers, audit, cycle, organisation
 from ..access import visible_plans
 from ..jobs import start_bulk_export
 from ..models import STATUSES, ExportJob, ExportTemplate, Plan
@@ -163,6 +163,9 @@ def bulk_download(job_id: int):
 def templates():
     form = TemplateUploadForm()
     form.form_key.choices = choices((f.key, f.title) for f in FORMS.values())
+    if request.method == "GET":
+        form.form_key.data = request.args.get("formulier") if request.args.get("formulier") in FORMS \
+            else organisation.default_form()
     problems = []
     if form.validate_on_submit():
         upload = form.file.data
@@ -306,7 +309,8 @@ def template_delete(template_id: int):
 @bp.route("/sjablonen/hulp/<form_key>")
 @hr_required
 def template_help(form_key: str | None = None):
-    definition = FORMS.get(form_key or next(iter(FORMS))) or abort(404)
+    # Without a form named: the one the organisation starts new plans with.
+    definition = FORMS.get(form_key or organisation.default_form()) or abort(404)
     return render_template("exports/help.html", definition=definition, groups=catalogue(definition),
                            forms=FORMS)
 
