@@ -97,7 +97,11 @@ class _Builder:
             self.doc.add_paragraph(part.title, style="Title")
         else:
             heading = self.doc.add_heading(part.title, level=1)
-            heading.paragraph_format.page_break_before = True
+            # A part of only akkoord lines (the POP table's Ondertekening) signs what comes before
+            # it: under it, as on paper, not on a page of its own.
+            fields = part.fields
+            heading.paragraph_format.page_break_before = not fields or \
+                not all(isinstance(f, Signature) for f in fields)
         for text in part.intro:
             self.doc.add_paragraph(text)
         for text in part.intro_list:
@@ -323,6 +327,11 @@ class _Builder:
             lead = merged.paragraphs[0]
             lead.add_run(col.label + ": ").bold = True
             lead.add_run("{{ r." + col.key + " }}")
+            _cant_split(row)
+        if wide:  # a goal and its SMART check on one page
+            for cell in table.rows[2].cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
         table.rows[-1].cells[0].paragraphs[0].text = "{%tr endfor %}"
         narrow = sum(NARROW.get(c.kind, 0) for c in columns)
         free = [c for c in columns if c.kind not in NARROW]
