@@ -162,6 +162,11 @@ def possible_values(definition) -> dict[str, list[str]]:
             for row in f.rows:
                 for column, _ in f.columns:
                     values[f"{f.key}.{row.key}.{column}"] = marks
+        elif f.kind == "check":  # a tick box: "ja" or empty
+            values[f.key] = ["ja", "ja"]
+        elif f.kind == "checklist":
+            for key, _ in f.items:
+                values[f"{f.key}.{key}.af"] = ["ja", "ja"]
     return values
 
 

@@ -361,6 +361,21 @@ def test_help_page_documents_the_new_kinds_with_examples(world, form):
 
 
 @pytest.mark.parametrize("key", sorted(forms.FORMS))
+def test_every_forms_default_templates_pass_the_upload_check(key):
+    """Each seed form's Word and Excel layout, tried as an upload on the demo plan, the plans at every
+    limit (every table full, every answer, note and SMART letter at its length, every amount at
+    9.999.999,99) and the empty plan."""
+    from exports.template_check import check_template
+    from exports.word_default import default_docx_template
+    from exports.xlsx_default_template import default_xlsx_template
+    definition = forms.FORMS[key]
+    for fmt, data in (("docx", default_docx_template(key)), ("xlsx", default_xlsx_template(key))):
+        report = check_template(data, fmt, definition)
+        assert not report.problems, (key, fmt, report.problems)
+        assert report.preview and not report.unused, (key, fmt, report.unused)
+
+
+@pytest.mark.parametrize("key", sorted(forms.FORMS))
 def test_help_page_and_default_templates_work_for_every_form(world, key):
     hr = world.client("hr")
     assert hr.get(f"/sjablonen/hulp/{key}").status_code == 200
@@ -444,6 +459,14 @@ def test_trial_plans_fill_every_new_kind_to_its_limit(form):
     empty = trials[-1][1]
     assert empty["budget"] == "" and str(empty["toets"]) == "" and empty["kosten"]["totaal_euro"] == ""
     assert empty["besproken_vakje"] == "☐" and str(empty["lijst"]) == ""
+
+
+def test_a_comparison_a_tick_box_never_matches_is_noted(form):
+    from exports.template_messages import impossible_comparison, possible_values
+    values = possible_values(FORM)
+    assert impossible_comparison("besproken", "Ja", values["besproken"], "de hoofdtekst") is None
+    note = impossible_comparison("lijst.info.af", "nee", values["lijst.info.af"], "de hoofdtekst")
+    assert note and "“ja”" in note
 
 
 def test_word_names_of_the_new_kinds(form):
