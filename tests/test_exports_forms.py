@@ -10,13 +10,14 @@ from decimal import Decimal
 
 import pytest
 from docx import Document
+from lxml import etree
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 
 import forms
 from conftest import text_of
 from export_support import (DOCX_MIME, XLSX_MIME, all_docx_text, body_tables, body_texts, docx_of,
-                            rows_text, upload, use_database, workbook_of)
+                            docx_xml, rows_text, upload, use_database, workbook_of)
 from export_support import _db, _no_templates, world  # noqa: F401 - the shared fixtures
 from forms.definition import FormDefinition, Part, Section
 from forms.kinds import (Amount, Check, Checklist, Choice, Costs, Date, MatrixRow, Signature, Smart,
@@ -427,6 +428,35 @@ def test_an_uploaded_word_template_with_the_new_placeholders_renders(world, plan
     whole = "\n".join(texts)
     assert "☒ Bepaal de doelen van het POP — Twee doelen gekozen" in whole
     assert "☐ Documenteer het POP en deel het — + nog doen" in whole
+
+
+def test_word_merge_fields_and_checkboxes_named_by_the_new_kinds_labels(world, plan_id):
+    """HR's own Word form: merge fields and checkbox content controls named as the form says."""
+    from word_builder import checkbox, p, r, simple_field, word_document
+    body = (p(r("Budget: "), simple_field('"Gevraagd budget"')) +
+            p(r("Meetbaar: "), simple_field('"SMART-toets Meetbaar"')) +
+            p(r("Opleiding: "), simple_field('"Opleiding euro"'), r(" totaal "), simple_field('"Totaal uren"')) +
+            p(checkbox(alias="Besproken met de leidinggevende"), r(" besproken")) +
+            p(checkbox(alias="Bepaal de doelen van het POP"), r(" doelen; "),
+              checkbox(alias="Verzamel relevante informatie"), r(" informatie")))
+    hr = world.client("hr")
+    response = upload(hr, word_document(body), "eigen-velden.docx", form_key=KEY)
+    assert response.status_code == 302, text_of(response)[:3000]
+    template_id = int(re.search(r"/sjablonen/(\d+)$", response.headers["Location"]).group(1))
+    assert hr.post(f"/sjablonen/{template_id}/activeren", data={}).status_code == 302
+    response = world.client("zoe").get(f"/plans/{plan_id}/download.docx")
+    texts = [x.text for x in docx_of(response).paragraphs]
+    assert texts[:3] == ["Budget: € 1.250,50", "Meetbaar: ", "Opleiding: € 1.250,50 totaal 18,5 uur"]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    w14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+    boxes = {}
+    for sdt in etree.fromstring(docx_xml(response.data).encode("utf-8")).iter(f"{w}sdt"):
+        name = sdt.find(f"{w}sdtPr/{w}alias").get(f"{w}val")
+        state = sdt.find(f"{w}sdtPr/{w14}checkbox/{w14}checked").get(f"{w14}val")
+        boxes[name] = (state, "".join(t.text or "" for t in sdt.iter(f"{w}t")))
+    assert boxes == {"Besproken met de leidinggevende": ("1", "☒"),
+                     "Bepaal de doelen van het POP": ("1", "☒"),
+                     "Verzamel relevante informatie": ("0", "☐")}
 
 
 def test_an_uploaded_template_printing_a_whole_table_is_refused(world, form):
