@@ -191,12 +191,12 @@ class _Builder:
 
     def _lead(self, item):
         """A question's label in bold, with its intro and prompts, for the tables that follow."""
-        if item.intro:
-            self.doc.add_paragraph(item.intro).paragraph_format.keep_with_next = True
         p = self.doc.add_paragraph()
         p.add_run(item.label).bold = True
         p.paragraph_format.keep_with_next = True
         p.paragraph_format.space_before = Pt(8)
+        if item.intro:
+            self.doc.add_paragraph(item.intro).paragraph_format.keep_with_next = True
         for bullet in item.help:
             b = self.doc.add_paragraph(bullet, style="List Bullet")
             b.paragraph_format.keep_with_next = True
@@ -227,6 +227,10 @@ class _Builder:
             cells[2].paragraphs[0].text = "{{ " + f"{prefix}{item.key}.{key}" + " }}"
             _min_height(row, Cm(0.9))
             _cant_split(row)
+            if row is not table.rows[-1]:  # the five letters on one page
+                for cell in cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
         self._spacer()
 
     def _costs(self, item, prefix=""):
