@@ -178,6 +178,15 @@ def _agree(app, anna, marco, plan_id):
     values = stored(app, plan_id)
     assert values["mini_ok_zelf"]["naam"] == "Anna Alfa" and values["mini_ok_baas"] is None
     assert _state(app, plan_id) == "ontwikkelgesprek"
+    # The manager's to-do list points at this form's akkoord part; a reminder would go to him.
+    todo = [(a.text_content().strip(), a.get("href")) for a in doc(marco.get("/")).xpath("//a")
+            if "Geef uw akkoord op het POP van Anna Alfa" in a.text_content()]
+    assert todo and all(href == f"/plans/{plan_id}/mini-akkoord" for _, href in todo), todo
+    from pop import reminders
+    with app.app_context():
+        due = [d for d in reminders.pending(dt.date.today() + dt.timedelta(days=30), akkoord_days=3)
+               if d.plan.id == plan_id]
+        assert [(d.kind, [p.email for p in d.to]) for d in due] == [("akkoord", ["m1@test.nl"])]
     response = _save(marco, plan_id, "mini-akkoord", {"mini_ok_baas": "y"})
     assert stored(app, plan_id)["mini_ok_baas"]["naam"] == "Marco Een"
     assert _state(app, plan_id) == "vastgesteld"
@@ -646,3 +655,41 @@ def test_the_template_pages_start_from_the_organisations_default_form(app, org, 
     assert f"/sjablonen?formulier=pop-uitgebreid#uploaden" in page.get_data(as_text=True)
     assert selected(hr.get("/sjablonen?formulier=pop-uitgebreid")) == ["pop-uitgebreid"]
     assert selected(hr.get("/sjablonen?formulier=bestaat-niet")) == [KEY]
+
+
+def test_an_uploaded_excel_template_for_the_tiny_form(app, org, login, tiny):
+    from openpyxl import Workbook
+    plan_id, anna, marco = _filled_tiny_plan(app, org, login)
+    hr = login(org["hr"])
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "Naam", "{{ medewerker.naam }}"
+    ws["A2"], ws["B2"] = "Rol", "{{ mini_rol }}"
+    ws["A3"], ws["B3"] = "Aanpak", "{{ mini_aanpak }}"
+    ws["A4"], ws["B4"], ws["C4"] = "Stap 1", "{{ mini_stappen[0].stap }}", "{{ mini_stappen[0].wanneer }}"
+    ws["A5"], ws["B5"], ws["C5"] = "Stap 2", "{{ mini_stappen[1].stap }}", "{{ mini_stappen[1].wanneer }}"
+    ws["A6"], ws["B6"] = "Akkoord leidinggevende", "{{ mini_ok_baas.naam }}"
+    out = io.BytesIO()
+    wb.save(out)
+    _activate_upload(hr, out.getvalue(), "mini.xlsx", KEY)
+    page = hr.get("/sjablonen")
+    row = " ".join(doc(page).xpath(f'//*[@id="actief-{KEY}"]')[0].text_content().split())
+    assert "Excel: mini.xlsx (actief)" in row and "Word: standaardopmaak" in row
+
+    response = anna.get(f"/plans/{plan_id}/download.xlsx")
+    assert response.status_code == 200 and response.mimetype == XLSX_MIME
+    ws = workbook_of(response).active
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=6, max_col=3)] == [
+        ["Naam", "Anna Alfa", None],
+        ["Rol", ROL, None],
+        ["Aanpak", AANPAK, None],
+        ["Stap 1", *STEPS[0]],
+        ["Stap 2", *STEPS[1]],
+        ["Akkoord leidinggevende", "Marco Een", None],
+    ]
+    # The extended plan's workbook is still the default one.
+    with app.app_context():
+        Plan.update(status="ontwikkelgesprek").where(Plan.id == org["plan_a"]).execute()
+    other = workbook_of(marco.get(f"/plans/{org['plan_a']}/download.xlsx"))
+    first = [c.value for row in other.worksheets[0].iter_rows() for c in row]
+    assert "Naam:" in first and "Rol" not in first
