@@ -693,3 +693,24 @@ def test_an_uploaded_excel_template_for_the_tiny_form(app, org, login, tiny):
     other = workbook_of(marco.get(f"/plans/{org['plan_a']}/download.xlsx"))
     first = [c.value for row in other.worksheets[0].iter_rows() for c in row]
     assert "Naam:" in first and "Rol" not in first
+
+
+def test_the_pdf_download_of_a_tiny_plan(app, org, login, tiny, monkeypatch):
+    import shutil
+    import subprocess
+    from exports import pdf
+    from export_support import skip_or_fail
+    if not pdf.available():
+        skip_or_fail("LibreOffice (soffice) is not installed, so no PDF can be made")
+    monkeypatch.setenv("POP_PDF_WARM", "0")
+    plan_id, anna, marco = _filled_tiny_plan(app, org, login)
+    response = anna.get(f"/plans/{plan_id}/download.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=response.data,
+                              capture_output=True, timeout=60, check=True).stdout.decode("utf-8")
+        text = " ".join(text.split())
+        for expected in ("Mini: het plan", ROL, STEPS[1][0], "Rustig, over het hele jaar"):
+            assert expected in text, expected
+        assert "{{" not in text and "{%" not in text
