@@ -232,3 +232,20 @@ def test_an_odd_year_and_a_post_without_csrf_token(org, login, app):
     assert hr.post("/budget", data={"periode": "x" * 40, f"b{a}-euro": "5"}).status_code == 400
     assert hr.post("/budget", csrf=False, data={"periode": YEAR, f"b{a}-euro": "5"}).status_code == 400
     assert budgets(app) == {}
+
+
+def test_more_people_than_one_form_takes_are_shown_read_only_until_a_department_is_chosen(
+        org, login, app, monkeypatch):
+    from pop.views import organisation as views
+    monkeypatch.setattr(views, "EDIT_LIMIT", 2)
+    a = pid(app, org["a"])
+    hr = login(org["hr"])
+    page = hr.get(f"/budget?periode={YEAR}")
+    assert views.TOO_MANY.format(limit=2) in text_of(page) and 'name="b' not in page.get_data(as_text=True)
+    assert hr.post("/budget", data={"periode": YEAR, f"b{a}-euro": "5"}).status_code == 400
+    assert budgets(app) == {}
+    page = hr.get(f"/budget?periode={YEAR}&afdeling=A")
+    assert box(page, f"b{a}-euro") == ""
+    assert hr.post("/budget", data={"periode": YEAR, "afdeling": "A", f"b{a}-euro": "5"}).status_code == 302
+    assert budgets(app) == {(a, YEAR): (D("5.00"), None)}
+    assert person_row(hr.get(f"/budget?periode={YEAR}"), a)[0] == "5,00"  # read-only: the amount as text

@@ -429,3 +429,24 @@ def test_the_pdf_export_does_not_show_it(placed, org, login, app):
     assert response.status_code == 200 and response.data[:4] == b"%PDF"
     assert "Anna" in content_text(response) or "POP" in content_text(response)
     assert_nothing_of_the_placement(response, "pdf")
+
+
+def test_more_people_than_one_form_takes_are_shown_read_only_until_a_department_is_chosen(
+        org, login, app, monkeypatch):
+    """All of a large organisation in one form would exceed the cap on fields in a post: HR then sees
+    the placements without inputs and chooses a department to place in."""
+    from pop.views import organisation as views
+    monkeypatch.setattr(views, "EDIT_LIMIT", 2)
+    a = person_id(app, org["a"])
+    hr = login(org["hr"])
+    assert place(login(org["m1"]), a, "plus", "plus").status_code == 302
+    page = hr.get("/matrix")
+    assert page.status_code == 200 and views.TOO_MANY.format(limit=2) in text_of(page)
+    assert 'type="radio"' not in page.get_data(as_text=True)
+    assert quadrant_people(page)["high-potentials"] == ["Anna Alfa"]
+    assert place(hr, a, "min", "min").status_code == 400
+    assert placements(app)[(a, PERIOD)][:2] == ("plus", "plus")
+    page = hr.get("/matrix?afdeling=A")  # Anna and Marco
+    assert 'type="radio"' in page.get_data(as_text=True) and views.TOO_MANY.format(limit=2) not in text_of(page)
+    assert place(hr, a, "min", "min", afdeling="A").status_code == 302
+    assert placements(app)[(a, PERIOD)][:2] == ("min", "min")

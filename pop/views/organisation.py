@@ -15,6 +15,12 @@ from .people import hr_required
 
 bp = Blueprint("organisation", __name__)
 
+# People in one editable list (two inputs each): far below the cap on fields in one post (MAX_FORM_PARTS,
+# 1,000). A larger list (all of a large organisation) is shown read-only, with a department to choose.
+EDIT_LIMIT = 400
+TOO_MANY = ("Dit zijn te veel mensen om in één keer in te vullen (hoogstens {limit}). Kies hierboven een "
+            "afdeling.")
+
 
 # ---------------------------------------------------------------- the forms in use (HR)
 
@@ -61,10 +67,13 @@ def matrix_page():
     hr = current_user.role == "hr"
     afdeling = (source.get("afdeling") or "").strip() if hr else ""
     people = matrix.placeable_people(current_user, afdeling)
+    editable = len(people) <= EDIT_LIMIT
     errors, posted = {}, None
     if request.method == "POST":
         if period_error:
             abort(400, description=period_error + " Er is niets opgeslagen.")
+        if not editable:
+            abort(400, description=TOO_MANY.format(limit=EDIT_LIMIT) + " Er is niets opgeslagen.")
         posted, errors = matrix.read_post(people, request.form)
         if not errors:
             changed = matrix.save_placements(posted, period, current_user)
@@ -86,7 +95,8 @@ def matrix_page():
                            quadrant_of=matrix.quadrant_of, axis=matrix.AXIS, period=period,
                            period_error=period_error, periods=periods, hr=hr,
                            afdeling=afdeling, departments=departments() if hr else [],
-                           posted=posted, errors=errors, intro=matrix.INTRO,
+                           posted=posted, errors=errors, intro=matrix.INTRO, editable=editable,
+                           too_many=TOO_MANY.format(limit=EDIT_LIMIT),
                            selection=matrix.SELECTION), 422 if errors else 200
 
 
@@ -110,10 +120,13 @@ def budget_page():
     year, year_error = _period_arg(source)
     afdeling = (source.get("afdeling") or "").strip()
     overview = pob.overview(year, afdeling)
+    editable = len(_people_of(overview)) <= EDIT_LIMIT
     errors, typed = {}, {}
     if request.method == "POST":
         if year_error:
             abort(400, description=year_error + " Er is niets opgeslagen.")
+        if not editable:
+            abort(400, description=TOO_MANY.format(limit=EDIT_LIMIT) + " Er is niets opgeslagen.")
         values, errors = pob.read_post(_people_of(overview), request.form)
         if not errors:
             changed = pob.save_budgets(values, year, current_user)
@@ -126,4 +139,5 @@ def budget_page():
     return render_template("organisation/budget.html", overview=overview, year=year,
                            year_error=year_error, years=years, afdeling=afdeling,
                            departments=departments() + [pob.NO_DEPARTMENT], errors=errors, typed=typed,
-                           show=pob.show, box=_box), 422 if errors else 200
+                           show=pob.show, box=_box, editable=editable,
+                           too_many=TOO_MANY.format(limit=EDIT_LIMIT)), 422 if errors else 200
