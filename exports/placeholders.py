@@ -277,6 +277,24 @@ def checkbox_examples(definition) -> list[tuple[str, str]]:
         if resolve(typed, definition) != f"{grid.key}.{row.key}.{grid.columns[0][0]}_{value}":
             typed = f"{grid.key}.{row.key}.{grid.columns[0][0]}={value}"
         examples.append((typed, f"{row.label}: {mark} (een raster met één kolom heeft geen kolomnaam nodig)"))
+    check = _first_of_kind(definition, "check")
+    if check and check["table"] is None:
+        examples.append((check["label"], "een aankruisvakje van het formulier: aangekruist als het is aangevinkt"))
+    checklist = _first_of_kind(definition, "checklist")
+    if checklist:
+        key, text = checklist["field"].items[0]
+        if checklist["table"] is None:
+            examples.append((text, "een punt van de checklist: aangekruist als het is afgevinkt"))
+        else:
+            examples.append((f"{checklist['path']}.{key}.af",
+                             f"‘{text}’ in een herhaalde alinea ({{%p for r in {checklist['table']} %}}): "
+                             "aangekruist als dat punt bij dat gesprek is afgevinkt"))
+    smart = _first_of_kind(definition, "smart")
+    if smart:
+        letter_key, letter_label, _ = smart["field"].letters[0]
+        examples.append((f"{smart['path']}.{letter_key}",
+                         f"{letter_label} van SMART: aangekruist als die letter is uitgelegd"
+                         + (" (in een herhaalde rij of alinea)" if smart["table"] else "")))
     signatures = [f for f in definition.fields if isinstance(f, Signature)]
     for field in signatures[:1]:
         examples.append((field.label, "een vraag zonder keuzes: aangekruist als ze is ingevuld"))

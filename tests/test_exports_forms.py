@@ -438,7 +438,10 @@ def test_word_merge_fields_and_checkboxes_named_by_the_new_kinds_labels(world, p
             p(r("Opleiding: "), simple_field('"Opleiding euro"'), r(" totaal "), simple_field('"Totaal uren"')) +
             p(checkbox(alias="Besproken met de leidinggevende"), r(" besproken")) +
             p(checkbox(alias="Bepaal de doelen van het POP"), r(" doelen; "),
-              checkbox(alias="Verzamel relevante informatie"), r(" informatie")))
+              checkbox(alias="Verzamel relevante informatie"), r(" informatie")) +
+            # a point of each conversation's checklist, in the conversations' loop
+            p(r("{%p for r in gesprekken %}")) + p(checkbox(alias="r.punten.info.af"), r(" per gesprek")) +
+            p(r("{%p endfor %}")))
     hr = world.client("hr")
     response = upload(hr, word_document(body), "eigen-velden.docx", form_key=KEY)
     assert response.status_code == 302, text_of(response)[:3000]
@@ -456,7 +459,8 @@ def test_word_merge_fields_and_checkboxes_named_by_the_new_kinds_labels(world, p
         boxes[name] = (state, "".join(t.text or "" for t in sdt.iter(f"{w}t")))
     assert boxes == {"Besproken met de leidinggevende": ("1", "☒"),
                      "Bepaal de doelen van het POP": ("1", "☒"),
-                     "Verzamel relevante informatie": ("0", "☐")}
+                     "Verzamel relevante informatie": ("0", "☐"),
+                     "r.punten.info.af": ("1", "☒")}
 
 
 def test_an_uploaded_template_printing_a_whole_table_is_refused(world, form):
