@@ -435,6 +435,11 @@ def test_an_uploaded_template_for_the_tiny_form(app, org, login, tiny):
     template_id = _activate_upload(hr, _tiny_template(), "mini.docx", KEY)
     report = hr.get(f"/sjablonen/{template_id}")
     assert report.status_code == 200 and "mini.docx" in text_of(report)
+    body = text_of(report)
+    assert "Word-sjabloon voor Mini-proef" in body and "{{ mini_rol }} de hoofdtekst, alinea 2" in body
+    # The questions of this form the template leaves out, and only those.
+    unused = body[body.index("Vragen die het sjabloon niet gebruikt (2)"):]
+    assert "Uw naam" in unused and "Wat heeft u geleerd?" in unused and "Meer doen" not in unused
     # The templates page lists it as the active Word template of the tiny form, not of the extended.
     page = hr.get("/sjablonen")
     section = doc(page).xpath(f'//*[@id="actief-{KEY}"]')
