@@ -38,10 +38,14 @@ def show(value: Decimal | None, column: str) -> str:
     return f"− {text}" if value < 0 else text
 
 
-def planned(year: str) -> dict[int, tuple[Decimal, Decimal]]:
-    """{person id: (euros, hours)} planned in the plans of this year, per person (several plans add up)."""
+def planned(year: str, afdeling: str | None = None) -> dict[int, tuple[Decimal, Decimal]]:
+    """{person id: (euros, hours)} planned in the plans of this year, per person (several plans add up);
+    with afdeling, only for the people of that department ("" for those without one)."""
     by_person: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    plans = list(Plan.select(Plan.id, Plan.employee, Plan.form_key).where(Plan.period == year))
+    query = Plan.select(Plan.id, Plan.employee, Plan.form_key).where(Plan.period == year)
+    if afdeling is not None:
+        query = query.join(Person, on=(Plan.employee == Person.id)).where(Person.afdeling == afdeling)
+    plans = list(query)
     by_form = defaultdict(list)
     for plan in plans:
         by_form[plan.form_key].append(plan)
@@ -124,12 +128,16 @@ class Department:
 def overview(year: str, afdeling: str = "") -> list[Department]:
     """Per department (sorted, people without one last), the people with their budget, planned and
     remaining amounts: every active person, and anyone else with a budget or a plan this year."""
-    budgets = {b.person_id: b for b in Budget.select().where(Budget.year == year)}
-    plan_totals = planned(year)
+    department = (afdeling if afdeling != NO_DEPARTMENT else "") if afdeling else None
+    budgets = Budget.select().where(Budget.year == year)
+    if department is not None:
+        budgets = budgets.join(Person, on=(Budget.person == Person.id)).where(Person.afdeling == department)
+    budgets = {b.person_id: b for b in budgets}
+    plan_totals = planned(year, department)
     ids = set(budgets) | set(plan_totals)
     people = Person.select().where((Person.active == True) | Person.id.in_(list(ids) or [0]))  # noqa: E712
-    if afdeling:
-        people = people.where(Person.afdeling == (afdeling if afdeling != NO_DEPARTMENT else ""))
+    if department is not None:
+        people = people.where(Person.afdeling == department)
     departments: dict[str, Department] = {}
     for person in people.order_by(Person.achternaam, Person.voornaam):
         budget = budgets.get(person.id)

@@ -169,6 +169,16 @@ def test_planned_remaining_and_department_totals(org, login, app, costs):
     # HR herself: no budget, nothing planned
     assert department_row(page, "HR") == ["—", "€ 0,00", "—", "—", "0 uur", "—", "1 van 1"]
     assert person_row(page, pid(app, org["hr"]))[2] == "geen budget"
+    # one department on its own: the same sums
+    only_a = hr.get(f"/budget?periode={YEAR}&afdeling=A")
+    assert department_row(only_a, "A") == department_row(page, "A")
+    assert person_row(only_a, a) == person_row(page, a) and "Bram Beta" not in text_of(only_a)
+    # someone without a department is listed under "(geen afdeling)", also as a filter
+    with app.app_context():
+        Person.update(afdeling="").where(Person.id == b).execute()
+    none = hr.get(f"/budget?periode={YEAR}&afdeling={budget.NO_DEPARTMENT}")
+    assert department_row(none, budget.NO_DEPARTMENT)[:3] == ["—", "€ 300,00", "—"]
+    assert "Anna Alfa" not in text_of(none)
 
 
 def test_people_without_a_budget_and_other_years(org, login, app, costs):
