@@ -34,7 +34,7 @@ import datetime as dt
 import unicodedata
 from decimal import Decimal
 
-from forms.kinds import Choice, Date, Matrix, Signature, Table
+from forms.kinds import Choice, Date, Matrix, Signature, Table, format_amount, letter_char
 
 CHECKED, UNCHECKED = "☒", "☐"
 CHOSEN = "X"  # a per-option placeholder of the option chosen; the others are ""
@@ -115,22 +115,11 @@ class Group(dict):
         return self.filled
 
 
-def dutch_number(value: Decimal, decimals: bool = True) -> str:
-    """1.250,50; without decimals when they are nothing (hours: 12,5 and 12, not 12,50 and 12,00)."""
-    text = f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    if not decimals:
-        text = text.rstrip("0").rstrip(",")
-    return text
-
-
 def amount_text(value, unit: str = "euro") -> str:
-    """"€ 1.250,50" / "12,5 uur" / "" for no amount, in Dutch notation."""
+    """"€ 1.250,50" / "12,5 uur" / "" for no amount: the Amount kind's own Dutch notation."""
     if value is None or value == "":
         return ""
-    if unit == "euro":
-        return "€ " + dutch_number(value)
-    hours = dutch_number(value, decimals=False)
-    return f"{hours} uur"
+    return format_amount(Decimal(value), unit)
 
 
 def amount_value(value, unit: str, excel: bool):
@@ -146,7 +135,7 @@ def smart_letters(field) -> list[tuple[str, str, str, str]]:
     for spec in getattr(field, "letters", ()):
         key, label = spec[0], spec[1]
         help_text = spec[2] if len(spec) > 2 else ""
-        out.append((key, (key[:1] or label[:1]).upper(), label, help_text))
+        out.append((key, letter_char(key, label), label, help_text))
     return out
 
 
@@ -190,23 +179,20 @@ def _smart(field, value, excel) -> Group:
 def _costs(field, value, excel) -> Group:
     value = value or {}
     parts, rows, lines = {}, [], []
-    euros, hours, filled = Decimal("0"), Decimal("0"), False
-    for spec in getattr(field, "rows", ()):
+    for spec in field.rows:
         cell = value.get(spec.key) or {}
         euro, uren = cell.get("euro"), cell.get("uren")
+        shown = " · ".join(t for t in (amount_text(euro), amount_text(uren, "uur")) if t)
         row = Group({"omschrijving": spec.label, "groep": spec.group,
                      "euro": amount_value(euro, "euro", excel), "uren": amount_value(uren, "uur", excel)},
-                    "", euro is not None or uren is not None)
-        shown = " · ".join(t for t in (amount_text(euro), amount_text(uren, "uur")) if t)
-        row.text = f"{spec.label}: {shown}" if shown else ""
+                    f"{spec.label}: {shown}" if shown else "", bool(shown))
         if row.filled:
-            filled = True
             lines.append(row.text)
-            euros += Decimal(euro or 0)
-            hours += Decimal(uren or 0)
         parts[spec.key] = row
         rows.append(row)
-    if filled:
+    filled = field.is_filled(value)
+    if filled:  # the kind's own sums (Costs.totals), as the budget page adds them up
+        euros, hours = field.totals(value)
         total_euro, total_uren = amount_value(euros, "euro", excel), amount_value(hours, "uur", excel)
         lines.append(f"Totaal: {amount_text(euros)} · {amount_text(hours, 'uur')}")
     else:  # an empty grid prints empty totals, as an empty box on paper
