@@ -436,6 +436,8 @@ def test_notes_and_explanations_have_a_limit(app, plan, anna, name, limit):
     assert shown_values(response)[name] == "y" * (limit + 1)
     input_ = doc(response).xpath(f'//*[@name="{name}"]')[0]
     assert input_.get("maxlength") == str(limit)
+    # A SMART block folded under its row opens where it has a message.
+    assert all(d.get("open") is not None for d in input_.xpath("ancestor::details"))
 
 
 def test_typed_explanations_and_notes_count_towards_the_plan(app, org, plan, anna):
@@ -521,3 +523,72 @@ def test_the_print_view_names_a_form_whose_first_part_has_another_title(app, pla
     page = doc(anna.get(f"/plans/{plan}/afdrukken"))
     assert [h.text_content().strip() for h in page.xpath("//article//h1")] == ["Proefformulier"]
     assert "Het plan" in [h.text_content().strip() for h in page.xpath("//article//h2")]
+
+
+def test_a_new_row_offers_its_checklist_unticked(app, plan, anna):
+    """The blank row "+ Rij toevoegen" adds takes each column's own form data: a checklist's
+    stored value is a dict per item, which a tick box would read as ticked."""
+    response = post(anna, plan, FULL, add_row="gesprekken")
+    assert response.status_code == 302
+    shown = shown_values(anna.get(response.headers["Location"]))
+    assert shown["gesprekken-0-lijst-ruimte"] is True
+    assert [shown[f"gesprekken-1-lijst-{k}"] for k in ("agenda", "ruimte", "verslag")] == [False] * 3
+    assert shown["gesprekken-1-lijst-ruimte__notitie"] == ""
+    assert shown["gesprekken-1-smart-s"] == "" and shown["gesprekken-1-duur"] == ""
+    # And on a page that comes back with a message, the blank row it adds is unticked too.
+    refused = post(anna, plan, FULL, add_row="gesprekken", bedrag_los="abc")
+    assert refused.status_code == 422
+    shown = shown_values(refused)
+    assert not any(v is True for k, v in shown.items() if k.startswith("gesprekken-1-"))
+
+
+def test_a_row_with_only_a_wrong_amount_is_no_blank_row(app, plan, anna):
+    response = post(anna, plan, FULL, **{"doelen-2-bedrag": "twee tientjes"})
+    assert response.status_code == 422
+    assert error_text(response, "doelen-2-bedrag") == "Vul een bedrag in, bijvoorbeeld 1.250,50."
+    assert shown_values(response)["doelen-2-bedrag"] == "twee tientjes"
+
+
+def test_a_row_with_only_a_tick_or_a_choice_is_stored(app, plan, anna):
+    data = {**FULL, "doelen-2-gedaan": "y", "doelen-3-termijn": "middel",
+            "gesprekken-1-lijst-verslag": "y"}
+    assert post(anna, plan, data).status_code == 302
+    values = stored(app, plan)
+    assert len(values["doelen"]) == 4
+    assert values["doelen"][2]["gedaan"] is True and values["doelen"][3]["termijn"] == "middel"
+    assert values["gesprekken"][1]["lijst"]["verslag"]["af"] is True
+
+
+def test_the_message_list_links_to_each_wrong_amount(app, plan, anna):
+    response = post(anna, plan, FULL, **{"kosten-reis__euro": "-1", "doelen-0-bedrag": "x"})
+    assert response.status_code == 422
+    links = {a.get("href"): " ".join(a.getparent().text_content().split())
+             for a in doc(response).xpath('//ul[@class="problem-list"]//a')}
+    assert "Een bedrag kan niet negatief zijn." in links["#kosten-reis__euro"]
+    assert "Reiskosten" in links["#kosten-reis__euro"]
+    assert "Vul een bedrag in" in links["#doelen-0-bedrag"]
+    assert "2 antwoorden vragen aandacht" in text_of(response)
+
+
+def test_the_smart_summary_is_not_shown_before_the_plan_is_shared(app, org, plan, anna, login):
+    post(anna, plan, FULL)
+    marco = login(org["m1"])  # Anna's manager: the plan is still in voorbereiding
+    page = marco.get(f"/plans/{plan}")
+    assert page.status_code == 200
+    assert not doc(page).xpath('//ul[@class="smart-summary"]')
+    assert "Klantgericht werken" not in text_of(page)
+
+
+def test_others_read_the_new_kinds_without_changing_them(app, org, plan, anna, login):
+    from support import set_state
+    post(anna, plan, FULL)
+    set_state(app, plan, "ontwikkelgesprek")
+    hr = login(org["hr"])
+    page = hr.get(url(plan))
+    assert page.status_code == 200
+    assert doc(page).xpath('//*[@id="alleen-lezen"]')
+    assert doc(page).xpath('//form[contains(@class, "paper-form")]/fieldset[@disabled]')
+    shown = shown_values(page)
+    assert shown["kosten-opleiding__euro"] == "1.250,50" and shown["gesprekken-0-lijst-ruimte"] is True
+    overview = doc(hr.get(f"/plans/{plan}"))
+    assert overview.xpath('//ul[@class="smart-summary"]/li')
