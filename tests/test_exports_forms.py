@@ -463,6 +463,33 @@ def test_word_merge_fields_and_checkboxes_named_by_the_new_kinds_labels(world, p
                      "r.punten.info.af": ("1", "☒")}
 
 
+def test_the_default_excel_template_uploaded_fills_numbers_and_letters(world, plan_id):
+    hr = world.client("hr")
+    template = hr.get(f"/sjablonen/standaard/{KEY}.xlsx").data
+    where = {c.value: (ws.title, c.coordinate) for ws in workbook_of(template).worksheets
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "{{" in c.value}
+    response = upload(hr, template, "standaard-alles.xlsx", form_key=KEY)
+    assert response.status_code == 302, text_of(response)[:3000]
+    template_id = int(re.search(r"/sjablonen/(\d+)$", response.headers["Location"]).group(1))
+    assert hr.post(f"/sjablonen/{template_id}/activeren", data={}).status_code == 302
+    wb = workbook_of(world.client("zoe").get(f"/plans/{plan_id}/download.xlsx"))
+
+    def cell(placeholder):
+        sheet, coordinate = where["{{ " + placeholder + " }}"]
+        return wb[sheet][coordinate]
+
+    assert cell("budget").value == 1250.5 and "€" in cell("budget").number_format
+    assert cell("kosten.opleiding.euro").value == 1250.5 and cell("kosten.werktijd.euro").value is None
+    assert cell("kosten.totaal_euro").value == 1300 and cell("kosten.totaal_uren").value == 18.5
+    assert cell("doelen[0].smart.m").value == "Drie rapporten per maand"
+    assert cell("doelen[1].smart.s").value == "=SOM(A1) als tekst" and cell("doelen[1].smart.s").data_type == "s"
+    assert cell("doelen[0].belangrijk").value == "ja" and cell("doelen[1].belangrijk").value in (None, "")
+    assert cell("doelen[0].termijn").value == "korte termijn (tot een jaar)"
+    assert cell("lijst.doelen.af").value == "ja" and cell("lijst.delen.notitie").value == "+ nog doen"
+    assert "☒ Verzamel relevante informatie — CV" in cell("gesprekken[0].punten").value
+    assert cell("doelen[2].doel").value in (None, "")  # a row the plan does not have
+
+
 def test_an_uploaded_template_printing_a_whole_table_is_refused(world, form):
     document = Document()
     document.add_paragraph("{{ doelen }}")
