@@ -121,7 +121,7 @@ def checklist_part(key: str = "gesprekken") -> Part:
     return Part(
         key=key, cycle="gesprek", title="Gesprekken", nav_title="Gesprekken",
         sections=(
-            Section(CHECKLIST_TITLE, items=(
+            Section("Gesprekken", items=(  # the part's title: not repeated as a heading
                 Table("gesprekken", "Gesprekken", layout="blocks", spare_rows=0, row_title="Gesprek",
                       add_label="Gesprek toevoegen", max_rows=PROGRESS_TALKS, rows_word="gesprekken",
                       sort_by="datum", records_author=True, columns=(

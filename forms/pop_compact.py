@@ -3,7 +3,7 @@
 The seven bouwstenen of a strong POP are its structure: the profile (Rol, Ambitie, Ontwikkelfocus) and
 the startsituatie; per goal the seed's format table, each row a question (Onderdeel), its Invulling as
 the question's explanation and its Tip voor kwaliteit as help; the ritme as check-ins along the GROW
-model. The seed advises one or two goals: a third gets a friendly warning, never a refusal. Texts are
+model, each with the format's Reflectie ("Maak reflectie een vaste agenda-item"). The seed advises one or two goals: a third gets a friendly warning, never a refusal. Texts are
 verbatim from the seed (tests/test_seed_forms.py checks them); the shared parts (SMART, costs, the
 conversation checklist, the akkoorden) come from forms/common.py and their own seeds.
 """
@@ -46,8 +46,6 @@ profiel = Part(
                   intro="wat wil ik ontwikkelen en waarom is dat relevant voor mijn rol en ambities",
                   help=("Maak de ontwikkelfocus scherp: Kies één vaardigheid of gedrag dat de grootste "
                         "impact heeft op de rol en samenwerking.",)),
-        )),
-        Section("Startsituatie", items=(
             _long("startsituatie", "Startsituatie",
                   intro="wat gaat al goed en waar zit de grootste hefboom",
                   help=("Beschrijf de startsituatie: Wat zie je nu in gedrag en wat is het effect op "
@@ -95,6 +93,7 @@ doelen = Part(
     ),
 )
 
+REFLECTIE = FORMAT[-1]
 GROW = (
     ("goal", "Goal", "Wat wil je over 6 tot 12 weken anders doen of beter kunnen"),
     ("reality", "Reality", "Wat gebeurt er nu, en wat is het effect daarvan"),
@@ -120,6 +119,10 @@ ritme = Part(
                           Date("datum", "Datum check-in"),
                           *(_long(key, label, intro=question, lines=3, max_length=TALK_ANSWER_CHARS)
                             for key, label, question in GROW),
+                          # The format's Reflectie, "een vaste agenda-item" of each check-in: the goal's
+                          # own Reflectie is agreed with the plan, this one follows the year.
+                          _long("reflectie", "Reflectie", intro=REFLECTIE[2], help=(REFLECTIE[3],),
+                                lines=3, max_length=TALK_ANSWER_CHARS),
                       )),
             ),
             outro=("Wanneer je dit ritme vasthoudt, wordt een POP geen plan, maar een leerproces.",),

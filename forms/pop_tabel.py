@@ -47,9 +47,10 @@ plan = Part(
         "werknemer.",
     ),
     sections=(
-        # §2.10 as the seed prints it, above the table: its points are the table's columns.
-        Section("Tips voor het opstellen van een POP", items=(
-            Info(text="Benoem afzonderlijke SMARTe ontwikkelingsdoelen (specifiek, meetbaar, acceptabel, "
+        # §2.10 as the seed prints it, above the table: its points are the table's columns. The
+        # section has the part's title, so it is not repeated as a heading.
+        Section("Persoonlijk Ontwikkelings Plan", items=(
+            Info("Tips voor het opstellen van een POP", text="Benoem afzonderlijke SMARTe ontwikkelingsdoelen (specifiek, meetbaar, acceptabel, "
                       "realistisch, tijdgebonden)."),
             Info(text="Geef per doel aan:", bullets=(
                 "welke concrete activiteit je gaat ondernemen.",
@@ -64,8 +65,6 @@ plan = Part(
                 BELONING,
             )),
             Info(text=TERMIJN_TIP),
-        )),
-        Section("Ontwikkelingsdoelen", items=(
             Table("doelen", "Ontwikkelingsdoelen", min_rows=4, add_label="Ontwikkelingsdoel toevoegen",
                   rows_word="ontwikkelingsdoelen", columns=(
                       _cell("doel", "Ontwikkelingsdoel"),
@@ -79,7 +78,8 @@ plan = Part(
                       smart_field(),
                   )),
         )),
-        Section("Kosten", items=(costs_field(rows=FACILITEITEN),)),
+        Section("Kosten", items=(costs_field(label="Benodigde ondersteuning en faciliteiten",
+                                             rows=FACILITEITEN),)),
     ),
 )
 

@@ -269,7 +269,7 @@ fase2 = Part(
                            MatrixRow("coach", "Kosten voor inschakelen externe coach", group="Geld"),
                        )),
                 # The amounts of the same aspects, summed against the POB (forms/common.py).
-                costs_field(label="Wat gaat dit kosten?", intro="Hierbij gaat het zowel om tijd als geld."),
+                costs_field(intro="Hierbij gaat het zowel om tijd als geld."),
                 Info(text="Van belang is dat de kosten en uw ontwikkeldoel met elkaar in evenwicht zijn."),
                 LongText("kosten_antwoord",
                          "Wat vraagt dit ontwikkeldoel aan tijd en geld? Wie zorg hiervoor? En hoe?"),

@@ -102,7 +102,7 @@ plan_van_aanpak = Part(
         "meetbaar (Measurable), haalbaar (Attainable), Relevant en tijdsgebonden (Timely) zijn.",
     ),
     sections=(
-        Section("Leerdoelen", items=(
+        Section("4. Schrijf een plan van aanpak met persoonlijke leerdoelen", items=(
             Table("leerdoelen", "Leerdoelen", layout="blocks", row_title="Leerdoel",
                   add_label="Leerdoel toevoegen", rows_word="leerdoelen", min_rows=1, spare_rows=0,
                   columns=(
@@ -110,7 +110,8 @@ plan_van_aanpak = Part(
                       smart_field(letters=SMART_002, intro=SMART_002_INTRO),
                   )),
         )),
-        Section("Kosten", items=(costs_field(),)),
+        Section("Kosten", items=(costs_field(label="Wat gaat dit kosten?",
+                                             intro="Hierbij gaat het zowel om tijd als geld."),)),
     ),
 )
 
@@ -122,7 +123,7 @@ monitoren = Part(
         "potentiële werkgevers, eraan te herinneren wat je hebt gedaan.",
     ),
     sections=(
-        Section("Monitoren en registreren", intro=(
+        Section("5. Monitoren en registreren", intro=(
             "Registreer de datum, de leerbehoefte, gekozen leermethode, de datum of data waarop de actie "
             "werd ondernomen, de resultaten en eventuele verdere relevante informatie.",
         ), items=(
@@ -149,7 +150,7 @@ evalueren = Part(
         "nadenken:",
     ),
     sections=(
-        Section("Evalueren en beoordelen", items=tuple(
+        Section("6. Evalueren en beoordelen", items=tuple(
             _long(key, label) for key, label in (
                 ("effectief", "Hoe effectief is je aanpak geweest?"),
                 ("verbeterd", "Hoe heeft deze activiteit je vaardigheden en professionele gedrag verbeterd?"),

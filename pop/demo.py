@@ -240,7 +240,9 @@ def compact_answers(period_start: dt.date) -> dict:
              "options": "De recap binnen een uur na het overleg sturen; bij uitblijven van bevestiging "
                         "zelf even bellen.",
              "will": "Deze week de recap van het overleg met de gemeente binnen een uur versturen; "
-                     "evalueren in de volgende check-in."},
+                     "evalueren in de volgende check-in.",
+             "reflectie": "De check zelf gaat goed; het lastige is doorvragen als iemand vaag blijft. "
+                          "Dat oefen ik bij het volgende projectstartoverleg."},
             {"datum": d(10),
              "goal": "Updates in het team korter en met één duidelijke vraag of beslissing.",
              "reality": "De vaste update-structuur werkt; collega’s vragen minder vaak wat prioriteit "

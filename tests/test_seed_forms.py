@@ -177,7 +177,7 @@ KEY_LABELS = {
         "Heeft deze ervaring nieuwe leerbehoeften opgeleverd?", "Zou je de aanpak opnieuw volgen?",
     ],
     "pop-uitgebreid": ["Fase I: Zelfanalyse", "3. Wat gaat dit kosten?", "Ontwikkeldoel", "Meer doen",
-                       "Hoe ziet uw werk er over 3 jaar uit?", "Wat gaat dit kosten?",
+                       "Hoe ziet uw werk er over 3 jaar uit?",
                        "Heb ik mijn ontwikkeldoelen gehaald?", *SMART_004],
 }
 # The POP table's first heading: the seed's cell breaks it over two lines ("Ontwikkelings / doel").
