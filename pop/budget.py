@@ -153,6 +153,8 @@ def read_post(people, form) -> tuple[dict[int, tuple[Decimal | None, Decimal | N
     {input name: Dutch message}). Inputs for anyone else are not read."""
     values, errors = {}, {}
     for person in people:
+        if f"b{person.id}-euro" not in form and f"b{person.id}-uren" not in form:
+            continue  # not on the page that was posted (new since, or another department's)
         parsed = []
         for column in ("euro", "uren"):
             name = f"b{person.id}-{column}"

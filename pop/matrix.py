@@ -116,9 +116,12 @@ def placements_for(people, period: str) -> dict[int, Placement]:
 
 def read_post(people, form) -> tuple[dict[int, tuple[str, str]], dict[str, str]]:
     """The placements posted for these people: ({person id: (prestaties, potentie) or ("", "")},
-    {input name: Dutch message}). Inputs for anyone else are not read."""
+    {input name: Dutch message}). Inputs for anyone else are not read, and someone without inputs in the
+    post is left out."""
     chosen, errors = {}, {}
     for person in people:
+        if f"p{person.id}-prestaties" not in form and f"p{person.id}-potentie" not in form:
+            continue  # not on the page that was posted (a report since): theirs stays as it is
         values = []
         for axis in ("prestaties", "potentie"):
             name = f"p{person.id}-{axis}"

@@ -259,3 +259,11 @@ def test_more_people_than_one_form_takes_are_shown_read_only_until_a_department_
     assert hr.post("/budget", data={"periode": YEAR, "afdeling": "A", f"b{a}-euro": "5"}).status_code == 302
     assert budgets(app) == {(a, YEAR): (D("5.00"), None)}
     assert person_row(hr.get(f"/budget?periode={YEAR}"), a)[0] == "5,00"  # read-only: the amount as text
+
+
+def test_someone_not_on_the_posted_page_keeps_their_budget(org, login, app):
+    a, b = pid(app, org["a"]), pid(app, org["b"])
+    hr = login(org["hr"])
+    assert hr.post("/budget", data={"periode": YEAR, f"b{b}-euro": "800"}).status_code == 302
+    assert hr.post("/budget", data={"periode": YEAR, f"b{a}-euro": "100"}).status_code == 302
+    assert budgets(app) == {(a, YEAR): (D("100.00"), None), (b, YEAR): (D("800.00"), None)}

@@ -450,3 +450,20 @@ def test_more_people_than_one_form_takes_are_shown_read_only_until_a_department_
     assert 'type="radio"' in page.get_data(as_text=True) and views.TOO_MANY.format(limit=2) not in text_of(page)
     assert place(hr, a, "min", "min", afdeling="A").status_code == 302
     assert placements(app)[(a, PERIOD)][:2] == ("min", "min")
+
+
+def test_someone_not_on_the_posted_page_keeps_their_placement(org, login, app):
+    """HR placed Cas; he becomes Marco's report while Marco has the page open; Marco's post (without
+    inputs for Cas) changes Anna only."""
+    a = person_id(app, org["a"])
+    with app.app_context():
+        c = make_person("c@test.nl", "Cas", "Gamma", afdeling="A").id
+    hr = login(org["hr"])
+    assert place(hr, c, "plus", "min").status_code == 302
+    m1 = login(org["m1"])
+    m1.get("/matrix")
+    with app.app_context():
+        Person.update(manager=Person.get(Person.email == org["m1"])).where(Person.id == c).execute()
+    assert place(m1, a, "min", "plus").status_code == 302
+    assert placements(app)[(c, PERIOD)] == ("plus", "min", person_id(app, org["hr"]))
+    assert placements(app)[(a, PERIOD)][:2] == ("min", "plus")
