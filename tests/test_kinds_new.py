@@ -592,3 +592,34 @@ def test_others_read_the_new_kinds_without_changing_them(app, org, plan, anna, l
     assert shown["kosten-opleiding__euro"] == "1.250,50" and shown["gesprekken-0-lijst-ruimte"] is True
     overview = doc(hr.get(f"/plans/{plan}"))
     assert overview.xpath('//ul[@class="smart-summary"]/li')
+
+
+GRID_LIST = Table("acties", "Acties", columns=(
+    Text("actie", "Actie"), Checklist("stappen", "Stappen", groups=(("", (("gepland", "Gepland"),
+                                                                          ("gedaan", "Gedaan"))),)),
+    Amount("uren", "Uren", unit="uur")))
+GRID_FORM = dataclasses.replace(TEST_FORM, key="test-raster-checklist", costs_field="", goals_field="",
+                                parts=(Part("plan", "Raster", "Raster", sections=(
+                                    Section("Raster", items=(GRID_LIST,)),)),) + TEST_FORM.parts[1:])
+
+
+def test_a_checklist_in_a_grid_row(app, org, monkeypatch, anna):
+    monkeypatch.setitem(forms.FORMS, GRID_FORM.key, GRID_FORM)
+    with app.app_context():
+        plan_id = start_plan(Person.get(Person.email == org["a"]), GRID_FORM.key, "2028").id
+    response = anna.post(url(plan_id), data={"acties-0-actie": "Cursus", "acties-0-stappen-gedaan": "y",
+                                             "acties-0-stappen-gepland__notitie": "in mei",
+                                             "acties-0-uren": "8", "go": "stay"})
+    assert response.status_code == 302
+    assert stored(app, plan_id)["acties"] == [{"actie": "Cursus", "uren": D("8.00"), "stappen": {
+        "gepland": {"af": False, "notitie": "in mei"}, "gedaan": {"af": True, "notitie": ""}}}]
+    page = anna.get(url(plan_id))
+    shown = shown_values(page)
+    assert shown["acties-0-stappen-gedaan"] is True and shown["acties-0-stappen-gepland"] is False
+    assert shown["acties-0-stappen-gepland__notitie"] == "in mei" and shown["acties-0-uren"] == "8"
+    assert shown["acties-1-stappen-gedaan"] is False  # the spare row
+    # The checklist is a block under its row, not a column of the grid.
+    headings = [th.text_content().strip() for th in doc(page).xpath('//table[contains(@class, "answers")]//th')]
+    assert headings == ["Actie", "Uren"]
+    printed = text_of(anna.get(f"/plans/{plan_id}/afdrukken"))
+    assert "afgevinkt: Gedaan" in printed and "in mei" in printed and "8 uur" in printed
