@@ -196,3 +196,29 @@ def years() -> list[str]:
     found = {b.year for b in Budget.select(Budget.year).distinct()}
     found |= {p.period for p in Plan.select(Plan.period).distinct()}
     return sorted(found, reverse=True)
+
+
+def own(person: Person) -> list[Line]:
+    """A person's own budget per year (seed 004 §2.5.2: everyone knows how much they may spend), newest
+    first: every year with a budget or a plan of theirs."""
+    budgets = {b.year: b for b in Budget.select().where(Budget.person == person.id)}
+    years_ = set(budgets) | {p.period for p in Plan.select(Plan.period).where(Plan.employee == person.id)}
+    lines = []
+    for year in sorted(years_, reverse=True):
+        b = budgets.get(year)
+        euros, hours = planned_for(person, year)
+        lines.append((year, Line(person, _q(b.euro) if b else None, _q(b.uren) if b else None, euros, hours)))
+    return lines
+
+
+def planned_for(person: Person, year: str) -> tuple[Decimal, Decimal]:
+    euros = hours = ZERO
+    plans = list(Plan.select(Plan.id, Plan.employee, Plan.form_key)
+                 .where((Plan.employee == person.id) & (Plan.period == year)))
+    for plan in plans:
+        definition = FORMS.get(plan.form_key)
+        key = getattr(definition, "costs_field", "") if definition else ""
+        if key:
+            e, h = definition.field(key).totals(answers.load_many([plan], fields=[key])[plan.id].get(key))
+            euros, hours = euros + e, hours + h
+    return _q(euros), _q(hours)

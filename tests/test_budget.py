@@ -83,7 +83,7 @@ def test_only_hr_sees_and_sets_budgets(org, login, app, who):
     response = client.post("/budget", data={"periode": YEAR, f"b{pid(app, org['a'])}-euro": "100"})
     assert response.status_code == 403 and "Geen toegang" in text_of(response)
     assert budgets(app) == {}
-    assert "Budget" not in text_of(client.get("/")).split("Uitloggen")[0]
+    assert 'href="/budget"' not in client.get("/").get_data(as_text=True)
 
 
 def test_anonymous_goes_to_the_login(client):
@@ -267,3 +267,26 @@ def test_someone_not_on_the_posted_page_keeps_their_budget(org, login, app):
     assert hr.post("/budget", data={"periode": YEAR, f"b{b}-euro": "800"}).status_code == 302
     assert hr.post("/budget", data={"periode": YEAR, f"b{a}-euro": "100"}).status_code == 302
     assert budgets(app) == {(a, YEAR): (D("100.00"), None), (b, YEAR): (D("800.00"), None)}
+
+
+def test_everyone_sees_their_own_budget_and_only_their_own(org, login, app, costs):
+    a, b = pid(app, org["a"]), pid(app, org["b"])
+    hr = login(org["hr"])
+    hr.post("/budget", data={"periode": YEAR, f"b{a}-euro": "1.000", f"b{a}-uren": "20", f"b{b}-euro": "9.876"})
+    anna = login(org["a"])
+    assert 'href="/budget/mijn"' in anna.get("/").get_data(as_text=True)
+    page = anna.get("/budget/mijn")
+    assert page.status_code == 200
+    second = D("0.50") if costs["second"] else D(0)
+    euros = D("1350.45") + second
+    row = [" ".join(td.text_content().split()) for td in doc(page).xpath(f'//tr[@id="jaar-{YEAR}"]/td')]
+    assert row[:3] == ["€ 1.000,00", budget.show(euros, "euro"), f"{budget.show(D(1000) - euros, 'euro')} (overschreden)"]
+    old = [" ".join(td.text_content().split()) for td in doc(page).xpath('//tr[@id="jaar-2025"]/td')]
+    assert old[:2] == ["geen budget", "€ 5.000,00"]
+    assert "9.876" not in text_of(page) and "Bram" not in text_of(page)
+    assert "€ 9.876,00" in text_of(login(org["b"]).get("/budget/mijn"))
+
+
+def test_own_budget_needs_a_login(client):
+    response = client.get("/budget/mijn")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -141,3 +141,10 @@ def budget_page():
                            departments=departments() + [pob.NO_DEPARTMENT], errors=errors, typed=typed,
                            show=pob.show, box=_box, editable=editable,
                            too_many=TOO_MANY.format(limit=EDIT_LIMIT)), 422 if errors else 200
+
+
+@bp.route("/budget/mijn")
+@login_required
+def own_budget():
+    """Everyone's own budget: what HR gave them per year and what their plans of that year plan."""
+    return render_template("organisation/own_budget.html", lines=pob.own(current_user), show=pob.show)
