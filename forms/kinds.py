@@ -950,12 +950,14 @@ class Smart(Field):
 def smart_summary(definition, values: dict) -> list[dict]:
     """Every goal of a plan checked against SMART, for the overview: a standalone Smart field is one
     goal named by its label; a Smart column of a table makes each filled row a goal, named by the row's
-    first text column. Each: goal, field (key), letters [(letter, label, filled)], missing [labels]."""
+    first text column. Each: goal, field (key), part (key), row (in a table), letters [(letter, label,
+    filled)], missing [labels]."""
     summary = []
+    part_of = {f.key: p.key for p in definition.parts for f in p.fields}
     for field in definition.fields:
         if isinstance(field, Smart):
             value = values.get(field.key)
-            summary.append({"goal": field.label, "field": field.key,
+            summary.append({"goal": field.label, "field": field.key, "part": part_of[field.key],
                             "letters": field.letters_status(value), "missing": field.missing(value)})
         elif isinstance(field, Table):
             smarts = [c for c in field.columns if isinstance(c, Smart)]
@@ -968,7 +970,7 @@ def smart_summary(definition, values: dict) -> list[dict]:
                 for col in smarts:
                     value = row.get(col.key)
                     summary.append({"goal": goal if len(smarts) == 1 else f"{goal} ({col.label})",
-                                    "field": field.key, "row": index - 1,
+                                    "field": field.key, "part": part_of[field.key], "row": index - 1,
                                     "letters": col.letters_status(value),
                                     "missing": col.missing(value)})
     return summary

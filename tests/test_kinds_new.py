@@ -492,6 +492,12 @@ def test_the_overview_shows_which_smart_letters_are_missing(app, plan, anna):
     assert [m.get("class").split()[-1] for m in marks] == ["filled", "missing", "missing",
                                                            "missing", "filled"]
     assert marks[1].xpath('./span[@class="sr-only"]')[0].text.startswith("ontbreekt: Meetbaar")
+    # Each goal leads to where its letters are filled in.
+    links = [li.xpath('.//a[@class="smart-goal"]')[0].get("href") for li in items]
+    assert links[0] == f"/plans/{plan}/plan#veld-smart_los"
+    assert f"/plans/{plan}/plan#rij-doelen-1" in links
+    page_ids = set(doc(anna.get(url(plan))).xpath("//@id"))
+    assert {"veld-smart_los", "rij-doelen-1", "rij-gesprekken-0"} <= page_ids
 
 
 def test_the_print_view_shows_the_new_kinds(app, plan, anna):
