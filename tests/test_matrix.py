@@ -467,3 +467,37 @@ def test_someone_not_on_the_posted_page_keeps_their_placement(org, login, app):
     assert place(m1, a, "min", "plus").status_code == 302
     assert placements(app)[(c, PERIOD)] == ("plus", "min", person_id(app, org["hr"]))
     assert placements(app)[(a, PERIOD)][:2] == ("min", "plus")
+
+
+def test_hr_and_the_manager_placing_at_the_same_moment_make_one_placement(org, app):
+    """Against a running server, both at once: no error, one row (the unique person+period and the
+    upsert in the save's transaction), holding one of the two placements whole."""
+    import threading
+    from support import Browser, served
+
+    a = person_id(app, org["a"])
+    with served(app) as base:
+        browsers = {"m1": Browser(base), "hr": Browser(base)}
+        tokens = {}
+        for who, browser in browsers.items():
+            browser.login(org[who])
+            tokens[who] = browser.token("/matrix")
+        chosen = {"m1": ("min", "min"), "hr": ("plus", "plus")}
+        results, start = {}, threading.Barrier(2)
+
+        def post(who):
+            start.wait()
+            results[who] = browsers[who].post("/matrix", {
+                "csrf_token": tokens[who], "periode": PERIOD, f"p{a}-prestaties": chosen[who][0],
+                f"p{a}-potentie": chosen[who][1]})
+
+        threads = [threading.Thread(target=post, args=(who,)) for who in browsers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert sorted(status for status, _ in results.values()) == [200, 200]
+    stored = placements(app)
+    assert list(stored) == [(a, PERIOD)]
+    who = next(w for w in chosen if stored[(a, PERIOD)][:2] == chosen[w])
+    assert stored[(a, PERIOD)][2] == person_id(app, org[who])
