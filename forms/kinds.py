@@ -684,7 +684,11 @@ def parse_amount(text: str | None, unit: str = "euro") -> Decimal | None:
         return None
     cleaned = _UNIT_WORDS.sub("", raw.lower())
     cleaned = re.sub(r"(?<=[0-9])\s*u$", "", cleaned)  # 12u
-    cleaned = re.sub(r"[\s\u00a0\u202f]", "", cleaned).replace("\u2212", "-")  # the typographic minus
+    cleaned = re.sub(r"[\s\u00a0\u202f]+", " ", cleaned).strip().replace("\u2212", "-")  # typographic minus
+    # A space between groups of three digits is a thousands separator (1 250,50); any other space
+    # between digits is a typing error (12 5), not 125.
+    cleaned = re.sub(r"(?<=[0-9]) (?=[0-9]{3}(?![0-9]))", ".", cleaned)
+    cleaned = re.sub(r"(?<![0-9]) | (?![0-9])", "", cleaned)
     if len(cleaned) > 40:  # nobody types an amount this long; no work is spent on it
         raise ValueError(messages["too_high" if re.fullmatch(r"[-+]?[0-9.,]+", cleaned) else "nan"])
     negative = cleaned.startswith("-")

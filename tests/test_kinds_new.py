@@ -130,6 +130,9 @@ def post(client, plan_id, data, **overrides):
     ("1.250.000", "euro", D("1250000.00")),
     ("1250", "euro", D("1250.00")),
     ("  1250  ", "euro", D("1250.00")),
+    ("1 250,50", "euro", D("1250.50")),  # a space between thousands
+    ("1\u00a0250", "euro", D("1250.00")),
+    ("- 0", "euro", D("0.00")),
     ("12,5", "uur", D("12.50")),
     ("12,5 uur", "uur", D("12.50")),
     ("0", "euro", D("0.00")),
@@ -155,7 +158,10 @@ def test_amounts_in_dutch_notation_are_read(typed, unit, value):
     ("Infinity", "euro", "Vul een bedrag in, bijvoorbeeld 1.250,50."),
     ("-", "euro", "Vul een bedrag in, bijvoorbeeld 1.250,50."),
     ("٣", "euro", "Vul een bedrag in, bijvoorbeeld 1.250,50."),  # only 0-9 are digits here
+    ("12 5", "euro", "Vul een bedrag in, bijvoorbeeld 1.250,50."),  # a typing error, not 125
+    ("1 25,50", "euro", "Vul een bedrag in, bijvoorbeeld 1.250,50."),
     ("-5", "euro", "Een bedrag kan niet negatief zijn."),
+    ("- 5", "euro", "Een bedrag kan niet negatief zijn."),
     ("-5", "uur", "Een aantal uren kan niet negatief zijn."),
     ("€ -1.250,50", "euro", "Een bedrag kan niet negatief zijn."),
     ("10000000", "euro", "Dit bedrag is te hoog: hoogstens 9.999.999,99."),
