@@ -9,7 +9,8 @@
     {{ evaluatie_optie_achteraf }}               likewise for a choice: "X" or empty
     {{ akkoord_medewerker.naam }} / .datum       an akkoord line
     {{ r.termijn_vakjes }} / {{ r.termijn_kort }}  a choice in a table row: likewise, per row
-    {{ besproken }} / {{ besproken_vakje }}      a tick box (Check): "ja" or empty / ☒ or ☐
+    {{ besproken }} / {{ besproken_vakje }}      a tick box (Check): "ja" or empty / ☒ or ☐;
+                                                 besproken_ja / _nee: "X" when ticked / not
     {{ budget }}                                 an amount: "€ 1.250,50", "12,5 uur" (Excel: the number)
     {{ smart }} / {{ smart.s }} / .s_vakje        SMART: all five letters as text / one letter's
                                                  explanation / ☒ when it is explained; .ontbreekt
@@ -233,8 +234,15 @@ def _row_extras(column, value) -> dict:
             extras[f"{column.key}_{option}"] = CHOSEN if option == value else ""
         return extras
     if column.kind == "check":
-        return {f"{column.key}_vakje": CHECKED if value else UNCHECKED}
+        return check_extras(column.key, value)
     return {}
+
+
+def check_extras(key: str, ticked) -> dict:
+    """A tick box's ☒/☐, and its two answers as per-option placeholders, as a choice of ja or nee:
+    besproken_ja is "X" when ticked, besproken_nee when not."""
+    return {f"{key}_vakje": CHECKED if ticked else UNCHECKED,
+            f"{key}_ja": CHOSEN if ticked else "", f"{key}_nee": "" if ticked else CHOSEN}
 
 
 def _row(field, row, excel) -> dict:
@@ -308,7 +316,8 @@ def build_context(plan, definition, values: dict, excel=False, pad_tables=True) 
                 # A question of the form may already carry this name: the question wins.
                 context.setdefault(f"{f.key}_{option}", CHOSEN if option == chosen else "")
         elif f.kind == "check":
-            context.setdefault(f"{f.key}_vakje", CHECKED if values.get(f.key) else UNCHECKED)
+            for name, extra in check_extras(f.key, values.get(f.key)).items():
+                context.setdefault(name, extra)
     return context
 
 

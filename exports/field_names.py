@@ -159,8 +159,15 @@ def _build(definition) -> Names:
             continue
         printable(f.key, label)
         _add(labels, label, f.key)
-        if f.kind == "check":
+        if f.kind == "check":  # and its answers as the options ja and nee: "Besproken=ja"
             printable(f"{f.key}_vakje", f"{label} (als aankruisvakje)")
+            options = names.options.setdefault(loose(f.key), {})
+            names.options.setdefault(loose(label), options)
+            for value in ("ja", "nee"):
+                path = f"{f.key}_{value}"
+                printable(path, f"{label}: {value} (X als {'aangevinkt' if value == 'ja' else 'niet aangevinkt'})")
+                names.option_paths.add(path)
+                options[value] = path
         if isinstance(f, Choice):
             printable(f"{f.key}_vakjes", f"{label} (als aankruisvakjes)")
             names.with_options[f.key] = f.options[0][0] if f.options else ""
@@ -191,7 +198,7 @@ def _row_paths(column) -> list[str]:
         paths.append(f"{column.key}_vakjes")
         paths += [f"{column.key}_{option}" for option, _ in column.options]
     elif column.kind == "check":
-        paths.append(f"{column.key}_vakje")
+        paths += [f"{column.key}_vakje", f"{column.key}_ja", f"{column.key}_nee"]
     elif column.kind in ("smart", "checklist"):
         paths += [path.replace("\0", column.key, 1) for path, *_ in _group_paths(column, "\0")]
     return paths

@@ -143,6 +143,9 @@ def _column_parts(column, row: dict) -> list[tuple[str, str, object]]:
     elif column.kind == "check":
         parts.append((f"{column.key}_vakje", f"kolom ‘{label}’ als aankruisvakje (☒ of ☐)",
                       row.get(f"{column.key}_vakje", "")))
+        for value, when in (("ja", "aangevinkt"), ("nee", "niet aangevinkt")):
+            parts.append((f"{column.key}_{value}", f"kolom ‘{label}’: X als {when}",
+                          row.get(f"{column.key}_{value}", "")))
     return parts
 
 
@@ -237,7 +240,11 @@ def _field_rows(definition, field, ctx) -> list[dict]:
     if field.kind == "check":
         return [_row(definition, field.key, label + _what(field), value, label),
                 _row(definition, f"{field.key}_vakje", f"{label} (als aankruisvakje: ☒ of ☐)",
-                     ctx[f"{field.key}_vakje"])]
+                     ctx[f"{field.key}_vakje"]),
+                _row(definition, f"{field.key}_ja", f"{label}: X als aangevinkt, anders leeg",
+                     ctx[f"{field.key}_ja"], f"{label} ja"),
+                _row(definition, f"{field.key}_nee", f"{label}: X als niet aangevinkt, anders leeg",
+                     ctx[f"{field.key}_nee"], f"{label} nee")]
     if field.kind == "amount":
         return [_row(definition, field.key, label + _what(field), value, label)]
     if isinstance(field, Signature):

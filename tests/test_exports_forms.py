@@ -353,7 +353,8 @@ def test_the_default_templates_pass_the_upload_check(form):
 
 def test_help_page_documents_the_new_kinds_with_examples(world, form):
     page = text_of(world.client("hr").get(f"/sjablonen/hulp/{KEY}"))
-    for wanted in ("{{ besproken_vakje }}", "{{ budget }}", "€ 1.250,50", "{{ toets.m }}",
+    for wanted in ("{{ besproken_vakje }}", "{{ besproken_nee }}", "{{ r.belangrijk_ja }}", "{{ budget }}",
+                   "€ 1.250,50", "{{ toets.m }}",
                    "{{ toets.ontbreekt }}", "{{ kosten.werktijd.uren }}", "{{ kosten.totaal_euro }}",
                    "{{ lijst.delen.notitie }}", "{{ lijst.doelen.vakje }}", "{{ r.termijn_kort }}",
                    "{{ r.smart.s }}", "{{ r.punten.info.af }}", "{%tr for r in doelen %}"):
@@ -437,6 +438,7 @@ def test_word_merge_fields_and_checkboxes_named_by_the_new_kinds_labels(world, p
             p(r("Meetbaar: "), simple_field('"SMART-toets Meetbaar"')) +
             p(r("Opleiding: "), simple_field('"Opleiding euro"'), r(" totaal "), simple_field('"Totaal uren"')) +
             p(checkbox(alias="Besproken met de leidinggevende"), r(" besproken")) +
+            p(checkbox(tag="besproken=nee"), r(" niet besproken"), simple_field('"Besproken met de leidinggevende ja"')) +
             p(checkbox(alias="Bepaal de doelen van het POP"), r(" doelen; "),
               checkbox(alias="Verzamel relevante informatie"), r(" informatie")) +
             # a point of each conversation's checklist, in the conversations' loop
@@ -454,10 +456,12 @@ def test_word_merge_fields_and_checkboxes_named_by_the_new_kinds_labels(world, p
     w14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
     boxes = {}
     for sdt in etree.fromstring(docx_xml(response.data).encode("utf-8")).iter(f"{w}sdt"):
-        name = sdt.find(f"{w}sdtPr/{w}alias").get(f"{w}val")
+        name = (sdt.find(f"{w}sdtPr/{w}alias") if sdt.find(f"{w}sdtPr/{w}alias") is not None
+                else sdt.find(f"{w}sdtPr/{w}tag")).get(f"{w}val")
         state = sdt.find(f"{w}sdtPr/{w14}checkbox/{w14}checked").get(f"{w14}val")
         boxes[name] = (state, "".join(t.text or "" for t in sdt.iter(f"{w}t")))
-    assert boxes == {"Besproken met de leidinggevende": ("1", "☒"),
+    assert texts[4].endswith(" niet besprokenX")  # the merge field "… ja" prints X: it is ticked
+    assert boxes == {"Besproken met de leidinggevende": ("1", "☒"), "besproken=nee": ("0", "☐"),
                      "Bepaal de doelen van het POP": ("1", "☒"),
                      "Verzamel relevante informatie": ("0", "☐"),
                      "r.punten.info.af": ("1", "☒")}
