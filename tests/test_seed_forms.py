@@ -489,3 +489,36 @@ def test_every_part_saves_back_what_it_shows(demo, form_key):
     with app.app_context():
         after = answers.load(Plan.get_by_id(plan.id))
     assert without_authors(after) == without_authors(expected)
+
+
+def test_a_third_goal_saved_on_the_page_gets_the_advice_and_is_kept(demo):
+    """The compact POP through the web: a third goal is stored, and the page says, in the seed's words,
+    to choose one or two."""
+    from pop import answers
+    from pop.models import Person, Plan
+    from pop.plans import start_plan
+    from support import as_post, paper_form, values_of
+
+    app = demo["app"]
+    with app.app_context():
+        youssef = Person.get(Person.email == "youssef.elamrani@voorbeeld.nl")
+        plan = start_plan(youssef, "pop-compact", "2002")
+    c = client(demo, "youssef.elamrani@voorbeeld.nl")
+    url = f"/plans/{plan.id}/doelen"
+    data = as_post(values_of(paper_form(c.get(url))))
+    for index in range(3):
+        data[f"doelen-{index}-doel"] = f"Doel nummer {index + 1}"
+    response = c.post(url, data={**data, "go": "stay"}, follow_redirects=True)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Kies liever één of twee ontwikkelfocuspunten en maak die zichtbaar in gedrag." in page
+    assert "Opgeslagen" in page
+    with app.app_context():
+        assert [r["doel"] for r in answers.load(Plan.get_by_id(plan.id))["doelen"]] == [
+            "Doel nummer 1", "Doel nummer 2", "Doel nummer 3"]
+    # Two goals: no advice.
+    data.pop("doelen-2-doel")
+    page = text_of(c.post(url, data={**data, "go": "stay"}, follow_redirects=True))
+    assert "Opgeslagen" in page and "Kies liever één of twee" not in page
+    with app.app_context():
+        assert len(answers.load(Plan.get_by_id(plan.id))["doelen"]) == 2
