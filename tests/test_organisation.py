@@ -38,6 +38,11 @@ def test_nothing_chosen_means_every_form_with_the_default_form(org, login, app):
         assert definition.title in text and definition.description in text
     assert checked(page, "enabled") == list(FORMS) and checked(page, "default") == [DEFAULT_FORM]
     assert "Er is nog niets gekozen: alle formulieren zijn in gebruik." in text
+    # how many plans each form has (the org fixture: two on the extended form)
+    hint = doc(page).xpath(f'//*[@id="enabled-{DEFAULT_FORM}-desc"]')[0].text_content()
+    assert "(2 plannen)" in " ".join(hint.split())
+    if OTHER:
+        assert "(nog geen plannen)" in doc(page).xpath(f'//*[@id="enabled-{OTHER[0]}-desc"]')[0].text_content()
     new = login(org["a"]).get("/plans/nieuw")
     assert offered(new) == list(FORMS) and card_values(new)["form_key"] == DEFAULT_FORM
     assert "Formulieren" in text_of(hr.get("/")) and "Budget" in text_of(hr.get("/"))

@@ -2,6 +2,7 @@
 (managers and HR) and the development budgets (HR)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from peewee import fn
 
 from forms import FORMS
 from forms.accounts import FormChoiceForm
@@ -9,6 +10,7 @@ from forms.kinds import choices, dutch_number
 
 from .. import budget as pob
 from .. import matrix, organisation
+from ..models import Plan
 from ..people import departments
 from ..plans import current_period
 from .people import hr_required
@@ -41,7 +43,8 @@ def forms_in_use():
             return redirect(url_for("organisation.forms_in_use"))
         for name, message in errors.items():
             form[name].errors.append(message)
-    return render_template("organisation/forms.html", form=form, forms=FORMS,
+    counts = dict(Plan.select(Plan.form_key, fn.COUNT(Plan.id)).group_by(Plan.form_key).tuples())
+    return render_template("organisation/forms.html", form=form, forms=FORMS, counts=counts,
                            configured=organisation.is_configured()), 422 if form.errors else 200
 
 
