@@ -321,6 +321,30 @@ def test_excel_sheets_print_landscape(excel):
     assert all(ws.page_setup.orientation == "landscape" for ws in excel.worksheets)
 
 
+def test_an_empty_plan_prints_empty_boxes_and_cells(world, form):
+    use_database(world.app)
+    with world.app.app_context():
+        bram = Person.get(Person.email == world.org["b"])
+        plan = start_plan(bram, KEY, "2028")
+    try:
+        doc = docx_of(world.client("b").get(f"/plans/{plan.id}/download.docx"))
+        text = all_docx_text(doc)
+        assert "None" not in text and "{{" not in text and "☒" not in text
+        assert "☐ Besproken met de leidinggevende" in body_texts(doc)
+        rows = _table_with(doc, "Werktijd")
+        assert rows[-1][-3:] == ["Totaal", "", ""]
+        assert [r[2] for r in _table_with(doc, "Tijdgebonden")] == [""] * 5
+        response = world.client("b").get(f"/plans/{plan.id}/download.xlsx")
+        wb = workbook_of(response)
+        values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not any(isinstance(v, str) and ("None" in v or "{{" in v) for v in values)
+        assert _row_starting(wb["Plan"], "Gevraagd budget")[1].value is None
+        assert _row_starting(wb["Plan"], "Totaal", column=2)[2].value is None
+    finally:
+        with world.app.app_context():
+            Plan.delete().where(Plan.id == plan.id).execute()
+
+
 # ---------------------------------------------------------------- templates and the help page
 
 
