@@ -418,6 +418,35 @@ def load_demo() -> None:
                    signed=dt.date(year, 2, 16), form_key="pop-tabel")
         _demo_plan(people[ZES_STAPPEN_EMAIL], str(year), zes_stappen_answers(start), "uitvoering",
                    signed=dt.date(year, 2, 2), form_key="pop-zes-stappen")
+        _demo_organisation(people, str(year))
+
+
+# Each employee's POB for the year (seed 004 §2.5.2), set by HR: (euros, hours). Kim's plan asks more
+# hours than her budget holds, so the budget page shows an overrun.
+BUDGETS = {EMPLOYEE_EMAIL: ("1500", "40"), f"daan.smit@{DOMAIN}": ("1000", "24"),
+           f"youssef.elamrani@{DOMAIN}": ("1000", "24"), f"lotte.mulder@{DOMAIN}": ("1250", "32"),
+           f"fatima.bouzid@{DOMAIN}": ("1500", "40"), f"tim.deboer@{DOMAIN}": ("1000", "24"),
+           COMPACT_EMAIL: ("1000", "24"), TABEL_EMAIL: ("1000", "40"), ZES_STAPPEN_EMAIL: ("2000", "40")}
+# The managers' placements in the performance/potential matrix (seed 004 §1.3): (prestaties, potentie).
+PLACEMENTS = {
+    MANAGER_EMAIL: {EMPLOYEE_EMAIL: ("plus", "plus"), f"daan.smit@{DOMAIN}": ("plus", "min"),
+                    f"youssef.elamrani@{DOMAIN}": ("min", "plus"), COMPACT_EMAIL: ("plus", "plus"),
+                    ZES_STAPPEN_EMAIL: ("min", "plus")},
+    f"sanne.bakker@{DOMAIN}": {f"lotte.mulder@{DOMAIN}": ("plus", "min"),
+                               f"fatima.bouzid@{DOMAIN}": ("plus", "plus"),
+                               f"tim.deboer@{DOMAIN}": ("plus", "min"), TABEL_EMAIL: ("min", "plus")},
+}
+
+
+def _demo_organisation(people: dict, year: str) -> None:
+    """HR's budgets for this year and the managers' matrix placements (their own tables, not plans)."""
+    from .budget import save_budgets
+    from .matrix import save_placements
+
+    save_budgets({people[e].id: (Decimal(euro), Decimal(hours)) for e, (euro, hours) in BUDGETS.items()},
+                 year, by=people[f"hr@{DOMAIN}"])
+    for manager, placed in PLACEMENTS.items():
+        save_placements({people[e].id: axes for e, axes in placed.items()}, year, by=people[manager])
 
 
 def _signature(person: Person, day: dt.date) -> dict:
