@@ -458,7 +458,10 @@ class Table(Field):
 
     def as_text(self, rows):
         # A column whose text has lines of its own (SMART, a checklist) is kept on one line here.
-        return "\n".join(" | ".join(c.as_text(r.get(c.key)).replace("\n", "; ") for c in self.columns)
+        def cell(col, value):
+            text = col.as_text(value)
+            return text.replace("\n", "; ") if isinstance(col, (Smart, Checklist)) else text
+        return "\n".join(" | ".join(cell(c, r.get(c.key)) for c in self.columns)
                          for r in self._non_blank(rows))
 
     # advice ----------------------------------------------------------------------------------
