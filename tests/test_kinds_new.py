@@ -266,7 +266,7 @@ def test_a_table_stores_every_new_kind_in_its_rows():
     assert {r for r, _, _ in cells} == {0, 1}
     assert GOALS.from_cells({(r, c): t for r, c, t in cells}) == rows[:2]
     assert GOALS.as_text(rows).splitlines() == [
-        "Eén | korte termijn (tot een jaar) | ja | € 1.250,50 | Specifiek: spec; Tijdgebonden: tijd",
+        "Eén | korte termijn (tot een jaar) | ja | € 1.250,50 | Specifiek: spec; Tijdsgebonden: tijd",
         " |  |  |  | Meetbaar: alleen meetbaar"]
     # The SMART explanations count towards the plan, ticks and amounts do not.
     assert GOALS.chars(rows) == 3 + 4 + 4 + len("alleen meetbaar")
