@@ -501,3 +501,15 @@ def test_hr_and_the_manager_placing_at_the_same_moment_make_one_placement(org, a
     assert list(stored) == [(a, PERIOD)]
     who = next(w for w in chosen if stored[(a, PERIOD)][:2] == chosen[w])
     assert stored[(a, PERIOD)][2] == person_id(app, org[who])
+
+
+def test_a_manager_made_medewerker_loses_the_matrix_at_once(org, login, app):
+    a = person_id(app, org["a"])
+    m1 = login(org["m1"])
+    assert place(m1, a, "min", "min").status_code == 302
+    with app.app_context():
+        Person.update(role="medewerker").where(Person.email == org["m1"]).execute()
+    response = m1.get("/matrix")
+    assert response.status_code == 403 and "Anna Alfa" not in text_of(response)
+    assert place(m1, a, "plus", "plus").status_code == 403
+    assert placements(app)[(a, PERIOD)][:2] == ("min", "min")
