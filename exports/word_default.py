@@ -113,6 +113,7 @@ class _Builder:
             self._side_by_side(sections)
             return
         for section in sections:
+            self.headings = (part.title, section.title)  # a table's label that repeats them is left out
             if section.title != part.title:
                 self.doc.add_heading(section.title, level=2)
             for text in section.intro:
@@ -313,6 +314,12 @@ class _Builder:
         self._advice(item)
         columns = [c for c in item.columns if c.kind not in WIDE]
         wide = [c for c in item.columns if c.kind in WIDE]
+        for col in wide:  # what the SMART check under each row is for: said once, above the table
+            if col.intro:
+                note = self.doc.add_paragraph()
+                note.add_run(col.label + ": ").bold = True
+                note.add_run(col.intro)
+                note.paragraph_format.keep_with_next = True
         table = self._table(4 + len(wide), len(columns))
         for cell, col in zip(table.rows[0].cells, columns):
             _header_cell(cell, col.label)
@@ -329,8 +336,16 @@ class _Builder:
         for row, col in zip(table.rows[3:], wide):
             merged = row.cells[0].merge(row.cells[-1]) if len(columns) > 1 else row.cells[0]
             lead = merged.paragraphs[0]
-            lead.add_run(col.label + ": ").bold = True
-            lead.add_run("{{ r." + col.key + " }}")
+            if col.kind == "smart":  # the letters as on paper, each with its explanation
+                lead.add_run(col.label).bold = True
+                for key, letter, label, _ in smart_letters(col):
+                    line = merged.add_paragraph()
+                    line.paragraph_format.space_after = Pt(0)
+                    line.add_run(f"{letter} – {label}: ").bold = True
+                    line.add_run("{{ r." + f"{col.key}.{key}" + " }}")
+            else:
+                lead.add_run(col.label + ": ").bold = True
+                lead.add_run("{{ r." + col.key + " }}")
             _cant_split(row)
         if wide:  # a goal and its SMART check on one page
             for cell in table.rows[2].cells:
@@ -355,6 +370,10 @@ class _Builder:
             note.paragraph_format.keep_with_next = True
 
     def _blocks(self, item: Table):
+        if item.label not in getattr(self, "headings", ()):
+            p = self.doc.add_paragraph()
+            p.add_run(item.label).bold = True
+            p.paragraph_format.keep_with_next = True
         if item.intro:
             self.doc.add_paragraph(item.intro)
         self._advice(item)

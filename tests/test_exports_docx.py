@@ -143,10 +143,12 @@ def test_goals_are_listed_by_rank(download):
     _, doc = download
     rows = table_after(doc, "Ontwikkeldoel")
     # Each goal with its SMART check in a row of its own under it (left open in this plan).
+    smart = "SMART\n" + "\n".join(f"{label[0]} – {label}: " for label in
+                                   ("Specifiek", "Meetbaar", "Acceptabel", "Realistisch", "Tijdgebonden"))
     assert rows == [["Ontwikkeldoel", "Belang"],
-                    ["Doel met belang een", "1"], ["SMART: "],
-                    ["Doel met belang twee", "2"], ["SMART: "],
-                    ["Doel met belang drie", "3"], ["SMART: "]]
+                    ["Doel met belang een", "1"], [smart],
+                    ["Doel met belang twee", "2"], [smart],
+                    ["Doel met belang drie", "3"], [smart]]
 
 
 def test_strengths_table_keeps_each_row_and_its_blanks(download):

@@ -209,12 +209,13 @@ def test_word_goal_table_has_headings_choice_tick_and_smart_under_each_row(word)
     rows = _table_with(word, "Ontwikkelingsdoel")
     assert rows[0] == ["Ontwikkelingsdoel", "Termijn", "Belangrijk", "Kosten"]
     assert rows[1] == ["Excel leren", "korte termijn (tot een jaar)", "☒", "€ 1.250,50"]
-    smart = rows[2][0]
-    assert smart.startswith("SMART: S – Specifiek: Een draaitabel maken")
-    assert "M – Meetbaar: Drie rapporten per maand" in smart and "A – Acceptabel: \n" in smart + "\n"
-    assert "T – Tijdgebonden: Voor 1 juni" in smart
+    # The five letters under the goal, each with its explanation, the empty one too, as on paper.
+    assert rows[2][0].split("\n") == ["SMART", "S – Specifiek: Een draaitabel maken",
+                                      "M – Meetbaar: Drie rapporten per maand", "A – Acceptabel: ",
+                                      "R – Realistisch: Met de cursus haalbaar",
+                                      "T – Tijdgebonden: Voor 1 juni"]
     assert rows[3] == ["-Leidinggeven", "middellange termijn (tussen één en vijf jaar)", "☐", ""]
-    assert "S – Specifiek: =SOM(A1) als tekst" in rows[4][0]
+    assert rows[4][0].split("\n")[1:3] == ["S – Specifiek: =SOM(A1) als tekst", "M – Meetbaar: "]
     assert len(rows) == 5  # header, two goals each with its SMART row
     assert "Kies liever één of twee doelen." in body_texts(word)
 
@@ -333,7 +334,8 @@ def test_an_empty_plan_prints_empty_boxes_and_cells(world, form):
         assert "☐ Besproken met de leidinggevende" in body_texts(doc)
         rows = _table_with(doc, "Werktijd")
         assert rows[-1][-3:] == ["Totaal", "", ""]
-        assert [r[2] for r in _table_with(doc, "Tijdgebonden")] == [""] * 5
+        smart = next(rows_text(t) for t in body_tables(doc) if rows_text(t)[0][0] == "S")
+        assert [r[0] for r in smart] == list("SMART") and [r[2] for r in smart] == [""] * 5
         response = world.client("b").get(f"/plans/{plan.id}/download.xlsx")
         wb = workbook_of(response)
         values = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
@@ -355,7 +357,7 @@ def test_default_templates_download_and_hold_the_new_placeholders(world, form):
     text = all_docx_text(Document(io.BytesIO(response.data)))
     for placeholder in ("{{ besproken_vakje }}", "{{ budget }}", "{{ toets.s }}", "{{ kosten.reis.euro }}",
                         "{{ kosten.totaal_uren }}", "{{ lijst.doelen.vakje }}", "{{ lijst.doelen.notitie }}",
-                        "{{ r.belangrijk_vakje }}", "{{ r.smart }}", "{{ g.punten.info.vakje }}"):
+                        "{{ r.belangrijk_vakje }}", "{{ r.smart.t }}", "{{ g.punten.info.vakje }}"):
         assert placeholder in text, placeholder
     response = hr.get(f"/sjablonen/standaard/{KEY}.xlsx")
     assert response.status_code == 200
@@ -399,6 +401,20 @@ def test_every_forms_default_templates_pass_the_upload_check(key):
         report = check_template(data, fmt, definition)
         assert not report.problems, (key, fmt, report.problems)
         assert report.preview and not report.unused, (key, fmt, report.unused)
+
+
+@pytest.mark.parametrize("key", sorted(forms.FORMS))
+def test_every_text_of_every_form_is_in_its_word_export(key):
+    """Each label, heading, help text, SMART letter, cost aspect and checklist point of the form, in
+    the default Word layout filled with the form's demo plan (the options of a choice print there)."""
+    from exports.context import example_plan_context
+    from exports.templates import compiled_default_docx
+    definition = forms.FORMS[key]
+    context, _ = example_plan_context(definition)
+    document = Document(io.BytesIO(compiled_default_docx(key).render(context)))
+    flat = " ".join(all_docx_text(document).split())
+    missing = [t for t in definition.texts() if t and " ".join(t.split()) not in flat]
+    assert not missing, (key, missing)
 
 
 @pytest.mark.parametrize("key", sorted(forms.FORMS))
