@@ -3,9 +3,10 @@
 The seven bouwstenen of a strong POP are its structure: the profile (Rol, Ambitie, Ontwikkelfocus) and
 the startsituatie; per goal the seed's format table, each row a question (Onderdeel), its Invulling as
 the question's explanation and its Tip voor kwaliteit as help; the ritme as check-ins along the GROW
-model, each with the format's Reflectie ("Maak reflectie een vaste agenda-item"). The seed advises one or two goals: a third gets a friendly warning, never a refusal. Texts are
-verbatim from the seed (tests/test_seed_forms.py checks them); the shared parts (SMART, costs, the
-conversation checklist, the akkoorden) come from forms/common.py and their own seeds.
+model, each with the format's Reflectie ("Maak reflectie een vaste agenda-item"). The seed advises one
+or two goals: a third gets a friendly warning, never a refusal. Texts are verbatim from the seed
+(tests/test_seed_forms.py checks them); the shared parts (SMART, costs, the conversation checklist, the
+akkoorden) come from forms/common.py and their own seeds.
 """
 from .common import akkoord_part, checklist_part, costs_field, smart_field
 from .definition import FormDefinition, Part, Section

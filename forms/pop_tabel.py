@@ -5,9 +5,10 @@ One row per development goal: Ontwikkelingsdoel | Ontwikkelingsactiviteit | Gewe
 | Benodigde ondersteuning en faciliteiten, each goal marked korte or middellange termijn (the Tip! of
 §2.3.1 and §2.10), with the optional Startniveau and Beloning of §2.10 and a SMART check (§2.4.1, §2.10
 "SMARTe ontwikkelingsdoelen"). The tips of §2.10 stand above the table as the seed prints them, a point
-per column: a grid shows its columns' headings only. Printed landscape, the Ondertekening under the table. The execution and
-the evaluation of §2.5 and §2.5.1 follow, so the plan goes round the whole cycle. Texts verbatim from
-the seed (tests/test_seed_forms.py); the shared parts come from forms/common.py.
+per column: a grid shows its columns' headings only. Printed landscape, the Ondertekening under the
+table. The execution and the evaluation of §2.5 and §2.5.1 follow, so the plan goes round the whole
+cycle. Texts verbatim from the seed (tests/test_seed_forms.py); the shared parts come from
+forms/common.py.
 """
 from .common import akkoord_part, checklist_part, costs_field, smart_field
 from .definition import FormDefinition, Part, Section
@@ -50,7 +51,8 @@ plan = Part(
         # §2.10 as the seed prints it, above the table: its points are the table's columns. The
         # section has the part's title, so it is not repeated as a heading.
         Section("Persoonlijk Ontwikkelings Plan", items=(
-            Info("Tips voor het opstellen van een POP", text="Benoem afzonderlijke SMARTe ontwikkelingsdoelen (specifiek, meetbaar, acceptabel, "
+            Info("Tips voor het opstellen van een POP",
+                 text="Benoem afzonderlijke SMARTe ontwikkelingsdoelen (specifiek, meetbaar, acceptabel, "
                       "realistisch, tijdgebonden)."),
             Info(text="Geef per doel aan:", bullets=(
                 "welke concrete activiteit je gaat ondernemen.",

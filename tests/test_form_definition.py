@@ -14,7 +14,7 @@ import pytest
 from forms import FORMS
 from forms.common import SMART_002, SMART_004
 from forms.definition import FormDefinition, _item_texts
-from forms.kinds import Costs, Field, Info, Matrix, Smart, Table
+from forms.kinds import Costs, Field, Matrix, Smart, Table
 from forms.pop_uitgebreid import POP_UITGEBREID
 
 PAPER_NAME = "003_71ca0095a1902dfb.txt"
