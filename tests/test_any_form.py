@@ -719,3 +719,72 @@ def test_the_pdf_download_of_a_tiny_plan(app, org, login, tiny, monkeypatch):
         for expected in ("Mini: het plan", ROL, STEPS[1][0], "Rustig, over het hele jaar"):
             assert expected in text, expected
         assert "{{" not in text and "{%" not in text
+
+
+# ---------------------------------------------------------------- a variant: choices and ticks in a grid
+
+def _variant():
+    """The tiny form again under its own key, its steps with a choice and a tick box in each row and an
+    amount of its own: the kinds a grid row may hold, through web, storage and both exports."""
+    import dataclasses
+    from forms.kinds import Amount, Check
+    steps = Table("mini_stappen", "Stappen", min_rows=2, rows_word="stappen", columns=(
+        Text("stap", "Stap"),
+        Choice("soort", "Soort", options=(("werk", "In het werk"), ("cursus", "Een cursus"))),
+        Check("klaar", "Klaar"),
+    ))
+    plan_part = Part(key="mini-plan", title="Mini: het plan", nav_title="Plan", sections=(
+        Section("Wat gaat u doen?", items=(steps, Amount("mini_kosten", "Wat kost het?", unit="euro"))),
+    ))
+    return dataclasses.replace(TINY, key=KEY + "-2", short_title=SHORT + " 2",
+                               parts=(TINY.parts[0], plan_part, *TINY.parts[2:]))
+
+
+def test_choices_ticks_and_amounts_in_a_tiny_form(app, org, login, tiny, monkeypatch):
+    variant = _variant()
+    monkeypatch.setitem(forms.FORMS, variant.key, variant)
+    anna = login(org["a"])
+    response = anna.post("/plans/nieuw", data={"employee": _person_id(app, org["a"]),
+                                               "form_key": variant.key, "period": "2027"})
+    assert response.status_code == 302, text_of(response)[:1500]
+    plan_id = int(re.search(r"/plans/(\d+)/", response.headers["Location"]).group(1))
+    url = f"/plans/{plan_id}/mini-plan"
+    page = anna.get(url)
+    assert {"mini_stappen-0-soort", "mini_stappen-0-klaar", "mini_kosten"} <= set(shown_values(page))
+    # Wrong input in a row and in the amount: refused in Dutch, typed text kept, nothing stored.
+    response = anna.post(url, data={"mini_stappen-0-stap": "Lezen", "mini_stappen-0-soort": "reis",
+                                    "mini_kosten": "veel", "go": "stay"})
+    assert response.status_code == 422
+    body = text_of(response)
+    assert "Deze keuze staat niet op het formulier." in body
+    assert "Vul een bedrag in, bijvoorbeeld 1.250,50." in body
+    assert shown_values(response)["mini_kosten"] == "veel"
+    assert stored(app, plan_id)["mini_stappen"] == []
+    response = anna.post(url, data={
+        "mini_stappen-0-stap": "Lezen", "mini_stappen-0-soort": "werk", "mini_stappen-0-klaar": "y",
+        "mini_stappen-1-stap": "Training", "mini_stappen-1-soort": "cursus",
+        "mini_kosten": "€ 1.250,50", "go": "stay"})
+    assert response.status_code == 302, text_of(response)[:1500]
+    from decimal import Decimal
+    values = stored(app, plan_id)
+    assert values["mini_stappen"] == [{"stap": "Lezen", "soort": "werk", "klaar": True},
+                                      {"stap": "Training", "soort": "cursus", "klaar": False}]
+    assert values["mini_kosten"] == Decimal("1250.50")
+    shown = shown_values(anna.get(url))
+    assert (shown["mini_stappen-0-soort"], shown["mini_stappen-0-klaar"], shown["mini_stappen-1-klaar"]) \
+        == ("werk", True, False)
+
+    document = Document(io.BytesIO(anna.get(f"/plans/{plan_id}/download.docx").data))
+    text = all_docx_text(document)
+    assert "€ 1.250,50" in text
+    table = next(rows_text(t) for t in body_tables(document) if "Stap" in rows_text(t)[0][0])
+    assert [[c.strip() for c in r] for r in table if any(c.strip() for c in r)] == [
+        ["Stap", "Soort", "Klaar"], ["Lezen", "In het werk", "☒"], ["Training", "Een cursus", "☐"]]
+
+    wb = workbook_of(anna.get(f"/plans/{plan_id}/download.xlsx"))
+    found = {c.value: (ws, c) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
+    ws, label = found["Wat kost het?"]
+    assert ws.cell(row=label.row, column=label.column + 1).value == 1250.5  # a number Excel can add
+    ws, lezen = found["Lezen"]
+    row = [ws.cell(row=lezen.row, column=c).value for c in range(lezen.column, lezen.column + 3)]
+    assert row[:2] == ["Lezen", "In het werk"] and row[2] in ("ja", True), row
