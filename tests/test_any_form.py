@@ -788,3 +788,16 @@ def test_choices_ticks_and_amounts_in_a_tiny_form(app, org, login, tiny, monkeyp
     ws, lezen = found["Lezen"]
     row = [ws.cell(row=lezen.row, column=c).value for c in range(lezen.column, lezen.column + 3)]
     assert row[:2] == ["Lezen", "In het werk"] and row[2] in ("ja", True), row
+
+
+def test_an_upload_for_a_form_that_is_not_there_is_refused_with_a_message(app, org, login, tiny):
+    hr = login(org["hr"])
+    response = _upload(hr, _tiny_template(), "mini.docx", "bestaat-niet")
+    assert response.status_code == 422
+    from support import error_text
+    assert error_text(response, "form_key") == \
+        "Dit formulier bestaat niet (meer). Kies een van de formulieren in de lijst."
+    assert doc(response).xpath('//select[@name="form_key"]/@aria-invalid') == ["true"]
+    with app.app_context():
+        from pop.models import ExportTemplate
+        assert ExportTemplate.select().count() == 0

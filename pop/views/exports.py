@@ -158,6 +158,9 @@ def bulk_download(job_id: int):
 
 # ---------------------------------------------------------------- the organisation's templates (HR)
 
+FORM_NOT_THERE = "Dit formulier bestaat niet (meer). Kies een van de formulieren in de lijst."
+
+
 @bp.route("/sjablonen", methods=["GET", "POST"])
 @hr_required
 def templates():
@@ -190,12 +193,15 @@ def templates():
                   "gevonden en het voorbeeld, en activeer het daarna.", "success")
             return redirect(url_for("exports.template_report", template_id=template.id))
         form.file.errors = list(form.file.errors) + problems
+    elif request.method == "POST" and form.form_key.errors:
+        # Only a page older than the list of forms (or a crafted post) names a form that is not there.
+        form.form_key.errors = [FORM_NOT_THERE]
     uploaded = (ExportTemplate.select(ExportTemplate.id, ExportTemplate.form_key, ExportTemplate.format,
                                       ExportTemplate.name, ExportTemplate.active,
                                       ExportTemplate.uploaded_at, ExportTemplate.uploaded_by)
                 .order_by(ExportTemplate.uploaded_at.desc()))
     return render_template("exports/templates.html", form=form, uploaded=uploaded, forms=FORMS,
-                           active=_active_by_form()), 422 if problems else 200
+                           active=_active_by_form()), 422 if problems or form.errors else 200
 
 
 def _active_by_form() -> dict[str, dict[str, ExportTemplate | None]]:
