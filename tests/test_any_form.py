@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 
 import forms
-from conftest import make_person, text_of
+from conftest import text_of
 from export_support import (DOCX_MIME, XLSX_MIME, all_docx_text, body_tables, rows_text, workbook_of)
 from forms.definition import FormDefinition, Part, Section
 from forms.kinds import Choice, Info, LongText, Signature, Table, Text
@@ -569,7 +569,8 @@ def test_the_templates_page_lists_every_form_with_its_help_and_defaults(app, org
             assert url in html, url
 
 
-# ---------------------------------------------------------------- known gaps, owned elsewhere
+# ---------------------------------------------------------------- what assumed the extended form
+# (xfail: a gap in a file another helper owns; strict, so the fix shows as XPASS: remove the mark then)
 
 def test_the_print_view_names_the_form(app, org, login, tiny):
     plan_id, anna, marco = _filled_tiny_plan(app, org, login)
