@@ -137,6 +137,11 @@ FILL = {
         "ontwikkeldoelen-0-belang": "2",
         "ontwikkeldoelen-1-doel": "Helder presenteren",
         "ontwikkeldoelen-1-belang": "1",
+        # SMART (004 §2.4.1) for one goal, four letters of five: the T is left open.
+        "ontwikkeldoelen-1-smart-s": "Voor het team, in het werkoverleg",
+        "ontwikkeldoelen-1-smart-m": "Twee collega's geven feedback",
+        "ontwikkeldoelen-1-smart-a": "Mijn leidinggevende steunt het",
+        "ontwikkeldoelen-1-smart-r": "Eén presentatie per maand",
         "ontwikkeldoelen-2-doel": "Werken met draaitabellen",
         "ontwikkeldoelen-2-belang": "3",
     },
@@ -162,6 +167,11 @@ FILL = {
         "kosten-middelen__van_toepassing": "nee",
         # kosten-coach__van_toepassing left open
         "kosten_antwoord": _long("kosten_antwoord"),
+        # The planned costs against the POB, as people type amounts.
+        "kosten_pob-opleiding__euro": "1.250,50",
+        "kosten_pob-opleiding__uren": "16",
+        "kosten_pob-werktijd__uren": "12,5",
+        "kosten_pob-reis__euro": "€ 80",
         "wanneer_geleerd": _long("wanneer_geleerd"),
         "evaluatie_optie": "achteraf",
         "evaluatie_vooraf": _long("evaluatie_vooraf"),
@@ -192,8 +202,17 @@ FILL = {
 }
 
 
-# What the manager adds: the co-signature.
-FILL_MANAGER = {"afronding": {"akkoord_leidinggevende": "y"}}
+# What the manager adds: the co-signature, and the checklist of the POP-gesprek (seed 001).
+FILL_MANAGER = {
+    "afronding": {"akkoord_leidinggevende": "y"},
+    "gesprekken": {
+        "gesprekken-0-datum": "2027-03-15",
+        "gesprekken-0-gesprek": "POP-gesprek",
+        "gesprekken-0-checklist-doelen": "y",
+        "gesprekken-0-checklist-doelen__notitie": "Korte en lange termijn besproken",
+        "gesprekken-0-checklist-carrieredoelen": "y",
+    },
+}
 
 
 def as_post(shown: dict) -> dict:
@@ -208,7 +227,7 @@ def as_post(shown: dict) -> dict:
 
 # The state of the cycle in which each kind of part is filled (pop/cycle.py).
 STATE_FOR = {"plan": "voorbereiding", "voortgang": "uitvoering", "evaluatie": "evaluatie",
-             "afronding": "ontwikkelgesprek"}
+             "afronding": "ontwikkelgesprek", "gesprek": "ontwikkelgesprek"}
 
 
 def set_state(app, plan_id: int, state: str) -> None:
@@ -226,8 +245,9 @@ def state_for_part(app, plan_id: int, part_key: str) -> None:
 
 def fill_plan(client, plan_id: int, manager=None) -> None:
     """Fill every part of a plan through the web form as the employee (FILL), each in the state of the
-    cycle where it is filled; with a manager's client, the manager then opens the last part and
-    co-signs, posting the page as shown (FILL_MANAGER): the plan is then vastgesteld."""
+    cycle where it is filled; with a manager's client, the manager then opens the akkoord part and
+    co-signs, posting the page as shown (FILL_MANAGER): the plan is then vastgesteld; then the manager
+    ticks the checklist of the POP-gesprek."""
     for part_key, data in FILL.items():
         state_for_part(client.http.application, plan_id, part_key)
         response = client.post(part_url(plan_id, part_key), data={**data, "go": "stay"})

@@ -127,7 +127,8 @@ def go_to_phase(page, name):
 
 
 def goal_rows(page):
-    return page.locator("#veld-ontwikkeldoelen table tbody tr")
+    # Not the fold-out SMART block under each goal (tr.row-extra): only the goals themselves.
+    return page.locator("#veld-ontwikkeldoelen table tbody tr:not(.row-extra)")
 
 
 def test_long_answer_survives_save_and_reload(page):

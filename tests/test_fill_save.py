@@ -1,5 +1,6 @@
 """Filling in and saving every part through the web form, and reading it back."""
 import datetime as dt
+from decimal import Decimal
 import re
 
 import pytest
@@ -37,7 +38,7 @@ def posted_rows(data: dict, table_key: str) -> list[dict]:
 
 
 def fill_keys_of(part_key: str) -> set[str]:
-    names = list(FILL[part_key]) + list(FILL_MANAGER.get(part_key, {}))
+    names = list(FILL.get(part_key, {})) + list(FILL_MANAGER.get(part_key, {}))
     return {name.split("-")[0] for name in names}
 
 
@@ -62,7 +63,8 @@ def test_fill_data_covers_every_field_and_kind():
         assert {f.key for f in part.fields} == fill_keys_of(part.key), part.key
     kinds = {f.kind for f in FORM.fields} | {c.kind for f in FORM.fields if isinstance(f, Table)
                                              for c in f.columns}
-    assert kinds == {"text", "date", "longtext", "choice", "table", "rank", "matrix", "signature"}
+    assert kinds == {"text", "date", "longtext", "choice", "table", "rank", "matrix", "signature", "smart",
+                     "costs", "checklist"}
 
 
 def test_full_fill_shows_every_value_on_every_part(app, org, login):
@@ -74,11 +76,13 @@ def test_full_fill_shows_every_value_on_every_part(app, org, login):
         assert response.status_code == 200
         shown = shown_values(response)
         tables = {f.key for f in FORM.part(part_key).fields if isinstance(f, Table)}
-        for name, value in FILL[part_key].items():
+        for name, value in FILL.get(part_key, {}).items():
             if name.split("-")[0] in tables:
                 continue  # rows may be re-ordered; compared below
             if name.startswith("akkoord_"):
                 continue  # agreed: shown as text, not as a box (checked at the end)
+            if name.startswith("kosten_pob-"):
+                continue  # amounts are shown back in one notation: checked below
             assert shown[name] == iso(value), (part_key, name, shown.get(name), value)
         # Grid cells left open stay open, not some default.
         for field in FORM.part(part_key).fields:
@@ -88,15 +92,24 @@ def test_full_fill_shows_every_value_on_every_part(app, org, login):
                         name = f"{field.key}-{row.key}__{col}"
                         assert shown[name] == FILL[part_key].get(name), name
 
+    shown = shown_values(anna.get(part_url(org["plan_a"], "fase-2")))
+    assert {k: v for k, v in shown.items() if k.startswith("kosten_pob-") and v} == {
+        "kosten_pob-opleiding__euro": "1.250,50", "kosten_pob-opleiding__uren": "16",
+        "kosten_pob-werktijd__uren": "12,5", "kosten_pob-reis__euro": "80,00"}
+
     shown = shown_values(anna.get(part_url(org["plan_a"], "fase-1")))
     blank = {"sterk": "", "verbeter": ""}
     assert shown_rows(shown, "kwaliteiten") == posted_rows(FILL["fase-1"], "kwaliteiten") + [blank]
     # Goals read in order of importance (Belang 1 first), with one blank row to add another.
+    # Each goal's SMART letters go with it when the rows are re-ordered.
+    letters = ("s", "m", "a", "r", "t")
+    no_smart = {f"smart-{k}": "" for k in letters}
     assert shown_rows(shown, "ontwikkeldoelen") == [
-        {"doel": "Helder presenteren", "belang": "1"},
-        {"doel": "Stakeholders managen", "belang": "2"},
-        {"doel": "Werken met draaitabellen", "belang": "3"},
-        {"doel": "", "belang": ""},
+        {"doel": "Helder presenteren", "belang": "1",
+         **{f"smart-{k}": FILL["fase-1"].get(f"ontwikkeldoelen-1-smart-{k}", "") for k in letters}},
+        {"doel": "Stakeholders managen", "belang": "2", **no_smart},
+        {"doel": "Werken met draaitabellen", "belang": "3", **no_smart},
+        {"doel": "", "belang": "", **no_smart},
     ]
     # Progress talks read in date order, each with its own date.
     shown = shown_values(anna.get(part_url(org["plan_a"], "fase-3")))
@@ -126,11 +139,21 @@ def test_load_returns_typed_values(app, org, login, anna_id, marco_id):
         {"sterk": "", "verbeter": "Delegeren"},
         {"sterk": "Cijfers lezen", "verbeter": "Presenteren voor grote groepen"},
     ]
+    no_smart = {"s": "", "m": "", "a": "", "r": "", "t": ""}
     assert values["ontwikkeldoelen"] == [
-        {"doel": "Helder presenteren", "belang": 1},
-        {"doel": "Stakeholders managen", "belang": 2},
-        {"doel": "Werken met draaitabellen", "belang": 3},
+        {"doel": "Helder presenteren", "belang": 1,
+         "smart": {"s": "Voor het team, in het werkoverleg", "m": "Twee collega's geven feedback",
+                   "a": "Mijn leidinggevende steunt het", "r": "Eén presentatie per maand", "t": ""}},
+        {"doel": "Stakeholders managen", "belang": 2, "smart": no_smart},
+        {"doel": "Werken met draaitabellen", "belang": 3, "smart": no_smart},
     ]
+    assert values["kosten_pob"]["opleiding"] == {"euro": Decimal("1250.50"), "uren": Decimal("16")}
+    assert values["kosten_pob"]["werktijd"] == {"euro": None, "uren": Decimal("12.5")}
+    assert values["kosten_pob"]["reis"]["euro"] == Decimal("80")
+    assert values["gesprekken"][0]["checklist"]["doelen"] == {"af": True,
+                                                             "notitie": "Korte en lange termijn besproken"}
+    assert values["gesprekken"][0]["checklist"]["carrieredoelen"]["af"] is True
+    assert values["gesprekken"][0]["checklist"]["actiepunten"] == {"af": False, "notitie": ""}
     assert values["meer_doen"] == "Antwoord bij meer_doen.\nTweede regel van meer_doen."
     assert values["on_the_job"]["projecten"] == {"past": "plus", "ligt": "matig"}
     assert values["on_the_job"]["elkaar"] == {"past": "plus", "ligt": None}
@@ -232,7 +255,8 @@ def test_unusual_text_survives_and_is_escaped(app, org, login):
     values = stored(app, org["plan_a"])
     assert values["medewerker_functie"] == UNUSUAL
     assert values["meer_doen"] == UNUSUAL
-    assert values["ontwikkeldoelen"] == [{"doel": UNUSUAL, "belang": 1}]
+    assert values["ontwikkeldoelen"] == [{"doel": UNUSUAL, "belang": 1,
+                                          "smart": {"s": "", "m": "", "a": "", "r": "", "t": ""}}]
     assert values["voortgangsgesprekken"][0]["gedaan"] == UNUSUAL
 
     printed = anna.get(f"/plans/{org['plan_a']}/afdrukken")
@@ -301,8 +325,9 @@ def test_add_row_with_an_error_adds_the_row_but_stores_nothing(app, org, login):
 
 @pytest.mark.parametrize("index", range(len(PART_KEYS)))
 def test_go_next_goes_to_the_next_part(app, org, login, index):
-    anna = login(org["a"])
     part_key = PART_KEYS[index]
+    # The conversation checklist is the manager's to fill; every other part the employee's.
+    anna = login(org["m1"] if FORM.part(part_key).cycle == "gesprek" else org["a"])
     state_for_part(app, org["plan_a"], part_key)
     response = anna.post(part_url(org["plan_a"], part_key), data={"go": "next"})
     assert response.status_code == 302
