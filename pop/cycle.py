@@ -48,13 +48,33 @@ STEPS = {
     "delen": ("Delen met leidinggevende",
               "Uw leidinggevende kan het plan dan lezen en erop reageren. U kunt daarna nog wijzigen "
               "tot u allebei akkoord geeft."),
-    "evalueren": ("Evaluatie starten", "Aan het eind van de looptijd: Fase IV, het evaluatiegesprek."),
-    "afronden": ("POP afronden", "Sluit dit POP af; de evaluatie (Fase IV) moet zijn ingevuld."),
+    "evalueren": ("Evaluatie starten", "Aan het eind van de looptijd: {evaluatie}het evaluatiegesprek."),
+    "afronden": ("POP afronden", "Sluit dit POP af{ingevuld}."),
     "bijstellen": ("Bijstellen", "De afspraken aanpassen: er komt een nieuwe versie, waarvoor u allebei "
                                  "opnieuw akkoord geeft. De vastgestelde versie blijft bewaard."),
     "nieuw": ("Nieuw POP", "Start de volgende cyclus; de doelen en de evaluatie van dit POP staan "
                            "ernaast ter referentie."),
 }
+
+
+
+
+def _evaluation_words(definition) -> dict[str, str]:
+    """How the steps name the evaluation of this form: "Fase IV" in the extended form, its own part
+    in another, nothing where a form has no evaluation part (the compact POP reflects in its check-ins)."""
+    parts = definition.parts_in("evaluatie")
+    if not parts:
+        return {"evaluatie": "", "ingevuld": "", "open": "Het evaluatiegesprek kan beginnen.",
+                "na": "aan het eind van de looptijd"}
+    name = parts[0].nav_title
+    return {"evaluatie": f"{name}, ", "ingevuld": f"; de evaluatie ({name}) moet zijn ingevuld",
+            "open": f"{name} staat open.", "na": f"nadat de evaluatie ({name}) is ingevuld"}
+
+
+def steps_for(definition) -> dict[str, tuple[str, str]]:
+    """STEPS with the explanations in the words of this plan's form."""
+    words = _evaluation_words(definition)
+    return {key: (label, text.format(**words)) for key, (label, text) in STEPS.items()}
 
 
 class Refused(Exception):
@@ -150,7 +170,7 @@ def take_step(plan: Plan, user: Person, step: str) -> str:
             return "Het plan is gedeeld met uw leidinggevende."
         if step == "evalueren":
             _set_state(plan, "evaluatie", user)
-            return "De evaluatie is gestart: Fase IV staat open."
+            return "De evaluatie is gestart: " + _evaluation_words(answers.form_of(plan))["open"]
         if step == "afronden":
             missing = _empty_evaluation(plan)
             if missing:
@@ -178,7 +198,7 @@ def _refusal(plan: Plan, user: Person, step: str) -> str:
         return ("Alleen de medewerker deelt het plan, en alleen in de voorbereiding." if role != EMPLOYEE
                 else f"Dit plan is al gedeeld (het staat op {state}).")
     if step == "afronden":
-        return ("Afronden doet de leidinggevende, nadat de evaluatie (Fase IV) is ingevuld."
+        return (f"Afronden doet de leidinggevende, {_evaluation_words(answers.form_of(plan))['na']}."
                 if plan.status == "evaluatie" else
                 f"Afronden kan pas in de evaluatie; dit plan staat op {state}.")
     if step == "evalueren":

@@ -433,3 +433,26 @@ def test_a_manager_starting_the_next_cycle_lands_on_its_overview(app, org, login
     assert page.status_code == 200
     assert "Het nieuwe POP voor 2027 is aangemaakt" in text_of(page)
     assert "nog niet gedeeld" in text_of(page)
+
+
+def test_the_steps_name_the_evaluation_of_the_plans_own_form(app, org, login):
+    """The extended form evaluates in Fase IV; the compact POP has no evaluation part, so its steps must
+    not send anyone to a Fase IV that is not there."""
+    from pop.models import Person
+    from pop.plans import start_plan
+    with app.app_context():
+        anna = Person.get(Person.email == org["a"])
+        compact = start_plan(anna, "pop-compact", "2027").id
+    for plan, state in ((org["plan_a"], "uitvoering"), (compact, "uitvoering")):
+        set_state(app, plan, state)
+    user = login(org["a"])
+    extended_page = overview_text(user, org["plan_a"])
+    compact_page = overview_text(user, compact)
+    assert "Aan het eind van de looptijd: Fase IV, het evaluatiegesprek." in extended_page
+    assert "Aan het eind van de looptijd: het evaluatiegesprek." in compact_page
+    assert "Fase IV" not in compact_page
+    response = user.post(f"/plans/{compact}/stap/evalueren", data={})
+    assert response.status_code == 302
+    message = text_of(user.get(response.headers["Location"]))
+    assert "De evaluatie is gestart: Het evaluatiegesprek kan beginnen." in message
+    assert state_of(app, compact) == "evaluatie"

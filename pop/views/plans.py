@@ -114,7 +114,8 @@ def overview(plan_id: int):
     values = answers.load(plan) if readable else {}
     progress = {p.key: part_progress(p, values) for p in definition.parts}
     granted = cycle.rights(current_user, plan)
-    steps = [(key, *cycle.STEPS[key]) for key in cycle.STEPS if key in granted]
+    texts = cycle.steps_for(definition)
+    steps = [(key, *texts[key]) for key in cycle.STEPS if key in granted]
     versions = list(PlanVersion.select(PlanVersion.id, PlanVersion.number, PlanVersion.agreed_at)
                     .where(PlanVersion.plan == plan).order_by(PlanVersion.number)) if readable else []
     return render_template("plans/overview.html", plan=plan, definition=definition, values=values,
