@@ -94,7 +94,11 @@ class _Builder:
     # content -----------------------------------------------------------------------------------
     def _part(self, part, first: bool):
         if first:
-            self.doc.add_paragraph(part.title, style="Title")
+            # The document is headed by the form's name, as the paper is; a first part with a
+            # title of its own (the compact POP's Profiel) follows under it on the same page.
+            self.doc.add_paragraph(self.definition.title, style="Title")
+            if part.title != self.definition.title:
+                self.doc.add_heading(part.title, level=1)
         else:
             heading = self.doc.add_heading(part.title, level=1)
             # A part of only akkoord lines (the POP table's Ondertekening) signs what comes before

@@ -258,17 +258,25 @@ OVERVIEW_COLUMNS = ("Medewerker", "Afdeling", "Functie", "Leidinggevende", "Peri
                     "Akkoord leidinggevende", "Bijgewerkt")
 
 
+def _first_akkoord_of_each_signer(definition, values) -> dict:
+    # The columns are the employee's and the manager's akkoord, whatever order the form puts them in.
+    signed = {}
+    for key in definition.signature_fields:
+        signed.setdefault(definition.field(key).signer, values.get(key))
+    return signed
+
+
 def overview_row(plan, definition, values) -> list:
     goals = (values.get(definition.goals_field) or []) if definition.goals_field else []
     goal_column = definition.field(definition.goals_field).columns[0].key if goals else ""
-    signatures = [values.get(k) for k in definition.signature_fields]
+    signed = _first_akkoord_of_each_signer(definition, values)
     return [
         plan.employee.naam, plan.employee.afdeling, plan.employee.functie,
         plan.manager.naam if plan.manager else "", plan.period, definition.short_title,
         plan.status_label,
         "\n".join(f"{i}. {g[goal_column]}" for i, g in enumerate(goals, start=1)),
         values.get(definition.next_talk_field) if definition.next_talk_field else None,
-        *[s["datum"] if s else None for s in signatures[:2]],
+        *[signed[who]["datum"] if signed.get(who) else None for who in ("employee", "manager")],
         plan.updated_at,
     ]
 

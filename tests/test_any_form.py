@@ -570,16 +570,12 @@ def test_the_templates_page_lists_every_form_with_its_help_and_defaults(app, org
 
 
 # ---------------------------------------------------------------- what assumed the extended form
-# (xfail: a gap in a file another helper owns; strict, so the fix shows as XPASS: remove the mark then)
 
 def test_the_print_view_names_the_form(app, org, login, tiny):
     plan_id, anna, marco = _filled_tiny_plan(app, org, login)
     assert TITLE in text_of(anna.get(f"/plans/{plan_id}/afdrukken"))
 
 
-@pytest.mark.xfail(strict=True, reason="K2 (exports/word_default.py): the default Word layout's title "
-                   "is the first part's title; a form whose first part has another title exports "
-                   "without the form's name")
 def test_the_word_export_names_the_form(app, org, login, tiny):
     plan_id, anna, marco = _filled_tiny_plan(app, org, login)
     document = Document(io.BytesIO(anna.get(f"/plans/{plan_id}/download.docx").data))
@@ -595,9 +591,6 @@ def test_the_help_page_explains_with_the_forms_own_questions(app, org, login, ti
     assert '{% if mini_tempo == "' in body and "{{ mini_tempo_" in body
 
 
-@pytest.mark.xfail(strict=True, reason="K2 (exports/xlsx_default.py overview_row): the overview's "
-                   "'Akkoord medewerker' / 'Akkoord leidinggevende' columns take the form's first and "
-                   "second Signature field, not the employee's and the manager's (Signature.signer)")
 def test_the_overview_puts_each_akkoord_in_its_signers_column(app, org, login, tiny):
     from exports.xlsx_default import overview_workbook
     plan_id, anna, marco = _filled_tiny_plan(app, org, login)
