@@ -5,7 +5,7 @@ from forms import get_form
 from forms.kinds import AUTHOR, Signature, Table
 from forms.web import plan_too_long
 
-from . import answers, audit, cycle
+from . import answers, audit, cycle, organisation
 from .access import may_sign
 from .db import database, lock_row, write_lock
 from .models import Person, Plan
@@ -63,7 +63,15 @@ def start_next_cycle(plan: Plan, user: Person) -> Plan:
     if not cycle.may(user, plan, "nieuw"):
         raise cycle.Refused("Een nieuw POP start vanuit een afgerond POP.")
     period = next_period(plan.period)
-    return start_plan_once(plan.employee, plan.form_key, period, previous=plan, by=user)
+    return start_plan_once(plan.employee, next_cycle_form(plan), period, previous=plan, by=user)
+
+
+def next_cycle_form(plan: Plan) -> str:
+    """The next cycle continues on the plan's own form while the organisation uses it. Once HR has
+    switched that form off, the next plan is a new plan like any other: on the organisation's default."""
+    if organisation.is_enabled(plan.form_key):
+        return plan.form_key
+    return organisation.default_form()
 
 
 class PlanExists(cycle.Refused):

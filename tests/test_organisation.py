@@ -164,3 +164,33 @@ def test_a_form_added_after_hr_chose_is_off_until_hr_ticks_it(org, login, app):
         # every chosen form gone from the code: rather all forms than none
         FormSetting.update(form_key="weg").execute()
         assert organisation.enabled_keys() == list(FORMS) and organisation.default_form() == DEFAULT_FORM
+
+
+@needs_two_forms
+def test_the_next_cycle_of_a_form_switched_off_starts_on_the_default(org, login, app):
+    """"Nieuw POP" is a new plan: once HR has switched the old form off, it uses the default form;
+    the plan it continues keeps its own form, and stays beside the new one for reference."""
+    choose(login(org["hr"]), OTHER, OTHER[-1])
+    with app.app_context():
+        Plan.update(status="afgerond").where(Plan.id == org["plan_a"]).execute()
+    anna = login(org["a"])
+    response = anna.post(f"/plans/{org['plan_a']}/stap/nieuw", data={})
+    assert response.status_code == 302
+    with app.app_context():
+        new = Plan.get(Plan.previous == org["plan_a"])
+        assert (new.form_key, new.period) == (OTHER[-1], "2027")
+        assert Plan.get_by_id(org["plan_a"]).form_key == DEFAULT_FORM
+    page = text_of(anna.get(response.headers["Location"], follow_redirects=True))
+    assert (f"Het staat op het formulier {FORMS[OTHER[-1]].short_title}: de organisatie gebruikt het "
+            "formulier van het vorige POP niet meer.") in page
+
+
+def test_the_next_cycle_keeps_the_form_while_it_is_in_use(org, login, app):
+    choose(login(org["hr"]), list(FORMS), OTHER[0] if OTHER else DEFAULT_FORM)
+    with app.app_context():
+        Plan.update(status="afgerond").where(Plan.id == org["plan_a"]).execute()
+    response = login(org["a"]).post(f"/plans/{org['plan_a']}/stap/nieuw", data={})
+    assert response.status_code == 302
+    with app.app_context():
+        assert Plan.get(Plan.previous == org["plan_a"]).form_key == DEFAULT_FORM
+    assert "niet meer" not in text_of(login(org["a"]).get(response.headers["Location"], follow_redirects=True))

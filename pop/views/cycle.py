@@ -35,7 +35,11 @@ def step(plan_id: int, step: str):
         except cycle.Refused as refused:
             flash(f"Niet gelukt: {refused}", "error")
             return redirect(url_for("plans.overview", plan_id=plan.id))
-        flash(f"Het nieuwe POP voor {new_plan.period} is aangemaakt; het vorige staat ernaast.", "success")
+        message = f"Het nieuwe POP voor {new_plan.period} is aangemaakt; het vorige staat ernaast."
+        if new_plan.form_key != plan.form_key:
+            message += (f" Het staat op het formulier {answers.form_of(new_plan).short_title}: de "
+                        "organisatie gebruikt het formulier van het vorige POP niet meer.")
+        flash(message, "success")
         return redirect(first_page(new_plan))
     try:
         flash(cycle.take_step(plan, current_user, step), "success")
