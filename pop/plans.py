@@ -194,8 +194,10 @@ def part_progress(part, values: dict) -> tuple[int, int]:
     return sum(1 for f in fields if f.is_filled(values.get(f.key))), len(fields)
 
 
-def filter_plans(query, afdeling: str = "", periode: str = "", status: str = ""):
+def filter_plans(query, afdeling: str = "", periode: str = "", status: str = "", formulier: str = ""):
     """Narrow a visible_plans() query (plans joined with their employee) by HR's filters."""
+    if formulier:
+        query = query.where(Plan.form_key == formulier)
     if afdeling:
         query = query.where(Person.afdeling == afdeling)
     if periode:

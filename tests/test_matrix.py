@@ -1,7 +1,6 @@
 """The performance/potential matrix (seed 004 §1.3-1.4, /matrix): the seed's quadrants and texts, who
 places whom, every change in one transaction, and that a placement never reaches the person placed: not
 on any page they can open, not in any export of their plan (Word, Excel, PDF, HR's bulk zip)."""
-import datetime as dt
 import html
 import io
 import os

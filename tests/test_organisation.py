@@ -194,3 +194,22 @@ def test_the_next_cycle_keeps_the_form_while_it_is_in_use(org, login, app):
     with app.app_context():
         assert Plan.get(Plan.previous == org["plan_a"]).form_key == DEFAULT_FORM
     assert "niet meer" not in text_of(login(org["a"]).get(response.headers["Location"], follow_redirects=True))
+
+
+@needs_two_forms
+def test_hr_filters_the_plan_list_by_form(org, login, app):
+    from pop.models import Person
+    from pop.plans import start_plan
+    with app.app_context():
+        other = start_plan(Person.get(Person.email == org["b"]), OTHER[0], "2026").id
+    hr = login(org["hr"])
+    page = hr.get("/")
+    options = [o.get("value") for o in doc(page).xpath('//select[@name="formulier"]/option')]
+    assert options == ["", *FORMS]
+    listed = lambda response: {int(a.get("href").rsplit("/", 1)[1])  # noqa: E731
+                               for a in doc(response).xpath('//table//a[starts-with(@href, "/plans/")]')}
+    assert listed(page) == {org["plan_a"], org["plan_b"], other}
+    page = hr.get(f"/?formulier={OTHER[0]}")
+    assert listed(page) == {other}
+    assert [o.get("value") for o in doc(page).xpath('//select[@name="formulier"]/option[@selected]')] == [OTHER[0]]
+    assert listed(hr.get(f"/?formulier={DEFAULT_FORM}&afdeling=B")) == {org["plan_b"]}

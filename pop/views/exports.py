@@ -24,7 +24,7 @@ from forms.kinds import choices
 from .. import answers, audit, cycle, organisation
 from ..access import visible_plans
 from ..jobs import start_bulk_export
-from ..models import STATUSES, ExportJob, ExportTemplate, Plan
+from ..models import STATUSES, ExportJob, ExportTemplate
 from ..people import departments
 from ..plans import filter_plans, periods
 from .people import hr_required
@@ -109,11 +109,8 @@ def _bulk_form():
 def bulk():
     form = _bulk_form()
     if request.method == "POST" and form.validate():
-        query = filter_plans(visible_plans(current_user), form.afdeling.data, form.periode.data,
-                             form.status.data)
-        if form.formulier.data:
-            query = query.where(Plan.form_key == form.formulier.data)
-        plans = list(query)
+        plans = list(filter_plans(visible_plans(current_user), form.afdeling.data, form.periode.data,
+                                  form.status.data, form.formulier.data))
         # A plan in its voorbereiding is the employee's alone, for HR's files too.
         plan_ids = [p.id for p in plans if cycle.may(current_user, p, "lezen")]
         private = len(plans) - len(plan_ids)

@@ -30,12 +30,12 @@ def plan_or_404(plan_id: int) -> Plan:
 @login_required
 def index():
     plans = visible_plans(current_user).order_by(Plan.period.desc(), Plan.id.desc())
-    filters = {k: request.args.get(k, "").strip() for k in ("afdeling", "periode", "status")}
+    filters = {k: request.args.get(k, "").strip() for k in ("afdeling", "periode", "status", "formulier")}
     if is_hr(current_user):
-        plans = filter_plans(visible_plans(current_user), filters["afdeling"], filters["periode"],
-                             filters["status"]).order_by(Plan.period.desc(), Person.achternaam)
+        plans = filter_plans(visible_plans(current_user), **filters).order_by(Plan.period.desc(),
+                                                                              Person.achternaam)
     without = None
-    if is_hr(current_user) and not filters["status"]:
+    if is_hr(current_user) and not filters["status"] and not filters["formulier"]:
         without_period = filters["periode"] or current_period()
         without = (without_period, list(people_without_plan(without_period, filters["afdeling"])))
     own = [p for p in plans if p.employee_id == current_user.id]
