@@ -605,8 +605,9 @@ class Signature(Field):
 
 # ---------------------------------------------------------------- ticks, amounts, SMART, checklists
 
-# Names a sub-form cannot take: WTForms' Form.__init__ reads them as its own arguments.
-_RESERVED = {"formdata", "obj", "prefix", "data", "meta"}
+# Names a sub-form cannot take: WTForms' Form.__init__ reads them as its own arguments; and a dict's
+# own methods, because a template's {{ r.kosten.items }} would find the method, not the answer.
+_RESERVED = {"formdata", "obj", "prefix", "data", "meta"} | {n for n in dir(dict) if not n.startswith("_")}
 
 
 def _check_keys(owner: str, keys) -> None:

@@ -638,3 +638,15 @@ def test_a_checklist_in_a_grid_row(app, org, monkeypatch, anna):
     assert headings == ["Actie", "Uren"]
     printed = text_of(anna.get(f"/plans/{plan_id}/afdrukken"))
     assert "afgevinkt: Gedaan" in printed and "in mei" in printed and "8 uur" in printed
+
+
+@pytest.mark.parametrize("key", ["items", "keys", "values", "get", "data"])
+def test_a_sub_key_a_template_could_not_reach_is_refused_in_the_definition(key):
+    # {{ r.kosten.items }} in a Word template finds dict.items, not the answer; WTForms reads 'data'.
+    with pytest.raises(ValueError, match="keys unusable"):
+        Costs("kosten", "Kosten", rows=(MatrixRow(key, "Iets"),))
+    with pytest.raises(ValueError, match="keys unusable"):
+        Smart("smart", letters=((key, "Iets", ""),))
+    with pytest.raises(ValueError, match="keys unusable"):
+        Checklist("lijst", "Lijst", groups=(("Groep", ((key, "Iets"),)),))
+    Checklist("lijst", "Lijst", groups=(("Groep", ((key + "_punt", "Iets"),)),))  # a longer name is fine
