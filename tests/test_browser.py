@@ -9,6 +9,7 @@ filled with the keyboard alone.
 Debian's Chromium is used (`playwright install` is not needed). Without it these tests are skipped,
 unless POP_REQUIRE_BROWSER=1 (as in CI), when a missing browser is a failure.
 """
+import contextlib
 import datetime as dt
 import os
 import re
@@ -58,15 +59,14 @@ def chromium_path():
     return path
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+@contextlib.contextmanager
+def demo_site(tmp):
     """The app with the demo organisation, served on a free port in a daemon thread."""
     from werkzeug.serving import make_server
 
     import app as app_module
     from pop.demo import load_demo
 
-    tmp = tmp_path_factory.mktemp("browser")
     flask_app = app_module.create_app({"SECRET_KEY": "x",
                                        "DATABASE_URL": new_database_url(tmp, "b")})
     with flask_app.app_context():
@@ -80,6 +80,19 @@ def base_url(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    with demo_site(tmp_path_factory.mktemp("browser")) as url:
+        yield url
+
+
+@pytest.fixture
+def own_site(tmp_path):
+    """A demo site of its own, for a test that changes what the whole organisation uses."""
+    with demo_site(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -557,23 +570,30 @@ def test_template_actions_are_legible(page, tmp_path):
         expect(row).to_have_count(0)
 
 
+def logged_in(browser, base_url, email):
+    """A page in a browser context of its own (its own cookies), logged in as this person."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
+                                  locale="nl-NL")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log_in(page, email)
+    return page
+
+
+def current_state(page):
+    return page.get_by_role("list", name="De POP-cyclus").locator("[aria-current]")
+
+
+def step(page, name):
+    page.get_by_role("button", name=name, exact=True).click()
+
+
 def test_one_plan_through_the_whole_cycle(browser, base_url, page):
     """Daan fills and shares, Marco reacts and gives his akkoord, Daan gives his, a progress talk is
     held, the evaluation is written, Marco closes the POP, HR sees it Afgerond, and the next cycle
     starts with the last one alongside."""
     def person(email):
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
-                                      locale="nl-NL")
-        context.set_default_timeout(TIMEOUT_MS)
-        other = context.new_page()
-        log_in(other, email)
-        return other
-
-    def current_state(p):
-        return p.get_by_role("list", name="De POP-cyclus").locator("[aria-current]")
-
-    def step(p, name):
-        p.get_by_role("button", name=name, exact=True).click()
+        return logged_in(browser, base_url, email)
 
     token = uuid.uuid4().hex[:6]
     daan = page
@@ -691,3 +711,70 @@ def test_a_date_that_is_no_date_is_not_saved_silently(page):
     expect(page.get_by_role("status").filter(has_text="Opgeslagen.")).to_have_count(0)
     page.goto(page.url.split("#")[0])
     assert page.get_by_label("Datum POP-gesprek:", exact=True).input_value() == before
+
+
+def test_hr_switches_to_the_compact_pop_and_a_new_plan_is_agreed_and_exported_on_it(browser, own_site,
+                                                                                     tmp_path):
+    """The issue's 'done when': HR switches the organisation to the compact POP, Daan's new plan uses
+    it, Daan fills it and shares it, both agree, and the Word and Excel files hold his answers under
+    the compact POP's own title."""
+    import openpyxl
+    token = uuid.uuid4().hex[:6]
+    hr = logged_in(browser, own_site, HR)
+    hr.get_by_role("link", name="Formulieren", exact=True).click()
+    hr.get_by_role("checkbox", name=re.compile(r"^POP \(uitgebreid\)")).uncheck()
+    hr.get_by_role("radio", name="POP (compact)", exact=True).check()
+    hr.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(hr.get_by_role("status")).to_contain_text("Opgeslagen.")
+
+    daan = logged_in(browser, own_site, DAAN)
+    daan.get_by_role("link", name="Nieuw POP").first.click()
+    choice = daan.get_by_label("Formulier")
+    expect(choice).to_have_value("pop-compact")
+    expect(choice.locator("option")).to_have_count(3)
+    expect(choice.locator('option[value="pop-uitgebreid"]')).to_have_count(0)
+    daan.get_by_label("Periode").fill("2031")
+    daan.get_by_role("button", name="Aanmaken").click()
+    go_to_phase(daan, "Profiel")
+    daan.get_by_label("Rol", exact=True).fill(f"Projectmedewerker ({token})")
+    daan.get_by_label("Ambitie", exact=True).fill("Over twee jaar projectleider.")
+    save(daan)
+    go_to_phase(daan, "Doelen")
+    goal = f"Zelf een stuurgroep voorzitten ({token})"
+    daan.get_by_label("Doel / ontwikkelfocus", exact=True).first.fill(goal)
+    daan.get_by_label("Waarom (impact)", exact=True).first.fill("Projecten lopen dan minder vertraging op.")
+    daan.get_by_label("Specifiek", exact=True).first.fill("Drie vergaderingen van de stuurgroep in 2031.")
+    save(daan)
+    daan.get_by_role("link", name="Daan Smit, 2031").click()
+    plan_url = daan.url
+    expect(daan.get_by_role("heading", name="POP van Daan Smit 2031")).to_be_visible()
+    expect(daan.get_by_text("Persoonlijk Ontwikkelplan (POP)").first).to_be_visible()
+    smart = daan.locator("li").filter(has_text=goal)
+    expect(smart).to_contain_text("ontbreekt: Meetbaar, Acceptabel, Realistisch, Tijdgebonden")
+    step(daan, "Delen met leidinggevende")
+    expect(current_state(daan)).to_have_text("Ontwikkelgesprek")
+
+    marco = logged_in(browser, own_site, MARCO)
+    marco.goto(plan_url)
+    go_to_phase(marco, "Afronding")
+    signature_block(marco, "Akkoord leidinggevende").get_by_label(re.compile("Ik ga akkoord")).check()
+    save(marco)
+    daan.goto(plan_url)
+    go_to_phase(daan, "Afronding")
+    signature_block(daan, "Akkoord medewerker").get_by_label(re.compile("Ik ga akkoord")).check()
+    daan.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(daan.get_by_role("status").filter(has_text="het POP is vastgesteld (versie 1)")).to_be_visible()
+
+    daan.goto(plan_url)
+    expect(current_state(daan)).to_have_text("Vastgesteld")
+    word = docx_paragraphs(download(daan, "Download Word", tmp_path))
+    assert word[0] == "Persoonlijk Ontwikkelplan (POP)"
+    assert f"Projectmedewerker ({token})" in word and goal in word
+    assert "Drie vergaderingen van de stuurgroep in 2031." in word
+    assert not any("Fase I" in line for line in word)  # nothing of the extended form
+    workbook = openpyxl.load_workbook(download(daan, "Download Excel", tmp_path))
+    cells = {str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if c.value is not None}
+    assert goal in cells and f"Projectmedewerker ({token})" in cells
+    for other in (hr, marco):
+        other.context.close()
+    daan.context.close()
