@@ -6,7 +6,7 @@ One row per development goal: Ontwikkelingsdoel | Ontwikkelingsactiviteit | Gewe
 §2.3.1 and §2.10), with the optional Startniveau and Beloning of §2.10 and a SMART check (§2.4.1, §2.10
 "SMARTe ontwikkelingsdoelen"). The tips of §2.10 stand above the table as the seed prints them, a point
 per column: a grid shows its columns' headings only. Printed landscape, the Ondertekening under the
-table. The execution and the evaluation of §2.5 and §2.5.1 follow, so the plan goes round the whole
+table, the planned costs after them. The execution and the evaluation of §2.5 and §2.5.1 follow, so the plan goes round the whole
 cycle. Texts verbatim from the seed (tests/test_seed_forms.py); the shared parts come from
 forms/common.py.
 """
@@ -80,9 +80,16 @@ plan = Part(
                       smart_field(),
                   )),
         )),
-        Section("Kosten", items=(costs_field(label="Benodigde ondersteuning en faciliteiten",
-                                             rows=FACILITEITEN),)),
     ),
+)
+
+# The planned costs (the POB of §2.5.2) are not in §4.11's table: they follow the Ondertekening, so that
+# the signature lines stand right under the table, as on paper. Part of the plan all the same: agreed
+# and frozen with it.
+kosten = Part(
+    key="kosten", title="Kosten", nav_title="Kosten",
+    sections=(Section("Kosten", items=(costs_field(label="Benodigde ondersteuning en faciliteiten",
+                                                   rows=FACILITEITEN),)),),
 )
 
 uitvoering = Part(
@@ -138,7 +145,7 @@ POP_TABEL = FormDefinition(
     parts=(plan,
            akkoord_part("ondertekening", title="Ondertekening", nav_title="Ondertekening",
                         next_talk=False, employee="medewerker:", manager="Leidinggevende:"),
-           uitvoering, evaluatie, checklist_part()),
+           kosten, uitvoering, evaluatie, checklist_part()),
     goals_field="doelen",
     costs_field="kosten_pob",
 )

@@ -410,6 +410,31 @@ def test_the_table_reads_as_one_row_per_goal_in_word(demo):
     pytest.fail("no table with the five headings of §4.11 in the POP table's Word export")
 
 
+def test_the_pop_tables_signature_lines_stand_right_under_the_table_in_word(demo):
+    """§4.11: Ondertekening medewerker / Leidinggevende / Datum directly under the table, on the same
+    page; the planned costs (not part of §4.11) only after them."""
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+    doc = Document(io.BytesIO(download(demo, "pop-tabel", "docx")))
+    body = list(doc.element.body.iterchildren())
+    goals = next(i for i, el in enumerate(body) if el.tag.endswith("}tbl")
+                 and "Ontwikkelingsdoel" in DocxTable(el, doc).rows[0].cells[0].text)
+    after = []
+    for el in body[goals + 1:]:
+        block = Paragraph(el, doc) if el.tag.endswith("}p") else DocxTable(el, doc)
+        if isinstance(block, Paragraph) and block.style.name == "Heading 1" \
+                and normalise(block.text) != "Ondertekening":
+            assert normalise(block.text) == "Kosten" and block.paragraph_format.page_break_before
+            break
+        after.append(block)
+    headings = [b for b in after if isinstance(b, Paragraph) and b.style.name.startswith("Heading")]
+    assert [normalise(h.text) for h in headings][:1] == ["Ondertekening"]
+    assert not headings[0].paragraph_format.page_break_before
+    signed = " ".join(normalise(c.text) for b in after if isinstance(b, DocxTable)
+                      for row in b.rows for c in row.cells)
+    assert "Kim Hendriks" in signed and "Sanne Bakker" in signed
+
+
 def test_a_third_goal_on_the_compact_pop_gets_the_seeds_advice_not_a_refusal(demo):
     from pop import answers
     from pop.models import Plan
