@@ -145,7 +145,9 @@ def checklist_groups(field) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def tick_boxes(options, chosen) -> str:
-    return "   ".join(f"{CHECKED if value == chosen else UNCHECKED} {label}" for value, label in options)
+    # A no-break space ties each box to its option, so that a line that wraps never leaves a box at
+    # the end of one line and its option at the start of the next.
+    return "   ".join(f"{CHECKED if value == chosen else UNCHECKED}\u00a0{label}" for value, label in options)
 
 
 def _date(value, excel: bool):

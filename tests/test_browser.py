@@ -369,7 +369,7 @@ def test_manager_adds_progress_talk_cosigns_and_word_has_both(page, tmp_path):
     assert any("Marco Jansen" in text for text in below), below
     assert any(signed_nl() in text for text in below), below
     assert not any("Marco Jansen" in text for text in docx_below(word, "Akkoord medewerker"))
-    assert any("☒ Beoordelingsgesprek" in p for p in paragraphs)
+    assert any("☒\u00a0Beoordelingsgesprek" in p for p in paragraphs)
 
 
 def _edit_docx(source, target, first_line=None, replace=None) -> int:

@@ -38,7 +38,7 @@ def d(date: dt.date) -> str:
 
 
 def boxes(options, chosen) -> str:
-    return "   ".join(f"{CHECKED if key == chosen else UNCHECKED} {label}" for key, label in options)
+    return "   ".join(f"{CHECKED if key == chosen else UNCHECKED}\u00a0{label}" for key, label in options)
 
 
 # ---------------------------------------------------------------- every answer under its question
@@ -175,8 +175,8 @@ def test_plus_minus_grids_tick_the_chosen_mark(download, values, key):
             assert cell.count(CHECKED) == (1 if chosen else 0), cell
     # Spot checks written out by hand, so the helper above is not checked only against itself.
     if key == "on_the_job":
-        assert rows[1][1:] == ["☒ +   ☐ ±   ☐ –", "☐ +   ☒ ±   ☐ –"]
-        assert rows[4][1:] == ["☒ +   ☐ ±   ☐ –", "☐ +   ☐ ±   ☐ –"]  # 'ligt' left open
+        assert rows[1][1:] == ["☒\u00a0+   ☐\u00a0±   ☐\u00a0–", "☐\u00a0+   ☒\u00a0±   ☐\u00a0–"]
+        assert rows[4][1:] == ["☒\u00a0+   ☐\u00a0±   ☐\u00a0–", "☐\u00a0+   ☐\u00a0±   ☐\u00a0–"]  # 'ligt' left open
 
 
 def test_cost_checklist_ticks_ja_or_nee(download):
@@ -184,10 +184,10 @@ def test_cost_checklist_ticks_ja_or_nee(download):
     rows = table_after(doc, "Aspecten")
     assert rows[0] == ["Aspecten", "Voorbeelden", "Van toepassing"]
     marks = {row[1]: row[2] for row in rows[1:]}
-    assert marks["Werktijd die u niet kunt besteden aan productief werk"] == "☒ ja   ☐ nee"
-    assert marks["Vrije tijd van uzelf"] == "☐ ja   ☒ nee"
-    assert marks["Reis- en verblijfskosten"] == "☒ ja   ☐ nee"
-    assert marks["Kosten voor inschakelen externe coach"] == "☐ ja   ☐ nee"  # left open
+    assert marks["Werktijd die u niet kunt besteden aan productief werk"] == "☒\u00a0ja   ☐\u00a0nee"
+    assert marks["Vrije tijd van uzelf"] == "☐\u00a0ja   ☒\u00a0nee"
+    assert marks["Reis- en verblijfskosten"] == "☒\u00a0ja   ☐\u00a0nee"
+    assert marks["Kosten voor inschakelen externe coach"] == "☐\u00a0ja   ☐\u00a0nee"  # left open
     assert [row[0] for row in rows[1:]].count("Tijd") == 1  # the group named once, as on paper
     assert len(rows) == 1 + len(FORM.field("kosten").rows)
 
@@ -230,7 +230,7 @@ def test_next_talk_choice_and_date(download):
     _, doc = download
     texts = body_texts(doc)
     at = find(texts, "Het volgende gesprek is een:", 0, "volgend gesprek")
-    assert texts[at + 1] == "☐ Doelstellingengesprek   ☒ Voortgangsgesprek   ☐ Beoordelingsgesprek"
+    assert texts[at + 1] == "☐\u00a0Doelstellingengesprek   ☒\u00a0Voortgangsgesprek   ☐\u00a0Beoordelingsgesprek"
     at = find(texts, "Dat gesprek zal gehouden worden op (datum):", at, "datum")
     assert texts[at + 1] == d(NEXT_TALK) == "01-12-2026"
 
