@@ -43,6 +43,7 @@ class _Builder:
     def build(self) -> bytes:
         self._page_setup()
         self._styles()
+        self._properties()
         for index, part in enumerate(self.definition.parts):
             self._part(part, first=index == 0)
         out = io.BytesIO()
@@ -87,17 +88,49 @@ class _Builder:
             style.paragraph_format.space_after = Pt(4)
             style.paragraph_format.keep_with_next = True
 
+    def _properties(self):
+        # Dutch, so that Word checks the spelling of the answers in Dutch rather than marking every
+        # word; the file's title is the form's, not python-docx's defaults.
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        for attribute in ("w:val", "w:eastAsia"):
+            lang.set(qn(attribute), "nl-NL")
+        settings = self.doc.settings.element
+        theme_lang = settings.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:val"), "nl-NL")
+        # Word hyphenates Dutch by itself: the POP table's narrow headings (Ontwikkelingsactiviteit)
+        # break at a syllable with a hyphen, not anywhere. Its place in settings follows the schema.
+        if settings.find(qn("w:autoHyphenation")) is None:
+            hyphenation = OxmlElement("w:autoHyphenation")
+            tab_stop = settings.find(qn("w:defaultTabStop"))
+            if tab_stop is not None:
+                tab_stop.addnext(hyphenation)
+            else:
+                settings.insert(0, hyphenation)
+        properties = self.doc.core_properties
+        properties.title, properties.author, properties.last_modified_by = self.definition.title, "POP", "POP"
+        properties.language, properties.comments, properties.subject = "nl-NL", "", ""
+
     def _small_grey(self, paragraph):
         for run in paragraph.runs:
             run.font.size, run.font.color.rgb = Pt(8.5), GREY
 
     # content -----------------------------------------------------------------------------------
     def _part(self, part, first: bool):
+        # A first part with a title of its own (the compact POP's Profiel) is headed where a section
+        # of that title starts, after the form's introduction; without such a section, under the title.
+        deferred = first and part.title != self.definition.title and \
+            any(s.title == part.title for s in part.sections)
         if first:
-            # The document is headed by the form's name, as the paper is; a first part with a
-            # title of its own (the compact POP's Profiel) follows under it on the same page.
+            # The document is headed by the form's name, as the paper is.
             self.doc.add_paragraph(self.definition.title, style="Title")
-            if part.title != self.definition.title:
+            self._who()
+            if part.title != self.definition.title and not deferred:
                 self.doc.add_heading(part.title, level=1)
         else:
             heading = self.doc.add_heading(part.title, level=1)
@@ -120,11 +153,28 @@ class _Builder:
             self.headings = (part.title, section.title)  # a table's label that repeats them is left out
             if section.title != part.title:
                 self.doc.add_heading(section.title, level=2)
+            elif deferred:
+                self.doc.add_heading(section.title, level=1)
             for text in section.intro:
                 self.doc.add_paragraph(text)
             self._items(section.items)
             for text in section.outro:
                 self.doc.add_paragraph(text)
+
+    def _who(self):
+        """Whose plan this is, under the title: HR files the paper by it. Only for a form whose own
+        questions do not ask it (the extended form's header does, with its own labels)."""
+        if any(getattr(f, "prefill", "") == "employee.naam" for f in self.definition.fields):
+            return
+        rows = (("Medewerker", "{{ medewerker.naam }}"), ("Functie", "{{ medewerker.functie }}"),
+                ("Afdeling", "{{ medewerker.afdeling }}"), ("Leidinggevende", "{{ leidinggevende.naam }}"),
+                ("Periode", "{{ plan.periode }}"))
+        table = self._table(len(rows), 2)
+        _widths(table, [4.0, self.width - 4.0])
+        for row, (label, placeholder) in zip(table.rows, rows):
+            row.cells[0].paragraphs[0].add_run(label).bold = True
+            row.cells[1].paragraphs[0].text = placeholder
+        self._spacer()
 
     def _items(self, items):
         pending_signatures = []
@@ -165,8 +215,8 @@ class _Builder:
             p.paragraph_format.keep_with_next = True
         if item.text:
             self.doc.add_paragraph(item.text)
-        for bullet in item.bullets:
-            self.doc.add_paragraph(bullet, style="List Bullet")
+        for bullet in item.bullets:  # the compact POP's 7 bouwstenen are numbered on paper
+            self.doc.add_paragraph(bullet, style="List Number" if item.numbered else "List Bullet")
 
     def _question(self, item, prefix=""):
         p = self.doc.add_paragraph()
@@ -214,9 +264,31 @@ class _Builder:
         for bullet in item.help:
             self.doc.add_paragraph(bullet, style="List Bullet")
 
+    def _said_once(self, col):
+        """A column's introduction, and a SMART column's example per letter, once above its table: under
+        every goal the example (the six-step plan's is the seed's consultant) would read as the plan."""
+        if col.intro:
+            note = self.doc.add_paragraph()
+            note.add_run(col.label + ": ").bold = True
+            note.add_run(col.intro)
+            note.paragraph_format.keep_with_next = True
+        if col.kind == "smart":
+            for _, _, label, help_text in smart_letters(col):
+                if help_text:
+                    example = self.doc.add_paragraph(style="List Bullet")
+                    example.add_run(label + ": ").bold = True
+                    example.add_run(help_text)
+                    example.paragraph_format.keep_with_next = True
+
     def _smart(self, item, prefix=""):
         """SMART as on paper: each letter, what it means, and the explanation for this goal."""
-        self._lead(item)
+        if prefix:  # a goal's row: its introduction and examples stand once above the table
+            p = self.doc.add_paragraph()
+            p.add_run(item.label).bold = True
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.space_before = Pt(8)
+        else:
+            self._lead(item)
         letters = smart_letters(item)
         table = self._table(len(letters), 3)
         _widths(table, [1.2, 5.0, self.width - 6.2])
@@ -226,7 +298,7 @@ class _Builder:
             run.bold, run.font.size = True, Pt(14)
             cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             cells[1].paragraphs[0].add_run(label).bold = True
-            if help_text:
+            if help_text and not prefix:
                 hint = cells[1].add_paragraph(help_text)
                 self._small_grey(hint)
             cells[2].paragraphs[0].text = "{{ " + f"{prefix}{item.key}.{key}" + " }}"
@@ -319,11 +391,7 @@ class _Builder:
         columns = [c for c in item.columns if c.kind not in WIDE]
         wide = [c for c in item.columns if c.kind in WIDE]
         for col in wide:  # what the SMART check under each row is for: said once, above the table
-            if col.intro:
-                note = self.doc.add_paragraph()
-                note.add_run(col.label + ": ").bold = True
-                note.add_run(col.intro)
-                note.paragraph_format.keep_with_next = True
+            self._said_once(col)
         table = self._table(4 + len(wide), len(columns))
         for cell, col in zip(table.rows[0].cells, columns):
             _header_cell(cell, col.label)
@@ -381,6 +449,9 @@ class _Builder:
         if item.intro:
             self.doc.add_paragraph(item.intro)
         self._advice(item)
+        for col in item.columns:
+            if col.kind == "smart":
+                self._said_once(col)
         self.doc.add_paragraph("{%p for g in " + item.key + " %}")
         self.doc.add_heading(item.row_title + " {{ loop.index }}", level=3)
         for col in item.columns:
@@ -448,8 +519,11 @@ class _Builder:
         return table
 
     def _spacer(self):
+        # Word needs a paragraph between two tables; a low one, so that after a box at the foot of a
+        # page it does not spill onto a page of its own.
         p = self.doc.add_paragraph()
-        p.paragraph_format.space_after = Pt(2)
+        p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(0), Pt(2)
+        p.paragraph_format.line_spacing = Pt(6)
 
 
 def _widths(table, centimetres):

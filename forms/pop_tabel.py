@@ -99,20 +99,22 @@ uitvoering = Part(
         "agendapunt zijn voor de werkbesprekingen tussen de werknemer en de leidinggevende.",
     ),
     sections=(
-        Section("Vragen die daarbij aan de orde komen, zijn bijvoorbeeld:", items=(
-            Table("werkbesprekingen", "Werkbesprekingen", layout="blocks", spare_rows=0,
-                  row_title="Werkbespreking", add_label="Werkbespreking toevoegen",
-                  max_rows=PROGRESS_TALKS, rows_word="werkbesprekingen", sort_by="datum",
-                  records_author=True, columns=(
-                      Date("datum", "Datum:"),
-                      *(LongText(key, label, answer_label="", lines=3, max_length=TALK_ANSWER_CHARS)
-                        for key, label in (
-                            ("stand", "Hoe staat het met de uitvoering van het POP?"),
-                            ("bespoedigen", "Als het stagneert, hoe is de uitvoering te bespoedigen?"),
-                            ("verwachtingen", "Voldoet de ontwikkelingsactiviteit aan de verwachtingen?"),
-                            ("bijsturen", "Zo nee, hoe is dat bij te sturen?"),
-                        )),
-                  )),
+        # The seed's sentence leads to the questions; as a heading it read as a question itself.
+        Section("Werkbesprekingen", intro=("Vragen die daarbij aan de orde komen, zijn bijvoorbeeld:",),
+                items=(
+                Table("werkbesprekingen", "Werkbesprekingen", layout="blocks", spare_rows=0,
+                      row_title="Werkbespreking", add_label="Werkbespreking toevoegen",
+                      max_rows=PROGRESS_TALKS, rows_word="werkbesprekingen", sort_by="datum",
+                      records_author=True, columns=(
+                          Date("datum", "Datum:"),
+                          *(LongText(key, label, answer_label="", lines=3, max_length=TALK_ANSWER_CHARS)
+                            for key, label in (
+                                ("stand", "Hoe staat het met de uitvoering van het POP?"),
+                                ("bespoedigen", "Als het stagneert, hoe is de uitvoering te bespoedigen?"),
+                                ("verwachtingen", "Voldoet de ontwikkelingsactiviteit aan de verwachtingen?"),
+                                ("bijsturen", "Zo nee, hoe is dat bij te sturen?"),
+                            )),
+                      )),
         )),
     ),
 )

@@ -547,3 +547,45 @@ def test_a_third_goal_saved_on_the_page_gets_the_advice_and_is_kept(demo):
     assert "Opgeslagen" in page and "Kies liever één of twee" not in page
     with app.app_context():
         assert len(answers.load(Plan.get_by_id(plan.id))["doelen"]) == 2
+
+
+@pytest.mark.parametrize("form_key", list(SEED_OF_FORM))
+def test_the_word_export_is_dutch_and_titled_and_says_whose_plan_it_is(demo, form_key):
+    """Word checks the spelling in Dutch (not every word underlined as English), the file is titled
+    with the form, and page one says whose plan it is: the extended form by its own header, the other
+    forms by a table under the title."""
+    from pop.models import Plan
+    doc = Document(io.BytesIO(download(demo, form_key, "docx")))
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")) \
+        .find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "nl-NL"
+    assert doc.settings.element.find(qn("w:autoHyphenation")) is not None
+    assert doc.core_properties.title == FORMS[form_key].title and doc.core_properties.author == "POP"
+    first = [[normalise(c.text) for c in row.cells] for row in doc.tables[0].rows]
+    with demo["app"].app_context():
+        plan = Plan.get_by_id(demo["plans"][form_key]["id"])
+        name, manager = plan.employee.naam, plan.manager.naam
+    if form_key == "pop-uitgebreid":
+        assert first[1][0] == f"Naam: {name}"  # its own header, not a second one
+        assert ["Medewerker", name] not in first
+    else:
+        assert first[:2] == [["Medewerker", name], ["Functie", plan.employee.functie]]
+        assert ["Leidinggevende", manager] in first and ["Periode", plan.period] in first
+
+
+def test_the_compact_pops_profiel_follows_the_seven_bouwstenen_in_word(demo):
+    doc = Document(io.BytesIO(download(demo, "pop-compact", "docx")))
+    headings = [(p.style.name, normalise(p.text)) for p in doc.paragraphs
+                if p.style.name.startswith(("Title", "Heading"))]
+    assert headings[:3] == [("Title", "Persoonlijk Ontwikkelplan (POP)"),
+                            ("Heading 2", "De 7 bouwstenen van een sterk POP"), ("Heading 1", "Profiel")]
+    numbered = [normalise(p.text) for p in doc.paragraphs if p.style.name == "List Number"]
+    assert len(numbered) == 7 and numbered[0].startswith("Ontwikkelfocus")
+
+
+def test_the_six_step_plans_smart_example_is_printed_once_not_beside_every_goal(demo):
+    """The seed's consultant example explains the letters; beside each leerdoel it read as Bas's plan."""
+    text, _ = docx_text(download(demo, "pop-zes-stappen", "docx"))
+    assert len(demo["plans"]["pop-zes-stappen"]["answers"]["leerdoelen"]) >= 2
+    assert text.count("binnen een maand wil ik op 6 pitches per week zitten.") == 1
+    assert text.count("Voorbeeld van een professioneel SMART leerdoel") == 1
