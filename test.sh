@@ -8,12 +8,16 @@ if [ "${1:-}" = "--postgres" ]; then
   shift
   exec tests/with_postgres.sh "$@"
 fi
-if [ ! -x .venv/bin/python ]; then
-  "${PYTHON:-python3}" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "Chromium installeren voor de browsertests..."
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# POP_TEST_SET_UP=1: the set-up below is done already (CI runs two suites at once on one venv, and two
+# pip installs into the same venv at the same moment can break it).
+if [ "${POP_TEST_SET_UP:-}" != 1 ]; then
+  if [ ! -x .venv/bin/python ]; then
+    "${PYTHON:-python3}" -m venv .venv
+  fi
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Chromium installeren voor de browsertests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
 fi
 exec .venv/bin/python -m pytest "$@"
