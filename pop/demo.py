@@ -162,14 +162,25 @@ def demo_answers(period_start: dt.date) -> dict:
     }
 
 
-def demo_checklist(day: dt.date) -> dict:
+PROJECT_NOTES = {"informatie": "Feedback van twee projectleden en de laatste projectevaluatie gelezen.",
+                 "mogelijkheden": "Training gesprekstechnieken besproken; beslissen we bij het volgende "
+                                  "gesprek.",
+                 "voortgangsbesprekingen": "Elke 4 weken een check-in in de agenda gezet."}
+# Each plan's manager wrote about that plan: Kim's courses, Bas's first pitches.
+TABEL_NOTES = {"informatie": "De klantreacties van de servicebalie en Kims eigen wensen doorgenomen.",
+               "mogelijkheden": "Excelcursus en het zelfstudiepakket Praktisch Management besproken.",
+               "voortgangsbesprekingen": "Elke maand in de werkbespreking de stand van het POP."}
+ZES_STAPPEN_NOTES = {"informatie": "De eerste kennismakingsgesprekken van Bas en zijn eigen indruk "
+                                   "doorgenomen.",
+                     "mogelijkheden": "Eerst meelopen met Marco; een pitchtraining als dat niet genoeg is.",
+                     "voortgangsbesprekingen": "Elke twee weken kort de pitches van die weken bespreken."}
+
+
+def demo_checklist(day: dt.date, notes: dict | None = None) -> dict:
     """The manager's checklist (seed 001) of the first conversation, partly ticked, with notes."""
     ticked = {"doelen", "informatie", "startbijeenkomst", "carrieredoelen", "vaardigheden",
               "actiepunten", "verwachtingen", "documenteer", "voortgangsbesprekingen"}
-    notes = {"informatie": "Feedback van twee projectleden en de laatste projectevaluatie gelezen.",
-             "mogelijkheden": "Training gesprekstechnieken besproken; beslissen we bij het volgende "
-                              "gesprek.",
-             "voortgangsbesprekingen": "Elke 4 weken een check-in in de agenda gezet."}
+    notes = PROJECT_NOTES if notes is None else notes
     return {"datum": day, "gesprek": "Startgesprek POP",
             "checklist": {key: {"af": key in ticked, "notitie": notes.get(key, "")}
                           for _, items in CHECKLIST_GROUPS for key, _ in items}}
@@ -302,6 +313,7 @@ def tabel_answers(period_start: dt.date) -> dict:
             "opleiding": {"euro": Decimal("695.00"), "uren": None},
             "leermiddelen": {"euro": Decimal("89.50"), "uren": None},
         },
+        "gesprekken": [demo_checklist(period_start + dt.timedelta(days=14), TABEL_NOTES)],
     }
 
 
@@ -360,7 +372,7 @@ def zes_stappen_answers(period_start: dt.date) -> dict:
         ],
         "volgend_gesprek": "voortgangsgesprek",
         "volgend_gesprek_datum": d(16),
-        "gesprekken": [demo_checklist(d(1))],
+        "gesprekken": [demo_checklist(d(1), ZES_STAPPEN_NOTES)],
     }
 
 
