@@ -110,7 +110,7 @@ def _new_tiny_plan(app, org, anna, period="2027") -> int:
     assert page.status_code == 200
     options = {o.get("value"): o.text_content().strip()
                for o in doc(page).xpath('//select[@name="form_key"]/option')}
-    assert options.get(KEY) == TITLE, options
+    assert options.get(KEY) == f"{SHORT}: {TITLE}", options  # told apart by its short name
     response = anna.post("/plans/nieuw", data={"employee": _person_id(app, org["a"]), "form_key": KEY,
                                                "period": period})
     assert response.status_code == 302, text_of(response)[:1500]

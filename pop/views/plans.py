@@ -65,7 +65,9 @@ def new():
     employees = _creatable_employees()
     form.employee.choices = choices((p.id, f"{p.naam} ({p.afdeling})" if p.afdeling else p.naam)
                                     for p in employees)
-    form.form_key.choices = choices((f.key, f.title) for f in organisation.enabled_forms())
+    # "POP (compact): Persoonlijk Ontwikkelplan (POP)": the forms' own titles are too alike to choose by.
+    form.form_key.choices = choices((f.key, f"{f.short_title}: {f.title}")
+                                    for f in organisation.enabled_forms())
     if request.method == "GET":
         # ?medewerker=ID&periode=P: the link from HR's list of people without a POP
         form.employee.data = request.args.get("medewerker", current_user.id, type=int)
