@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 
 from openpyxl import Workbook
@@ -12,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from forms.kinds import Matrix, Signature, Table
 
-from .context import Group, build_context, checklist_groups, smart_letters
+from .context import CHECKED, UNCHECKED, Group, build_context, checklist_groups, smart_letters
 from .docx_engine import INVALID_XML_CHARS
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
@@ -24,7 +25,9 @@ DATE_FORMAT = "DD-MM-YYYY"
 # Amounts are numbers, so HR can add them up; Excel shows them the way its language does (in Dutch:
 # € 1.250,50 and 12,5).
 EURO_FORMAT = '"€" #,##0.00'
-HOURS_FORMAT = "#,##0.0#"
+# Hours with their unit, as Word prints them ("24 uur", "12,5 uur"): General drops the decimals a
+# whole number has not, where 0.## would print "24, uur".
+HOURS_FORMAT = 'General" uur"'
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF3")
 FONT = "Calibri"  # the workbook's own default; a Font without a name falls back to a serif face
 BOLD = Font(name=FONT, bold=True)
@@ -73,28 +76,77 @@ def put(ws, row: int, col: int, value, bold=False, header=False, number_format=N
 
 LINE_HEIGHT = 15  # points, for 11 pt text
 MAX_ROW_HEIGHT = 409  # Excel's limit
+# Characters of 11 pt text per unit of column width, on average: a unit is the width of a digit, most
+# letters are narrower. Measured in LibreOffice's print with DejaVu Sans (where Calibri is missing),
+# which fits fewest; Excel fits more, so an estimate errs towards white space rather than text cut
+# off in print ("per week" of a SMART letter was).
+CHARS_PER_UNIT = 1.0
+
+
+def _lines(text: str, per_line: int) -> int:
+    """Lines a wrapped cell takes: words are not broken, so a line holds less than per_line."""
+    count = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        count += 1
+        for word in paragraph.split(" "):
+            length = len(word)
+            if used and used + 1 + length > per_line:
+                count += 1
+                used = 0
+            while length > per_line:  # a word longer than the line is broken after all
+                count += 1
+                length -= per_line
+            used += (1 if used else 0) + length
+    return count
+
+
+def _merged_widths(ws, widths: dict) -> dict:
+    out = {}
+    for merged in ws.merged_cells.ranges:
+        out[(merged.min_row, merged.min_col)] = sum(
+            widths.get(get_column_letter(c), 10) for c in range(merged.min_col, merged.max_col + 1))
+    return out
+
+
+def _shown(cell) -> str:
+    """About what a cell shows: a date as dd-mm-jjjj (with its time), not as Python writes it."""
+    if isinstance(cell.value, (dt.date, dt.datetime)):
+        return "0" * (16 if "HH" in (cell.number_format or "").upper() else 10)
+    return cell.value if isinstance(cell.value, str) else str(cell.value)
 
 
 def fit_row_heights(ws) -> None:
     """Row heights for wrapped text. Neither Excel nor LibreOffice reliably grows a row that
     openpyxl wrote, so long answers would print over the next row; estimate the lines instead."""
-    widths = {}
+    widths = {letter: dim.width or 10 for letter, dim in ws.column_dimensions.items()}
+    merged = _merged_widths(ws, widths)
     for row in ws.iter_rows():
-        lines = 1
+        height = 0.0
         for cell in row:
-            if not isinstance(cell.value, str) or not cell.value:
+            if cell.value is None or cell.value == "":
                 continue
-            letter = cell.column_letter
-            if letter not in widths:
-                widths[letter] = ws.column_dimensions[letter].width or 10
-            per_line = max(int(widths[letter] * 1.1), 1)  # characters that fit, roughly
-            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in cell.value.split("\n")))
-        if lines > 1:
-            ws.row_dimensions[row[0].row].height = min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+            text = _shown(cell)
+            width = merged.get((cell.row, cell.column), widths.get(cell.column_letter, 10))
+            size = float(cell.font.sz or 11) if cell.font else 11.0
+            bold = bool(cell.font and cell.font.b)
+            per_line = max(int((width - 1) * CHARS_PER_UNIT * 11 / size * (0.9 if bold else 1)), 1)
+            lines = _lines(text, per_line)
+            height = max(height, lines * LINE_HEIGHT * size / 11 + (3 if lines > 1 else 0))
+        if height > LINE_HEIGHT:
+            ws.row_dimensions[row[0].row].height = min(round(height, 1), MAX_ROW_HEIGHT)
 
 
 def _sheet_title(text: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "", text)[:31]
+
+
+def labelled(label: str, text: str) -> str:
+    """"Label: text", without a second mark after a label that ends in one ("…conversation?")."""
+    label = label.rstrip()
+    if not text:
+        return label
+    return f"{label} {text}" if label.endswith(("?", ":", "!", ".")) else f"{label}: {text}"
 
 
 def plan_workbook(plan, definition, values: dict) -> bytes:
@@ -102,42 +154,146 @@ def plan_workbook(plan, definition, values: dict) -> bytes:
     return write_workbook(definition, context, f"{plan.employee.naam} · POP {plan.period}")
 
 
+# Column widths (in Excel's units, about a digit each). A is the question, B the answer; a grid's
+# columns beyond those take the width their kind needs.
+QUESTION_WIDTH, ANSWER_WIDTH = 30, 50
+KIND_WIDTH = {"longtext": 24, "text": 20, "date": 12, "choice": 18, "rank": 9, "amount": 13,
+              "check": 11, "smart": 18, "checklist": 40}
+MARK_WIDTH, TICK_WIDTH, EURO_WIDTH, HOURS_WIDTH = 12, 11, 14, 12
+# The printable width of A4 with the margins below, in pixels at 96 dpi, and a column's width in
+# pixels: Excel draws a unit as 7 pixels (Calibri's digit), LibreOffice without Calibri or Carlito in
+# DejaVu Sans as about 9.5. Fitted to the wider, a sheet prints whole in both.
+MARGIN = 0.4  # inch, left and right
+PX_PER_UNIT = 9.5
+PRINTABLE = {"portrait": (8.27 - 2 * MARGIN) * 96, "landscape": (11.69 - 2 * MARGIN) * 96}
+# Below this a printout is hard to read (11 pt at 70% is under 8 pt): rather landscape, rather
+# narrower columns with more lines, and past that rather a second page across than smaller text.
+MIN_SCALE = 0.7
+PORTRAIT_MIN_SCALE = 0.8  # a portrait sheet smaller than this prints landscape instead
+
+
+def _px(width: float) -> float:
+    return width * PX_PER_UNIT + 5
+
+
+class _Sheet:
+    """What a sheet needs while it is written: the width each column asks for, and which header row
+    to repeat on every printed page."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.needs: dict[int, float] = {}
+        self.grid_header = None  # (row, columns) of the widest table
+        self.headings: list[int] = []  # rows of a heading only
+
+    def need(self, col: int, width: float) -> None:
+        self.needs[col] = max(self.needs.get(col, 0), width)
+
+    def question_answer(self) -> None:
+        self.need(1, QUESTION_WIDTH)
+        self.need(2, ANSWER_WIDTH)
+
+    def header(self, row: int, columns: int) -> None:
+        if columns > 2 and (self.grid_header is None or columns > self.grid_header[1]):
+            self.grid_header = (row, columns)
+
+
+def _heading(sheet: "_Sheet", row: int, text: str, font=BOLD):
+    """A heading on a row of its own: it reads across the sheet (merged at the end), not wrapped
+    into the width of column A."""
+    cell = put(sheet.ws, row, 1, text)
+    cell.font = font
+    sheet.headings.append(row)
+    return cell
+
+
 def write_workbook(definition, context: dict, page_header: str) -> bytes:
     """The workbook for one plan, from the export context (see exports/context.py). The default
     Excel template is this same workbook written with placeholders for values."""
     wb = Workbook()
     wb.remove(wb.active)
-    for part in definition.parts:
+    wb.properties.title = ILLEGAL.sub("", definition.title)
+    wb.properties.creator = "POP"
+    wb.properties.lastModifiedBy = "POP"
+    for index, part in enumerate(definition.parts):
         ws = wb.create_sheet(_sheet_title(part.nav_title))
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.orientation = getattr(definition, "orientation", "portrait") or "portrait"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        sheet = _Sheet(ws)
+        sheet.need(1, 12)  # the Vraag | Antwoord header, on a sheet of nothing else
+        sheet.need(2, 12)
         ws.oddHeader.right.text = ILLEGAL.sub("", page_header)
         ws.oddFooter.center.text = "Pagina &P van &N"
-        put(ws, 1, 1, part.title).font = TITLE_FONT
-        put(ws, 2, 1, "Vraag", header=True)
-        put(ws, 2, 2, "Antwoord", header=True)
-        ws.freeze_panes = "A3"
-        row = 3
-        widest = 2
+        row = 1
+        titles = [part.title]
+        if index == 0 and definition.title != part.title:  # the workbook opens with the form's name
+            titles = [definition.title, part.title]
+        for number, title in enumerate(titles):
+            _heading(sheet, row, title, TITLE_FONT if number == 0 else SECTION_FONT)
+            row += 1
+        put(ws, row, 1, "Vraag", header=True)
+        put(ws, row, 2, "Antwoord", header=True)
+        header_row = row
+        ws.freeze_panes = f"A{row + 1}"
+        row += 1
         for section in part.sections:
             if section.title != part.title:
                 row += 1
-                put(ws, row, 1, section.title).font = SECTION_FONT
+                _heading(sheet, row, section.title, SECTION_FONT)
                 row += 1
             for field in section.fields:
-                row, width = _write_field(ws, row, field, context[field.key],
-                                          label=field.label != section.title)
-                widest = max(widest, width)
-        ws.column_dimensions["A"].width = 48
-        ws.column_dimensions["B"].width = 60
-        for col in range(3, widest + 1):
-            ws.column_dimensions[get_column_letter(col)].width = 22
+                row = _write_field(sheet, row, field, context[field.key],
+                                   label=field.label != section.title)
+        _page_setup(sheet, definition, header_row)
         fit_row_heights(ws)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _page_setup(sheet: _Sheet, definition, header_row: int) -> None:
+    """Column widths, orientation and scale so that the sheet prints readable: landscape when it is
+    too wide for portrait, columns narrowed rather than the text shrunk below MIN_SCALE, and the
+    header of its widest table repeated on every page."""
+    ws = sheet.ws
+    last = max(sheet.needs)
+    widths = [sheet.needs.get(col, TICK_WIDTH) for col in range(1, last + 1)]
+    total = sum(_px(w) for w in widths)
+    orientation = getattr(definition, "orientation", "portrait") or "portrait"
+    if orientation != "landscape" and total * PORTRAIT_MIN_SCALE > PRINTABLE["portrait"]:
+        orientation = "landscape"
+    room = PRINTABLE[orientation] / MIN_SCALE
+    floor = 11
+    # Narrow the wide columns, down to a floor, rather than shrink the text.
+    for _ in range(len(widths)):
+        wide = sum(_px(w) for w in widths if w > floor)
+        if total <= room or not wide:
+            break
+        factor = max((room - (total - wide)) / wide, 0.1)
+        widths = [max(floor, math.floor(w * factor * 10) / 10) if w > floor else w for w in widths]
+        total = sum(_px(w) for w in widths)
+    printable = PRINTABLE[orientation]
+    if total < printable and sheet.needs.get(2, 0) >= ANSWER_WIDTH:
+        # Room to spare (a landscape sheet for its costs table): wider questions and answers, so
+        # they take fewer lines.
+        spare = (printable - total) / PX_PER_UNIT
+        widths[0] += math.floor(spare * 3) / 10
+        widths[1] += math.floor(spare * 7) / 10
+        total = sum(_px(w) for w in widths)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    if last > 1:
+        for row in sheet.headings:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_margins.left = ws.page_margins.right = MARGIN
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
+    ws.page_setup.scale = max(int(min(1.0, printable / total) * 100), int(MIN_SCALE * 100))
+    ws.print_options.gridLines = False
+    # A table that the sheet opens with has its header on every page; one further down would print
+    # above the pages before it too, so those sheets repeat the Vraag | Antwoord row.
+    grid = sheet.grid_header
+    repeat = grid[0] if grid and grid[0] <= header_row + 3 else header_row
+    ws.print_title_rows = f"{repeat}:{repeat}"
 
 
 def _amount_format(field) -> str | None:
@@ -146,82 +302,165 @@ def _amount_format(field) -> str | None:
     return EURO_FORMAT if getattr(field, "unit", "euro") == "euro" else HOURS_FORMAT
 
 
-def _table_columns(field) -> list[tuple[str, object]]:
-    """(heading, how to read the cell from a row) per column of the sheet: a SMART check takes a
-    column per letter, a checklist one column with its text."""
+def _table_columns(field) -> list[tuple[str, object, object, float]]:
+    """(heading, how to read the cell from a row, number format, width) per column of the sheet: a
+    SMART check takes a column per letter, a checklist one column with its text."""
     out = []
     for column in field.columns:
         if column.kind == "smart":
             for key, letter, label, _ in smart_letters(column):
-                out.append((f"{column.label}: {letter} – {label}",
-                            lambda record, c=column.key, k=key: record[c][k], None))
+                out.append((labelled(column.label, f"{letter} – {label}"),
+                            lambda record, c=column.key, k=key: record[c][k], None, KIND_WIDTH["smart"]))
+        elif column.kind == "checklist":
+            out.append((column.label, lambda record, c=column: _checklist_text(c, record[c.key]), None,
+                        KIND_WIDTH["checklist"]))
         else:
-            out.append((column.label, lambda record, c=column.key: record[c], _amount_format(column)))
+            out.append((column.label, lambda record, c=column.key: record[c], _amount_format(column),
+                        KIND_WIDTH.get(column.kind, 20)))
     return out
 
 
-def _write_field(ws, row, field, value, label=True) -> tuple[int, int]:
-    """Write one question's context value from `row` on; returns the next free row and the number
-    of columns used."""
+def _write_field(sheet: _Sheet, row, field, value, label=True) -> int:
+    """Write one question's context value from `row` on; returns the next free row."""
+    ws = sheet.ws
+    if isinstance(field, Table) and field.layout == "blocks":
+        return _write_blocks(sheet, row, field, value, label)
     if isinstance(field, Table):
         if label:
-            put(ws, row, 1, field.label, bold=True)
+            _heading(sheet, row, field.label)
             row += 1
         columns = _table_columns(field)
-        for col, (heading, _, _) in enumerate(columns, start=1):
+        sheet.header(row, len(columns))
+        for col, (heading, _, _, width) in enumerate(columns, start=1):
             put(ws, row, col, heading, header=True).border = BOX
+            sheet.need(col, width)
         for record in value:
             row += 1
-            for col, (_, read, number_format) in enumerate(columns, start=1):
+            for col, (_, read, number_format, _) in enumerate(columns, start=1):
                 put(ws, row, col, _text(read(record)), number_format=number_format).border = BOX
-        return row + 2, len(columns)
+        return row + 2
     if isinstance(field, Matrix):
         headings = ([field.group_heading] if field.group_heading else []) + [field.row_heading] + \
             [h for _, h in field.columns]
+        first = len(headings) - len(field.columns)
+        sheet.header(row, len(headings))
         for col, heading in enumerate(headings, start=1):
             put(ws, row, col, heading, header=True).border = BOX
+            sheet.need(col, MARK_WIDTH if col > first else QUESTION_WIDTH)
         for spec in field.rows:
             row += 1
-            cells = ([spec.group] if field.group_heading else []) + \
-                [f"{spec.label}: {spec.text}" if spec.text else spec.label] + \
+            cells = ([spec.group] if field.group_heading else []) + [labelled(spec.label, spec.text)] + \
                 [value[spec.key][c] for c, _ in field.columns]
             for col, text in enumerate(cells, start=1):
                 put(ws, row, col, text).border = BOX
-        return row + 2, len(headings)
+        return row + 2
     if field.kind == "costs":
-        return _write_costs(ws, row, field, value, label)
+        return _write_costs(sheet, row, field, value, label)
     if field.kind == "smart":
+        sheet.question_answer()
         if label:
-            put(ws, row, 1, field.label, bold=True)
+            _heading(sheet, row, field.label)
             row += 1
-        for key, letter, letter_label, _ in smart_letters(field):
-            put(ws, row, 1, f"{letter} – {letter_label}", bold=True).border = BOX
-            put(ws, row, 2, value[key]).border = BOX
-            row += 1
-        return row + 1, 2
+        return _write_smart(ws, row, field, value) + 1
     if field.kind == "checklist":
+        sheet.question_answer()
         if label:
-            put(ws, row, 1, field.label, bold=True)
+            _heading(sheet, row, field.label)
             row += 1
-        for col, heading in enumerate(("Punt", "Gedaan", "Notitie"), start=1):
-            put(ws, row, col, heading, header=True).border = BOX
-        for title, points in checklist_groups(field):
-            row += 1
-            put(ws, row, 1, title, bold=True)
-            for key, text in points:
-                row += 1
-                put(ws, row, 1, text).border = BOX
-                put(ws, row, 2, value[key]["af"]).border = BOX
-                put(ws, row, 3, value[key]["notitie"]).border = BOX
-        return row + 2, 3
+        return _write_checklist(sheet, row, field, value) + 1
+    sheet.question_answer()
     if isinstance(field, Signature):
         put(ws, row, 1, field.label, bold=True)
         put(ws, row, 2, value["naam"])
         put(ws, row, 3, value["datum"])
-        return row + 1, 3
+        sheet.need(3, KIND_WIDTH["date"])
+        return row + 1
     put(ws, row, 1, field.label, bold=True)
     put(ws, row, 2, _text(value), number_format=_amount_format(field))
-    return row + 1, 2
+    return row + 1
+
+
+def _write_smart(ws, row, field, value) -> int:
+    for key, letter, letter_label, _ in smart_letters(field):
+        put(ws, row, 1, f"{letter} – {letter_label}", bold=True).border = BOX
+        put(ws, row, 2, value[key]).border = BOX
+        row += 1
+    return row
+
+
+def _write_checklist(sheet: _Sheet, row, field, value) -> int:
+    """One row per item under its group's heading: the item, the note, whether it was ticked. So a
+    checklist of any length prints whole, and sorts and filters as a list."""
+    ws = sheet.ws
+    for col, heading in enumerate(("Punt", "Notitie", "Afgevinkt"), start=1):
+        put(ws, row, col, heading, header=True).border = BOX
+    sheet.need(3, TICK_WIDTH)
+    for title, points in checklist_groups(field):
+        row += 1
+        _heading(sheet, row, title)
+        for key, text in points:
+            row += 1
+            put(ws, row, 1, text).border = BOX
+            put(ws, row, 2, value[key]["notitie"]).border = BOX
+            put(ws, row, 3, value[key]["af"]).border = BOX
+    return row + 1
+
+
+def _write_blocks(sheet: _Sheet, row, field, value, label) -> int:
+    """A table of blocks (goals, progress talks, conversations) as on the page and in Word: one
+    block per row, each column a question | answer line beneath its title. Side by side the columns
+    of a goal made a sheet far too wide to print."""
+    ws = sheet.ws
+    sheet.question_answer()
+    if label and field.label != field.row_title:  # "Doel" above "Doel 1" says nothing
+        _heading(sheet, row, field.label)
+        row += 1
+    title = field.row_title or field.label
+    # No rows yet: one empty block, as the paper's empty lines, so the questions are there to read.
+    for number, record in enumerate(value or [None], start=1):
+        _heading(sheet, row, f"{title} {number}", SECTION_FONT)
+        row += 1
+        for column in field.columns:
+            answer = record[column.key] if record is not None else _empty(column)
+            if column.kind == "smart" and isinstance(answer, dict):
+                _heading(sheet, row, column.label)
+                row = _write_smart(ws, row + 1, column, answer)
+            elif column.kind == "checklist" and isinstance(answer, dict):
+                _heading(sheet, row, column.label)
+                row = _write_checklist(sheet, row + 1, column, answer)
+            else:
+                put(ws, row, 1, column.label, bold=True).border = BOX
+                put(ws, row, 2, _text(answer), number_format=_amount_format(column)).border = BOX
+                row += 1
+        row += 1
+    return row + 1
+
+
+def _empty(column):
+    """An unanswered column, shaped as the context's value of it."""
+    if column.kind == "smart":
+        return {key: None for key, *_ in smart_letters(column)}
+    if column.kind == "checklist":
+        return {key: {"af": None, "notitie": None} for _, points in checklist_groups(column)
+                for key, _ in points}
+    return None
+
+
+def _checklist_text(field, value):
+    """A checklist in one cell (a column of a grid): its groups and items, ticked or not."""
+    if not isinstance(value, dict):
+        return value  # a template's placeholder
+    if isinstance(value, Group) and not value:
+        return ""
+    lines = []
+    for title, points in checklist_groups(field):
+        lines.append(title if title.rstrip().endswith(("?", ":")) else f"{title}:")
+        for key, text in points:
+            item = value[key]
+            note = item.get("notitie") or ""
+            box = CHECKED if item.get("af") else UNCHECKED
+            lines.append(f"{box} {text}" + (f" — {note}" if note else ""))
+    return "\n".join(lines)
 
 
 def _text(value):
@@ -229,28 +468,33 @@ def _text(value):
     return str(value) if isinstance(value, Group) else value
 
 
-def _write_costs(ws, row, field, value, label) -> tuple[int, int]:
+def _write_costs(sheet: _Sheet, row, field, value, label) -> int:
+    ws = sheet.ws
     if label:
-        put(ws, row, 1, field.label, bold=True)
+        _heading(sheet, row, field.label)
         row += 1
     grouped = any(r.group for r in field.rows)
     headings = ([getattr(field, "group_heading", "") or "Soort"] if grouped else []) + \
         [getattr(field, "row_heading", "") or "Aspect"] + [h for _, h in field.columns]
+    first = 2 if grouped else 1
+    sheet.header(row, len(headings))
     for col, heading in enumerate(headings, start=1):
         put(ws, row, col, heading, header=True).border = BOX
-    first = 2 if grouped else 1
+    sheet.need(first, QUESTION_WIDTH)
+    sheet.need(first + 1, EURO_WIDTH)
+    sheet.need(first + 2, HOURS_WIDTH)
     for spec in field.rows:
         row += 1
         if grouped:
             put(ws, row, 1, spec.group).border = BOX
-        put(ws, row, first, f"{spec.label}: {spec.text}" if spec.text else spec.label).border = BOX
+        put(ws, row, first, labelled(spec.label, spec.text)).border = BOX
         put(ws, row, first + 1, value[spec.key]["euro"], number_format=EURO_FORMAT).border = BOX
         put(ws, row, first + 2, value[spec.key]["uren"], number_format=HOURS_FORMAT).border = BOX
     row += 1
     put(ws, row, first, "Totaal", bold=True).border = BOX
     put(ws, row, first + 1, value["totaal_euro"], bold=True, number_format=EURO_FORMAT).border = BOX
     put(ws, row, first + 2, value["totaal_uren"], bold=True, number_format=HOURS_FORMAT).border = BOX
-    return row + 2, len(headings)
+    return row + 2
 
 
 OVERVIEW_COLUMNS = ("Medewerker", "Afdeling", "Functie", "Leidinggevende", "Periode", "Formulier",

@@ -308,14 +308,17 @@ def test_excel_smart_costs_and_checklist(excel):
     total = _row_starting(ws, "Totaal", column=2)
     assert total[2].value == 1300 and total[3].value == 18.5 and "€" in total[2].number_format
     sheet = excel["Gesprekken"]
+    # Punt | Notitie | Afgevinkt: the note in the wide answer column.
     item = [c.value for c in _row_starting(sheet, "Bepaal de doelen van het POP")]
-    assert item[:3] == ["Bepaal de doelen van het POP", "ja", "Twee doelen gekozen"]
+    assert item[:3] == ["Bepaal de doelen van het POP", "Twee doelen gekozen", "ja"]
     delen = _row_starting(sheet, "Documenteer het POP en deel het")
-    assert delen[1].value is None and delen[2].value == "+ nog doen" and delen[2].quotePrefix
-    # The conversation's checklist: one cell with the ticks and notes.
-    talk = [c.value for c in _row_starting(sheet, dt.datetime(2027, 3, 1))]
-    assert talk[1] == "Startgesprek"
-    assert "☒ Verzamel relevante informatie — CV" in talk[2] and "☐ Documenteer het POP" in talk[2]
+    assert delen[2].value is None and delen[1].value == "+ nog doen" and delen[1].quotePrefix
+    # The conversation: a block, its checklist a row per item with its note and tick.
+    start = _row_starting(sheet, "Gesprek 1")[0].row
+    block = [[c.value for c in row[:3]] for row in sheet.iter_rows(min_row=start + 1)]
+    assert block[0][:2] == ["Datum", dt.datetime(2027, 3, 1)] and block[1][:2] == ["Welk gesprek", "Startgesprek"]
+    assert ["Verzamel relevante informatie", "CV", "ja"] in block
+    assert ["Documenteer het POP en deel het", None, None] in block
 
 
 def test_excel_sheets_print_landscape(excel):

@@ -105,12 +105,16 @@ def test_tables_are_tables_goals_by_rank(wb):
     assert ws.cell(row=row + 5, column=1).value is None  # no padding rows in the workbook
 
 
-def test_progress_talks_one_row_each_with_real_dates(wb):
+def test_progress_talks_one_block_each_with_real_dates(wb):
+    # A block per talk, as on the page and in Word: its title, then each question | answer.
     ws = wb["Fase III"]
     columns = FORM.field("voortgangsgesprekken").columns
-    row = find_label_row(ws, columns[0].label)
-    assert [ws.cell(row=row, column=c).value for c in range(1, 6)] == [c.label for c in columns]
-    first, second = ws[row + 1], ws[row + 2]
+    blocks = []
+    for number in (1, 2):
+        row = find_label_row(ws, f"Voortgangsgesprek {number}")
+        assert [ws.cell(row=row + i, column=1).value for i in range(1, 6)] == [c.label for c in columns]
+        blocks.append([ws.cell(row=row + i, column=2) for i in range(1, 6)])
+    first, second = blocks
     assert first[0].value == as_datetime(TALK_DATES[0]) and first[0].is_date
     assert second[0].value == as_datetime(TALK_DATES[1]) and second[0].is_date
     assert first[0].number_format.upper().startswith("DD")  # shown the Dutch way
@@ -118,7 +122,7 @@ def test_progress_talks_one_row_each_with_real_dates(wb):
     assert first[4].value == "Eerste verder " + AMP
     assert first[3].value in (None, "")
     assert second[3].value == "Tweede tevreden"
-    assert ws.cell(row=row + 3, column=1).value is None
+    assert "Voortgangsgesprek 3" not in [c.value for c in ws["A"]]
 
 
 def test_grids_and_cost_checklist(wb, values):
