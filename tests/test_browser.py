@@ -778,3 +778,22 @@ def test_hr_switches_to_the_compact_pop_and_a_new_plan_is_agreed_and_exported_on
     for other in (hr, marco):
         other.context.close()
     daan.context.close()
+
+
+def test_no_page_of_any_forms_demo_plan_is_wider_than_the_window(browser, base_url):
+    """A wide grid scrolls inside its box; nothing may widen the page itself (the POP table's hidden
+    cell labels once did, by 150 pixels, giving every page of it a sideways scroll bar)."""
+    for email in (EVA, "noor.dewit@voorbeeld.nl", "kim.hendriks@voorbeeld.nl", "bas.verhoeven@voorbeeld.nl"):
+        page = logged_in(browser, base_url, email)
+        page.set_viewport_size({"width": 1024, "height": 800})
+        own = page.locator("section").filter(has=page.get_by_role("heading", name="Mijn POP’s"))
+        own.get_by_role("table").get_by_role("link").first.click()
+        overview = urlsplit(page.url).path
+        parts = [a.get_attribute("href") for a in
+                 page.get_by_role("navigation", name="Fasen").get_by_role("link").all()]
+        assert len(parts) >= 4, (email, parts)
+        for path in [overview, *parts, overview + "/afdrukken"]:
+            page.goto(path)
+            width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert width <= window, (email, path, width, window)
+        page.context.close()
