@@ -206,6 +206,24 @@ def _costs(field, value, excel) -> Group:
     return Group(parts, "\n".join(lines), filled)
 
 
+_MARKS = ("?", ":", "!", ".")
+
+
+def labelled(label: str, text: str) -> str:
+    """"Label: text", without a second mark after a label that ends in one ("…conversation?");
+    the label alone when there is no text."""
+    label = label.rstrip()
+    if not text:
+        return label
+    return f"{label} {text}" if label.endswith(_MARKS) else f"{label}: {text}"
+
+
+def with_colon(label: str) -> str:
+    """A heading that leads into a list: "Voorbeeld:", but "…conversation?" as it is."""
+    label = label.rstrip()
+    return label if label.endswith(_MARKS) else label + ":"
+
+
 def _checklist(field, value, excel) -> Group:
     value = value or {}
     parts, groups, lines, filled = {}, [], [], False
@@ -222,7 +240,7 @@ def _checklist(field, value, excel) -> Group:
             parts[item_key] = item
             points.append(item)
         groups.append({"titel": title, "punten": points})
-        lines.append(title + ":")
+        lines.append(with_colon(title))
         lines.extend(p.text for p in points)
     parts.setdefault("groepen", groups)
     return Group(parts, "\n".join(lines) if filled else "", filled)

@@ -17,7 +17,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from forms import get_form
 from forms.kinds import Info, Matrix, Signature, Table
 
-from .context import checklist_groups, smart_letters
+from .context import checklist_groups, smart_letters, with_colon
 
 FONT = "Arial"
 GREY = RGBColor(0x55, 0x5F, 0x6A)
@@ -269,14 +269,14 @@ class _Builder:
         every goal the example (the six-step plan's is the seed's consultant) would read as the plan."""
         if col.intro:
             note = self.doc.add_paragraph()
-            note.add_run(col.label + ": ").bold = True
+            note.add_run(with_colon(col.label) + " ").bold = True
             note.add_run(col.intro)
             note.paragraph_format.keep_with_next = True
         if col.kind == "smart":
             for _, _, label, help_text in smart_letters(col):
                 if help_text:
                     example = self.doc.add_paragraph(style="List Bullet")
-                    example.add_run(label + ": ").bold = True
+                    example.add_run(with_colon(label) + " ").bold = True
                     example.add_run(help_text)
                     example.paragraph_format.keep_with_next = True
 
@@ -332,7 +332,7 @@ class _Builder:
                 previous_group = spec.group
             lead = cells.pop(0).paragraphs[0]
             if spec.text:
-                lead.add_run(spec.label + ": ").bold = True
+                lead.add_run(with_colon(spec.label) + " ").bold = True
                 lead.add_run(spec.text)
             else:
                 lead.add_run(spec.label)
@@ -416,7 +416,7 @@ class _Builder:
                     line.add_run(f"{letter} – {label}: ").bold = True
                     line.add_run("{{ r." + f"{col.key}.{key}" + " }}")
             else:
-                lead.add_run(col.label + ": ").bold = True
+                lead.add_run(with_colon(col.label) + " ").bold = True
                 lead.add_run("{{ r." + col.key + " }}")
             _cant_split(row)
         if wide:  # a goal and its SMART check on one page
@@ -477,7 +477,7 @@ class _Builder:
                 previous_group = spec.group
             lead = cells.pop(0).paragraphs[0]
             if spec.text:
-                lead.add_run(spec.label + ": ").bold = True
+                lead.add_run(with_colon(spec.label) + " ").bold = True
                 lead.add_run(spec.text)
             else:
                 lead.add_run(spec.label)

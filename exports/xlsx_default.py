@@ -13,7 +13,8 @@ from openpyxl.utils import get_column_letter
 
 from forms.kinds import Matrix, Signature, Table
 
-from .context import CHECKED, UNCHECKED, Group, build_context, checklist_groups, smart_letters
+from .context import (CHECKED, UNCHECKED, Group, build_context, checklist_groups, labelled,
+                      smart_letters)
 from .docx_engine import INVALID_XML_CHARS
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
@@ -139,14 +140,6 @@ def fit_row_heights(ws) -> None:
 
 def _sheet_title(text: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "", text)[:31]
-
-
-def labelled(label: str, text: str) -> str:
-    """"Label: text", without a second mark after a label that ends in one ("…conversation?")."""
-    label = label.rstrip()
-    if not text:
-        return label
-    return f"{label} {text}" if label.endswith(("?", ":", "!", ".")) else f"{label}: {text}"
 
 
 def plan_workbook(plan, definition, values: dict) -> bytes:

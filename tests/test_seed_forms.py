@@ -589,3 +589,17 @@ def test_the_six_step_plans_smart_example_is_printed_once_not_beside_every_goal(
     assert len(demo["plans"]["pop-zes-stappen"]["answers"]["leerdoelen"]) >= 2
     assert text.count("binnen een maand wil ik op 6 pitches per week zitten.") == 1
     assert text.count("Voorbeeld van een professioneel SMART leerdoel") == 1
+
+
+def test_a_checklist_heading_that_ends_in_a_question_mark_gets_no_colon_in_templates(demo):
+    """{{ r.checklist }} in an organisation's template: 'How do you follow up on this conversation?'
+    leads its points as it is, not as '…conversation?:'; 'Voorbereiding' gets its colon."""
+    from exports.context import build_context
+    from pop import answers
+    from pop.models import Plan
+    with demo["app"].app_context():
+        plan = Plan.get_by_id(demo["plans"]["pop-compact"]["id"])
+        context = build_context(plan, FORMS["pop-compact"], answers.load(plan))
+    lines = str(context["gesprekken"][0]["checklist"]).split("\n")
+    assert "Voorbereiding:" in lines and "How do you follow up on this conversation?" in lines
+    assert not any(line.endswith(("?:", "::")) for line in lines), lines
