@@ -80,6 +80,9 @@ class _Builder:
         normal.font.name, normal.font.size = FONT, Pt(10.5)
         normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
         normal.paragraph_format.space_after = Pt(4)
+        # Hyphenation is on for the document (settings) but off in ordinary text, which reads better
+        # whole; only the narrow columns of a wide grid turn it back on (_hyphenate).
+        _set_hyphenation(normal.element.get_or_add_pPr(), on=False)
         for name, size in (("Title", 18), ("Heading 1", 15), ("Heading 2", 12.5), ("Heading 3", 11)):
             style = styles[name]
             style.font.name, style.font.size = FONT, Pt(size)
@@ -104,7 +107,8 @@ class _Builder:
         if theme_lang is not None:
             theme_lang.set(qn("w:val"), "nl-NL")
         # Word hyphenates Dutch by itself: the POP table's narrow headings (Ontwikkelingsactiviteit)
-        # break at a syllable with a hyphen, not anywhere. Its place in settings follows the schema.
+        # break at a syllable with a hyphen, not anywhere (LibreOffice needs Debian's hyphen-nl for
+        # that). Only where a paragraph allows it: see _styles. Its place in settings follows the schema.
         if settings.find(qn("w:autoHyphenation")) is None:
             hyphenation = OxmlElement("w:autoHyphenation")
             tab_stop = settings.find(qn("w:defaultTabStop"))
@@ -431,6 +435,11 @@ class _Builder:
             _widths(table, [self.width / len(columns)] * len(columns))
         else:
             _widths(table, [NARROW.get(c.kind, rest) for c in columns])
+        if len(columns) > 4:  # narrow columns: long Dutch words hyphenate rather than break anywhere
+            for row in table.rows:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        _hyphenate(paragraph)
         self._spacer()
 
     def _advice(self, item: Table):
@@ -539,6 +548,27 @@ def _widths(table, centimetres):
 def _cant_split(row):
     element = OxmlElement("w:cantSplit")
     row._tr.get_or_add_trPr().append(element)
+
+
+# What follows w:suppressAutoHyphens in a w:pPr (ECMA-376 CT_PPrBase): Word refuses a document whose
+# paragraph properties are out of order.
+_AFTER_SUPPRESS_HYPHENS = tuple("w:" + t for t in (
+    "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+    "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+    "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId",
+    "cnfStyle", "rPr", "sectPr", "pPrChange"))
+
+
+def _set_hyphenation(ppr, on: bool):
+    suppress = ppr.find(qn("w:suppressAutoHyphens"))
+    if suppress is None:
+        suppress = OxmlElement("w:suppressAutoHyphens")
+        ppr.insert_element_before(suppress, *_AFTER_SUPPRESS_HYPHENS)
+    suppress.set(qn("w:val"), "0" if on else "1")
+
+
+def _hyphenate(paragraph):
+    _set_hyphenation(paragraph._p.get_or_add_pPr(), on=True)
 
 
 def _header_cell(cell, text):

@@ -603,3 +603,36 @@ def test_a_checklist_heading_that_ends_in_a_question_mark_gets_no_colon_in_templ
     lines = str(context["gesprekken"][0]["checklist"]).split("\n")
     assert "Voorbereiding:" in lines and "How do you follow up on this conversation?" in lines
     assert not any(line.endswith(("?:", "::")) for line in lines), lines
+
+
+def test_only_the_pop_tables_narrow_columns_hyphenate_in_word(demo):
+    """Ontwikkelings-|activiteit at a syllable, not Ontwikkelingsa|ctiviteit; ordinary text whole."""
+    doc = Document(io.BytesIO(download(demo, "pop-tabel", "docx")))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    normal = doc.styles["Normal"].element.find(f"{w}pPr").find(f"{w}suppressAutoHyphens")
+    assert normal is not None and normal.get(f"{w}val") == "1"
+    goals = next(t for t in doc.tables if normalise(t.rows[0].cells[0].text) == "Ontwikkelingsdoel")
+    header = goals.rows[0].cells[1].paragraphs[0]._p.pPr.find(f"{w}suppressAutoHyphens")
+    assert header is not None and header.get(f"{w}val") == "0"
+
+
+# The order of a paragraph's properties in ECMA-376 (CT_PPrBase): Word refuses a document that
+# breaks it ("unreadable content"), LibreOffice does not mind, so a LibreOffice check cannot see it.
+PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+             "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+             "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+             "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+             "rPr sectPr pPrChange").split()
+
+
+@pytest.mark.parametrize("form_key", list(SEED_OF_FORM))
+def test_paragraph_properties_are_in_the_order_word_requires(demo, form_key):
+    import zipfile
+
+    from lxml import etree
+    package = zipfile.ZipFile(io.BytesIO(download(demo, form_key, "docx")))
+    for name in ("word/document.xml", "word/styles.xml"):
+        for ppr in etree.fromstring(package.read(name)).iter(qn("w:pPr")):
+            tags = [etree.QName(child).localname for child in ppr]
+            ranks = [PPR_ORDER.index(t) for t in tags if t in PPR_ORDER]
+            assert ranks == sorted(ranks), (name, tags)
