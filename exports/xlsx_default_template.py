@@ -30,16 +30,11 @@ def _value(field, path: str):
     return _ph(path)
 
 
-def _cell(field, path: str):
-    """A column of a table row: a checklist there is one cell, its text."""
-    return _ph(path) if field.kind == "checklist" else _value(field, path)
-
-
 def placeholder_context(definition) -> dict:
     context = {}
     for f in definition.fields:
         if isinstance(f, Table):
-            context[f.key] = [{c.key: _cell(c, f"{f.key}[{i}].{c.key}") for c in f.columns}
+            context[f.key] = [{c.key: _value(c, f"{f.key}[{i}].{c.key}") for c in f.columns}
                               for i in range(max(f.min_rows, TABLE_ROWS))]
         elif isinstance(f, Matrix):
             context[f.key] = {r.key: {c: _ph(f"{f.key}.{r.key}.{c}") for c, _ in f.columns}

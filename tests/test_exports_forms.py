@@ -366,8 +366,10 @@ def test_default_templates_download_and_hold_the_new_placeholders(world, form):
     assert response.status_code == 200
     cells = {c.value for ws in workbook_of(response).worksheets for row in ws.iter_rows() for c in row}
     for placeholder in ("{{ budget }}", "{{ doelen[0].smart.s }}", "{{ kosten.opleiding.euro }}",
-                        "{{ lijst.info.af }}", "{{ gesprekken[0].punten }}"):
+                        "{{ lijst.info.af }}", "{{ gesprekken[0].punten.info.af }}",
+                        "{{ gesprekken[0].punten.info.notitie }}"):
         assert placeholder in cells, placeholder
+    assert "{{ gesprekken[0].punten }}" not in cells  # a conversation's checklist a point per row
 
 
 def test_the_default_templates_pass_the_upload_check(form):
@@ -533,7 +535,8 @@ def test_the_default_excel_template_uploaded_fills_numbers_and_letters(world, pl
     assert cell("doelen[0].belangrijk").value == "ja" and cell("doelen[1].belangrijk").value in (None, "")
     assert cell("doelen[0].termijn").value == "korte termijn (tot een jaar)"
     assert cell("lijst.doelen.af").value == "ja" and cell("lijst.delen.notitie").value == "+ nog doen"
-    assert "☒ Verzamel relevante informatie — CV" in cell("gesprekken[0].punten").value
+    assert cell("gesprekken[0].punten.info.af").value == "ja"
+    assert cell("gesprekken[0].punten.info.notitie").value == "CV"
     assert cell("doelen[2].doel").value in (None, "")  # a row the plan does not have
 
 
