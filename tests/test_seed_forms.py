@@ -7,7 +7,6 @@ The seeds are the specification: when one is missing these tests fail (not skip)
 ../shared/seeds beside the repository, or in $POP_SEEDS."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
@@ -18,7 +17,7 @@ from docx.text.paragraph import Paragraph
 from openpyxl import load_workbook
 
 from conftest import Client, text_of
-from export_support import DOCX_MIME, XLSX_MIME, new_app, use_database
+from export_support import DOCX_MIME, XLSX_MIME, close_database, demo_organisation, use_database
 from forms import DEFAULT_FORM, FORMS, get_form
 from forms.kinds import Checklist, Choice, Smart, Table, Text
 from test_form_definition import DELIBERATE as PAPER_DELIBERATE
@@ -204,23 +203,10 @@ def test_the_key_labels_are_the_seeds_and_the_definitions(seeds, form_key):
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo organisation (flask demo) in a database of its own: its plan of each form."""
-    from pop.demo import DEMO_FORMS, DEMO_PASSWORD, load_demo
-    from pop.models import Person, Plan
-
-    app = new_app(tmp_path_factory.mktemp("seed_forms"))
-    with app.app_context():
-        load_demo()
-        plans = {}
-        for form_key, (email, make_answers) in DEMO_FORMS.items():
-            plan = Plan.get(Plan.employee == Person.get(Person.email == email))
-            assert plan.form_key == form_key
-            start = dt.date(int(plan.period), 1, 12)
-            plans[form_key] = dict(id=plan.id, email=email, status=plan.status,
-                                   manager=plan.manager.email, answers=make_answers(start))
+    from pop.demo import DEMO_PASSWORD
+    app, plans = demo_organisation(tmp_path_factory.mktemp("seed_forms"))
     yield dict(app=app, plans=plans, password=DEMO_PASSWORD, clients={})
-    from pop.db import database
-    if getattr(database, "obj", None) is not None and not database.is_closed():
-        database.close()
+    close_database()
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from conftest import Client
-from export_support import XLSX_MIME, new_app, use_database
+from export_support import XLSX_MIME, close_database, demo_organisation, use_database
 from forms import get_form
 from forms.common import CHECKLIST_GROUPS, CHECKLIST_TITLE
 
@@ -29,21 +29,10 @@ READABLE_SCALE = 70  # percent: 11 pt prints as 7.7 pt
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo organisation (flask demo) in a database of its own: its plan of each form."""
-    from pop.demo import DEMO_FORMS, DEMO_PASSWORD, load_demo
-    from pop.models import Person, Plan
-
-    app = new_app(tmp_path_factory.mktemp("xlsx_print"))
-    with app.app_context():
-        load_demo()
-        plans = {}
-        for form_key, (email, make_answers) in DEMO_FORMS.items():
-            plan = Plan.get(Plan.employee == Person.get(Person.email == email))
-            start = dt.date(int(plan.period), 1, 12)
-            plans[form_key] = dict(id=plan.id, email=email, answers=make_answers(start))
+    from pop.demo import DEMO_PASSWORD
+    app, plans = demo_organisation(tmp_path_factory.mktemp("xlsx_print"))
     yield dict(app=app, plans=plans, password=DEMO_PASSWORD, clients={}, books={})
-    from pop.db import database
-    if getattr(database, "obj", None) is not None and not database.is_closed():
-        database.close()
+    close_database()
 
 
 @pytest.fixture(autouse=True)
