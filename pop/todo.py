@@ -59,9 +59,14 @@ def _signature(definition, signer: str) -> str | None:
 
 
 def _content_parts(definition):
-    """The parts of the plan the employee writes: the header (titled as the form itself, as on paper)
-    holds names and dates, not the self-analysis."""
-    return [p for p in definition.parts_in("plan") if p.title != definition.title]
+    """The parts of the plan the employee writes, to be begun before the plan is shared: not a header
+    (names filled in at the start, and dates), not a part of only planned costs (a plan may need
+    none). By their fields, not their titles: the POP table's own table part has the form's title."""
+    def header(part):
+        return all(f.prefill or f.kind == "date" for f in part.fields)
+
+    return [p for p in definition.parts_in("plan") if p.fields and not header(p)
+            and not all(f.kind == "costs" for f in p.fields)]
 
 
 def _untouched(part, values: dict) -> bool:

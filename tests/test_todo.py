@@ -260,3 +260,28 @@ def test_without_any_pop_the_list_offers_a_new_one(app, org):
     items = todo_items(login(app, org["a"]).get("/"))
     assert items == [(f"Start uw POP voor {PERIOD}",
                       f"/plans/nieuw?medewerker={anna_id}&periode={PERIOD}")]
+
+
+@pytest.mark.parametrize("form_key", ["pop-tabel", "pop-compact", "pop-zes-stappen"])
+def test_each_forms_plan_is_shared_once_its_parts_are_begun_and_needs_no_costs(app, org, form_key):
+    """The POP table's own table part has the form's title, which once marked a header: its only
+    'content' left was its Kosten, so an empty plan was sent to Kosten and a full one never to
+    'Deel het plan'. A plan that needs no costs is not asked for them."""
+    from forms import FORMS
+    definition = FORMS[form_key]
+    with app.app_context():
+        Plan.delete().where(Plan.id == org["plan_a"]).execute()
+        plan = start_plan(Person.get(Person.email == org["a"]), form_key, PERIOD)
+        plan_id = plan.id
+    anna = login(app, org["a"])
+    first = next(p for p in definition.parts_in("plan")
+                 if not all(f.kind == "costs" for f in p.fields))
+    assert todo_items(anna.get("/")) == [("Vul uw zelfanalyse in en deel het plan", f"/plans/{plan_id}/{first.key}")]
+    with app.app_context():  # every plan part begun, no costs
+        values = answers.load(plan)
+        for part in definition.parts_in("plan"):
+            field = next((f for f in part.fields if f.kind != "costs" and not f.prefill), None)
+            if field is not None:  # a table's first cell, or a text
+                values[field.key] = [{field.columns[0].key: "Iets"}] if field.kind == "table" else "Iets"
+        answers.save(plan, values)
+    assert todo_items(anna.get("/")) == [("Deel het plan met uw leidinggevende", f"/plans/{plan_id}")]
