@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from forms.kinds import Matrix, Signature, Table
 
 from .context import (CHECKED, UNCHECKED, Group, build_context, checklist_groups, labelled,
-                      smart_letters)
+                      smart_letters, with_colon)
 from .docx_engine import INVALID_XML_CHARS
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
@@ -447,7 +447,7 @@ def _checklist_text(field, value):
         return ""
     lines = []
     for title, points in checklist_groups(field):
-        lines.append(title if title.rstrip().endswith(("?", ":")) else f"{title}:")
+        lines.append(with_colon(title))
         for key, text in points:
             item = value[key]
             note = item.get("notitie") or ""

@@ -30,11 +30,19 @@ def _value(field, path: str):
     return _ph(path)
 
 
+def _cell(table, column, path: str):
+    """A column of a table row. In a block (a conversation) a checklist is a row per point, as in the
+    export; in a grid's row a checklist or costs is one cell, its text."""
+    if table.layout != "blocks" and column.kind in ("checklist", "costs"):
+        return _ph(path)
+    return _value(column, path)
+
+
 def placeholder_context(definition) -> dict:
     context = {}
     for f in definition.fields:
         if isinstance(f, Table):
-            context[f.key] = [{c.key: _value(c, f"{f.key}[{i}].{c.key}") for c in f.columns}
+            context[f.key] = [{c.key: _cell(f, c, f"{f.key}[{i}].{c.key}") for c in f.columns}
                               for i in range(max(f.min_rows, TABLE_ROWS))]
         elif isinstance(f, Matrix):
             context[f.key] = {r.key: {c: _ph(f"{f.key}.{r.key}.{c}") for c, _ in f.columns}

@@ -317,6 +317,10 @@ class Table(Field):
     advice: str = ""
     kind: ClassVar[str] = "table"
 
+    def __post_init__(self):
+        # A row is a sub-form and, in a template, {{ r.<column> }}: the same names are unusable.
+        _check_keys(self.key, [c.key for c in self.columns])
+
     def column(self, key: str) -> Field:
         return next(c for c in self.columns if c.key == key)
 
@@ -518,6 +522,9 @@ class Matrix(Field):
     group_heading: str = ""
     kind: ClassVar[str] = "matrix"
 
+    def __post_init__(self):
+        _check_keys(self.key, [r.key for r in self.rows])
+
     def cell_key(self, row_key: str, col_key: str) -> str:
         return f"{row_key}__{col_key}"
 
@@ -605,9 +612,11 @@ class Signature(Field):
 
 # ---------------------------------------------------------------- ticks, amounts, SMART, checklists
 
-# Names a sub-form cannot take: WTForms' Form.__init__ reads them as its own arguments; and a dict's
-# own methods, because a template's {{ r.kosten.items }} would find the method, not the answer.
-_RESERVED = {"formdata", "obj", "prefix", "data", "meta"} | {n for n in dir(dict) if not n.startswith("_")}
+# Names a sub-form cannot take: WTForms' Form.__init__ reads them as its own arguments; a dict's own
+# methods and the export context's Group attributes (text, filled), because a template's
+# {{ r.kosten.items }} or {{ r.smart.text }} would find those, not the answer.
+_RESERVED = {"formdata", "obj", "prefix", "data", "meta", "text", "filled"} | \
+    {n for n in dir(dict) if not n.startswith("_")}
 
 
 def _check_keys(owner: str, keys) -> None:

@@ -63,6 +63,11 @@ def start_next_cycle(plan: Plan, user: Person) -> Plan:
     if not cycle.may(user, plan, "nieuw"):
         raise cycle.Refused("Een nieuw POP start vanuit een afgerond POP.")
     period = next_period(plan.period)
+    # The next cycle of this plan exists already, perhaps on another form (HR switched its form off
+    # since): a second click makes no second plan beside it.
+    existing = Plan.get_or_none(Plan.previous == plan)
+    if existing is not None:
+        raise PlanExists(existing)
     return start_plan_once(plan.employee, next_cycle_form(plan), period, previous=plan, by=user)
 
 

@@ -2,6 +2,7 @@
 column of a table, and a table's advised number of rows. Unit tests of parsing and storage, then the
 whole way through the web form with a small form defined here that uses every one of them."""
 import dataclasses
+import io
 from decimal import Decimal as D
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import forms
 from conftest import text_of
 from forms.definition import FormDefinition, Part, Section
-from forms.kinds import (AMOUNT_MESSAGES, Amount, Check, Checklist, Choice, Costs, Date, MatrixRow,
+from forms.kinds import (AMOUNT_MESSAGES, Amount, Check, Checklist, Choice, Costs, Date, Matrix, MatrixRow,
                          Signature, Smart, Table, Text, parse_amount, smart_summary)
 from forms.limits import CELL_CHARS
 from pop.models import Answer, Person
@@ -640,9 +641,33 @@ def test_a_checklist_in_a_grid_row(app, org, monkeypatch, anna):
     assert "afgevinkt: Gedaan" in printed and "in mei" in printed and "8 uur" in printed
 
 
-@pytest.mark.parametrize("key", ["items", "keys", "values", "get", "data"])
+def test_the_default_excel_template_keeps_a_grid_rows_checklist_one_cell(app, org, monkeypatch, anna):
+    """In a grid's row a checklist is one cell (its text) in the default Excel template too: its
+    points as separate placeholders printed every point ticked, the placeholders as their notes."""
+    from openpyxl import load_workbook
+
+    from exports.xlsx_default_template import default_xlsx_template, placeholder_context
+    monkeypatch.setitem(forms.FORMS, GRID_FORM.key, GRID_FORM)
+    context = placeholder_context(GRID_FORM)
+    assert context["acties"][0]["stappen"] == "{{ acties[0].stappen }}"
+    default_xlsx_template.cache_clear()
+    try:
+        book = load_workbook(io.BytesIO(default_xlsx_template(GRID_FORM.key)))
+    finally:
+        default_xlsx_template.cache_clear()
+    cells = {c.value for ws in book for row in ws.iter_rows() for c in row if c.value}
+    assert "{{ acties[0].stappen }}" in cells
+    assert not any("☒" in str(v) or ".stappen.gedaan" in str(v) for v in cells), cells
+
+
+@pytest.mark.parametrize("key", ["items", "keys", "values", "get", "data", "text", "filled"])
 def test_a_sub_key_a_template_could_not_reach_is_refused_in_the_definition(key):
-    # {{ r.kosten.items }} in a Word template finds dict.items, not the answer; WTForms reads 'data'.
+    # {{ r.kosten.items }} in a Word template finds dict.items, not the answer; {{ r.smart.text }} the
+    # context's own text of the group; WTForms reads 'data'.
+    with pytest.raises(ValueError, match="keys unusable"):
+        Table("rijen", "Rijen", columns=(Text(key, "Iets"),))
+    with pytest.raises(ValueError, match="keys unusable"):
+        Matrix("raster", "Raster", rows=(MatrixRow(key, "Iets"),), columns=(("past", "Past"),))
     with pytest.raises(ValueError, match="keys unusable"):
         Costs("kosten", "Kosten", rows=(MatrixRow(key, "Iets"),))
     with pytest.raises(ValueError, match="keys unusable"):

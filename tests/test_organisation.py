@@ -213,3 +213,17 @@ def test_hr_filters_the_plan_list_by_form(org, login, app):
     assert listed(page) == {other}
     assert [o.get("value") for o in doc(page).xpath('//select[@name="formulier"]/option[@selected]')] == [OTHER[0]]
     assert listed(hr.get(f"/?formulier={DEFAULT_FORM}&afdeling=B")) == {org["plan_b"]}
+
+
+@needs_two_forms
+def test_a_second_nieuw_pop_after_the_form_was_switched_off_makes_no_second_plan(org, login, app):
+    with app.app_context():
+        Plan.update(status="afgerond").where(Plan.id == org["plan_a"]).execute()
+    anna = login(org["a"])
+    assert anna.post(f"/plans/{org['plan_a']}/stap/nieuw", data={}).status_code == 302
+    choose(login(org["hr"]), OTHER, OTHER[0])  # the extended form off: the next would be on another
+    response = anna.post(f"/plans/{org['plan_a']}/stap/nieuw", data={})
+    assert response.status_code == 302
+    assert "Anna Alfa heeft al een POP voor 2027." in text_of(anna.get(response.headers["Location"]))
+    with app.app_context():
+        assert [p.form_key for p in Plan.select().where(Plan.previous == org["plan_a"])] == [DEFAULT_FORM]

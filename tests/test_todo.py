@@ -276,7 +276,8 @@ def test_each_forms_plan_is_shared_once_its_parts_are_begun_and_needs_no_costs(a
     anna = login(app, org["a"])
     first = next(p for p in definition.parts_in("plan")
                  if not all(f.kind == "costs" for f in p.fields))
-    assert todo_items(anna.get("/")) == [("Vul uw zelfanalyse in en deel het plan", f"/plans/{plan_id}/{first.key}")]
+    assert todo_items(anna.get("/")) == [("Vul uw zelfanalyse in en deel het plan",
+                                          f"/plans/{plan_id}/{first.key}")]
     with app.app_context():  # every plan part begun, no costs
         values = answers.load(plan)
         for part in definition.parts_in("plan"):
