@@ -223,15 +223,7 @@ class _Builder:
             self.doc.add_paragraph(bullet, style="List Number" if item.numbered else "List Bullet")
 
     def _question(self, item, prefix=""):
-        p = self.doc.add_paragraph()
-        p.add_run(item.label).bold = True
-        p.paragraph_format.keep_with_next = True
-        p.paragraph_format.space_before = Pt(8)
-        if item.intro:
-            self.doc.add_paragraph(item.intro).paragraph_format.keep_with_next = True
-        for bullet in item.help:
-            b = self.doc.add_paragraph(bullet, style="List Bullet")
-            b.paragraph_format.keep_with_next = True
+        self._lead(item)
         if item.answer_label:
             a = self.doc.add_paragraph()
             run = a.add_run(item.answer_label)
@@ -248,12 +240,15 @@ class _Builder:
                                                    else item.key) + " }}"
         self._spacer()
 
-    def _lead(self, item):
-        """A question's label in bold, with its intro and prompts, for the tables that follow."""
+    def _label(self, item):
         p = self.doc.add_paragraph()
         p.add_run(item.label).bold = True
         p.paragraph_format.keep_with_next = True
         p.paragraph_format.space_before = Pt(8)
+
+    def _lead(self, item):
+        """A question's label in bold, with its intro and prompts, for the answer or table that follows."""
+        self._label(item)
         if item.intro:
             self.doc.add_paragraph(item.intro).paragraph_format.keep_with_next = True
         for bullet in item.help:
@@ -287,10 +282,7 @@ class _Builder:
     def _smart(self, item, prefix=""):
         """SMART as on paper: each letter, what it means, and the explanation for this goal."""
         if prefix:  # a goal's row: its introduction and examples stand once above the table
-            p = self.doc.add_paragraph()
-            p.add_run(item.label).bold = True
-            p.paragraph_format.keep_with_next = True
-            p.paragraph_format.space_before = Pt(8)
+            self._label(item)
         else:
             self._lead(item)
         letters = smart_letters(item)

@@ -349,18 +349,12 @@ def _write_field(sheet: _Sheet, row, field, value, label=True) -> int:
         return row + 2
     if field.kind == "costs":
         return _write_costs(sheet, row, field, value, label)
-    if field.kind == "smart":
+    if field.kind in _LISTS:
         sheet.question_answer()
         if label:
             _heading(sheet, row, field.label)
             row += 1
-        return _write_smart(ws, row, field, value) + 1
-    if field.kind == "checklist":
-        sheet.question_answer()
-        if label:
-            _heading(sheet, row, field.label)
-            row += 1
-        return _write_checklist(sheet, row, field, value) + 1
+        return _LISTS[field.kind](sheet, row, field, value) + 1
     sheet.question_answer()
     if isinstance(field, Signature):
         put(ws, row, 1, field.label, bold=True)
@@ -373,7 +367,8 @@ def _write_field(sheet: _Sheet, row, field, value, label=True) -> int:
     return row + 1
 
 
-def _write_smart(ws, row, field, value) -> int:
+def _write_smart(sheet: _Sheet, row, field, value) -> int:
+    ws = sheet.ws
     for key, letter, letter_label, _ in smart_letters(field):
         put(ws, row, 1, f"{letter} – {letter_label}", bold=True).border = BOX
         put(ws, row, 2, value[key]).border = BOX
@@ -399,6 +394,10 @@ def _write_checklist(sheet: _Sheet, row, field, value) -> int:
     return row + 1
 
 
+# Kinds written as rows of their own under a heading, whether a question or a column of a block.
+_LISTS = {"smart": _write_smart, "checklist": _write_checklist}
+
+
 def _write_blocks(sheet: _Sheet, row, field, value, label) -> int:
     """A table of blocks (goals, progress talks, conversations) as on the page and in Word: one
     block per row, each column a question | answer line beneath its title. Side by side the columns
@@ -415,12 +414,9 @@ def _write_blocks(sheet: _Sheet, row, field, value, label) -> int:
         row += 1
         for column in field.columns:
             answer = record[column.key] if record is not None else _empty(column)
-            if column.kind == "smart" and isinstance(answer, dict):
+            if column.kind in _LISTS and isinstance(answer, dict):
                 _heading(sheet, row, column.label)
-                row = _write_smart(ws, row + 1, column, answer)
-            elif column.kind == "checklist" and isinstance(answer, dict):
-                _heading(sheet, row, column.label)
-                row = _write_checklist(sheet, row + 1, column, answer)
+                row = _LISTS[column.kind](sheet, row + 1, column, answer)
             else:
                 put(ws, row, 1, column.label, bold=True).border = BOX
                 put(ws, row, 2, _text(answer), number_format=_amount_format(column)).border = BOX

@@ -6,8 +6,8 @@ One row per development goal: Ontwikkelingsdoel | Ontwikkelingsactiviteit | Gewe
 §2.3.1 and §2.10), with the optional Startniveau and Beloning of §2.10 and a SMART check (§2.4.1, §2.10
 "SMARTe ontwikkelingsdoelen"). The tips of §2.10 stand above the table as the seed prints them, a point
 per column: a grid shows its columns' headings only. Printed landscape, the Ondertekening under the
-table, the planned costs after them. The execution and the evaluation of §2.5 and §2.5.1 follow, so the plan goes round the whole
-cycle. Texts verbatim from the seed (tests/test_seed_forms.py); the shared parts come from
+table, the planned costs after them. The execution and the evaluation of §2.5 and §2.5.1 follow, so
+the plan goes round the whole cycle. Texts verbatim from the seed (tests/test_seed_forms.py); the shared parts come from
 forms/common.py.
 """
 from .common import akkoord_part, checklist_part, costs_field, smart_field
