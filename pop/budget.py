@@ -3,7 +3,9 @@ weet dus hoeveel hij op kosten van de baas kan uitgeven aan zijn ontwikkeling"):
 yearly budget in euros and hours; the costs planned in that year's plans are summed against it.
 
 Planned: for every plan whose period is the year, the totals of its form's Costs field
-(FormDefinition.costs_field; a form without one plans no costs), whatever the plan's state. A person
+(FormDefinition.costs_field; a form without one plans no costs), once the plan is shared: a plan in
+the voorbereiding is the employee's alone, its amounts too, so HR's totals leave it out (PRIVATE) while
+the employee's own "Mijn budget" counts it. A person
 without a budget still has planned costs; their remaining amount is not shown (there is nothing to
 subtract from), and the department's remaining amount is its budget minus everything its people
 planned. Amounts are read the Dutch way by the Amount kind's parser (forms.kinds.parse_amount)."""
@@ -24,6 +26,8 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 NO_DEPARTMENT = "(geen afdeling)"
 UNITS = {"euro": "euro", "uren": "uur"}  # input/column -> the Amount kind's unit
+# The states whose content only the employee sees (pop.cycle.RIGHTS: nobody else may "lezen").
+PRIVATE = ("voorbereiding",)
 
 
 def _q(value: Decimal | None) -> Decimal | None:
@@ -39,10 +43,11 @@ def show(value: Decimal | None, column: str) -> str:
 
 
 def planned(year: str, afdeling: str | None = None) -> dict[int, tuple[Decimal, Decimal]]:
-    """{person id: (euros, hours)} planned in the plans of this year, per person (several plans add up);
-    with afdeling, only for the people of that department ("" for those without one)."""
+    """{person id: (euros, hours)} planned in the shared plans of this year, per person (several plans
+    add up); with afdeling, only for the people of that department ("" for those without one)."""
     by_person: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    query = Plan.select(Plan.id, Plan.employee, Plan.form_key).where(Plan.period == year)
+    query = Plan.select(Plan.id, Plan.employee, Plan.form_key).where(
+        (Plan.period == year) & Plan.status.not_in(PRIVATE))
     if afdeling is not None:
         query = query.join(Person, on=(Plan.employee == Person.id)).where(Person.afdeling == afdeling)
     plans = list(query)
@@ -212,6 +217,7 @@ def own(person: Person) -> list[Line]:
 
 
 def planned_for(person: Person, year: str) -> tuple[Decimal, Decimal]:
+    """What the person's own plans of the year plan, shared or not: this is for their own eyes only."""
     euros = hours = ZERO
     plans = list(Plan.select(Plan.id, Plan.employee, Plan.form_key)
                  .where((Plan.employee == person.id) & (Plan.period == year)))

@@ -104,7 +104,7 @@ def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     from exports.bulk import write_zip
     from exports.templates import BulkRenderer, render_docx, render_xlsx
 
-    from . import answers
+    from . import answers, cycle
     from .access import visible_plans
     from .models import Plan
     from .plans import filter_plans
@@ -112,8 +112,14 @@ def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     if bool(plan_id) == bool(all_plans):
         raise click.UsageError("Geef --plan ID of --all.")
     if all_plans:
-        hr = Person(role="hr")  # the command line acts for HR: every plan
-        plans = list(filter_plans(visible_plans(hr), afdeling, periode, status).order_by(Plan.id))
+        hr = Person(role="hr")  # the command line acts for HR: every plan HR may read
+        found = list(filter_plans(visible_plans(hr), afdeling, periode, status).order_by(Plan.id))
+        # A plan in its voorbereiding is the employee's alone, for HR's archive too (as on /export).
+        plans = [p for p in found if cycle.may(hr, p, "lezen")]
+        if len(found) > len(plans):
+            click.echo(f"{_count(len(found) - len(plans), 'plan staat', 'plannen staan')} nog in de "
+                       "voorbereiding en niet meegenomen: de inhoud is dan nog alleen van de medewerker.",
+                       err=True)
         render = BulkRenderer()
         count = write_zip(plans, output, render)
         click.echo(f"{count} plannen geëxporteerd naar {output}.")
@@ -123,6 +129,9 @@ def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     plan = Plan.get_or_none(Plan.id == plan_id)
     if plan is None:
         raise click.ClickException(f"Er is geen plan met nummer {plan_id}.")
+    if not cycle.may(Person(role="hr"), plan, "lezen"):
+        raise click.ClickException(f"Plan {plan_id} staat nog in de voorbereiding: de inhoud is dan nog "
+                                   "alleen van de medewerker. Er is niets geëxporteerd.")
     definition, values = answers.form_of(plan), answers.load(plan)
     warn = lambda note: click.echo(note, err=True)  # noqa: E731
     if fmt == "xlsx":

@@ -61,7 +61,8 @@ def box(page, name) -> str:
 def costs(org, app):
     """Anna (A): 2026 extended plan € 1.250,50 + € 99,95 and 12,5 + 3 hours, a second 2026 plan on
     another form with € 0,50 and 0,25 hour, and a 2025 plan with € 5.000 (not counted for 2026). Bram
-    (B): 2026 plan € 300, 4 hours. Marco (A, manager) plans nothing."""
+    (B): 2026 plan € 300, 4 hours. Marco (A, manager) plans nothing. All shared (Ontwikkelgesprek): a plan
+    in the voorbereiding counts for its employee only (test_costs_in_the_voorbereiding_are_the_employees)."""
     with app.app_context():
         anna = Person.get(Person.email == org["a"])
         answers.save(Plan.get_by_id(org["plan_a"]),
@@ -73,6 +74,7 @@ def costs(org, app):
         old = start_plan(anna, "pop-uitgebreid", "2025")
         answers.save(old, costs_of("pop-uitgebreid", ["5000"], ["40"]))
         answers.save(Plan.get_by_id(org["plan_b"]), costs_of("pop-uitgebreid", ["300"], ["4"]))
+        Plan.update(status="ontwikkelgesprek").execute()
         return {"second": bool(second)}
 
 
@@ -215,8 +217,9 @@ def test_a_department_filter_and_an_inactive_person_with_a_budget(org, login, ap
     assert budgets(app)[(a, YEAR)] == (D("750.00"), None) and budgets(app)[(c, YEAR)] == (D("10.00"), None)
 
 
-def test_costs_typed_in_the_plan_count(org, login, app):
-    """The employee types the costs the Dutch way in the plan's own page; the budget page sums them."""
+def test_costs_typed_in_the_plan_count_once_the_plan_is_shared(org, login, app):
+    """The employee types the costs the Dutch way in the plan's own page; the budget page sums them from
+    the moment the plan is shared: before, the amounts are the employee's alone."""
     with app.app_context():
         plan = Plan.get_by_id(org["plan_a"])
         definition = FORMS[plan.form_key]
@@ -228,7 +231,12 @@ def test_costs_typed_in_the_plan_count(org, login, app):
         f"{key}-{rows[0].key}__euro": "€ 1.250,50", f"{key}-{rows[1].key}__euro": "0,50",
         f"{key}-{rows[0].key}__uren": "12,5", f"{key}-{rows[1].key}__uren": "1250.50", "go": "stay"})
     assert response.status_code == 302, text_of(response)[:2000]
-    page = login(org["hr"]).get(f"/budget?periode={YEAR}")
+    hr = login(org["hr"])
+    before = hr.get(f"/budget?periode={YEAR}")
+    assert person_row(before, pid(app, org["a"]))[1] == "€ 0,00"
+    assert "1.251" not in text_of(before) and "1.263" not in text_of(before)
+    assert anna.post(f"/plans/{org['plan_a']}/stap/delen", data={}).status_code == 302
+    page = hr.get(f"/budget?periode={YEAR}")
     assert person_row(page, pid(app, org["a"]))[1] == "€ 1.251,00"
     assert person_row(page, pid(app, org["a"]))[4] == "1.263 uur"
 
@@ -290,3 +298,30 @@ def test_everyone_sees_their_own_budget_and_only_their_own(org, login, app, cost
 def test_own_budget_needs_a_login(client):
     response = client.get("/budget/mijn")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_costs_in_the_voorbereiding_are_the_employees(org, login, app):
+    """A plan not yet shared is the employee's alone, its amounts too: HR's totals per person and per
+    department leave it out (as if nothing were planned), while Anna's own page counts it."""
+    a, b = pid(app, org["a"]), pid(app, org["b"])
+    with app.app_context():
+        answers.save(Plan.get_by_id(org["plan_a"]), costs_of("pop-uitgebreid", ["4321.09"], ["77"]))
+        answers.save(Plan.get_by_id(org["plan_b"]), costs_of("pop-uitgebreid", ["300"], ["4"]))
+        Plan.update(status="ontwikkelgesprek").where(Plan.id == org["plan_b"]).execute()
+        assert Plan.get_by_id(org["plan_a"]).status == "voorbereiding"
+    hr = login(org["hr"])
+    assert hr.post("/budget", data={"periode": YEAR, f"b{a}-euro": "1.000", f"b{a}-uren": "10"}).status_code == 302
+    for url in (f"/budget?periode={YEAR}", f"/budget?periode={YEAR}&afdeling=A"):
+        page = hr.get(url)
+        assert page.status_code == 200
+        assert person_row(page, a) == ["1.000,00", "€ 0,00", "€ 1.000,00", "10", "0 uur", "10 uur"]
+        assert department_row(page, "A")[:3] == ["€ 1.000,00", "€ 0,00", "€ 1.000,00"]
+        assert "4.321" not in text_of(page) and "77 uur" not in text_of(page)
+        assert "overschreden" not in text_of(page)
+    # a shared plan next to it still counts
+    assert person_row(hr.get(f"/budget?periode={YEAR}"), b)[1] == "€ 300,00"
+    with app.app_context():
+        assert budget.planned(YEAR).get(a, (D(0), D(0))) == (D("0.00"), D("0.00"))
+    own = login(org["a"]).get("/budget/mijn")
+    row = [" ".join(td.text_content().split()) for td in doc(own).xpath(f'//tr[@id="jaar-{YEAR}"]/td')]
+    assert row[:3] == ["€ 1.000,00", "€ 4.321,09", "− € 3.321,09 (overschreden)"]

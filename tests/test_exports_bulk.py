@@ -288,6 +288,37 @@ def test_cli_wrong_usage_fails_in_dutch(world, tmp_path, args, message):
     assert not target.exists()
 
 
+def test_the_command_line_leaves_a_plan_in_its_voorbereiding_out_too(world, tmp_path):
+    """`flask export` files for HR: the same rule as /export, for the zip, its overview workbook and one
+    plan asked for by number."""
+    from pop import answers
+
+    with world.app.app_context():
+        zoe = Person.get(Person.email == world.org["zoe"])
+        private = start_plan(zoe, FORM_KEY, "2024")
+        answers.save(private, {"meer_doen": "Geheim voornemen van Zoë"})
+    try:
+        target = tmp_path / "alles.zip"
+        result = cli(world, "--all", "--output", str(target))
+        assert result.exit_code == 0, result.output
+        assert "4 plannen" in result.output
+        assert "1 plan staat nog in de voorbereiding en niet meegenomen" in result.output
+        with zipfile.ZipFile(target) as archive:
+            names = documents(archive)
+            assert len(names) == 4 and not any("2024" in name for name in names), names
+            overview = workbook_of(archive.read(OVERVIEW)).active
+            cells = [str(c.value) for row in overview.iter_rows() for c in row if c.value is not None]
+            assert "2024" not in cells and not any("Geheim" in c for c in cells)
+        one = tmp_path / "een.docx"
+        result = cli(world, "--plan", str(private.id), "--output", str(one))
+        assert result.exit_code != 0
+        assert f"Plan {private.id} staat nog in de voorbereiding" in result.output
+        assert not one.exists()
+    finally:
+        with world.app.app_context():
+            Plan.delete().where(Plan.id == private.id).execute()
+
+
 def test_a_plan_in_its_voorbereiding_stays_out_of_hrs_zip(world):
     """Its content is the employee's alone until shared: not in HR's files either."""
     with world.app.app_context():
