@@ -44,7 +44,12 @@ def save_person(person: Person | None, data: dict) -> dict:
             setattr(person, name, (data.get(name) or "").strip())
         person.email = email
         person.manager = manager_id
-        person.active = bool(data.get("active", True))
+        active = bool(data.get("active", True))
+        if person.id is not None and active != person.active:
+            # The cookie checks active, but only now: reactivated, an old cookie (a shared PC, a stolen
+            # one) would work again. A new session version ends them for good.
+            person.session_version = (person.session_version or 0) + 1
+        person.active = active
         if data.get("password"):
             person.set_password(data["password"])
         person.save()

@@ -102,6 +102,23 @@ def test_deactivated_person_is_logged_out_and_cannot_log_in(app, org, hr, login)
     assert Client(app).login(org["a"]).status_code != 302
 
 
+def test_a_reactivated_person_logs_in_again_their_old_sessions_stay_ended(app, org, hr, login):
+    """Deactivating ends every session for good: reactivated, a cookie from before does not revive."""
+    who = ids(app, org)
+    anna = login(org["a"])
+    assert anna.get("/").status_code == 200
+    assert hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], active=None)).status_code == 302
+    assert hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], active="y")).status_code == 302
+    assert person(app, org["a"]).active is True
+    response = anna.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert "Log in om verder te gaan." in text_of(anna.get(response.headers["Location"]))
+    # A fresh log-in works, and other changes by HR leave a session alone.
+    again = login(org["a"])
+    assert hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], functie="Senior")).status_code == 302
+    assert again.get("/").status_code == 200
+
+
 @pytest.mark.parametrize("email", ["a@test.nl", "A@TEST.nl"])
 def test_duplicate_email_when_adding(app, org, hr, email):
     before = people_count(app)
