@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 
     proxies = int(os.environ.get("POP_TRUSTED_PROXIES", app.config.get("TRUSTED_PROXIES", 0)) or 0)
+    app.config["POP_TRUSTED_PROXIES"] = proxies  # pop.views.auth warns when a proxy is not trusted
     if proxies:
         # Behind the intranet's web server every request comes from that server: the log-in limit per
         # client address needs the address the proxy saw (X-Forwarded-For), trusted for that many hops.

@@ -1,24 +1,44 @@
 """Log-in rules: throttling of guessed passwords and ending sessions.
 
-Two counters limit guessing. Per typed e-mail address: five free attempts, then a short wait before
-each next one (15 s, doubling up to 5 minutes), so an outsider can slow someone's log-in down but never
-lock them out for long. Per client address, across all e-mail addresses: 30 failures in 15 minutes, then
-that address waits (1 minute, doubling up to 15), which stops one machine trying many accounts.
+Guessing is slowed down, never made impossible for the real user (OWASP's Authentication and
+"Slow down online guessing attacks with device cookies" guidance). Every failed attempt counts on:
+
+- the account and the client together (CLIENT_RULE): five free attempts, then a wait before each
+  next one, 15 s doubling up to 5 minutes; a right password resets it. The client is the browser's
+  device cookie for this account when it has one (given at each successful log-in: a browser this
+  account logged in from before), else the client's network address. A stranger guessing from
+  another client so never makes the real user wait on theirs;
+- for clients without such a cookie only, also the account across clients (ACCOUNT_RULE): twenty
+  free in a day, then 1 minute doubling up to 15, which bounds guessing spread over many machines.
+  A stranger can keep this going, but it holds only clients the account never logged in from;
+- for clients without such a cookie only, also the network address across accounts (ADDRESS_RULE):
+  30 failures in 15 minutes, then that address waits (1 minute, doubling up to 15), which stops one
+  machine trying many accounts. Behind a web server without POP_TRUSTED_PROXIES every request has
+  that server's address: the app logs a warning (pop.web) and browsers with a device cookie still
+  get in.
 
 An attempt is claimed (counted as a failure) before its password is checked, in one locked transaction:
 of 30 parallel attempts exactly the free ones get their password checked, and none is lost from the
-count. A right password then takes its failure back. Unknown addresses are counted exactly like known
-ones, so neither the message nor the waiting tells which e-mail addresses have an account."""
+count. A right password then resets its client's and account's count and takes its failure back from
+the address. A wait is measured from the failure that started it; attempts during a wait are refused
+without being counted, so hammering does not stretch it. Unknown addresses are counted exactly like
+known ones, so neither the message nor the waiting tells which e-mail addresses have an account."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
+import secrets
 from dataclasses import dataclass
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .db import lock_row, write_lock
 from .models import LoginThrottle, Person, now, waste_password_check
 
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
+DEVICE_COOKIE = "pop_apparaat"
+DEVICE_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -28,17 +48,23 @@ class Rule:
     window: dt.timedelta  # failures older than this are forgotten
     first_wait: dt.timedelta
     longest_wait: dt.timedelta
+    resets: bool  # a right password sets the count back to 0 (else it only takes itself back)
 
     def wait(self, failures: int) -> dt.timedelta | None:
         if failures < self.free:
             return None
-        return min(self.first_wait * 2 ** (failures - self.free), self.longest_wait)
+        # The exponent capped: 2 ** 43 of 15 s no longer fits a timedelta (a server error, before).
+        return min(self.first_wait * 2 ** min(failures - self.free, 30), self.longest_wait)
 
 
-PER_EMAIL = Rule("e-mail:", free=5, window=dt.timedelta(days=1),
-                 first_wait=dt.timedelta(seconds=15), longest_wait=dt.timedelta(minutes=5))
-PER_ADDRESS = Rule("ip:", free=30, window=dt.timedelta(minutes=15),
-                   first_wait=dt.timedelta(minutes=1), longest_wait=dt.timedelta(minutes=15))
+CLIENT_RULE = Rule("konto+client:", free=5, window=dt.timedelta(days=1),
+                   first_wait=dt.timedelta(seconds=15), longest_wait=dt.timedelta(minutes=5), resets=True)
+ACCOUNT_RULE = Rule("konto:", free=20, window=dt.timedelta(days=1),
+                    first_wait=dt.timedelta(minutes=1), longest_wait=dt.timedelta(minutes=15), resets=True)
+# A log-in with one's own account must not reset what that machine guessed at other accounts.
+ADDRESS_RULE = Rule("ip:", free=30, window=dt.timedelta(minutes=15),
+                    first_wait=dt.timedelta(minutes=1), longest_wait=dt.timedelta(minutes=15), resets=False)
+RULES = (CLIENT_RULE, ACCOUNT_RULE, ADDRESS_RULE)
 
 
 def _wait_message(seconds: int) -> str:
@@ -48,6 +74,52 @@ def _wait_message(seconds: int) -> str:
         minutes = -(-seconds // 60)
         amount = f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"
     return f"Te veel mislukte pogingen. Probeer het over {amount} opnieuw."
+
+
+# ---------------------------------------------------------------- device cookies
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="pop-apparaat")
+
+
+def device_cookie(secret_key: str, email: str) -> str:
+    """The cookie a browser gets at a successful log-in: signed, naming the account and this browser."""
+    return _serializer(secret_key).dumps({"e": normal(email), "n": secrets.token_urlsafe(16)})
+
+
+def device_of(secret_key: str, cookie: str | None, email: str) -> str | None:
+    """This browser's id when its cookie is ours, recent and for this account; else None."""
+    if not cookie:
+        return None
+    try:
+        data = _serializer(secret_key).loads(cookie, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:  # also an expired one
+        return None
+    if not isinstance(data, dict) or data.get("e") != normal(email) or not isinstance(data.get("n"), str):
+        return None
+    return data["n"][:40]
+
+
+# ---------------------------------------------------------------- counting
+
+def normal(email: str) -> str:
+    """An address as stored: Anna@Org.nl and anna@org.nl are one account and one count."""
+    return email.strip().lower()
+
+
+def _account(email: str) -> str:
+    # A fixed-length key however long the address typed (the column holds 300 characters).
+    return hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+
+
+def keys_for(email: str, address: str | None, device: str | None) -> list[tuple[Rule, str]]:
+    account = _account(normal(email))
+    if device:
+        return [(CLIENT_RULE, f"{CLIENT_RULE.prefix}{account}:apparaat:{device}")]
+    address = (address or "onbekend")[:100]
+    return [(CLIENT_RULE, f"{CLIENT_RULE.prefix}{account}:ip:{address}"),
+            (ACCOUNT_RULE, ACCOUNT_RULE.prefix + account),
+            (ADDRESS_RULE, ADDRESS_RULE.prefix + address)]
 
 
 def _claim(keys: list[tuple[Rule, str]], at: dt.datetime) -> int:
@@ -73,32 +145,33 @@ def _claim(keys: list[tuple[Rule, str]], at: dt.datetime) -> int:
 
 
 def _give_back(keys: list[tuple[Rule, str]]) -> None:
-    """A right password: the e-mail's count starts again; the address only loses this attempt (a log-in
-    with one's own account must not reset what that machine guessed at other accounts)."""
+    """A right password: the client's and the account's count start again; the address only loses this
+    attempt."""
     with write_lock():
         for rule, key in keys:
             row = LoginThrottle.get_or_none(LoginThrottle.key == key)
             if row is None:
                 continue
-            row.failures = 0 if rule is PER_EMAIL else max(0, row.failures - 1)
-            wait = rule.wait(row.failures)
-            row.wait_until = None if wait is None else row.wait_until
+            row.failures = 0 if rule.resets else max(0, row.failures - 1)
+            if rule.wait(row.failures) is None:
+                row.wait_until = None
             row.save()
 
 
 def _forget_old(at: dt.datetime) -> None:
     # Addresses typed once and never again (a spray of made-up e-mails) must not pile up.
-    cutoff = at - PER_EMAIL.window - dt.timedelta(days=1)
+    cutoff = at - max(rule.window for rule in RULES) - dt.timedelta(days=1)
     LoginThrottle.delete().where((LoginThrottle.window_start < cutoff)
                                  & ((LoginThrottle.wait_until.is_null())
                                     | (LoginThrottle.wait_until < at))).execute()
 
 
-def attempt(email: str, password: str, address: str | None) -> tuple[Person | None, str]:
-    """(the person when the password is right, else None; a message when it is not)."""
-    email = email.strip().lower()
-    keys = [(PER_EMAIL, PER_EMAIL.prefix + email[:250]),
-            (PER_ADDRESS, PER_ADDRESS.prefix + (address or "onbekend")[:100])]
+def attempt(email: str, password: str, address: str | None, device: str | None = None
+            ) -> tuple[Person | None, str]:
+    """(the person when the password is right, else None; a message when it is not). device: this
+    browser's id from its device cookie for this account (device_of), if it has one."""
+    email = normal(email)
+    keys = keys_for(email, address, device)
     at = now()
     if random.random() < 0.01:
         _forget_old(at)

@@ -1,13 +1,29 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import LoginForm
 
-from ..login import attempt, end_sessions
+from ..login import DEVICE_COOKIE, DEVICE_DAYS, attempt, device_cookie, device_of, end_sessions
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.before_app_request
+def _untrusted_proxy():
+    """Once per process: a request forwarded by a web server that is not trusted means every client
+    has that server's address, so the log-in limit per address holds all of them together."""
+    app = current_app._get_current_object()
+    if app.extensions.get("pop_proxy_warned") or "X-Forwarded-For" not in request.headers:
+        return
+    if not app.config.get("POP_TRUSTED_PROXIES"):
+        app.extensions["pop_proxy_warned"] = True
+        app.logger.warning(
+            "Verzoeken komen binnen via een proxy (X-Forwarded-For), maar POP_TRUSTED_PROXIES is niet "
+            "ingesteld: alle gebruikers hebben dan het adres %s en de log-in-limiet per adres telt hun "
+            "mislukte pogingen samen. Zet POP_TRUSTED_PROXIES op het aantal proxy's (1 voor één nginx).",
+            request.remote_addr)
 
 
 def _safe_next(target: str | None) -> str:
@@ -23,14 +39,26 @@ def login():
         return redirect(url_for("plans.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        person, message = attempt(form.email.data, form.password.data, request.remote_addr)
+        secret = current_app.secret_key
+        device = device_of(secret, request.cookies.get(DEVICE_COOKIE), form.email.data)
+        person, message = attempt(form.email.data, form.password.data, request.remote_addr, device)
         if person is not None:
             # A fresh session (so a fresh CSRF token): nothing planted before the log-in carries over.
             session.clear()
             login_user(person)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            _remember_device(response, device_cookie(secret, person.email))
+            return response
         form.password.errors.append(message)
     return render_template("auth/login.html", form=form)
+
+
+def _remember_device(response, value: str) -> None:
+    # This browser logged in to this account: a stranger's guesses elsewhere never make it wait
+    # (pop.login). Sent to the log-in page only; it opens nothing by itself.
+    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, path=url_for("auth.login"),
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True,
+                        samesite="Lax")
 
 
 @bp.route("/logout", methods=["POST"])
