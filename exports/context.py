@@ -36,6 +36,7 @@ import unicodedata
 from decimal import Decimal
 
 from forms.kinds import Choice, Date, Matrix, Signature, Table, format_amount, letter_char
+from pop import clock
 
 CHECKED, UNCHECKED = "☒", "☐"
 CHOSEN = "X"  # a per-option placeholder of the option chosen; the others are ""
@@ -326,7 +327,7 @@ def build_context(plan, definition, values: dict, excel=False, pad_tables=True) 
         medewerker=_person(plan.employee),
         leidinggevende=_person(plan.manager),
         plan={"periode": plan.period, "status": plan.status_label, "formulier": definition.title,
-              "bijgewerkt": _date(plan.updated_at.date() if plan.updated_at else None, excel)},
+              "bijgewerkt": _date(clock.local(plan.updated_at).date() if plan.updated_at else None, excel)},
     )
     for f in definition.fields:
         if isinstance(f, Choice):

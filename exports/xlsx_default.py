@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from forms.kinds import Matrix, Signature, Table
+from pop import clock
 
 from .context import (CHECKED, UNCHECKED, Group, build_context, checklist_groups, labelled,
                       smart_letters, with_colon)
@@ -208,6 +209,7 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
     wb.properties.title = ILLEGAL.sub("", definition.title)
     wb.properties.creator = "POP"
     wb.properties.lastModifiedBy = "POP"
+    scales = []
     for index, part in enumerate(definition.parts):
         ws = wb.create_sheet(_sheet_title(part.nav_title))
         sheet = _Sheet(ws)
@@ -235,17 +237,21 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
             for field in section.fields:
                 row = _write_field(sheet, row, field, context[field.key],
                                    label=field.label != section.title)
-        _page_setup(sheet, definition, header_row)
+        scales.append(_page_setup(sheet, definition, header_row))
         fit_row_heights(ws)
+    # One scale for the whole workbook: printed at different scales its sheets had different letter
+    # sizes from page to page. The smallest a sheet needs, so every sheet still fits its width.
+    for ws in wb.worksheets:
+        ws.page_setup.scale = min(scales)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _page_setup(sheet: _Sheet, definition, header_row: int) -> None:
+def _page_setup(sheet: _Sheet, definition, header_row: int) -> int:
     """Column widths, orientation and scale so that the sheet prints readable: landscape when it is
     too wide for portrait, columns narrowed rather than the text shrunk below MIN_SCALE, and the
-    header of its widest table repeated on every page."""
+    header of its widest table repeated on every page. Returns the scale (percent) the sheet needs."""
     ws = sheet.ws
     last = max(sheet.needs)
     widths = [sheet.needs.get(col, TICK_WIDTH) for col in range(1, last + 1)]
@@ -280,13 +286,15 @@ def _page_setup(sheet: _Sheet, definition, header_row: int) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_margins.left = ws.page_margins.right = MARGIN
     ws.sheet_properties.pageSetUpPr.fitToPage = False
-    ws.page_setup.scale = max(int(min(1.0, printable / total) * 100), int(MIN_SCALE * 100))
+    scale = max(int(min(1.0, printable / total) * 100), int(MIN_SCALE * 100))
+    ws.page_setup.scale = scale
     ws.print_options.gridLines = False
     # A table that the sheet opens with has its header on every page; one further down would print
     # above the pages before it too, so those sheets repeat the Vraag | Antwoord row.
     grid = sheet.grid_header
     repeat = grid[0] if grid and grid[0] <= header_row + 3 else header_row
     ws.print_title_rows = f"{repeat}:{repeat}"
+    return scale
 
 
 def _amount_format(field) -> str | None:
@@ -510,7 +518,8 @@ def overview_row(plan, definition, values) -> list:
         "\n".join(f"{i}. {g[goal_column]}" for i, g in enumerate(goals, start=1)),
         values.get(definition.next_talk_field) if definition.next_talk_field else None,
         *[signed[who]["datum"] if signed.get(who) else None for who in ("employee", "manager")],
-        plan.updated_at,
+        # Stored in UTC; the sheet shows the organisation's time (an Excel cell has no zone).
+        clock.local(plan.updated_at).replace(tzinfo=None) if plan.updated_at else None,
     ]
 
 

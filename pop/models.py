@@ -20,7 +20,9 @@ STATUSES = {"voorbereiding": "Voorbereiding", "ontwikkelgesprek": "Ontwikkelgesp
 
 
 def now():
-    return dt.datetime.now().replace(microsecond=0)
+    """Now in UTC (naive, to the second): every stored time is UTC, whatever the server's own zone;
+    pages, exports and mails show it in the organisation's zone (pop/clock.py, POP_TIMEZONE)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 class BaseModel(Model):

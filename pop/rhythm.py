@@ -37,13 +37,31 @@ class Talk:
     date: dt.date
 
 
-def next_talk(definition, values: dict) -> Talk | None:
+# Before the plan is agreed the POP-gesprek itself is the next talk: its date in the form's header
+# (Gegevens: "Datum POP-gesprek") counts until Afronding names another one.
+BEFORE_AGREEMENT = ("voorbereiding", "ontwikkelgesprek")
+
+
+def header_talk_field(definition) -> str:
+    """The date of the POP-gesprek in the form's header: the date field of a header part (a plan part
+    of names filled in at the start and dates only), "" when the form has none."""
+    for part in definition.parts_in("plan"):
+        if part.fields and all(f.prefill or f.kind == "date" for f in part.fields):
+            for field in part.fields:
+                if field.kind == "date":
+                    return field.key
+    return ""
+
+
+def next_talk(definition, values: dict, state: str | None = None) -> Talk | None:
     """The next talk of a plan, or None when its date is not set: a type without a date is no
-    appointment yet."""
-    if not definition.next_talk_field:
-        return None
-    day = values.get(definition.next_talk_field)
+    appointment yet. With the plan's state: before the plan is agreed, a POP-gesprek dated in the
+    header is the next talk when Afronding sets none."""
+    day = values.get(definition.next_talk_field) if definition.next_talk_field else None
     if not isinstance(day, dt.date):
+        header = header_talk_field(definition)
+        if state in BEFORE_AGREEMENT and header and isinstance(values.get(header), dt.date):
+            return Talk("pop-gesprek", "POP-gesprek", values[header])
         return None
     kind, label = "", ""
     if definition.next_talk_kind_field:
@@ -74,10 +92,25 @@ def open_talk(plan: Plan, definition, values: dict) -> Talk | None:
     """The next talk of an open plan that has not taken place yet; None otherwise."""
     if plan.status not in OPEN_STATES:
         return None
-    talk = next_talk(definition, values)
+    talk = next_talk(definition, values, plan.status)
     if talk is None or held(definition, values, talk):
         return None
     return talk
+
+
+def on_page(plan: Plan, definition, values: dict, today: dt.date) -> dict:
+    """The next talk as the plan's page shows it: the talk (None without a date) and whether it is
+    "verstreken" (past and not held), "vandaag", or "gehouden" (a progress talk recorded since)."""
+    talk = next_talk(definition, values, plan.status)
+    state = ""
+    if talk is not None:
+        if held(definition, values, talk):
+            state = "gehouden"
+        elif plan.status in OPEN_STATES and talk.date < today:
+            state = "verstreken"
+        elif talk.date == today:
+            state = "vandaag"
+    return {"talk": talk, "state": state}
 
 
 def current_manager(employee: Person) -> Person | None:

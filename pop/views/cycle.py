@@ -9,9 +9,9 @@ from exports.filenames import plan_filename
 from exports.templates import render_docx, render_xlsx
 from forms.web import DutchForm
 
-from .. import answers, audit, cycle
+from .. import akkoord, answers, audit, cycle
 from ..models import PlanVersion
-from ..plans import start_next_cycle
+from ..plans import SavedMeanwhile, start_next_cycle
 from .plans import first_page, plan_or_404, readable_or_403
 
 bp = Blueprint("cycle", __name__)
@@ -36,6 +36,10 @@ def step(plan_id: int, step: str):
             flash(f"Niet gelukt: {refused}", "error")
             return redirect(url_for("plans.overview", plan_id=plan.id))
         message = f"Het nieuwe POP voor {new_plan.period} is aangemaakt; het vorige staat ernaast."
+        if not cycle.may(current_user, new_plan, "lezen"):
+            # A manager or HR: the new plan is the employee's until shared; they land on its overview.
+            message = (f"Het nieuwe POP voor {new_plan.period} is aangemaakt en staat nu in voorbereiding "
+                       f"bij {new_plan.employee.naam}. U kunt het lezen zodra het met u gedeeld is.")
         if new_plan.form_key != plan.form_key:
             message += (f" Het staat op het formulier {answers.form_of(new_plan).short_title}: de "
                         "organisatie gebruikt het formulier van het vorige POP niet meer.")
@@ -117,7 +121,17 @@ def compare(plan_id: int):
                .where(PlanVersion.plan == plan).order_by(PlanVersion.number)]
     if not numbers:
         abort(404)
-    old_number = _version_number(request.args.get("van", str(numbers[-1])))
+    # By default the last agreed version against the plan now. While the plan is that very version
+    # (agreed, not bijgesteld since) that compares a version with itself: then the version before it,
+    # and with no version before it there is nothing to compare yet.
+    default_old = numbers[-1]
+    nothing = False
+    if plan.version == numbers[-1]:
+        if len(numbers) > 1:
+            default_old = numbers[-2]
+        else:
+            nothing = "van" not in request.args and "naar" not in request.args
+    old_number = _version_number(request.args.get("van", str(default_old)))
     new_arg = request.args.get("naar", "huidig")
     old = cycle.version_values(_version_or_404(plan, old_number))
     if new_arg == "huidig":
@@ -129,5 +143,29 @@ def compare(plan_id: int):
     audit.record_view(plan, current_user)
     return render_template("plans/compare.html", plan=plan, definition=answers.form_of(plan), rows=rows,
                            old_title=f"Versie {old_number}", new_title=new_title, numbers=numbers,
-                           old_number=old_number, new_arg=new_arg,
+                           old_number=old_number, new_arg=new_arg, nothing=nothing,
                            changed=sum(1 for r in rows if r[4]))
+
+
+@bp.route("/plans/<int:plan_id>/akkoord", methods=["POST"])
+@login_required
+def give_akkoord(plan_id: int):
+    """The akkoord from the plan's overview: "geven" or "intrekken" one's own akkoord, on the version of
+    the plan the page showed (versie)."""
+    plan = plan_or_404(plan_id)
+    readable_or_403(plan)
+    _checked_form()
+    agree = request.form.get("akkoord") != "intrekken"
+    try:
+        notices = akkoord.give(plan, current_user, agree, request.form.get("versie") or None)
+    except cycle.NotAllowed as refused:
+        abort(403, description=str(refused))
+    except SavedMeanwhile:
+        flash("Niet gelukt: het plan is gewijzigd nadat u deze pagina opende. Bekijk wat er nu staat en "
+              "geef dan opnieuw uw akkoord.", "error")
+    except cycle.Refused as refused:
+        flash(f"Niet gelukt: {refused}", "error")
+    else:
+        for message in notices:
+            flash(message, "success")
+    return redirect(url_for("plans.overview", plan_id=plan.id, _anchor="akkoord"))

@@ -21,7 +21,7 @@ from forms import FORMS
 from forms.accounts import BulkExportForm, TemplateUploadForm
 from forms.kinds import choices
 
-from .. import answers, audit, cycle, organisation
+from .. import answers, audit, clock, cycle, organisation
 from ..access import visible_plans
 from ..jobs import start_bulk_export
 from ..models import STATUSES, ExportJob, ExportTemplate
@@ -149,7 +149,7 @@ def bulk_download(job_id: int):
     job = _job_or_404(job_id)
     if job.status != "klaar" or not Path(job.path).exists():
         abort(404)
-    name = f"POP_export_{job.created_at:%Y-%m-%d}_{safe_part(job.description)}.zip"
+    name = f"POP_export_{clock.local(job.created_at):%Y-%m-%d}_{safe_part(job.description)}.zip"
     return send_file(job.path, mimetype=MIMETYPES["zip"], as_attachment=True, download_name=name)
 
 
@@ -162,7 +162,7 @@ FORM_NOT_THERE = "Dit formulier bestaat niet (meer). Kies een van de formulieren
 @hr_required
 def templates():
     form = TemplateUploadForm()
-    form.form_key.choices = choices((f.key, f.title) for f in FORMS.values())
+    form.form_key.choices = choices((f.key, f"{f.short_title}: {f.title}") for f in FORMS.values())
     if request.method == "GET":
         form.form_key.data = request.args.get("formulier") if request.args.get("formulier") in FORMS \
             else organisation.default_form()

@@ -8,7 +8,7 @@ from forms.limits import BLANK_ROWS, REACTION_CHARS
 from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
                        read_part_form, validate_part_form)
 
-from .. import answers, audit, cycle, organisation, todo
+from .. import akkoord, answers, audit, clock, cycle, organisation, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans,
@@ -124,7 +124,8 @@ def overview(plan_id: int):
                            progress=progress, readable=readable, steps=steps, versions=versions,
                            smart=smart_summary(definition, values) if readable else [],
                            states=STATUSES, role=cycle.role_of(current_user, plan),
-                           editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}))
+                           editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}),
+                           akkoord=akkoord.for_overview(current_user, plan, values) if readable else None)
 
 
 def _render_part(plan, definition, part, wtform, values, status=200, notice=None, problems=(),
@@ -254,7 +255,7 @@ def _saved_meanwhile(plan, definition, part, wtform):
                  if f.kind != "signature" and f.as_text(stored.get(f.key)) != f.as_text(typed.get(f.key))}
     return _render_part(plan, definition, part, wtform, stored, status=409, meanwhile=meanwhile, notice=(
         "Niet opgeslagen: iemand anders heeft dit onderdeel gewijzigd (laatst bijgewerkt om "
-        f"{plan.updated_at:%H:%M}) nadat u deze pagina opende. Uw invoer staat er nog; wat de ander "
+        f"{clock.format_time(plan.updated_at, '%H:%M')}) nadat u deze pagina opende. Uw invoer staat er nog; wat de ander "
         "opsloeg staat ernaast. Neem over wat u wilt houden en klik op Opslaan om uw versie te "
         "bewaren."))
 

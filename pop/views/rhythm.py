@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from exports.filenames import plan_filename
 
-from .. import answers, cycle, rhythm
+from .. import answers, clock, cycle, rhythm
 from .plans import plan_or_404, readable_or_403
 
 bp = Blueprint("rhythm", __name__)
@@ -16,7 +16,16 @@ bp = Blueprint("rhythm", __name__)
 @bp.app_context_processor
 def _helpers():
     return {"next_talk": rhythm.next_talk, "dutch_long_date": rhythm.dutch_long_date,
+            "talk_on_page": lambda plan, definition, values: rhythm.on_page(plan, definition, values,
+                                                                            clock.today()),
             "may_now": lambda plan, right: cycle.may(current_user, plan, right)}
+
+
+@bp.app_template_filter("tijd")
+def _time(moment, fmt: str = clock.TIME_FORMAT) -> str:
+    """{{ plan.updated_at | tijd }}: a stored (UTC) moment in the organisation's time zone, the one
+    way every page shows a time."""
+    return clock.format_time(moment, fmt)
 
 
 def uid_host() -> str:
@@ -30,7 +39,7 @@ def uid_host() -> str:
 def calendar(plan_id: int):
     plan = plan_or_404(plan_id)
     readable_or_403(plan)
-    talk = rhythm.next_talk(answers.form_of(plan), answers.load(plan))
+    talk = rhythm.next_talk(answers.form_of(plan), answers.load(plan), plan.status)
     if talk is None:
         abort(404)
     data = rhythm.invitation(plan, talk, plan.employee, rhythm.current_manager(plan.employee),

@@ -1,0 +1,58 @@
+"""Time as the organisation reads it. Stored times are UTC (models.now()); pages, exports and mails show
+them in the organisation's time zone, POP_TIMEZONE (default Europe/Amsterdam), never in the server's
+own. "Today" is the organisation's today as well: a server on UTC must not call 00:30 in Amsterdam
+yesterday."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_ZONE = "Europe/Amsterdam"
+TIME_FORMAT = "%d-%m-%Y %H:%M"
+
+
+def zone_name() -> str:
+    try:
+        from flask import current_app, has_app_context
+        if has_app_context() and current_app.config.get("POP_TIMEZONE"):
+            return current_app.config["POP_TIMEZONE"]
+    except ImportError:  # pragma: no cover
+        pass
+    return os.environ.get("POP_TIMEZONE") or DEFAULT_ZONE
+
+
+def zone() -> ZoneInfo:
+    name = zone_name()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(f"POP_TIMEZONE={name!r} is geen bekende tijdzone (bijvoorbeeld "
+                           f"{DEFAULT_ZONE})") from error
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC, naive, to the second: what the database stores."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """A stored moment (naive UTC, or aware) in the organisation's time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(zone())
+
+
+def format_time(moment, fmt: str = TIME_FORMAT) -> str:
+    """'15-01-2026 13:00' for a stored moment; a date prints as a date; None as ''."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, dt.datetime):
+        return local(moment).strftime(fmt)
+    if isinstance(moment, dt.date):
+        return moment.strftime("%d-%m-%Y")
+    return str(moment)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(zone()).date()
