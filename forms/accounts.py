@@ -2,10 +2,10 @@
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField,
                      StringField)
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from pop.people import EMAIL
+from pop.people import EMAIL, ONE_LINE, control_characters
 
 from .web import DutchForm
 
@@ -17,17 +17,23 @@ class LoginForm(DutchForm):
     password = PasswordField("Wachtwoord", validators=[DataRequired(REQUIRED)])
 
 
+def one_line(form, field):
+    """No line break, tab or invisible character (pop.people.control_characters), next to the field."""
+    if control_characters(field.data or ""):
+        raise StopValidation(ONE_LINE)  # the one thing to fix; "not a valid address" would mislead
+
+
 class PersonForm(DutchForm):
-    voornaam = StringField("Voornaam", validators=[DataRequired(REQUIRED), Length(max=100)])
-    tussenvoegsel = StringField("Tussenvoegsel", validators=[Optional(), Length(max=30)])
-    achternaam = StringField("Achternaam", validators=[DataRequired(REQUIRED), Length(max=100)])
+    voornaam = StringField("Voornaam", validators=[one_line, DataRequired(REQUIRED), Length(max=100)])
+    tussenvoegsel = StringField("Tussenvoegsel", validators=[one_line, Optional(), Length(max=30)])
+    achternaam = StringField("Achternaam", validators=[one_line, DataRequired(REQUIRED), Length(max=100)])
     # The same plain pattern as pop.people (also used by the command line) rather than wtforms'
     # Email(), which needs the email_validator package.
     email = EmailField("E-mailadres", validators=[
-        DataRequired(REQUIRED), Regexp(EMAIL, message="Dit is geen geldig e-mailadres."),
+        one_line, DataRequired(REQUIRED), Regexp(EMAIL, message="Dit is geen geldig e-mailadres."),
         Length(max=254)])
-    functie = StringField("Functie", validators=[Optional(), Length(max=150)])
-    afdeling = StringField("Afdeling", validators=[Optional(), Length(max=150)])
+    functie = StringField("Functie", validators=[one_line, Optional(), Length(max=150)])
+    afdeling = StringField("Afdeling", validators=[one_line, Optional(), Length(max=150)])
     manager = SelectField("Leidinggevende", coerce=int, validate_choice=True)
     role = SelectField("Rol")
     active = BooleanField("Actief (kan inloggen)", default=True)

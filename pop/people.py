@@ -1,15 +1,28 @@
 """Creating and changing people, shared by the HR pages and the command line."""
 import re
+import unicodedata
 
 from .db import database
 from .models import ROLES, Person
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TEXT_FIELDS = ("voornaam", "tussenvoegsel", "achternaam", "functie", "afdeling")
+ONE_LINE = "Dit veld is één regel: haal het regeleinde, de tab of het onzichtbare teken weg."
+
+
+def control_characters(text: str) -> bool:
+    """True when the text holds a line break, tab or other control or format character (Unicode Cc,
+    Cf). Names go into mail headers, file names and one-line cells: a line break there broke the
+    reminder run (and could add a header); an invisible character makes two names look alike."""
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text or "")
 
 
 def save_person(person: Person | None, data: dict) -> dict:
     """Create (person None) or update a person. Returns {field: message} for what cannot be saved."""
+    for name in TEXT_FIELDS + ("email",):
+        # The web form checks this too (forms.accounts); the command line and crafted posts do not.
+        if control_characters(data.get(name) or ""):
+            return {name: ONE_LINE}
     email = (data.get("email") or "").strip().lower()
     if not EMAIL.match(email):
         return {"email": "Dit is geen geldig e-mailadres."}

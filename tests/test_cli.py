@@ -158,3 +158,13 @@ def test_create_user_refuses_text_longer_than_the_database_holds(app, runner, op
         assert not Person.select().where(Person.email == "p.jansen@org.nl").exists()
     args[args.index(option) + 1] = "x" * limit
     assert runner.invoke(args=args + ["--password", "geheim-wachtwoord"]).exit_code == 0
+
+
+def test_create_user_refuses_a_line_break_in_a_name(app, runner):
+    args = list(CREATE)
+    args[args.index("--achternaam") + 1] = "Jansen\nBcc: iedereen@org.nl"
+    result = runner.invoke(args=args + ["--password", "geheim-wachtwoord"])
+    assert result.exit_code == 1
+    assert "Dit veld is één regel: haal het regeleinde, de tab of het onzichtbare teken weg." in result.output
+    with app.app_context():
+        assert not Person.select().where(Person.email == "p.jansen@org.nl").exists()

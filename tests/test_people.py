@@ -225,3 +225,41 @@ def test_hr_sees_who_has_no_pop_yet_for_the_period(org, login):
     assert "Mira Twee" in section_b and "Marco Een" not in section_b
     # Not shown to others.
     assert "Nog geen POP" not in text_of(login(org["m1"]).get("/"))
+
+
+@pytest.mark.parametrize("field, typed", [
+    ("voornaam", "Sophie\nBcc: iedereen@test.nl"),
+    ("tussenvoegsel", "van\tder"),
+    ("achternaam", "Dijk\r"),
+    ("functie", "Controller\x00"),
+    ("afdeling", "Fin\u200banciën"),  # a zero-width space (Cf): looks like Financiën
+    ("email", "sophie\x0b@test.nl"),
+])
+def test_a_line_break_or_invisible_character_in_a_person_field_is_refused_and_kept(
+        app, org, hr, field, typed):
+    """Names go into mail headers and one-line cells: a line break stored through a crafted post broke
+    the reminder run. Refused next to the field, with every typed value back in its box."""
+    before = people_count(app)
+    response = hr.post("/mensen/nieuw", data=new_person(**{field: typed}))
+    assert response.status_code == 422
+    assert error_text(response, field) == ("Dit veld is één regel: haal het regeleinde, de tab of het "
+                                           "onzichtbare teken weg.")
+    shown = card_values(response)
+    # As an HTML page can hold it: a NUL reads back as U+FFFD, a carriage return as a line feed.
+    assert shown[field] in (typed, typed.replace("\r", "\n"), typed.replace("\x00", "\ufffd"))
+    assert shown["achternaam" if field != "achternaam" else "voornaam"] in ("Dijk", "Sophie")
+    assert people_count(app) == before
+    # Editing someone: the same refusal, and the stored name stays.
+    who = ids(app, org)
+    response = hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], **{field: typed}))
+    assert response.status_code == 422 and error_text(response, field)
+    assert person(app, org["a"]).naam == "Anna Alfa" and person(app, org["a"]).email == org["a"]
+
+
+def test_save_person_refuses_control_characters_whoever_calls_it(app):
+    from pop.people import save_person
+    with app.app_context():
+        errors = save_person(None, {"email": "x@test.nl", "voornaam": "X\u2028", "achternaam": "Y\x1b[31m",
+                                    "role": "medewerker", "password": "wachtwoord-123"})
+        assert list(errors) == ["achternaam"]  # U+2028 is a line separator (Zl), not Cc/Cf: allowed
+        assert not Person.select().where(Person.email == "x@test.nl").exists()
