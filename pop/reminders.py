@@ -1,14 +1,15 @@
 """Reminder mails, sent by `flask --app app reminders` from cron or a systemd timer: before a talk (7 days
 and 1 day before), when a talk is overdue, and when one akkoord waits for the other.
 
-Each reminder is sent at most once: its key (plan, kind, date) is claimed in the reminder table before the
-mail goes out, so a second run, or two runs at once, find it taken. A mail the server refuses gives its
-claim back, so the next run tries again."""
+Each reminder is sent at most once: its key (plan, kind, date) is claimed in the reminder table just before
+the mail goes out, so a second run, or two runs at once, find it taken. A mail that could not be made or
+sent gives its claim back, so the next run tries again, and the run goes on with the others."""
 from __future__ import annotations
 
 import datetime as dt
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
@@ -50,7 +51,7 @@ def due(plans, values: dict[int, dict], today: dt.date, akkoord_days: int) -> li
             continue
         manager = rhythm.current_manager(employee)
         definition, v = answers.form_of(plan), values[plan.id]
-        talk = rhythm.open_talk(plan, definition, v)
+        talk = rhythm.open_talk(plan, definition, v, today)
         if talk is not None:
             days = rhythm.days_until(talk, today)
             if -OVERDUE_WINDOW <= days < 0:
@@ -74,8 +75,14 @@ def due(plans, values: dict[int, dict], today: dt.date, akkoord_days: int) -> li
 
 # ---------------------------------------------------------------- the texts
 
+def one_line(text: str) -> str:
+    """A name as a mail header can carry it: a line break or other control character (stored before
+    the people form refused them) becomes a space, instead of failing the mail."""
+    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cf") else c for c in text).split())
+
+
 def _names(people) -> str:
-    names = [p.naam for p in people]
+    names = [one_line(p.naam) for p in people]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
 
 
@@ -86,6 +93,7 @@ FOOTER = ("\n-- \nDit is een automatisch bericht van POP, het Persoonlijk Ontwik
 def texts(item: Due, link, today: dt.date) -> tuple[str, str]:
     """(subject, body) in Dutch; link(endpoint, **args) gives an absolute URL."""
     plan, employee = item.plan, item.plan.employee
+    name = one_line(employee.naam)
     definition = answers.form_of(plan)
     greeting = f"Beste {_names(item.to)},\n\n"
     if item.talk is not None:
@@ -97,8 +105,8 @@ def texts(item: Due, link, today: dt.date) -> tuple[str, str]:
         calendar_url = link("rhythm.calendar", plan_id=plan.id)
         if item.kind == "gesprek-verstreken":
             afronding = definition.parts_in("afronding")
-            subject = f"{talk.label} van {rhythm.dutch_date(talk.date)} nog niet vastgelegd (POP {employee.naam})"
-            body = (f"Het {what} over het POP {plan.period} van {employee.naam} stond gepland op {when}, "
+            subject = f"{talk.label} van {rhythm.dutch_date(talk.date)} nog niet vastgelegd (POP {name})"
+            body = (f"Het {what} over het POP {plan.period} van {name} stond gepland op {when}, "
                     "maar is nog niet vastgelegd.\n\n"
                     f"Is het gesprek gehouden? Leg het dan vast in het POP:\n{part_url}\n")
             if afronding:
@@ -108,8 +116,8 @@ def texts(item: Due, link, today: dt.date) -> tuple[str, str]:
             return subject, greeting + body + FOOTER
         days = rhythm.days_until(talk, today)
         soon = {0: "Vandaag", 1: "Morgen"}.get(days, f"Over {days} dagen")
-        subject = f"Herinnering: {what} op {when} (POP {employee.naam})"
-        body = (f"{soon}, op {when}, staat het {what} over het POP {plan.period} van {employee.naam} "
+        subject = f"Herinnering: {what} op {when} (POP {name})"
+        body = (f"{soon}, op {when}, staat het {what} over het POP {plan.period} van {name} "
                 "gepland.\n\n"
                 f"Bereid het gesprek voor en leg het daarna vast in het POP:\n{part_url}\n\n"
                 f"In uw agenda zetten:\n{calendar_url}\n")
@@ -120,12 +128,12 @@ def texts(item: Due, link, today: dt.date) -> tuple[str, str]:
     given = item.signed
     if item.to[0].id == employee.id:
         subject = f"Uw akkoord op uw POP {plan.period} ontbreekt nog"
-        body = (f"{given['naam']} gaf op {rhythm.dutch_date(given['datum'])} akkoord op uw POP "
+        body = (f"{one_line(given['naam'])} gaf op {rhythm.dutch_date(given['datum'])} akkoord op uw POP "
                 f"{plan.period}. Uw akkoord ontbreekt nog; met uw beider akkoord is het POP vastgesteld.\n\n"
                 f"Lees het plan na en geef uw akkoord:\n{url}\n")
     else:
-        subject = f"Uw akkoord op het POP van {employee.naam} ontbreekt nog"
-        body = (f"{employee.naam} gaf op {rhythm.dutch_date(given['datum'])} akkoord op het POP "
+        subject = f"Uw akkoord op het POP van {name} ontbreekt nog"
+        body = (f"{name} gaf op {rhythm.dutch_date(given['datum'])} akkoord op het POP "
                 f"{plan.period}. Uw akkoord ontbreekt nog; met uw beider akkoord is het POP vastgesteld.\n\n"
                 f"Lees het plan, geef eventueel uw reactie en geef uw akkoord:\n{url}\n")
     return subject, greeting + body + FOOTER
@@ -189,8 +197,8 @@ def message(item: Due, settings: Settings, link, today: dt.date) -> EmailMessage
     subject, body = texts(item, link, today)
     mail = EmailMessage()
     mail["From"] = settings.sender
-    mail["To"] = ", ".join(formataddr((p.naam, p.email)) for p in item.to)
-    mail["Subject"] = subject
+    mail["To"] = ", ".join(formataddr((one_line(p.naam), p.email)) for p in item.to)
+    mail["Subject"] = one_line(subject)
     mail["Date"] = formatdate(localtime=True)
     mail["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
     # RFC 3834: out-of-office replies and the like are not sent back to a machine.
@@ -244,37 +252,56 @@ def _unclaim(item: Due) -> None:
 
 
 def send(items: list[Due], settings: Settings, link, today: dt.date, echo) -> tuple[int, int]:
-    """Send what is pending, each claimed first. Returns (sent, failed)."""
+    """Send what is pending. Returns (sent, failed). One mail that cannot be made or sent (an address
+    the server refuses, a broken connection) is counted, said and left for the next run; the others
+    still go. Each is claimed just before it goes out (so two runs at once send it once) and its claim
+    given back when it did not go, so the table records only mails that were sent."""
     sent = failed = 0
     if not items:
         return 0, 0
     smtp = _connect(settings)
     try:
         for item in items:
+            try:
+                mail = message(item, settings, link, today)
+            except Exception as exc:  # noqa: BLE001 - one odd plan or person must not stop the run
+                failed += 1
+                echo(f"Niet verstuurd: {describe(item)}: de mail kon niet worden gemaakt ({exc}).")
+                continue
             if not _claim(item):
                 continue
-            mail = message(item, settings, link, today)
             try:
                 refused = smtp.send_message(mail)
-            except smtplib.SMTPServerDisconnected as exc:
-                _unclaim(item)
-                raise MailFailed(f"De mailserver verbrak de verbinding ({exc}); {sent} verstuurd, de rest "
-                                 "volgt bij de volgende keer.") from exc
-            except smtplib.SMTPException as exc:
+            except Exception as exc:  # noqa: BLE001 - idem; the claim goes back, the next run retries
                 _unclaim(item)
                 failed += 1
                 echo(f"Niet verstuurd: {describe(item)}: {exc}")
+                if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
+                    # The connection itself is gone (a disconnect, a time-out): a fresh one for the rest.
+                    _close(smtp)
+                    smtp = _reconnect(settings, sent, failed)
                 continue
             sent += 1
             echo(f"Verstuurd: {describe(item)}")
             if refused:  # the others have it; sending it again would give them a second copy
                 echo(f"  Niet aangekomen bij {', '.join(sorted(refused))}: de mailserver weigerde het adres.")
     finally:
-        try:
-            smtp.quit()
-        except smtplib.SMTPException:
-            smtp.close()
+        _close(smtp)
     return sent, failed
+
+
+def _reconnect(settings: Settings, sent: int, failed: int) -> smtplib.SMTP:
+    try:
+        return _connect(settings)
+    except MailFailed as exc:  # the server is gone: the rest waits for the next run
+        raise MailFailed(f"{exc} Verstuurd: {sent}, niet verstuurd: {failed}.") from exc
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def describe(item: Due) -> str:
@@ -285,5 +312,5 @@ def describe(item: Due) -> str:
         what = f"{item.talk.label.lower()} van {rhythm.dutch_date(item.day)} verstreken"
     else:
         what = f"{item.talk.label.lower()} op {rhythm.dutch_date(item.day)}"
-    return (f"{what}, POP {item.plan.period} van {item.plan.employee.naam} (plan {item.plan.id}), aan "
+    return (f"{what}, POP {item.plan.period} van {one_line(item.plan.employee.naam)} (plan {item.plan.id}), aan "
             + ", ".join(p.email for p in item.to))

@@ -328,3 +328,74 @@ def test_the_flask_command_reads_the_settings_from_the_environment(app, world, s
     assert "8 herinneringen verstuurd." in result.stdout
     assert len(smtp.inbox.mails) == 8
     assert all("https://pop.intranet.test/plans/" in body(mail) for _, mail in smtp.inbox.mails)
+
+
+def test_a_name_with_a_line_break_from_old_data_still_gets_its_reminder(app, world, smtp):
+    """Stored before the people form refused it: the run crashed with a traceback after recording the
+    reminder as sent, so it never went out. Now the name is written on one line."""
+    smtp.start()
+    mail_on(app, smtp)
+    with app.app_context():
+        Person.update(achternaam="Test\nBcc: iedereen@test.nl").where(Person.email == "dirk@test.nl").execute()
+    code, output = run(app)
+    assert code == 0, output
+    assert "8 herinneringen verstuurd." in output
+    dirk = [mail for to, mail in received(smtp) if to == ("dirk@test.nl", "m1@test.nl")]
+    assert len(dirk) == 1 and dirk[0]["Bcc"] is None
+    assert subject(dirk[0]).endswith("(POP Dirk Test Bcc: iedereen@test.nl)")
+    assert body(dirk[0]).startswith("Beste Dirk Test Bcc: iedereen@test.nl en ")
+    assert all("iedereen@test.nl" not in to for to, _ in received(smtp))
+
+
+def test_one_bad_address_does_not_stop_the_other_reminders(app, world, smtp):
+    smtp.start()
+    mail_on(app, smtp)
+    with app.app_context():
+        Person.update(email="hans@test.nl\nBcc: iedereen@test.nl").where(Person.email == "hans@test.nl").execute()
+    code, output = run(app)
+    assert code == 1
+    assert "7 herinneringen verstuurd." in output
+    assert "Niet verstuurd: akkoord wacht sinds" in output and "de mail kon niet worden gemaakt" in output
+    assert "1 herinnering is niet verstuurd; de volgende keer opnieuw." in output
+    assert "Traceback" not in output
+    assert len(smtp.inbox.mails) == 7
+    with app.app_context():
+        assert not Reminder.select().where(Reminder.plan == world["plans"]["hans"]).exists()
+        assert Reminder.select().count() == 7
+        Person.update(email="hans@test.nl").where(Person.email.startswith("hans@")).execute()
+    code, output = run(app)
+    assert code == 0 and "1 herinnering verstuurd." in output, output
+    assert smtp.inbox.mails[-1][0] == ["hans@test.nl"]
+
+
+@pytest.mark.parametrize("failure", [
+    __import__("smtplib").SMTPServerDisconnected("Connection unexpectedly closed"),
+    TimeoutError("timed out"),
+    __import__("smtplib").SMTPDataError(451, b"Tijdelijk niet"),
+], ids=["disconnect", "time-out", "refused"])
+def test_a_failing_send_is_not_recorded_and_the_others_still_go(app, world, smtp, monkeypatch, failure):
+    import smtplib
+
+    smtp.start()
+    mail_on(app, smtp)
+    real = smtplib.SMTP.send_message
+
+    def flaky(self, mail, *args, **kwargs):
+        if "dirk@test.nl" in str(mail["To"]):
+            if isinstance(failure, smtplib.SMTPServerDisconnected):
+                self.close()  # as a dropped connection leaves it
+            raise failure
+        return real(self, mail, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", flaky)
+    code, output = run(app)
+    assert code == 1, output
+    assert "7 herinneringen verstuurd." in output
+    assert "1 herinnering is niet verstuurd; de volgende keer opnieuw." in output
+    assert len(smtp.inbox.mails) == 7 and all("dirk@test.nl" not in to for to, _ in smtp.inbox.mails)
+    with app.app_context():
+        assert not Reminder.select().where(Reminder.plan == world["plans"]["dirk"]).exists()
+    monkeypatch.setattr(smtplib.SMTP, "send_message", real)
+    code, output = run(app)
+    assert code == 0 and "1 herinnering verstuurd." in output, output
+    assert smtp.inbox.mails[-1][0] == ["dirk@test.nl", "m1@test.nl"]
