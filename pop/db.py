@@ -49,9 +49,14 @@ def upgrade_schema(app) -> list[str]:
     if app.extensions.get("pop_schema_current"):
         return []
     with database.connection_context():
+        new = not database.get_tables()
         done = schema.upgrade(database)
     app.extensions["pop_schema_current"] = True
-    if done:
+    app.extensions["pop_schema_new"] = bool(done) and new
+    if done and new:
+        # Nothing to warn about on a first run: the database had no tables, it was made just now.
+        app.logger.info("Nieuwe database aangemaakt (%d migraties).", len(done))
+    elif done:
         app.logger.warning("Database bijgewerkt: %s", ", ".join(done))
     return done
 

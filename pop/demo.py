@@ -9,7 +9,7 @@ from decimal import Decimal
 from forms import DEFAULT_FORM
 from forms.common import CHECKLIST_GROUPS
 
-from . import answers, cycle
+from . import answers, clock, cycle
 from .db import database
 from .models import Person, Plan, PlanVersion
 from .plans import start_plan
@@ -385,7 +385,20 @@ DEMO_FORMS = {
 }
 
 
-def load_demo() -> None:
+# The demo's plans run RUNNING_WEEKS on the day it is loaded: their first talks behind them, the next ones
+# ahead, whatever the month (fixed January dates made every talk verstreken for a newcomer in December).
+RUNNING_WEEKS = 10
+
+
+def demo_start(today: dt.date) -> dt.date:
+    """The Monday the demo's running plans started."""
+    start = today - dt.timedelta(weeks=RUNNING_WEEKS)
+    return start - dt.timedelta(days=start.weekday())
+
+
+def load_demo(today: dt.date | None = None) -> None:
+    """The demo organisation, its dates relative to today (the organisation's today by default)."""
+    today = today or clock.today()
     with database.atomic():
         people = {}
         for data in PEOPLE:
@@ -394,9 +407,10 @@ def load_demo() -> None:
             person.set_password(DEMO_PASSWORD)
             person.save()
             people[data["email"]] = person
-        today = dt.date.today()
         year = today.year
-        full = demo_answers(dt.date(year, 1, 12))
+        start = demo_start(today)
+        days = lambda n: start + dt.timedelta(days=n)  # noqa: E731
+        full = demo_answers(start)
         plan_only = {k: v for k, v in full.items() if k not in ("voortgangsgesprekken",)}
         evaluation = {
             "doelen_gehaald": "Grotendeels: de verwachtingen-check doe ik nu bij elke projectstart; "
@@ -406,30 +420,31 @@ def load_demo() -> None:
             "pop_afsluiten": "Afgesloten; het bespreken van risico’s neem ik mee naar het volgende POP.",
         }
         # One plan in every state of the cycle, so each demo account has something to do.
-        _demo_plan(people[EMPLOYEE_EMAIL], str(year), full, "uitvoering", signed=dt.date(year, 1, 26))
+        _demo_plan(people[EMPLOYEE_EMAIL], str(year), full, "uitvoering", signed=days(14))
         _demo_plan(people[f"daan.smit@{DOMAIN}"], str(year), {}, "voorbereiding")
+        # Youssef shared his plan and signed it; the POP-gesprek with Marco is next week.
         youssef = _demo_plan(people[f"youssef.elamrani@{DOMAIN}"], str(year),
-                             {k: full[k] for k in ("datum_pop_gesprek", "kwaliteiten", "meer_doen",
-                                                   "werk_over_3_jaar", "ontwikkeldoelen")},
+                             {**{k: full[k] for k in ("kwaliteiten", "meer_doen", "werk_over_3_jaar",
+                                                      "ontwikkeldoelen")},
+                              "datum_pop_gesprek": today + dt.timedelta(days=7)},
                              "ontwikkelgesprek")
         answers.save(youssef, {"akkoord_medewerker": _signature(people[f"youssef.elamrani@{DOMAIN}"],
-                                                                 dt.date(year, 2, 2))})
+                                                                 today - dt.timedelta(days=2))})
         _demo_plan(people[f"lotte.mulder@{DOMAIN}"], str(year), plan_only, "vastgesteld",
-                   signed=dt.date(year, 2, 9))
+                   signed=days(28))
         _demo_plan(people[f"fatima.bouzid@{DOMAIN}"], str(year), {**full, **evaluation}, "evaluatie",
-                   signed=dt.date(year, 1, 19))
+                   signed=days(7))
         _demo_plan(people[f"tim.deboer@{DOMAIN}"], str(year - 1),
                    {**demo_answers(dt.date(year - 1, 1, 12)), **evaluation}, "afgerond",
                    signed=dt.date(year - 1, 1, 26))
         # One plan of each other form: the compact POP and the six-step plan running (check-ins, a
         # learning log), the POP table agreed and about to start.
-        start = dt.date(year, 1, 12)
         _demo_plan(people[COMPACT_EMAIL], str(year), compact_answers(start), "uitvoering",
-                   signed=dt.date(year, 1, 26), form_key="pop-compact")
+                   signed=days(14), form_key="pop-compact")
         _demo_plan(people[TABEL_EMAIL], str(year), tabel_answers(start), "vastgesteld",
-                   signed=dt.date(year, 2, 16), form_key="pop-tabel")
+                   signed=days(35), form_key="pop-tabel")
         _demo_plan(people[ZES_STAPPEN_EMAIL], str(year), zes_stappen_answers(start), "uitvoering",
-                   signed=dt.date(year, 2, 2), form_key="pop-zes-stappen")
+                   signed=days(21), form_key="pop-zes-stappen")
         _demo_organisation(people, str(year))
 
 
@@ -473,7 +488,9 @@ def _demo_plan(person: Person, period: str, values: dict, state: str, signed: dt
         answers.save(plan, {"akkoord_medewerker": _signature(person, signed),
                             "akkoord_leidinggevende": _signature(person.manager, signed)})
         cycle.freeze(plan)
-        PlanVersion.update(agreed_at=dt.datetime.combine(signed, dt.time(10, 0))) \
+        # 10:00 in the organisation's zone, stored in UTC like every time.
+        agreed = dt.datetime.combine(signed, dt.time(10, 0), tzinfo=clock.zone())
+        PlanVersion.update(agreed_at=agreed.astimezone(dt.timezone.utc).replace(tzinfo=None)) \
             .where(PlanVersion.plan == plan).execute()  # agreed on the day both signed
     Plan.update(status=state).where(Plan.id == plan.id).execute()
     return plan

@@ -53,15 +53,19 @@ def header_talk_field(definition) -> str:
     return ""
 
 
-def next_talk(definition, values: dict, state: str | None = None) -> Talk | None:
+def next_talk(definition, values: dict, state: str | None = None,
+              today: dt.date | None = None) -> Talk | None:
     """The next talk of a plan, or None when its date is not set: a type without a date is no
     appointment yet. With the plan's state: before the plan is agreed, a POP-gesprek dated in the
-    header is the next talk when Afronding sets none."""
+    header is the next talk when Afronding sets none; in the voorbereiding until it is held, once the
+    plan is shared (the ontwikkelgesprek is that talk) only while its date has not passed (today)."""
     day = values.get(definition.next_talk_field) if definition.next_talk_field else None
     if not isinstance(day, dt.date):
         header = header_talk_field(definition)
-        if state in BEFORE_AGREEMENT and header and isinstance(values.get(header), dt.date):
-            return Talk("pop-gesprek", "POP-gesprek", values[header])
+        day = values.get(header) if header else None
+        if state in BEFORE_AGREEMENT and isinstance(day, dt.date) and not (
+                state == "ontwikkelgesprek" and today is not None and day < today):
+            return Talk("pop-gesprek", "POP-gesprek", day)
         return None
     kind, label = "", ""
     if definition.next_talk_kind_field:
@@ -88,11 +92,11 @@ def days_until(talk: Talk, today: dt.date) -> int:
     return (talk.date - today).days
 
 
-def open_talk(plan: Plan, definition, values: dict) -> Talk | None:
+def open_talk(plan: Plan, definition, values: dict, today: dt.date | None = None) -> Talk | None:
     """The next talk of an open plan that has not taken place yet; None otherwise."""
     if plan.status not in OPEN_STATES:
         return None
-    talk = next_talk(definition, values, plan.status)
+    talk = next_talk(definition, values, plan.status, today)
     if talk is None or held(definition, values, talk):
         return None
     return talk
@@ -101,7 +105,7 @@ def open_talk(plan: Plan, definition, values: dict) -> Talk | None:
 def on_page(plan: Plan, definition, values: dict, today: dt.date) -> dict:
     """The next talk as the plan's page shows it: the talk (None without a date) and whether it is
     "verstreken" (past and not held), "vandaag", or "gehouden" (a progress talk recorded since)."""
-    talk = next_talk(definition, values, plan.status)
+    talk = next_talk(definition, values, plan.status, today)
     state = ""
     if talk is not None:
         if held(definition, values, talk):

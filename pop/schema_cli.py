@@ -51,7 +51,10 @@ def upgrade(make_backup):
     if waiting and make_backup and has_data:
         click.echo(f"Reservekopie: {backup_to(None)}")
     done = upgrade_schema(current_app)
-    click.echo(("Toegepast: " + ", ".join(done)) if done else "De database was al bijgewerkt.")
+    if current_app.extensions.get("pop_schema_new"):
+        click.echo("Nieuwe database aangemaakt.")
+    else:
+        click.echo(("Toegepast: " + ", ".join(done)) if done else "De database was al bijgewerkt.")
 
 
 @db_group.command("backup")

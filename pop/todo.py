@@ -14,7 +14,7 @@ from peewee import fn
 
 from forms import FORMS
 
-from . import answers, cycle, rhythm
+from . import answers, clock, cycle, rhythm
 from .access import acts_as_manager, is_hr, visible_plans
 from .models import STATUSES, Answer, Person, Plan
 from .plans import current_period, filter_plans, next_period, people_without_plan
@@ -78,7 +78,7 @@ def _evaluation_done(definition, values: dict) -> bool:
 
 
 def _talk_item(plan: Plan, definition, values: dict, today: dt.date, with_name: str = "") -> Item | None:
-    talk = rhythm.open_talk(plan, definition, values)
+    talk = rhythm.open_talk(plan, definition, values, today)
     if talk is None:
         return None
     days = rhythm.days_until(talk, today)
@@ -252,7 +252,7 @@ def _reactions(plans) -> dict[int, set]:
 
 
 def for_user(user: Person, today: dt.date | None = None, period: str = "") -> ToDo:
-    today = today or dt.date.today()
+    today = today or clock.today()  # the organisation's today, not the server's
     mine = list(Plan.select().where(Plan.employee == user.id).order_by(Plan.period, Plan.id))
     own = [p for p in mine if p.status != "afgerond"]
     team, without, reacted = [], [], {}

@@ -797,3 +797,36 @@ def test_no_page_of_any_forms_demo_plan_is_wider_than_the_window(browser, base_u
             width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert width <= window, (email, path, width, window)
         page.context.close()
+
+
+def test_the_akkoord_is_given_on_the_plans_overview(browser, own_site):
+    """Issue 15: the akkoord is a step on the plan's page, not a checkbox inside Afronding. Youssef
+    (shared, his akkoord given) withdraws and gives it again there, with what is still empty shown
+    before he signs; Marco gives his on the same page and the plan is Vastgesteld. On a site of its
+    own: the other tests edit Youssef's plan in the ontwikkelgesprek."""
+    youssef = logged_in(browser, own_site, YOUSSEF)
+    open_own_plan(youssef, "Youssef el Amrani")
+    plan_url = youssef.url
+    akkoord = youssef.locator("section#akkoord")
+    expect(akkoord).to_contain_text("Akkoord medewerker: gegeven door Youssef el Amrani")
+    expect(akkoord).to_contain_text("Akkoord leidinggevende: nog niet gegeven")
+    youssef.get_by_role("button", name="Akkoord intrekken", exact=True).click()
+    expect(youssef.get_by_role("status").filter(has_text="Uw akkoord is ingetrokken.")).to_be_visible()
+    expect(akkoord).to_contain_text("Akkoord medewerker: nog niet gegeven")
+    # Before signing: what is still empty, per part, and the goals' missing SMART letters.
+    expect(akkoord).to_contain_text("Nog leeg in het plan waarvoor u tekent")
+    expect(akkoord).to_contain_text("Fase II: Ontwikkelgesprek en opstellen POP:")
+    youssef.get_by_role("button", name="Akkoord geven", exact=True).click()
+    expect(youssef.get_by_role("status").filter(has_text="Uw akkoord is gegeven.")).to_be_visible()
+    expect(current_state(youssef)).to_have_text("Ontwikkelgesprek")
+
+    marco = logged_in(browser, own_site, MARCO)
+    marco.goto(plan_url)
+    expect(marco.locator("section#akkoord")).to_contain_text("Nog leeg in het plan waarvoor u tekent")
+    marco.get_by_role("button", name="Akkoord geven", exact=True).click()
+    expect(marco.get_by_role("status").filter(has_text="het POP is vastgesteld (versie 1)")).to_be_visible()
+    expect(current_state(marco)).to_have_text("Vastgesteld")
+    expect(marco.locator("section#akkoord")).to_contain_text("Akkoord leidinggevende: gegeven door Marco Jansen")
+    expect(marco.get_by_role("button", name="Akkoord intrekken")).to_have_count(0)
+    for page in (youssef, marco):
+        page.context.close()
