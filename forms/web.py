@@ -69,9 +69,12 @@ def part_form_class(form_key: str, part_key: str):
     return type(f"PartForm_{form_key}_{part_key}", (DutchForm,), attrs)
 
 
-def build_part_form(form_key: str, part, values: dict | None = None):
-    """The part's web form: from the request when one was posted, otherwise from stored values."""
+def build_part_form(form_key: str, part, values: dict | None = None, formdata=None):
+    """The part's web form: from the request when one was posted, otherwise from stored values.
+    formdata: what was posted earlier and kept (a save made after the session had ended)."""
     cls = part_form_class(form_key, part.key)
+    if formdata is not None:
+        return cls(formdata=formdata)
     if values is None:
         return cls()
     data = {f.key: f.form_data(values.get(f.key)) for f in part.fields}

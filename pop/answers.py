@@ -12,12 +12,35 @@ def form_of(plan: Plan) -> FormDefinition:
     return get_form(plan.form_key)
 
 
+class Snapshot:
+    """A plan's stored cells as one query read them: its answers, and the version of any group of
+    them, taken from the very same rows. A page built from a snapshot can never show one save's text
+    with another save's version (two reads with a commit in between did: the older text then passed
+    the version check and overwrote the newer one)."""
+
+    def __init__(self, plan: Plan):
+        self.cells: dict[str, dict] = defaultdict(dict)
+        query = (Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
+                 .where(Answer.plan == plan).tuples())
+        for field, row, column, value in query:
+            self.cells[field][(row, column)] = value
+        self.values = {f.key: f.from_cells(self.cells.get(f.key, {})) for f in form_of(plan).fields}
+
+    def fingerprint(self, field_keys) -> str:
+        return digest({key: self.cells[key] for key in field_keys if key in self.cells})
+
+    def text(self, key: str) -> str:
+        """A stored cell outside the form's fields (the manager's reactions), "" when there is none."""
+        return self.cells.get(key, {}).get((0, ""), "")
+
+
+def read(plan: Plan) -> Snapshot:
+    return Snapshot(plan)
+
+
 def load(plan: Plan) -> dict:
     """All answers of a plan as typed values, one entry for every field of its form."""
-    cells: dict[str, dict] = defaultdict(dict)
-    for a in Answer.select().where(Answer.plan == plan):
-        cells[a.field][(a.row, a.column)] = a.value
-    return {f.key: f.from_cells(cells.get(f.key, {})) for f in form_of(plan).fields}
+    return read(plan).values
 
 
 def save(plan: Plan, values: dict) -> None:
@@ -54,13 +77,12 @@ def load_many(plans, fields=None) -> dict[int, dict]:
             for p in plans}
 
 
-def fingerprint(plan: Plan, field_keys: list[str]) -> str:
-    """A short digest of what is stored for these fields: a page carries the one it was built from,
-    so a save can tell that someone else changed the same answers in the meantime."""
-    digest = hashlib.sha256()
-    query = (Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
-             .where((Answer.plan == plan) & (Answer.field.in_(field_keys)))
-             .order_by(Answer.field, Answer.row, Answer.column).tuples())
-    for cell in query:
-        digest.update(repr(cell).encode("utf-8"))
-    return digest.hexdigest()[:16]
+def digest(cells: dict[str, dict]) -> str:
+    """A short digest of what is stored for some fields ({field: {(row, column): text}}): a page
+    carries the one it was built from, so a save can tell that someone else changed the same answers
+    in the meantime. Ordered here, not by the database, so every database gives the same digest."""
+    sha = hashlib.sha256()
+    for field in sorted(cells):
+        for (row, column), value in sorted(cells[field].items()):
+            sha.update(repr((field, row, column, value)).encode("utf-8"))
+    return sha.hexdigest()[:16]

@@ -9,6 +9,7 @@ agreed again. The RIGHTS table is the one place these rules live; the views ask 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 
 from forms.kinds import Signature
@@ -191,16 +192,33 @@ def take_step(plan: Plan, user: Person, step: str) -> str:
     raise Refused("Deze stap bestaat niet.")  # "nieuw" makes another plan: start_next_cycle
 
 
+# Who a refusal names: "Bijstellen kan alleen de medewerker of de leidinggevende."
+_ROLE_NAMES = {EMPLOYEE: "de medewerker", MANAGER: "de leidinggevende", HR: "HR"}
+_STEP_PHRASES = {"delen": "Het plan delen", "evalueren": "De evaluatie starten",
+                 "afronden": "Het POP afronden", "bijstellen": "Bijstellen"}
+
+
+def _who_may(step: str) -> list[str]:
+    """The roles that may take this step in some state, in the order of RIGHTS."""
+    return [role for role in (EMPLOYEE, MANAGER, HR) if any(step in by_role.get(role, ())
+                                                            for by_role in RIGHTS.values())]
+
+
 def _refusal(plan: Plan, user: Person, step: str) -> str:
+    """Why this step is refused: first who may take it, when this person never may (HR asking to
+    bijstellen is told it is for the employee and the manager, not about the plan's state); else what
+    the state is waiting for."""
     state = STATUSES.get(plan.status, plan.status).lower()
     role = role_of(user, plan)
+    who = _who_may(step)
+    if step in _STEP_PHRASES and role not in who:
+        names = " of ".join(_ROLE_NAMES[r] for r in who)
+        when = (f", {_evaluation_words(answers.form_of(plan))['na']}" if step == "afronden" else "")
+        return f"{_STEP_PHRASES[step]} kan alleen {names}{when}."
     if step == "delen":
-        return ("Alleen de medewerker deelt het plan, en alleen in de voorbereiding." if role != EMPLOYEE
-                else f"Dit plan is al gedeeld (het staat op {state}).")
+        return f"Dit plan is al gedeeld (het staat op {state})."
     if step == "afronden":
-        return (f"Afronden doet de leidinggevende, {_evaluation_words(answers.form_of(plan))['na']}."
-                if plan.status == "evaluatie" else
-                f"Afronden kan pas in de evaluatie; dit plan staat op {state}.")
+        return f"Afronden kan pas in de evaluatie; dit plan staat op {state}."
     if step == "evalueren":
         return f"De evaluatie start na het vaststellen van het POP; dit plan staat op {state}."
     if step == "bijstellen":
@@ -298,7 +316,23 @@ def reaction(plan: Plan, part) -> str:
     return row.value if row else ""
 
 
-def save_reaction(plan: Plan, part, user: Person, text: str) -> None:
+def reaction_version(text: str) -> str:
+    """The version of a reaction that a page carries, so a save can tell it was changed meanwhile."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class ReactionMeanwhile(Refused):
+    """The reaction was changed after the page was opened (another tab, another manager)."""
+
+    def __init__(self, stored: str):
+        super().__init__("Iemand anders heeft de reactie gewijzigd nadat u deze pagina opende.")
+        self.stored = stored
+
+
+def save_reaction(plan: Plan, part, user: Person, text: str, expected_version: str | None = None) -> None:
+    """Store the manager's reaction to a part. With expected_version (the version of the reaction the
+    page showed) the check and the write happen under one lock: of two tabs saving from the same
+    page, the second gets ReactionMeanwhile with what the first stored, never both "opgeslagen"."""
     if not may(user, plan, "reactie"):
         raise NotAllowed("Een reactie geeft de leidinggevende, zodra de medewerker het plan heeft gedeeld.")
     text = (text or "").replace("\r\n", "\n").strip()
@@ -306,7 +340,10 @@ def save_reaction(plan: Plan, part, user: Person, text: str) -> None:
         raise Refused(f"Een reactie is hoogstens {number(REACTION_CHARS)} tekens.")
     with write_lock():
         lock_row(Plan.select(Plan.id).where(Plan.id == plan.id)).execute()  # one reaction at a time
-        if text != reaction(plan, part):
+        stored = reaction(plan, part)
+        if expected_version and reaction_version(stored) != expected_version and stored != text:
+            raise ReactionMeanwhile(stored)
+        if text != stored:
             audit.record(plan, user, "gewijzigd", f"Reactie leidinggevende, {part.title}")
         Answer.delete().where((Answer.plan == plan) & (Answer.field == reaction_key(part))).execute()
         if text:

@@ -260,5 +260,20 @@ class Budget(BaseModel):
         indexes = ((("person", "year"), True),)
 
 
+class Draft(BaseModel):
+    """What someone typed and sent after their session had ended (logged out elsewhere, a new password,
+    an expired or missing cookie): kept briefly so that after logging in they find it back in the form,
+    not saved yet (pop/drafts.py). token: the value of the browser's draft cookie, which alone finds
+    it; person: whose session it was, when the ended session still said so."""
+
+    token = CharField(max_length=64, unique=True)
+    person = ForeignKeyField(Person, null=True, backref="+", on_delete="CASCADE")
+    plan = ForeignKeyField(Plan, backref="+", on_delete="CASCADE")
+    part_key = CharField(max_length=60)
+    kind = CharField(max_length=10)  # onderdeel (a part's answers) | reactie (the manager's reaction)
+    data = TextField()  # JSON: [[name, value], ...] as posted, without the CSRF token
+    created_at = DateTimeField(default=now, index=True)
+
+
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
-          Reminder, FormSetting, Placement, Budget]
+          Reminder, FormSetting, Placement, Budget, Draft]

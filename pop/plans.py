@@ -118,10 +118,11 @@ def save_part(plan: Plan, part, submitted: dict, user: Person,
         editable = cycle.editable_fields(user, plan, part)
         if not editable:
             raise cycle.Refused(cycle.why_read_only(user, plan, part))
-        before = part_version(plan, part)
+        snapshot = answers.read(plan)
+        before = part_version(plan, part, snapshot)
         if expected_version is not None and before != expected_version:
             raise SavedMeanwhile()
-        current = answers.load(plan)
+        current = snapshot.values
         values = _values_to_store(plan, part, submitted, user, current, editable)
         # Checked before too, for the page's message; again here because two saves of different
         # parts at the same moment could each fit and together not.
@@ -178,16 +179,17 @@ def part_name(plan: Plan, part) -> str:
     return part.nav_title if part.title == get_form(plan.form_key).title else part.title
 
 
-def part_version(plan: Plan, part) -> str:
+def part_version(plan: Plan, part, snapshot: "answers.Snapshot | None" = None) -> str:
     """The version of a part's answers that a save may overwrite. Signatures are left out: a save
     never changes someone else's akkoord, so a co-signature in the meantime is no conflict. The part
     with the akkoorden also covers the agreed content itself: an akkoord given on a page opened before
-    the plan changed would fix content its giver never saw."""
+    the plan changed would fix content its giver never saw. snapshot: the read whose answers the
+    page shows; the version must come from those very rows."""
     keys = [f.key for f in part.fields if not isinstance(f, Signature)]
     if part.cycle == "afronding":
         definition = answers.form_of(plan)
         keys += [f.key for p in definition.parts_in("plan") for f in p.fields]
-    return answers.fingerprint(plan, keys)
+    return (snapshot or answers.read(plan)).fingerprint(keys)
 
 
 def part_progress(part, values: dict) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 from flask import render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from forms.limits import number
@@ -44,6 +44,18 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+OTHER_ERROR = ("Dit verzoek kon niet worden verwerkt. Er is niets opgeslagen. Ga terug, vernieuw de pagina "
+               "en probeer het opnieuw.")
+OTHER_ERRORS = {
+    405: ("Niet op deze manier", "Dit adres is er alleen voor een knop op een pagina van POP, niet om zo te "
+                                 "openen. Er is niets opgeslagen. Ga terug en gebruik de knop op de pagina."),
+    416: ("Niet beschikbaar", "Dit deel van het bestand bestaat niet. Download het bestand opnieuw."),
+    500: ("Er ging iets mis", "Er ging op de server iets mis. Er is mogelijk niets opgeslagen: ga terug, "
+                              "vernieuw de pagina en kijk of uw tekst er staat. Blijft het gebeuren, meld "
+                              "het dan bij de beheerder."),
+}
+
+
 def init_app(app):
     app.url_map.converters["int"] = IdConverter  # before the blueprints' routes are added
     login_manager.init_app(app)
@@ -83,12 +95,17 @@ def init_app(app):
             "Dit verzoek kon niet worden verwerkt. Er is niets opgeslagen. Ga terug, vernieuw de "
             "pagina en probeer het opnieuw.")), 400
 
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        # To the log-in page; a save that arrives after the session ended keeps its text for after.
+        return plans.after_session_ended()
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        if request.endpoint == "plans.part":
+        if request.endpoint in plans.KEPT_POSTS:
             # Keep what was typed: show the part again with the posted text and ask to save again.
             try:
-                return plans.part_after_csrf_failure()
+                return plans.after_csrf_failure()
             except BadRequest as odd:  # raised inside an error handler it would be a 500
                 return bad_request(odd)
         return render_template("error.html", title="Formulier verlopen",
@@ -117,6 +134,15 @@ def init_app(app):
             message = ("Dit formulier is te groot om te verwerken: het bevatte meer of langere velden "
                        "dan een pagina van POP verstuurt. Er is niets opgeslagen.")
         return render_template("error.html", title="Te groot", message=message), 413
+
+    @app.errorhandler(HTTPException)
+    def other_error(error):
+        # Every other page Werkzeug would answer in English (405 for a GET on a button's address, 416
+        # for an odd Range on a download, 500): Dutch like the rest, with the headers the code needs
+        # (Allow on a 405).
+        title, message = OTHER_ERRORS.get(error.code, (f"Fout {error.code}", OTHER_ERROR))
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_template("error.html", title=title, message=message), error.code, headers
 
     @app.context_processor
     def pdf_available():

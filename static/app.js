@@ -55,3 +55,71 @@
     });
   });
 })();
+
+// A live counter under every box with a limit: characters left while typing, a warning the moment a
+// paste goes past the limit, and the plan's total beside the Opslaan button. The browser never cuts
+// pasted text off (there is no maxlength): the server refuses what is too long with its message in
+// Dutch and gives the text back, and this counter says so before Opslaan is clicked.
+(function () {
+  "use strict";
+  var nf = new Intl.NumberFormat("nl-NL");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("textarea[data-max], input[data-max]"));
+  if (!boxes.length) { return; }
+  function length(box) { return box.value.replace(/\r\n/g, "\n").length; }
+  var start = new Map();
+  boxes.forEach(function (box) { start.set(box, length(box)); });
+
+  var total = document.getElementById("plan-tekens");
+  var planForm = total && total.closest("form");
+  function updateTotal() {
+    if (!planForm) { return; }
+    var max = parseInt(total.dataset.planMax, 10);
+    var chars = parseInt(total.dataset.planChars, 10);
+    boxes.forEach(function (box) {
+      if (planForm.contains(box)) { chars += length(box) - start.get(box); }
+    });
+    total.textContent = "Een plan kan hoogstens " + nf.format(max) + " tekens bevatten; dit plan bevat er " +
+      "met uw wijzigingen " + nf.format(chars) + "." +
+      (chars > max ? " Dat is " + nf.format(chars - max) + " te veel: zo kan het niet worden opgeslagen." : "");
+    total.classList.toggle("over-limit", chars > max);
+  }
+
+  boxes.forEach(function (box) {
+    var max = parseInt(box.dataset.max, 10);
+    var counter = document.createElement("p");
+    counter.className = "hint counter";
+    counter.id = box.id + "-teller";
+    var warning = document.createElement("p");
+    warning.className = "errors counter-warning";
+    warning.setAttribute("role", "alert");
+    warning.hidden = true;
+    box.insertAdjacentElement("afterend", counter);
+    counter.insertAdjacentElement("afterend", warning);
+    box.setAttribute("aria-describedby", ((box.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    function update() {
+      var left = max - length(box);
+      counter.textContent = left >= 0
+        ? "Nog " + nf.format(left) + (left === 1 ? " teken" : " tekens") + " over."
+        : nf.format(-left) + (left === -1 ? " teken" : " tekens") + " te veel.";
+      counter.classList.toggle("over-limit", left < 0);
+      if (left < 0) {
+        warning.textContent = "Deze tekst is " + nf.format(-left) + (left === -1 ? " teken" : " tekens") +
+          " langer dan hier past (hoogstens " + nf.format(max) + "). Er is niets afgeknipt: maak haar " +
+          "korter voordat u opslaat, anders wordt ze niet opgeslagen.";
+      }
+      warning.hidden = left >= 0;
+      updateTotal();
+    }
+    box.addEventListener("input", update);
+    update();
+  });
+})();
+
+// A page that gives back unsaved text (a conflict, a refusal, a session that had ended) counts as
+// changed: leaving it without saving warns like any page with typed text.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-dirty]").forEach(function (form) {
+    form.dispatchEvent(new Event("change"));
+  });
+})();

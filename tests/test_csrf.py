@@ -1,4 +1,6 @@
 """CSRF protection stays on: a POST without a valid token changes nothing."""
+import urllib.parse
+
 import pytest
 
 from conftest import csrf_from, text_of
@@ -73,10 +75,16 @@ def test_bad_token_for_an_unknown_part_is_not_a_server_error(org, login):
     assert response.status_code == 404
 
 
-def test_visitor_without_session_gets_a_dutch_message(org, client):
-    response = client.post(part_url(org["plan_a"], "fase-1"), data={"meer_doen": "x"}, csrf=False)
-    assert response.status_code == 400
-    assert "Uw sessie is verlopen. Log opnieuw in." in text_of(response)
+def test_visitor_without_session_is_sent_to_log_in_with_a_dutch_message(org, client):
+    """No session cookie (expired, removed): to the log-in page and back to the part afterwards. A
+    post that did not come from our own page (no Origin) keeps nothing: tests/test_nothing_lost.py."""
+    url = part_url(org["plan_a"], "fase-1")
+    response = client.post(url, data={"meer_doen": "x"}, csrf=False)
+    assert response.status_code == 302
+    location = urllib.parse.urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    assert urllib.parse.parse_qs(location.query)["next"] == [url]
+    assert "Log in om verder te gaan." in text_of(client.get(response.headers["Location"]))
 
 
 def test_logout_without_token_keeps_the_session(org, login):

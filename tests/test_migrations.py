@@ -286,3 +286,34 @@ def test_m0007_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     for definition in FORMS.values():
         assert definition.title in text_of(page)
     assert hr.get("/matrix").status_code == 200 and hr.get("/budget").status_code == 200
+
+
+def test_m0008_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0008 adds the drafts of saves made after a session ended to a database that m0007 left, with
+    data in its tables (a budget, a placement): every row is as it was, drafts start empty, and a
+    save after a session ended is kept and given back on it."""
+    from decimal import Decimal
+
+    from pop.models import Budget, Person, Placement
+
+    make_release_0_1(database_url)
+    real_known = schema.known
+    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] <= "m0007"])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0008_drafts" not in schema.applied(database) and not database.table_exists("draft")
+        person = Person.select().order_by(Person.id).first()
+        Budget.create(person=person, year="2026", euro=Decimal("1250.50"))
+        Placement.create(person=person, period="2026", prestaties="plus", potentie="min")
+        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
+        before = {t: all_rows(t) for t in tables}
+        assert before["budget"] and before["placement"] and before["answer"]
+
+    monkeypatch.setattr(schema, "known", real_known)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0008_drafts" in schema.applied(database) and schema.pending(database) == []
+        for table in tables:
+            assert all_rows(table) == before[table], table
+        assert current_rows("draft") == []

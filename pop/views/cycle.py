@@ -12,7 +12,7 @@ from forms.web import DutchForm
 from .. import akkoord, answers, audit, cycle
 from ..models import PlanVersion
 from ..plans import SavedMeanwhile, start_next_cycle
-from .plans import first_page, plan_or_404, readable_or_403
+from .plans import first_page, plan_or_404, reaction_page, readable_or_403
 
 bp = Blueprint("cycle", __name__)
 
@@ -58,13 +58,23 @@ def reaction(plan_id: int, part_key: str):
     plan = plan_or_404(plan_id)
     part = answers.form_of(plan).part(part_key) or abort(404)
     _checked_form()
+    typed = request.form.get("reactie", "")
     try:
-        cycle.save_reaction(plan, part, current_user, request.form.get("reactie", ""))
+        cycle.save_reaction(plan, part, current_user, typed, request.form.get("reactie_versie") or None)
     except cycle.NotAllowed as refused:
         abort(403, description=str(refused))
-    except cycle.Refused as refused:  # too long: the form offers no more, so only a crafted post
-        abort(400, description=str(refused))
-    flash("Uw reactie is opgeslagen.", "success")
+    except cycle.ReactionMeanwhile as meanwhile:
+        # The page comes back with the typed text in the box and the other's beside it; it carries
+        # the new version, so a second click keeps this text on purpose.
+        return reaction_page(plan, part, request.form, status=409, meanwhile=meanwhile.stored, notice=(
+            "Uw reactie is niet opgeslagen: iemand anders heeft de reactie gewijzigd nadat u deze "
+            "pagina opende. Uw tekst staat nog in het vak; wat de ander opsloeg staat ernaast. Neem "
+            "over wat u wilt houden en klik opnieuw op ‘Reactie opslaan’."))
+    except cycle.Refused as refused:  # too long: the text stays, with the reason
+        return reaction_page(plan, part, request.form, status=422, notice=f"Uw reactie is niet opgeslagen. {refused} "
+                             "Uw tekst staat nog in het vak; maak haar korter en sla opnieuw op.")
+    # Shown in the reaction's own box, where the page lands, not at the top of a long page.
+    flash("Uw reactie is opgeslagen.", "reactie")
     return redirect(url_for("plans.part", plan_id=plan.id, part_key=part.key, _anchor="reactie"))
 
 

@@ -1,4 +1,5 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
+                   request, url_for)
 from flask_login import current_user, login_required
 
 from forms import FORMS
@@ -8,7 +9,7 @@ from forms.limits import BLANK_ROWS, REACTION_CHARS
 from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
                        read_part_form, validate_part_form)
 
-from .. import akkoord, answers, audit, clock, cycle, organisation, todo
+from .. import akkoord, answers, audit, clock, cycle, drafts, organisation, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans,
@@ -128,23 +129,35 @@ def overview(plan_id: int):
                            akkoord=akkoord.for_overview(current_user, plan, values) if readable else None)
 
 
-def _render_part(plan, definition, part, wtform, values, status=200, notice=None, problems=(),
-                 version=None, meanwhile=None, too_long=None):
+def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=None, problems=(),
+                 version=None, meanwhile=None, too_long=None, reaction=None):
+    """The part page. snapshot: the one read of the stored answers that the page shows, and whose
+    version it carries (unless the page keeps the version of the text typed into it). reaction: the
+    reaction box when it shows something other than what is stored (typed, kept, or in conflict)."""
     editable = cycle.editable_fields(current_user, plan, part)
     signers = {f.key: f.key in editable and may_sign(current_user, plan, f.signer)
                for f in part.fields if f.kind == "signature"}
     may_react = cycle.may(current_user, plan, "reactie")
+    stored_reaction = snapshot.text(cycle.reaction_key(part))
+    reaction = reaction or {}
+    values = snapshot.values
     return render_template("plans/part.html", plan=plan, definition=definition, part=part,
-                           form=wtform, values=values, editable=bool(editable),
+                           form=wtform, values=values, editable=bool(editable), editable_keys=editable,
                            read_only_reason="" if editable else cycle.why_read_only(current_user, plan, part),
                            signers=signers, next_part=definition.next_part(part),
                            notice=notice, problems=problems, meanwhile=meanwhile or {},
-                           reaction=cycle.reaction(plan, part), may_react=may_react,
+                           reaction=stored_reaction, may_react=may_react,
+                           reaction_text=reaction.get("text", stored_reaction),
+                           reaction_version=reaction.get("version", cycle.reaction_version(stored_reaction)),
+                           reaction_meanwhile=reaction.get("meanwhile"),
+                           reaction_notice=reaction.get("notice"),
+                           reaction_dirty=bool(reaction.get("text")),
                            reaction_form=DutchForm() if may_react else None,
                            previous=_previous_plan(plan),
                            too_long=too_long, plan_chars=definition.chars(values),
                            reaction_chars=REACTION_CHARS,
-                           version=version or part_version(plan, part)), status
+                           dirty=bool(problems or meanwhile or (notice and status != 403 and editable)),
+                           version=version or part_version(plan, part, snapshot)), status
 
 
 def _previous_plan(plan: Plan):
@@ -167,15 +180,19 @@ def part(plan_id: int, part_key: str):
     definition = answers.form_of(plan)
     part = definition.part(part_key) or abort(404)
     readable_or_403(plan)
-    values = answers.load(plan)
+    snapshot = answers.read(plan)
+    values = snapshot.values
 
     if request.method == "GET":
         audit.record_view(plan, current_user)
+        kept = _kept_draft(plan, part)
+        if kept is not None:
+            return kept
         wtform = build_part_form(plan.form_key, part, values)
         table = _table(part, request.args.get("rij"))
         if table is not None:
             _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), values)
-        return _render_part(plan, definition, part, wtform, values)
+        return _render_part(plan, definition, part, wtform, snapshot)
 
     if not set(request.form) - {"csrf_token"}:
         # The page always sends its version and its inputs. A post without them did not come from
@@ -184,11 +201,11 @@ def part(plan_id: int, part_key: str):
     wtform = build_part_form(plan.form_key, part)
     if not cycle.editable_fields(current_user, plan, part):
         # Refused, never silently: the page comes back with what was typed and the reason.
-        return _render_part(plan, definition, part, wtform, values, status=403, notice=(
+        return _render_part(plan, definition, part, wtform, snapshot, status=403, notice=(
             "Niet opgeslagen: " + cycle.why_read_only(current_user, plan, part)))
     table = _table(part, request.form.get("add_row"))
     posted_version = request.form.get("versie", "")
-    current_version = part_version(plan, part)
+    current_version = part_version(plan, part, snapshot)
     if posted_version and posted_version != current_version:
         return _saved_meanwhile(plan, definition, part, wtform)
     fields_ok = validate_part_form(part, wtform, values)
@@ -205,7 +222,7 @@ def part(plan_id: int, part_key: str):
                       "staat er nog; pas het gemarkeerde aan en sla opnieuw op.")
         else:
             notice = "Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog."
-        return _render_part(plan, definition, part, wtform, values, status=422, problems=problems,
+        return _render_part(plan, definition, part, wtform, snapshot, status=422, problems=problems,
                             version=posted_version or current_version, notice=notice,
                             too_long=too_long)
     try:
@@ -214,11 +231,11 @@ def part(plan_id: int, part_key: str):
     except SavedMeanwhile:
         return _saved_meanwhile(plan, definition, part, wtform)
     except PlanTooLong as too_long:  # another part grew meanwhile
-        return _render_part(plan, definition, part, wtform, answers.load(plan), status=422,
+        return _render_part(plan, definition, part, wtform, answers.read(plan), status=422,
                             notice="Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog.",
-                            too_long=str(too_long))
+                            version=posted_version or current_version, too_long=str(too_long))
     except cycle.Refused as refused:  # the plan moved on (agreed, say) since the check above
-        return _render_part(Plan.get_by_id(plan.id), definition, part, wtform, values, status=403,
+        return _render_part(Plan.get_by_id(plan.id), definition, part, wtform, snapshot, status=403,
                             notice=f"Niet opgeslagen: {refused}")
     for message in notices:
         flash(message, "info")
@@ -249,15 +266,70 @@ def _saved_meanwhile(plan, definition, part, wtform):
     the other person stored; it carries the new version, so a second click on Opslaan is a deliberate
     choice to keep this version."""
     plan = Plan.get_by_id(plan.id)  # updated_at of the other save
-    stored = answers.load(plan)
+    snapshot = answers.read(plan)  # what the other stored and its version, from one read
+    stored = snapshot.values
     typed = read_part_form(part, wtform)
     meanwhile = {f.key: f.as_text(stored.get(f.key)) or "(leeg)" for f in part.fields
                  if f.kind != "signature" and f.as_text(stored.get(f.key)) != f.as_text(typed.get(f.key))}
-    return _render_part(plan, definition, part, wtform, stored, status=409, meanwhile=meanwhile, notice=(
+    return _render_part(plan, definition, part, wtform, snapshot, status=409, meanwhile=meanwhile, notice=(
         "Niet opgeslagen: iemand anders heeft dit onderdeel gewijzigd (laatst bijgewerkt om "
         f"{clock.format_time(plan.updated_at, '%H:%M')}) nadat u deze pagina opende. Uw invoer staat er nog; wat de ander "
         "opsloeg staat ernaast. Neem over wat u wilt houden en klik op Opslaan om uw versie te "
         "bewaren."))
+
+
+# ---------------------------------------------------------------- a session that ended
+
+# The posts whose text is kept when they arrive without a session, and the page they come back on.
+KEPT_POSTS = {"plans.part": drafts.PART, "cycle.reaction": drafts.REACTION}
+SESSION_ENDED = ("Uw sessie was verlopen, dus er is nog niets opgeslagen. Log opnieuw in: daarna staat "
+                 "wat u typte weer in het formulier.")
+
+
+def after_session_ended():
+    """A request without a valid session: to the log-in page and back here afterwards. The text of a
+    save is kept for after the log-in (pop/drafts.py), so logging in again loses nothing."""
+    args = request.view_args or {}
+    kind = KEPT_POSTS.get(request.endpoint) if request.method == "POST" else None
+    token = drafts.keep_posted(args.get("plan_id", 0), args.get("part_key", ""), kind) if kind else None
+    flash(SESSION_ENDED if token else "Log in om verder te gaan.", "info")
+    if kind:  # back to the part (the reaction's address answers posts only)
+        target = url_for("plans.part", plan_id=args.get("plan_id", 0), part_key=args.get("part_key", ""),
+                         _anchor=("reactie" if kind == drafts.REACTION else "meldingen") if token else None)
+    else:
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+    response = redirect(url_for("auth.login", next=target))
+    if token:
+        response.set_cookie(drafts.COOKIE, token, max_age=int(drafts.KEEP.total_seconds()), httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _kept_draft(plan, part):
+    """The part page with the text of a save that arrived after the session ended, once its writer
+    is logged in again; None when this browser kept nothing for this part (for this person)."""
+    def may_write(kind):
+        if kind == drafts.REACTION:
+            return cycle.may(current_user, plan, "reactie")
+        return bool(cycle.editable_fields(current_user, plan, part))
+
+    draft = drafts.take(request.cookies.get(drafts.COOKIE), plan, part.key, current_user, may_write)
+    if draft is None:
+        return None
+    posted = drafts.formdata(draft)
+    if draft.kind == drafts.REACTION:
+        page = reaction_page(plan, part, posted, status=200, notice=(
+            "Uw reactie is nog niet opgeslagen: uw sessie was verlopen. Wat u typte staat weer in het "
+            "vak ‘Reactie leidinggevende’; klik op ‘Reactie opslaan’ om het te bewaren."))
+    else:
+        wtform = build_part_form(plan.form_key, part, formdata=posted)
+        page = _render_part(plan, answers.form_of(plan), part, wtform, answers.read(plan),
+                            version=posted.get("versie") or None, notice=(
+                                "Nog niet opgeslagen: uw sessie was verlopen toen u op Opslaan klikte. "
+                                "Wat u typte staat hieronder weer; controleer het en klik op Opslaan."))
+    response = make_response(page)
+    response.delete_cookie(drafts.COOKIE)
+    return response
 
 
 def _table(part, key):
@@ -276,10 +348,27 @@ def _ensure_blank_rows(table, wtform, wanted: int, values: dict) -> None:
         wtform[table.key].append_entry(table.form_row(table.blank_row()))
 
 
-def part_after_csrf_failure():
-    """A save whose CSRF token failed (an expired session, a second tab): nothing is stored, but the
-    page comes back with everything typed still in it, with a fresh token, so one click saves it."""
+def reaction_page(plan, part, posted, status: int, notice: str, meanwhile: str | None = None):
+    """The part page with the reaction box holding what was posted (a save that was not stored).
+    It carries the version the typed text was written against, or after a conflict the other's."""
+    snapshot = answers.read(plan)
+    wtform = build_part_form(plan.form_key, part, snapshot.values)
+    version = (cycle.reaction_version(meanwhile) if meanwhile is not None else posted.get("reactie_versie")
+               or cycle.reaction_version(snapshot.text(cycle.reaction_key(part))))
+    reaction = {"text": posted.get("reactie", ""), "meanwhile": meanwhile, "version": version,
+                "notice": notice}
+    return _render_part(plan, answers.form_of(plan), part, wtform, snapshot, status=status,
+                        reaction=reaction)
+
+
+def after_csrf_failure():
+    """A save whose CSRF token failed: nothing is stored, but nothing typed is lost either. Without a
+    session (an expired or missing cookie) the text is kept for after the log-in; with one (a second
+    tab, a token from before a log-in) the page comes back with everything typed still in it, with a
+    fresh token, so one click saves it."""
     if not current_user.is_authenticated:
+        if request.endpoint in KEPT_POSTS:
+            return after_session_ended()
         return render_template("error.html", title="Sessie verlopen",
                                message="Uw sessie is verlopen. Log opnieuw in."), 400
     args = request.view_args or {}
@@ -290,12 +379,17 @@ def part_after_csrf_failure():
         # Not abort(404): an exception raised inside an error handler turns into a 500.
         return render_template("error.html", title="Niet gevonden",
                                message="Deze pagina bestaat niet, of u heeft er geen toegang toe."), 404
+    if request.endpoint == "cycle.reaction":
+        return reaction_page(plan, part, request.form, status=400, notice=(
+            "Uw reactie is niet opgeslagen: het formulier was verlopen. Wat u typte staat er nog; klik "
+            "opnieuw op ‘Reactie opslaan’."))
     definition = answers.form_of(plan)
+    snapshot = answers.read(plan)
     wtform = build_part_form(plan.form_key, part)
     notice = "Niet opgeslagen: het formulier was verlopen."
     if cycle.editable_fields(current_user, plan, part):
         notice += " Uw invoer staat er nog; klik opnieuw op Opslaan."
-    return _render_part(plan, definition, part, wtform, answers.load(plan), status=400, notice=notice,
+    return _render_part(plan, definition, part, wtform, snapshot, status=400, notice=notice,
                         version=request.form.get("versie") or None)
 
 
