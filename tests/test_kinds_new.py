@@ -445,7 +445,7 @@ def test_notes_and_explanations_have_a_limit(app, plan, anna, name, limit):
     assert "te lang" in error_text(response, name)
     assert shown_values(response)[name] == "y" * (limit + 1)
     input_ = doc(response).xpath(f'//*[@name="{name}"]')[0]
-    assert input_.get("maxlength") == str(limit)
+    assert input_.get("data-max") == str(limit) and input_.get("maxlength") is None
     # A SMART block folded under its row opens where it has a message.
     assert all(d.get("open") is not None for d in input_.xpath("ancestor::details"))
 
@@ -603,9 +603,14 @@ def test_others_read_the_new_kinds_without_changing_them(app, org, plan, anna, l
     page = hr.get(url(plan))
     assert page.status_code == 200
     assert doc(page).xpath('//*[@id="alleen-lezen"]')
-    assert doc(page).xpath('//form[contains(@class, "paper-form")]/fieldset[@disabled]')
-    shown = shown_values(page)
-    assert shown["kosten-opleiding__euro"] == "1.250,50" and shown["gesprekken-0-lijst-ruimte"] is True
+    # Read as a document (issue 15): no inputs, the amounts and the ticks as text.
+    assert not doc(page).xpath('//main//*[self::input or self::textarea or self::select]'
+                               '[not(ancestor::form[contains(@action, "/reactie")])]')
+    costs = doc(page).xpath('//table[contains(@class, "costs")]')[0].text_content()
+    assert "€ 1.250,50" in costs
+    ticked = [li.text_content() for li in doc(page).xpath('//ul[@class="checklist"]/li')
+              if li.xpath('.//span[@class="sr-only" and text()="afgevinkt:"]')]
+    assert any("Ruimte gereserveerd" in text and "Kamer 2" in text for text in ticked), ticked
     overview = doc(hr.get(f"/plans/{plan}"))
     assert overview.xpath('//ul[@class="smart-summary"]/li')
 
