@@ -323,10 +323,11 @@ def test_hr_reads_the_log_newest_first(app, org, login, ids):
     hr = login(org["hr"])
     page = hr.get(f"/plans/{plan}/logboek")
     assert page.status_code == 200
+    # Stored in UTC, shown in Amsterdam time: in March one hour later (pop/clock.py).
     assert log_rows(page) == [
-        ["04-03-2026 16:30", "Anna Alfa", "gewijzigd", FASE_1],
-        ["03-03-2026 11:00", "Anna Alfa", "gedownload", "Excel (.xlsx)"],
-        ["02-03-2026 09:05", "—", "aangemaakt", ""],  # the fixture's plan was made by no person
+        ["04-03-2026 17:30", "Anna Alfa", "gewijzigd", FASE_1],
+        ["03-03-2026 12:00", "Anna Alfa", "gedownload", "Excel (.xlsx)"],
+        ["02-03-2026 10:05", "—", "aangemaakt", ""],  # the fixture's plan was made by no person
     ]
     assert "Logboek POP van Anna Alfa, 2026" in text_of(page)
     assert views(app, plan, ids["hr"]) == [], "reading the log is not a view of the plan"
