@@ -108,7 +108,7 @@ def test_employee_views_and_edits_own_plan_but_does_not_close_it(app, org, login
     assert stored(app, org["plan_a"])["meer_doen"] == "Van Anna"
     set_state(app, org["plan_a"], "evaluatie")
     response = anna.post(f"/plans/{org['plan_a']}/stap/afronden", data={})
-    assert "Afronden doet de leidinggevende" in text_of(anna.get(response.headers["Location"]))
+    assert "Het POP afronden kan alleen de leidinggevende" in text_of(anna.get(response.headers["Location"]))
     assert status_of(app, org["plan_a"]) == "evaluatie"
     overview = anna.get(f"/plans/{org['plan_a']}")
     assert not doc(overview).xpath("//form[contains(@action,'/stap/afronden')]"), "offered to close"
