@@ -176,10 +176,10 @@ class ExportJob(BaseModel):
 
 
 class LoginThrottle(BaseModel):
-    """Failed log-ins counted per e-mail address typed (whether or not it has an account, so that
-    waiting tells nothing about who exists) and per client address."""
+    """Failed log-ins counted per account typed and client together, per account and per client address
+    (pop.login), whether or not the account exists, so that waiting tells nothing about who exists."""
 
-    key = CharField(max_length=300, primary_key=True)  # "e-mail:<address>" or "ip:<address>"
+    key = CharField(max_length=300, primary_key=True)  # "konto+client:…", "konto:…" or "ip:<address>"
     failures = IntegerField(default=0)
     window_start = DateTimeField(index=True)  # failures older than the rule's window are forgotten
     wait_until = DateTimeField(null=True)
