@@ -830,3 +830,57 @@ def test_the_akkoord_is_given_on_the_plans_overview(browser, own_site):
     expect(marco.get_by_role("button", name="Akkoord intrekken")).to_have_count(0)
     for page in (youssef, marco):
         page.context.close()
+
+
+def test_text_typed_when_the_session_ended_elsewhere_comes_back_after_logging_in(browser, base_url):
+    """Issue 15: Fatima writes her evaluation on one device while her session is ended on another
+    (she logs out there). Opslaan takes her to the log-in page; after logging in she lands on her
+    part with her text in place, not saved yet, and one click saves it."""
+    laptop = logged_in(browser, base_url, FATIMA)
+    open_own_plan(laptop, "Fatima Bouzid")
+    go_to_phase(laptop, "Fase IV")
+    text = f"Geschreven op de laptop ({uuid.uuid4().hex[:8]}).\nTweede regel."
+    laptop.get_by_label("Heb ik mijn ontwikkeldoelen gehaald?", exact=True).fill(text)
+
+    phone = logged_in(browser, base_url, FATIMA)
+    phone.get_by_role("button", name="Uitloggen").click()  # ends her sessions on every device
+    expect(phone.get_by_text("U bent uitgelogd.")).to_be_visible()
+
+    laptop.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(laptop.get_by_text("er is nog niets opgeslagen")).to_be_visible()
+    laptop.get_by_label("E-mailadres").fill(FATIMA)
+    laptop.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    laptop.get_by_role("button", name="Inloggen").click()
+    expect(laptop.get_by_role("alert")).to_contain_text("Nog niet opgeslagen: uw sessie was verlopen")
+    answer = laptop.get_by_label("Heb ik mijn ontwikkeldoelen gehaald?", exact=True)
+    assert answer.input_value() == text
+    laptop.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(laptop.get_by_role("status").filter(has_text="Opgeslagen.")).to_be_visible()
+    laptop.reload()
+    assert laptop.get_by_label("Heb ik mijn ontwikkeldoelen gehaald?", exact=True).input_value() == text
+    for page in (laptop, phone):
+        page.context.close()
+
+
+def test_a_paste_past_the_limit_is_counted_not_cut_off(page):
+    """Issue 15: the browser used to cut a paste at maxlength and the app said "Opgeslagen.". Now the
+    counter under the box says how much is too much while the text stays whole, and the save is
+    refused with the text given back."""
+    from forms.limits import LONG_ANSWER_CHARS
+
+    log_in(page, FATIMA)
+    open_own_plan(page, "Fatima Bouzid")
+    go_to_phase(page, "Fase IV")
+    answer = page.get_by_label("Hoe heb ik geleerd?", exact=True)
+    counter = page.locator("#hoe_geleerd-teller")
+    answer.fill("Kort.")
+    expect(counter).to_have_text(f"Nog {LONG_ANSWER_CHARS - 5:,} tekens over.".replace(",", "."))
+    pasted = "p" * (LONG_ANSWER_CHARS + 25)
+    answer.fill(pasted)
+    assert answer.input_value() == pasted  # nothing cut off
+    expect(counter).to_have_text("25 tekens te veel.")
+    expect(page.get_by_role("alert").filter(has_text="Er is niets afgeknipt")).to_be_visible()
+    expect(page.locator("#plan-tekens")).to_contain_text("met uw wijzigingen")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(page.get_by_role("alert").first).to_contain_text("Niet opgeslagen")
+    assert page.get_by_label("Hoe heb ik geleerd?", exact=True).input_value() == pasted
