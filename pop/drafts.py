@@ -21,7 +21,11 @@ from .models import Draft, Person, Plan, now
 
 COOKIE = "pop_concept"
 KEEP = dt.timedelta(hours=24)  # long enough for a night's sleep, short enough to be "briefly"
-PER_PLAN = 20  # posts without a session are anyone's: a flood of them cannot fill the database
+# Posts without a session are anyone's: a flood of them cannot fill the database. At most this many
+# per plan, this many from no known session in all, and none larger than a page of ours ever sends.
+PER_PLAN = 20
+UNKNOWN_WRITERS = 500
+LARGEST = 1_000_000  # characters of the kept form; a whole plan holds a few hundred thousand at most
 PART, REACTION = "onderdeel", "reactie"
 
 
@@ -53,19 +57,25 @@ def keep_posted(plan_id: int, part_key: str, kind: str) -> str | None:
     from .answers import form_of
     if form_of(plan).part(part_key) is None:
         return None
-    data = [[name, value] for name, value in request.form.items(multi=True) if name != "csrf_token"]
+    data = json.dumps([[name, value] for name, value in request.form.items(multi=True)
+                       if name != "csrf_token"])
+    if len(data) > LARGEST:
+        return None
     token = secrets.token_urlsafe(32)
+    person = _session_person()
     with database.atomic():
-        _forget_old(plan)
-        Draft.create(token=token, person=_session_person(), plan=plan, part_key=part_key, kind=kind,
-                     data=json.dumps(data))
+        _forget_old(Draft.plan == plan)
+        if person is None:
+            _forget_old(Draft.person.is_null(), UNKNOWN_WRITERS)
+        Draft.create(token=token, person=person, plan=plan, part_key=part_key, kind=kind, data=data)
     return token
 
 
-def _forget_old(plan: Plan) -> None:
+def _forget_old(which, keep: int = PER_PLAN) -> None:
+    """Expired drafts go, and of the drafts `which` selects only the newest keep - 1 stay (room for one)."""
     Draft.delete().where(Draft.created_at < now() - KEEP).execute()
-    crowd = (Draft.select(Draft.id).where(Draft.plan == plan).order_by(Draft.created_at.desc(), Draft.id.desc())
-             .offset(PER_PLAN - 1))
+    crowd = (Draft.select(Draft.id).where(which).order_by(Draft.created_at.desc(), Draft.id.desc())
+             .offset(keep - 1))
     Draft.delete().where(Draft.id.in_([d.id for d in crowd])).execute()
 
 

@@ -270,7 +270,7 @@ def test_a_draft_expires(app, org, login):
     assert "Van eergisteren" not in anna.get(url).get_data(as_text=True)
 
 
-def test_anonymous_posts_cannot_fill_the_database(app, org, login):
+def test_anonymous_posts_cannot_fill_the_database(app, org, login, monkeypatch):
     from pop import drafts
     anna = login(org["a"])
     url = part_url(org["plan_a"], "fase-1")
@@ -282,6 +282,18 @@ def test_anonymous_posts_cannot_fill_the_database(app, org, login):
         assert Draft.select().count() == drafts.PER_PLAN
         newest = Draft.select().order_by(Draft.id.desc()).first()
         assert f"poging {drafts.PER_PLAN + 4}" in newest.data
+    # Spread over many plans, posts of no known session are held to their own total.
+    monkeypatch.setattr(drafts, "UNKNOWN_WRITERS", 3)
+    other = part_url(org["plan_b"], "fase-1")
+    for n in range(4):
+        anna.post(other, {**data, "meer_doen": f"elders {n}"}, headers=ORIGIN)
+    with app.app_context(), database.connection_context():
+        kept = sorted(re.search(r"elders \d", d.data).group(0) for d in Draft.select())
+        assert kept == ["elders 1", "elders 2", "elders 3"]
+    # Larger than any page of ours sends: not kept.
+    monkeypatch.setattr(drafts, "LARGEST", 1000)
+    response = anna.post(url, {**data, "meer_doen": "x" * 2000}, headers=ORIGIN)
+    assert response.status_code == 302 and "pop_concept" not in response.headers.get("Set-Cookie", "")
 
 
 # ---------------------------------------------------------------- the manager's reaction
