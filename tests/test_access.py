@@ -154,7 +154,9 @@ def test_hr_views_every_shared_plan_but_does_not_write_in_it(app, org, login, se
                 assert response.status_code == 200, url
         part = hr.get(part_url(plan_id, "fase-1"))
         assert not doc(part).xpath("//div[@class='actions']//button"), "HR is offered a save button"
-        assert doc(part).xpath("//form[contains(@class,'paper-form')]//fieldset[@disabled]")
+        # Read as a document: no form around the part, no input to type into.
+        assert doc(part).xpath("//div[contains(@class,'paper-form') and contains(@class,'document')]")
+        assert not doc(part).xpath("//main//form[contains(@class,'paper-form')]//*[self::input or self::textarea or self::select]")
         assert "HR leest mee maar schrijft niet in plannen" in text_of(part)
     assert SECRET in hr.get(part_url(org["plan_b"], "fase-1")).get_data(as_text=True)
     assert SECRET in text_of(hr.get(f"/plans/{org['plan_b']}/afdrukken"))

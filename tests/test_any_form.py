@@ -172,7 +172,9 @@ def _fill_plan_parts(app, anna, plan_id):
 def _agree(app, anna, marco, plan_id):
     assert anna.post(f"/plans/{plan_id}/stap/delen", data={}).status_code == 302
     assert _state(app, plan_id) == "ontwikkelgesprek"
-    assert shown_values(marco.get(f"/plans/{plan_id}/mini-plan"))["mini_stappen-0-stap"] == STEPS[0][0]
+    # The manager reads the shared plan as a document: the steps as text, no form (issue 15).
+    page = marco.get(f"/plans/{plan_id}/mini-plan")
+    assert STEPS[0][0] in text_of(page) and not doc(page).xpath('//form[contains(@class, "paper-form")]')
     # Each signs their own line only: the employee's post of the manager's box does nothing.
     _save(anna, plan_id, "mini-akkoord", {"mini_ok_zelf": "y", "mini_ok_baas": "y"})
     values = stored(app, plan_id)

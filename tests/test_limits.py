@@ -76,8 +76,10 @@ def anna(org, login):
 
 # ------------------------------------------------------------------ shown before they are reached
 
-def test_every_text_box_shows_its_limit_and_the_browser_holds_to_it(org, anna):
+def test_every_text_box_shows_its_limit_and_the_browser_holds_to_it(app, org, anna):
     for part in FORM.parts:
+        # Each part where the employee writes it: a part she can only read has no boxes (issue 15).
+        state_for_part(app, org["plan_a"], part.key)
         page = anna.get(part_url(org["plan_a"], part.key))
         for field in part.fields:
             if field.kind == "longtext":
@@ -89,7 +91,7 @@ def test_every_text_box_shows_its_limit_and_the_browser_holds_to_it(org, anna):
                 assert attribute(page, field.key, "data-max") == str(limits.TEXT_CHARS)
 
 
-def test_tables_show_their_row_and_cell_limits(org, anna):
+def test_tables_show_their_row_and_cell_limits(app, org, anna):
     page = anna.get(part_url(org["plan_a"], "fase-1"))
     rows, cell = dutch(limits.TABLE_ROWS), dutch(limits.CELL_CHARS)
     assert hint(page, "kwaliteiten-limit") == f"Hoogstens {rows} rijen, per vak hoogstens {cell} tekens."
@@ -99,6 +101,7 @@ def test_tables_show_their_row_and_cell_limits(org, anna):
         assert attribute(page, cell_id, "data-max") == str(limits.CELL_CHARS)
         assert attribute(page, cell_id, "aria-describedby") == f"{cell_id.split('-')[0]}-limit"
 
+    state_for_part(app, org["plan_a"], "fase-3")  # where she writes it: read-only, it has no limits
     page = anna.get(part_url(org["plan_a"], "fase-3"))
     assert hint(page, "voortgangsgesprekken-limit") == \
         f"Hoogstens {dutch(limits.PROGRESS_TALKS)} voortgangsgesprekken."
