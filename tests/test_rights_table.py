@@ -83,14 +83,16 @@ CHANGES = {
     "gesprekken": ({"gesprekken-0-datum": "2027-03-02", "gesprekken-0-gesprek": "Checklist-GEWIJZIGD"},
                    "gesprekken", "Checklist-GEWIJZIGD"),
 }
-PAGE = {"volgend": "afronding"}
+PAGE = {"volgend": "afronding"}  # the column's page, where it differs from the column's name
 READ_AS = {"volgend": "13-06-2027"}  # a date in an input is ISO, shown as text the Dutch way
 
 
 def _shows(response, column) -> bool:
     """Whether the page shows the text typed for this column, in an input or as text."""
     marker = CHANGES[column][2]
-    return marker in response.get_data(as_text=True) or READ_AS.get(column, marker) in text_of(response)  # the column's page, where it differs from the column's name
+    return marker in response.get_data(as_text=True) or READ_AS.get(column, marker) in text_of(response)
+
+
 PARTS = ("gegevens", "fase-1", "fase-2", "fase-3", "fase-4", "afronding", "gesprekken")
 EVALUATION = {"doelen_gehaald": "Grotendeels", "hoe_geleerd": "Door te doen", "pop_afsluiten": "Klaar"}
 
