@@ -21,11 +21,12 @@ _FUNCTIONS = {
     "REGISTER.ID": "REGISTER.ID, die code uit een programmabibliotheek uitvoert",
     "EXEC": "EXEC, die een programma start",
 }
-# Excel stores newer functions with a prefix (_xlfn.WEBSERVICE); a name that merely ends in one of
-# these (MYCALL) is another function.
-_CALL = re.compile(r"(?<![\w.])(?:_xlfn\.|_xlws\.|_xludf\.)?(" + "|".join(
+# Excel stores newer functions with a prefix (_xlfn.WEBSERVICE), the newest with two
+# (_xlfn._xlws.SORT); a name that merely ends in one of these (MYCALL) is another function.
+_PREFIXES = r"(?<![\w.])(?:(?:_xlfn|_xlws|_xludf)\.)*"
+_CALL = re.compile(_PREFIXES + "(" + "|".join(
     sorted((re.escape(n) for n in _FUNCTIONS), key=len, reverse=True)) + r")\s*\(", re.IGNORECASE)
-_HYPERLINK = re.compile(r"(?<![\w.])(?:_xlfn\.)?HYPERLINK\s*\(", re.IGNORECASE)
+_HYPERLINK = re.compile(_PREFIXES + r"HYPERLINK\s*\(", re.IGNORECASE)
 # `[1]Blad1!A1`, `[1]!Naam`, `[Map.xlsx]Blad1!A1`: a workbook in brackets before a sheet or name.
 # A table's column in brackets (`Tabel1[2019]`) is never followed by an exclamation mark.
 _EXTERNAL_BOOK = re.compile(r"\[[^\]]*\][^\[\]!'\"(),;=<>&+\-*/^%\s{}]*!")
