@@ -397,7 +397,12 @@ def _run(child: _Child, job: dict, data: bytes, sha256: str, timeout: float, mem
         child.kill()
         raise TemplateTimeout(timeout_message(timeout)) from None
     except (_ChildGone, OSError):
-        returncode = child.process.poll()
+        # Its pipe closes a moment before it can be reaped: poll() alone often saw no exit status
+        # yet, and a child ended by its CPU limit (SIGXCPU) was reported as out of memory.
+        try:
+            returncode = child.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            returncode = None
         child.kill()
         if returncode == -signal.SIGXCPU:
             raise TemplateTimeout(timeout_message(timeout)) from None
