@@ -125,6 +125,13 @@ def test_an_attached_template_on_a_share_whose_path_contains_http_is_refused(wor
     ('=_xludf.CALL("kernel32","WinExec","JCJ","calc",0)', "CALL"),
     ('=_xlws.RTD("prog.server",,"x")', "RTD"),
     ('=_xludf.IMAGE("https://evil.example/x.png")', "IMAGE"),
+    # Excel writes the newest functions with two prefixes (_xlfn._xlws.SORT); read as it reads them.
+    ('=_xlfn._xlws.WEBSERVICE("http://127.0.0.1:8765/x")', "WEBSERVICE"),
+    ('=_xlfn._xludf.CALL("kernel32","WinExec","JCJ","calc",0)', "CALL"),
+    # HYPERLINK's target is checked behind any of the prefixes as well.
+    ('=_xludf.HYPERLINK("file:///C:/Windows/System32/calc.exe","Klik")', "HYPERLINK naar ‘file:///"),
+    ('=_xlws.HYPERLINK("\\\\evil.example\\x","Klik")', "HYPERLINK naar ‘\\\\evil.example"),
+    ('=_xlfn._xlws.HYPERLINK("file:///C:/x.exe","Klik")', "HYPERLINK naar ‘file:///"),
 ])
 def test_a_function_behind_an_excel_prefix_is_refused(world, formula, what):
     message = refused(world, attack.workbook({"C4": formula}), "xlsx")
@@ -133,7 +140,9 @@ def test_a_function_behind_an_excel_prefix_is_refused(world, formula, what):
 
 
 def test_a_control_a_prefixed_harmless_function_is_accepted(world):
-    accepted(world, attack.workbook({"C4": "=_xlfn.CONCAT(B2,B3)", "C5": "=_xlws.SORT(B2:B3)"}), "xlsx")
+    accepted(world, attack.workbook({"C4": "=_xlfn.CONCAT(B2,B3)", "C5": "=_xlfn._xlws.SORT(B2:B3)",
+                                     "C6": '=_xlws.HYPERLINK("https://intranet.example/pop","POP")'}),
+             "xlsx")
 
 
 # ---------------------------------------------------------------- the zip itself
