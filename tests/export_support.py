@@ -161,19 +161,19 @@ def demo_organisation(tmp_path):
     """The demo organisation (flask demo) in a database of its own, and its plan of each form:
     {form_key: id, email, status, manager, answers (what the demo typed)}. For a module fixture;
     the caller closes the database afterwards (close_database)."""
-    import datetime as dt
-
-    from pop.demo import DEMO_FORMS, load_demo
+    from pop import clock
+    from pop.demo import DEMO_FORMS, demo_start, load_demo
     from pop.models import Person, Plan
 
     app = new_app(tmp_path)
     with app.app_context():
-        load_demo()
+        today = clock.today()
+        load_demo(today)  # the demo's dates follow from the day it is loaded
+        start = demo_start(today)
         plans = {}
         for form_key, (email, make_answers) in DEMO_FORMS.items():
             plan = Plan.get(Plan.employee == Person.get(Person.email == email))
             assert plan.form_key == form_key
-            start = dt.date(int(plan.period), 1, 12)
             plans[form_key] = dict(id=plan.id, email=email, status=plan.status,
                                    manager=plan.manager.email, answers=make_answers(start))
     return app, plans

@@ -262,8 +262,11 @@ def today_nl() -> str:
 
 
 def signed_nl() -> str:
-    """The day the demo's running plan (Eva's) was agreed."""
-    return dt.date(dt.date.today().year, 1, 26).strftime("%d-%m-%Y")
+    """The day the demo's running plan (Eva's) was agreed: two weeks after its period started, which
+    the demo counts back from the day it was loaded (the demo site is loaded today)."""
+    from pop import clock
+    from pop.demo import demo_start
+    return (demo_start(clock.today()) + dt.timedelta(days=14)).strftime("%d-%m-%Y")
 
 
 def save(page):
