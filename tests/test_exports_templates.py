@@ -29,8 +29,11 @@ def world(tmp_path_factory):
     w = World(tmp_path_factory.mktemp("exports_templates"))
     # A failing template must show as the error page a user would get, not raise in the test client.
     w.app.config["PROPAGATE_EXCEPTIONS"] = False
+    # app.logger is the process's "app" logger, shared by every app of the test run: silenced for
+    # this module only, or the tests after it could not see the app's warnings.
     w.app.logger.disabled = True
-    return w
+    yield w
+    w.app.logger.disabled = False
 
 
 @pytest.fixture
