@@ -60,7 +60,11 @@ def text_of(preview: bytes, fmt: str, limit: int = 80) -> list[list[str]]:
         from docx import Document
 
         doc = Document(io.BytesIO(preview))
-        rows = [[p.text] for p in doc.paragraphs if p.text.strip()]
+        # The header first, as on the page: a template often names whose plan it is there.
+        rows = []
+        for section in doc.sections:
+            rows += [[p.text] for p in section.header.paragraphs if p.text.strip() and [p.text] not in rows]
+        rows += [[p.text] for p in doc.paragraphs if p.text.strip()]
         for table in doc.tables:
             rows += [[cell.text for cell in row.cells] for row in table.rows]
         return rows[:limit]
