@@ -9,7 +9,7 @@ from docx import Document
 from conftest import text_of
 from pop import cycle
 from pop.models import STATUSES, Plan, PlanVersion
-from support import as_post, part_url, set_state, shown_values, stored
+from support import as_post, doc, part_url, set_state, shown_values, stored
 
 WHO = {"medewerker": "a", "leidinggevende": "m1", "hr": "hr"}
 # One change per kind of part, as a browser would post it.
@@ -237,9 +237,16 @@ def test_afronden_needs_the_evaluation_and_then_a_new_cycle_starts(app, org, log
     with app.app_context():
         new = Plan.get(Plan.previous == plan)
         assert (new.period, new.status, new.employee_id) == ("2027", "voorbereiding", Plan.get_by_id(plan).employee_id)
-    page = text_of(anna.get(new_url))
+    response = anna.get(new_url)
+    page = text_of(response)
     assert "Ter referentie: het vorige POP (2026)" in page
     assert "Presenteren" in page and "Door te oefenen" in page
+    # The previous goals as rows with their column names, not one line joined with pipes.
+    reference = doc(response).xpath('//aside[contains(@class, "previous")]')[0]
+    cells = [(dt.text_content().strip(), dd.text_content().strip())
+             for dt, dd in zip(reference.xpath('.//ol//dt'), reference.xpath('.//ol//dd'))]
+    assert ("Ontwikkeldoel", "Presenteren") in cells and ("Belang", "1") in cells, cells
+    assert "|" not in reference.text_content()
     # A second "Nieuw POP" for the same period is refused with the reason.
     response = anna.post(f"/plans/{plan}/stap/nieuw", data={})
     assert "Anna Alfa heeft al een POP voor 2027." in text_of(anna.get(response.headers["Location"]))

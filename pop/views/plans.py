@@ -3,7 +3,7 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
 from flask_login import current_user, login_required
 
 from forms import FORMS
-from forms.kinds import choices, smart_summary
+from forms.kinds import Table, choices, smart_summary
 from forms.accounts import NewPlanForm
 from forms.limits import BLANK_ROWS, REACTION_CHARS
 from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
@@ -161,7 +161,8 @@ def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=No
 
 
 def _previous_plan(plan: Plan):
-    """The last cycle's goals and evaluation, shown beside a new plan for reference."""
+    """The last cycle's goals and evaluation, shown beside a new plan for reference: an answer as its
+    text, a table as its filled rows, each cell under its column's name (not joined with pipes)."""
     previous = plan.previous
     if previous is None or not cycle.may(current_user, previous, "lezen"):
         return None
@@ -169,8 +170,18 @@ def _previous_plan(plan: Plan):
     values = answers.load(previous)
     fields = [definition.field(definition.goals_field)] if definition.goals_field else []
     fields += [f for p in definition.parts_in("evaluatie") for f in p.fields]
-    return {"plan": previous,
-            "items": [(f.label, f.as_text(values.get(f.key))) for f in fields if f.is_filled(values.get(f.key))]}
+    items = []
+    for field in fields:
+        value = values.get(field.key)
+        if not field.is_filled(value):
+            continue
+        if isinstance(field, Table):
+            rows = [[(c.label, c.as_text(row.get(c.key))) for c in field.columns
+                     if c.as_text(row.get(c.key))] for row in value or []]
+            items.append((field.label, "", [r for r in rows if r]))
+        else:
+            items.append((field.label, field.as_text(value), None))
+    return {"plan": previous, "items": items}
 
 
 @bp.route("/plans/<int:plan_id>/<part_key>", methods=["GET", "POST"])
