@@ -151,6 +151,13 @@ def why_read_only(user: Person, plan: Plan, part) -> str:
                     "leidinggevende’ hieronder.")
         return ("De evaluatie volgt aan het eind van de looptijd: kies dan ‘Evaluatie starten’ op de "
                 "overzichtspagina.")
+    if part.cycle == "afronding":  # a part of only the akkoorden (the POP table's Ondertekening)
+        if state in ("vastgesteld", "uitvoering", "evaluatie"):
+            return (f"Het POP is vastgesteld (versie {plan.version}): u heeft allebei akkoord gegeven. "
+                    "Wijzigen kan alleen via ‘Bijstellen’ op de overzichtspagina.")
+        if state == "voorbereiding":
+            return ("Akkoord geven kan zodra het plan gedeeld is met de leidinggevende: kies ‘Delen met "
+                    "leidinggevende’ op de overzichtspagina.")
     return "U kunt dit deel nu niet wijzigen."
 
 

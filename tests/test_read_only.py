@@ -139,3 +139,22 @@ def test_a_refused_save_shows_what_was_typed_as_text(app, org, login, shared):
     assert typed in part_text(response)
     assert not answer_inputs(response)
     assert stored(app, shared)["meer_doen"] == FILL["fase-1"]["meer_doen"].replace("\r\n", "\n")
+
+
+def test_a_part_of_only_akkoorden_says_why_it_cannot_be_changed(app, login):
+    """The POP table's Ondertekening holds nothing but the akkoorden: once agreed, or before the plan is
+    shared, its page says why, not "U kunt dit deel nu niet wijzigen"."""
+    from conftest import make_person
+    from pop.plans import start_plan
+    from support import set_state
+    with app.app_context():
+        boss = make_person("baas@test.nl", "Bea", "Baas", role="leidinggevende")
+        kim = make_person("kim@test.nl", "Kim", "Tabel", manager=boss)
+        plan = start_plan(kim, "pop-tabel", "2026").id
+    page_url = f"/plans/{plan}/ondertekening"
+    employee = login("kim@test.nl")
+    assert "zodra het plan gedeeld is" in text_of(employee.get(page_url))
+    set_state(app, plan, "vastgesteld")
+    text = text_of(employee.get(page_url))
+    assert "Het POP is vastgesteld (versie 1): u heeft allebei akkoord gegeven." in text
+    assert "U kunt dit deel nu niet wijzigen" not in text
