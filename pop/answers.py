@@ -29,6 +29,12 @@ class Snapshot:
     def fingerprint(self, field_keys) -> str:
         return digest({key: self.cells[key] for key in field_keys if key in self.cells})
 
+    def cell_digests(self, field_keys) -> dict[str, list]:
+        """Per answer, a digest of each stored cell: the page carries them (its "basis"), so that
+        after a conflict what this person did not touch can take the other's text, cell by cell."""
+        return {key: [[row, column, cell_digest(text)] for (row, column), text in sorted(self.cells[key].items())]
+                for key in field_keys if self.cells.get(key)}
+
     def text(self, key: str) -> str:
         """A stored cell outside the form's fields (the manager's reactions), "" when there is none."""
         return self.cells.get(key, {}).get((0, ""), "")
@@ -75,6 +81,15 @@ def load_many(plans, fields=None) -> dict[int, dict]:
     return {p.id: {f.key: f.from_cells(cells[p.id].get(f.key, {})) for f in form_of(p).fields
                    if wanted is None or f.key in wanted}
             for p in plans}
+
+
+def cell_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def cells_of(field, value) -> dict[tuple, str]:
+    """A value as the cells it would be stored in: {(row, column): text}."""
+    return {(row, column): text for row, column, text in field.to_cells(value)}
 
 
 def digest(cells: dict[str, dict]) -> str:

@@ -173,6 +173,73 @@ def _with_authors(table, rows, stored_rows, user) -> list[dict]:
     return result
 
 
+def merge_after_conflict(part, typed: dict, snapshot, basis: dict | None):
+    """What the conflict page shows when someone else saved this part after the page was opened.
+    basis: per answer, a digest of each cell the page was built from. Cell by cell (a table's row and
+    column, a grid's cell): what this person did not touch takes the other's text, so a second
+    Opslaan cannot blank what the other wrote; what only this person changed stays theirs; a cell
+    both changed stays theirs and makes its answer a clash, shown with the other's text beside it.
+    Without a basis (a page from before it existed) every differing answer clashes.
+    Returns (the answers to show, the clashing fields, the fields that took text from the other)."""
+    stored = snapshot.values
+    merged, clashes, taken = dict(typed), [], []
+    for field in part.fields:
+        if isinstance(field, Signature):
+            continue
+        mine, theirs = typed.get(field.key), stored.get(field.key)
+        if field.as_text(mine) == field.as_text(theirs):
+            continue
+        if not isinstance(basis, dict):
+            clashes.append(field)
+            continue
+        base = _base_cells(basis.get(field.key))
+        if base is None:
+            clashes.append(field)
+            continue
+        mine_cells, their_cells = answers.cells_of(field, mine), snapshot.cells.get(field.key, {})
+        result, took, clash = {}, False, False
+        for cell in set(mine_cells) | set(their_cells) | set(base):
+            m, t, b = mine_cells.get(cell), their_cells.get(cell), base.get(cell)
+            if cell[1] == AUTHOR:  # who wrote a row is the save's to decide (_with_authors), not a text
+                value = t
+            elif _digest(m) == b:
+                value, took = t, took or t != m
+            elif _digest(t) == b or m == t:
+                value = m
+            else:
+                value, clash = m, True
+            if value is not None:
+                result[cell] = value
+        if took:
+            merged[field.key] = field.from_cells(result)
+            taken.append(field)
+        if clash:
+            clashes.append(field)
+    return merged, clashes, taken
+
+
+def _digest(text: str | None) -> str | None:
+    return None if text is None else answers.cell_digest(text)
+
+
+def _base_cells(posted) -> dict | None:
+    """The posted digests of one answer's cells, {(row, column): digest}; None when unreadable."""
+    if posted is None:
+        return {}
+    try:
+        return {(int(row), str(column)): str(d) for row, column, d in posted}
+    except (TypeError, ValueError):
+        return None
+
+
+def last_writer(plan: Plan, part):
+    """The log's last change of this part: who saved it last (None when nobody did)."""
+    from .models import AuditEntry
+    return (AuditEntry.select().where((AuditEntry.plan == plan) & (AuditEntry.action == "gewijzigd")
+                                      & (AuditEntry.detail == part_name(plan, part)))
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).first())
+
+
 def part_name(plan: Plan, part) -> str:
     """The part as the plan overview names it: the first part's title is the whole form's title, so
     there its short name says which part is meant."""

@@ -57,7 +57,7 @@ def values_of(form) -> dict:
     values = {}
     for el in form.xpath(".//input | .//textarea | .//select"):
         name = el.get("name")
-        if not name or name in ("csrf_token", "versie"):  # bookkeeping, not answers
+        if not name or name in ("csrf_token", "versie", "basis"):  # bookkeeping, not answers
             continue
         if el.tag == "textarea":
             values[name] = textarea_value(el)

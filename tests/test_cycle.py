@@ -384,7 +384,7 @@ def test_an_akkoord_from_a_page_opened_before_the_plan_changed_is_refused(app, o
     response = marco.post(part_url(plan, "afronding"),
                           data={"versie": old_version, "akkoord_leidinggevende": "y", "go": "stay"})
     assert response.status_code == 409
-    assert "iemand anders heeft dit onderdeel gewijzigd" in text_of(response)
+    assert "dit onderdeel is gewijzigd" in text_of(response)
     assert state_of(app, plan) == "ontwikkelgesprek"
     assert stored(app, plan)["akkoord_leidinggevende"] is None
 

@@ -516,7 +516,7 @@ def test_a_save_does_not_silently_overwrite_a_change_made_meanwhile(org, login, 
                                     "voortgangsgesprekken-0-gedaan": "Anna's own words"})
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert "iemand anders heeft dit onderdeel gewijzigd" in body
+    assert "dit onderdeel is gewijzigd" in body
     assert "Anna&#39;s own words" in body or "Anna's own words" in body
     with app.app_context():
         from pop import answers

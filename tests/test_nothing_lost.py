@@ -21,10 +21,11 @@ def stored(app, plan_id, key):
 
 
 def page_form(response) -> dict:
-    """The part form as the browser would post it, bookkeeping (token, version) included."""
+    """The part form as the browser would post it, bookkeeping (token, version, basis) included."""
     data = as_post(shown_values(response))
     body = response.get_data(as_text=True)
     data["versie"] = re.search(r'name="versie" value="([0-9a-f]*)"', body).group(1)
+    data["basis"] = doc(response).xpath('//input[@name="basis"]')[0].get("value")
     data["csrf_token"] = csrf_from(response)
     data["go"] = "stay"
     return data
@@ -104,7 +105,7 @@ def test_a_save_landing_between_the_reads_of_a_page_gets_the_conflict_page(app, 
 
     response = anna.post(url, data)
     assert response.status_code == 409
-    assert "iemand anders heeft dit onderdeel gewijzigd" in text_of(response)
+    assert "dit onderdeel is gewijzigd" in text_of(response)
     assert "Van de ander" in text_of(response) and "Anna's tweede tekst" in text_of(response)
     assert stored(app, org["plan_a"], "meer_doen") == "Van de ander"
 
@@ -373,3 +374,69 @@ def test_a_reaction_after_the_session_ended_comes_back(app, org, login):
     page = marco.get(url)
     assert reaction_form(page)["reactie"] == "Na het verlopen"
     assert "Uw reactie is nog niet opgeslagen" in text_of(page)
+
+
+# ---------------------------------------------------------------- the conflict page merges
+
+def _talk(app, plan_id):
+    with app.app_context(), database.connection_context():
+        return answers.load(Plan.get_by_id(plan_id))["voortgangsgesprekken"]
+
+
+def test_a_second_save_from_the_conflict_page_keeps_what_the_other_wrote(app, org, login):
+    """Marco and Anna both open the progress talk; Marco writes how satisfied he is, Anna how to go
+    on. Anna's save gets the conflict page: what she did not touch now holds Marco's text (cell by
+    cell, within the same talk), so Opslaan there keeps both, instead of blanking Marco's answer."""
+    set_state(app, org["plan_a"], "uitvoering")
+    anna, marco = login(org["a"]), login(org["m1"])
+    url = part_url(org["plan_a"], "fase-3")
+    first = page_form(anna.get(url))
+    first.update({"voortgangsgesprekken-0-datum": "2026-03-02", "voortgangsgesprekken-0-gedaan": "Cursus"})
+    assert anna.post(url, first).status_code == 302
+
+    anna_page, marco_page = page_form(anna.get(url)), page_form(marco.get(url))
+    marco_page["voortgangsgesprekken-0-tevreden"] = "Marco: tevreden"
+    assert marco.post(url, marco_page).status_code == 302
+    anna_page["voortgangsgesprekken-0-verder"] = "Anna: verder met oefenen"
+    conflict = anna.post(url, anna_page)
+    assert conflict.status_code == 409
+    body = text_of(conflict)
+    assert "dit onderdeel is gewijzigd door Marco Een" in body
+    assert "1 antwoord dat u niet had gewijzigd is bijgewerkt" in body, body[body.find("Niet opgeslagen"):][:400]
+    shown = page_form(conflict)
+    assert shown["voortgangsgesprekken-0-tevreden"] == "Marco: tevreden"  # taken over
+    assert shown["voortgangsgesprekken-0-verder"] == "Anna: verder met oefenen"  # hers kept
+
+    assert anna.post(url, shown).status_code == 302
+    talk = _talk(app, org["plan_a"])[0]
+    assert (talk["gedaan"], talk["tevreden"], talk["verder"]) == (
+        "Cursus", "Marco: tevreden", "Anna: verder met oefenen")
+
+
+def test_a_cell_both_changed_keeps_the_typed_text_with_the_others_beside_it(app, org, login):
+    set_state(app, org["plan_a"], "uitvoering")
+    anna, marco = login(org["a"]), login(org["m1"])
+    url = part_url(org["plan_a"], "fase-3")
+    anna_page, marco_page = page_form(anna.get(url)), page_form(marco.get(url))
+    marco_page.update({"voortgangsgesprekken-0-datum": "2026-03-02",
+                       "voortgangsgesprekken-0-gedaan": "Marco's versie"})
+    assert marco.post(url, marco_page).status_code == 302
+    anna_page.update({"voortgangsgesprekken-0-datum": "2026-03-02",
+                      "voortgangsgesprekken-0-gedaan": "Anna's versie"})
+    conflict = anna.post(url, anna_page)
+    assert conflict.status_code == 409
+    assert page_form(conflict)["voortgangsgesprekken-0-gedaan"] == "Anna's versie"
+    meanwhile = doc(conflict).xpath('//table[@class="meanwhile"]')[0].text_content()
+    assert "Wat heeft u in de afgelopen tijd gedaan?: Marco's versie" in meanwhile
+    assert "|" not in meanwhile
+    assert _talk(app, org["plan_a"])[0]["gedaan"] == "Marco's versie"
+
+
+def test_the_conflict_page_says_when_it_was_the_same_person_in_another_tab(app, org, login):
+    anna = login(org["a"])
+    url = part_url(org["plan_a"], "fase-1")
+    tab1, tab2 = page_form(anna.get(url)), page_form(anna.get(url))
+    assert anna.post(url, {**tab1, "meer_doen": "Eerste tab"}).status_code == 302
+    conflict = anna.post(url, {**tab2, "meer_doen": "Tweede tab"})
+    assert conflict.status_code == 409
+    assert "gewijzigd door uzelf, in een ander venster of op een ander apparaat" in text_of(conflict)

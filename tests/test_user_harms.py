@@ -114,7 +114,7 @@ def test_a_second_tab_saving_the_same_answer_gets_the_conflict_page(app, org, lo
                                                          "go": "stay"})
     assert response.status_code == 409
     page = text_of(response)
-    assert "iemand anders heeft dit onderdeel gewijzigd" in page
+    assert "dit onderdeel is gewijzigd" in page
     assert "Tekst uit tab een" in page  # what the other saved, beside it
     body = response.get_data(as_text=True)
     assert "Tekst uit tab twee" in body  # what was typed, still in the box

@@ -1,3 +1,5 @@
+import json
+
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
                    request, url_for)
 from flask_login import current_user, login_required
@@ -12,7 +14,8 @@ from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan
 from .. import akkoord, answers, audit, clock, cycle, drafts, organisation, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
-from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans,
+from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans, last_writer,
+                     merge_after_conflict,
                      part_progress, part_version, people_without_plan, periods, save_part,
                      start_plan_once)
 from ..people import departments
@@ -130,7 +133,7 @@ def overview(plan_id: int):
 
 
 def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=None, problems=(),
-                 version=None, meanwhile=None, too_long=None, reaction=None):
+                 version=None, meanwhile=None, too_long=None, reaction=None, basis=None):
     """The part page. snapshot: the one read of the stored answers that the page shows, and whose
     version it carries (unless the page keeps the version of the text typed into it). reaction: the
     reaction box when it shows something other than what is stored (typed, kept, or in conflict)."""
@@ -157,7 +160,9 @@ def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=No
                            too_long=too_long, plan_chars=definition.chars(values),
                            reaction_chars=REACTION_CHARS,
                            dirty=bool(problems or meanwhile or (notice and status != 403 and editable)),
-                           version=version or part_version(plan, part, snapshot)), status
+                           version=version or part_version(plan, part, snapshot),
+                           basis=basis if basis is not None and version else json.dumps(
+                               snapshot.cell_digests([f.key for f in part.fields]))), status
 
 
 def _previous_plan(plan: Plan):
@@ -234,7 +239,8 @@ def part(plan_id: int, part_key: str):
         else:
             notice = "Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog."
         return _render_part(plan, definition, part, wtform, snapshot, status=422, problems=problems,
-                            version=posted_version or current_version, notice=notice,
+                            version=posted_version or current_version, basis=request.form.get("basis"),
+                            notice=notice,
                             too_long=too_long)
     try:
         notices = save_part(plan, part, read_part_form(part, wtform), current_user,
@@ -244,7 +250,8 @@ def part(plan_id: int, part_key: str):
     except PlanTooLong as too_long:  # another part grew meanwhile
         return _render_part(plan, definition, part, wtform, answers.read(plan), status=422,
                             notice="Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog.",
-                            version=posted_version or current_version, too_long=str(too_long))
+                            version=posted_version or current_version, basis=request.form.get("basis"),
+                            too_long=str(too_long))
     except cycle.Refused as refused:  # the plan moved on (agreed, say) since the check above
         return _render_part(Plan.get_by_id(plan.id), definition, part, wtform, snapshot, status=403,
                             notice=f"Niet opgeslagen: {refused}")
@@ -272,21 +279,55 @@ def part(plan_id: int, part_key: str):
 
 
 def _saved_meanwhile(plan, definition, part, wtform):
-    """Someone else saved this part after the page was opened: saving now would silently throw their
-    answers away. The page comes back with what was typed and, beside each answer that differs, what
-    the other person stored; it carries the new version, so a second click on Opslaan is a deliberate
-    choice to keep this version."""
+    """Someone else (or this person, in another window) saved this part after the page was opened:
+    saving now would silently throw their answers away. The page comes back with what was typed;
+    answers this person did not touch take the other's text, and beside each answer both changed
+    stands what the other stored. It carries the new version, so a second click on Opslaan is a
+    deliberate choice to keep this version, and loses nothing the person did not see."""
     plan = Plan.get_by_id(plan.id)  # updated_at of the other save
     snapshot = answers.read(plan)  # what the other stored and its version, from one read
-    stored = snapshot.values
     typed = read_part_form(part, wtform)
-    meanwhile = {f.key: f.as_text(stored.get(f.key)) or "(leeg)" for f in part.fields
-                 if f.kind != "signature" and f.as_text(stored.get(f.key)) != f.as_text(typed.get(f.key))}
-    return _render_part(plan, definition, part, wtform, snapshot, status=409, meanwhile=meanwhile, notice=(
-        "Niet opgeslagen: iemand anders heeft dit onderdeel gewijzigd (laatst bijgewerkt om "
-        f"{clock.format_time(plan.updated_at, '%H:%M')}) nadat u deze pagina opende. Uw invoer staat er nog; wat de ander "
-        "opsloeg staat ernaast. Neem over wat u wilt houden en klik op Opslaan om uw versie te "
-        "bewaren."))
+    merged, clashes, taken = merge_after_conflict(part, typed, snapshot, _posted_basis())
+    for field in taken:
+        wtform[field.key].process(None, data=field.form_data(merged[field.key]))
+    meanwhile = {f.key: readable_text(f, snapshot.values.get(f.key)) or "(leeg)" for f in clashes}
+    writer = last_writer(plan, part)
+    at = clock.format_time(plan.updated_at, "%H:%M")
+    by = ""
+    if writer is not None and abs((writer.created_at - plan.updated_at).total_seconds()) <= 1:
+        # The log names the last save only when it is the plan's last change: a save that logs
+        # nothing for this part (an akkoord, another part that this one covers) stays anonymous.
+        by = (" door uzelf, in een ander venster of op een ander apparaat"
+              if writer.person_id == current_user.id else f" door {writer.person_name or 'iemand anders'}")
+    who = f"dit onderdeel is gewijzigd{by} (om {at}), nadat u deze pagina opende"
+    notice = f"Niet opgeslagen: {who}. Uw invoer staat er nog."
+    if taken:
+        notice += (f" {len(taken)} {'antwoord dat u niet had gewijzigd is' if len(taken) == 1 else 'antwoorden die u niet had gewijzigd zijn'}"
+                   " bijgewerkt met de nieuwe tekst.")
+    if meanwhile:
+        notice += (" Wat er intussen is opgeslagen bij de vragen die u ook wijzigde, staat hierboven. Neem "
+                   "over wat u wilt houden en klik op Opslaan om uw versie te bewaren.")
+    else:
+        notice += " Controleer het en klik op Opslaan om uw wijzigingen te bewaren."
+    return _render_part(plan, definition, part, wtform, snapshot, status=409, meanwhile=meanwhile,
+                        notice=notice)
+
+
+def _posted_basis() -> dict | None:
+    try:
+        basis = json.loads(request.form.get("basis") or "null")
+    except ValueError:
+        return None
+    return basis if isinstance(basis, dict) else None
+
+
+def readable_text(field, value) -> str:
+    """An answer as text for a person to read: a table's rows one per line, each cell with its
+    column's name (not joined with pipes)."""
+    if isinstance(field, Table):
+        return "\n".join("; ".join(f"{c.label}: {c.as_text(row.get(c.key))}" for c in field.columns
+                                   if c.as_text(row.get(c.key))) for row in value or [])
+    return field.as_text(value)
 
 
 # ---------------------------------------------------------------- a session that ended
@@ -335,7 +376,7 @@ def _kept_draft(plan, part):
     else:
         wtform = build_part_form(plan.form_key, part, formdata=posted)
         page = _render_part(plan, answers.form_of(plan), part, wtform, answers.read(plan),
-                            version=posted.get("versie") or None, notice=(
+                            version=posted.get("versie") or None, basis=posted.get("basis"), notice=(
                                 "Nog niet opgeslagen: uw sessie was verlopen toen u op Opslaan klikte. "
                                 "Wat u typte staat hieronder weer; controleer het en klik op Opslaan."))
     response = make_response(page)
@@ -401,7 +442,7 @@ def after_csrf_failure():
     if cycle.editable_fields(current_user, plan, part):
         notice += " Uw invoer staat er nog; klik opnieuw op Opslaan."
     return _render_part(plan, definition, part, wtform, snapshot, status=400, notice=notice,
-                        version=request.form.get("versie") or None)
+                        version=request.form.get("versie") or None, basis=request.form.get("basis"))
 
 
 @bp.route("/plans/<int:plan_id>/afdrukken")
