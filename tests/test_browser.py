@@ -588,7 +588,13 @@ def current_state(page):
 
 
 def step(page, name):
-    page.get_by_role("button", name=name, exact=True).click()
+    """Take a step on the plan's overview; one with no way back asks first (a fold-out, then Ja)."""
+    confirm = page.locator("details.confirm-step summary", has_text=name)
+    if confirm.count():
+        confirm.click()
+        page.get_by_role("button", name=f"Ja, {name[0].lower()}{name[1:]}", exact=True).click()
+    else:
+        page.get_by_role("button", name=name, exact=True).click()
 
 
 def test_one_plan_through_the_whole_cycle(browser, base_url, page):

@@ -152,3 +152,29 @@ def test_times_show_in_amsterdam_time_not_the_servers(app, org, login, monkeypat
     assert "15-01-2026 13:00" in text_of(login(org["a"]).get("/"))  # the plan list
     app.config["POP_TIMEZONE"] = "UTC"
     assert "Laatst bijgewerkt 15-01-2026 12:00" in text_of(login(org["a"]).get(f"/plans/{org['plan_a']}"))
+
+
+def test_the_overview_offers_the_next_thing_to_write_and_asks_before_steps_without_way_back(app, org, login):
+    """After the agreement the progress talk is offered first, and 'Evaluatie starten' (no way back:
+    no talk can be added after it) asks once more; in the evaluation the employee is led to it."""
+    from support import set_state
+    set_state(app, org["plan_a"], "vastgesteld")
+    anna = login(org["a"])
+    page = doc(anna.get(f"/plans/{org['plan_a']}"))
+    steps = page.xpath('//ul[@class="steps"]')[0]
+    first = steps.xpath("./li")[0]
+    assert first.xpath(".//a")[0].text_content() == "Fase III: gesprek vastleggen"
+    assert first.xpath(".//a")[0].get("href") == f"/plans/{org['plan_a']}/fase-3"
+    confirm = steps.xpath('.//details[@class="confirm-step"]')
+    assert [d.xpath("./summary")[0].text_content() for d in confirm] == ["Evaluatie starten…"]
+    assert confirm[0].xpath(".//button")[0].text_content() == "Ja, evaluatie starten"
+    assert "niet ongedaan" in confirm[0].text_content()
+
+    set_state(app, org["plan_a"], "evaluatie")
+    page = doc(anna.get(f"/plans/{org['plan_a']}"))
+    link = page.xpath('//ul[@class="steps"]/li[1]//a')[0]
+    assert (link.text_content(), link.get("href")) == ("Fase IV invullen", f"/plans/{org['plan_a']}/fase-4")
+    marco = login(org["m1"])
+    page = doc(marco.get(f"/plans/{org['plan_a']}"))
+    assert page.xpath('//ul[@class="steps"]/li[1]//a')[0].text_content() == "Fase IV lezen"
+    assert [s.text_content() for s in page.xpath('//details[@class="confirm-step"]/summary')] == ["POP afronden…"]

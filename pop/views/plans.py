@@ -129,7 +129,33 @@ def overview(plan_id: int):
                            smart=smart_summary(definition, values) if readable else [],
                            states=STATUSES, role=cycle.role_of(current_user, plan),
                            editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}),
-                           akkoord=akkoord.for_overview(current_user, plan, values) if readable else None)
+                           akkoord=akkoord.for_overview(current_user, plan, values) if readable else None,
+                           next_links=_next_links(plan, definition, granted), confirm_steps=CONFIRM_STEPS)
+
+
+# Steps with no way back ask once more before they are taken.
+CONFIRM_STEPS = ("evalueren", "afronden")
+
+
+def _next_links(plan, definition, granted) -> list[tuple[str, str, str]]:
+    """What this person writes next in the plan, offered on its overview: the progress talks once
+    the plan is agreed, the evaluation once it started (label, address, explanation)."""
+    links = []
+    talks = definition.parts_in("voortgang")
+    if "voortgang" in granted and talks:
+        links.append((f"{talks[0].nav_title}: gesprek vastleggen",
+                      url_for("plans.part", plan_id=plan.id, part_key=talks[0].key),
+                      "Leg een voortgangsgesprek vast: wat er gedaan is, wat het opleverde en hoe verder."))
+    evaluation = definition.parts_in("evaluatie")
+    if "evaluatie" in granted and evaluation:
+        links.append((f"{evaluation[0].nav_title} invullen",
+                      url_for("plans.part", plan_id=plan.id, part_key=evaluation[0].key),
+                      "De evaluatie staat open: kijk terug op uw doelen en hoe u heeft geleerd."))
+    elif "afronden" in granted and evaluation:
+        links.append((f"{evaluation[0].nav_title} lezen",
+                      url_for("plans.part", plan_id=plan.id, part_key=evaluation[0].key),
+                      "Lees de evaluatie en geef uw reactie; daarna kunt u het POP afronden."))
+    return links
 
 
 def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=None, problems=(),
