@@ -178,3 +178,19 @@ def test_the_overview_offers_the_next_thing_to_write_and_asks_before_steps_witho
     page = doc(marco.get(f"/plans/{org['plan_a']}"))
     assert page.xpath('//ul[@class="steps"]/li[1]//a')[0].text_content() == "Fase IV lezen"
     assert [s.text_content() for s in page.xpath('//details[@class="confirm-step"]/summary')] == ["POP afronden…"]
+
+
+def test_a_plan_not_shared_yet_offers_the_manager_and_hr_no_links_into_its_content(app, org, login):
+    """In the voorbereiding the content is the employee's: the phase tabs and Afdrukken only led to
+    "Geen toegang"; the employee still has them."""
+    url = f"/plans/{org['plan_a']}"
+    for email, address in ((org["m1"], url), (org["hr"], url), (org["hr"], url + "/logboek")):
+        page = login(email).get(address)
+        assert page.status_code == 200
+        assert not doc(page).xpath('//nav[@aria-label="Fasen"]'), email
+        assert not doc(page).xpath(f'//a[@href="/plans/{org["plan_a"]}/afdrukken"]'), email
+    page = login(org["a"]).get(url)
+    assert doc(page).xpath('//nav[@aria-label="Fasen"]//a')
+    assert doc(page).xpath(f'//a[@href="/plans/{org["plan_a"]}/afdrukken"]')
+    set_state(app, org["plan_a"], "ontwikkelgesprek")
+    assert doc(login(org["m1"]).get(url)).xpath('//nav[@aria-label="Fasen"]//a')

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
-from .. import answers, audit
+from .. import answers, audit, cycle
 from ..access import can_read_log
 from ..models import Plan
 
@@ -18,6 +18,7 @@ def log(plan_id: int):
     if plan is None or not can_read_log(current_user, plan):
         abort(404)
     return render_template("plans/logboek.html", plan=plan, definition=answers.form_of(plan),
+                           readable=cycle.may(current_user, plan, "lezen"),
                            entries=list(audit.entries(plan)), label=audit.label)
 
 
