@@ -136,3 +136,18 @@ def test_the_matrix_on_a_phone_names_prestaties_and_potentie(browser, base_url):
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(first.locator("td.axis .cell-label").first).to_be_hidden()
     page.context.close()
+
+
+def test_a_long_link_in_a_check_in_does_not_widen_the_phone_page(browser, base_url):
+    """A walk on a phone: a SharePoint link pasted into a GROW check-in made Noor's page 47,000 px
+    wide and covered Opslaan (a fieldset is as wide as its content by default)."""
+    page = new_page(browser, base_url, "noor.dewit@voorbeeld.nl", 390, 844)
+    open_own_plan(page, "Noor de Wit")
+    go_to_phase(page, "Ritme")
+    page.locator("fieldset.block textarea").last.fill("https://sharepoint.voorbeeld.nl/sites/" + "x" * 3000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    save = page.get_by_role("button", name="Opslaan", exact=True)
+    save.scroll_into_view_if_needed()
+    box = save.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    page.context.close()
