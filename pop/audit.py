@@ -19,6 +19,9 @@ ACTIONS = {
     "gedeeld": "gedeeld",
     "akkoord_gegeven": "akkoord gegeven",
     "akkoord_ingetrokken": "akkoord ingetrokken",
+    # Not withdrawn by its signer: the plan changed after it was given. The line's person is who
+    # changed the plan, so it must not read as if they withdrew the other's akkoord.
+    "akkoord_vervallen": "akkoord vervallen",
     "bijgesteld": "bijgesteld",
     "status_gewijzigd": "status gewijzigd",
     "bekeken": "bekeken",

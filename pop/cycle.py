@@ -264,8 +264,8 @@ def after_save(plan: Plan, part, user: Person, before: dict, after: dict) -> lis
             answers.save(plan, {key: None for key in given})
             for key in given:
                 after[key] = None
-                audit.record(plan, user, "akkoord_ingetrokken",
-                             f"{definition.field(key).label} (vervallen door wijziging)")
+                audit.record(plan, user, "akkoord_vervallen",
+                             f"{definition.field(key).label}, door deze wijziging van het plan")
             notices.append("Het plan is gewijzigd, dus het gegeven akkoord is vervallen: geef allebei "
                            "akkoord op deze versie.")
     if plan.status == "ontwikkelgesprek" and signatures and all(after.get(k) for k in signatures):

@@ -223,7 +223,8 @@ def test_a_failed_bulk_export_logs_nothing(app, org, login, monkeypatch):
 
 def test_actions_are_known_by_their_dutch_labels_and_unknown_ones_refused(app, org):
     assert list(audit.ACTIONS.values()) == [
-        "aangemaakt", "gewijzigd", "gedeeld", "akkoord gegeven", "akkoord ingetrokken", "bijgesteld",
+        "aangemaakt", "gewijzigd", "gedeeld", "akkoord gegeven", "akkoord ingetrokken", "akkoord vervallen",
+        "bijgesteld",
         "status gewijzigd", "bekeken", "gedownload"]
     with app.app_context():
         anna = Person.get(Person.email == org["a"])

@@ -329,7 +329,8 @@ def test_the_steps_of_the_cycle_are_in_the_plans_log(app, org, login):
         ("Anna Alfa", "gedeeld", "met de leidinggevende"),
         ("Anna Alfa", "status_gewijzigd", "van ‘Voorbereiding’ naar ‘Ontwikkelgesprek’"),
         ("Marco Een", "gewijzigd", "Reactie leidinggevende, Fase I: Zelfanalyse"),
-        ("Anna Alfa", "akkoord_ingetrokken", "Akkoord leidinggevende (vervallen door wijziging)"),
+        # Anna changed the plan; Marco's akkoord lapsed by it, she did not withdraw it.
+        ("Anna Alfa", "akkoord_vervallen", "Akkoord leidinggevende, door deze wijziging van het plan"),
         ("Marco Een", "status_gewijzigd", "van ‘Ontwikkelgesprek’ naar ‘Vastgesteld’"),
         ("Marco Een", "bijgesteld", "versie 2 geopend"),
         ("Marco Een", "status_gewijzigd", "van ‘Vastgesteld’ naar ‘Ontwikkelgesprek’"),
