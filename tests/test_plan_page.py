@@ -194,3 +194,21 @@ def test_a_plan_not_shared_yet_offers_the_manager_and_hr_no_links_into_its_conte
     assert doc(page).xpath(f'//a[@href="/plans/{org["plan_a"]}/afdrukken"]')
     set_state(app, org["plan_a"], "ontwikkelgesprek")
     assert doc(login(org["m1"]).get(url)).xpath('//nav[@aria-label="Fasen"]//a')
+
+
+def test_a_closed_plan_shows_no_next_talk_and_after_nieuw_pop_links_to_the_next_one(app, org, login):
+    set_state(app, org["plan_a"], "afgerond")
+    anna = login(org["a"])
+    url = f"/plans/{org['plan_a']}"
+    page = doc(anna.get(url))
+    assert not page.xpath('//section[contains(@class, "next-talk")]')
+    assert page.xpath('//button[normalize-space()="Nieuw POP"]')
+    response = anna.post(f"{url}/stap/nieuw", data={})
+    assert response.status_code == 302
+    with app.app_context():
+        following = Plan.get(Plan.previous == org["plan_a"])
+    page = doc(anna.get(url))
+    assert not page.xpath('//button[normalize-space()="Nieuw POP"]')
+    link = page.xpath('//ul[@class="steps"]//a')[0]
+    assert (link.text_content(), link.get("href")) == (f"Naar het POP van {following.period}",
+                                                        f"/plans/{following.id}")

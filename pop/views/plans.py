@@ -130,7 +130,21 @@ def overview(plan_id: int):
                            states=STATUSES, role=cycle.role_of(current_user, plan),
                            editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}),
                            akkoord=akkoord.for_overview(current_user, plan, values) if readable else None,
-                           next_links=_next_links(plan, definition, granted), confirm_steps=CONFIRM_STEPS)
+                           next_links=_next_links(plan, definition, granted) + _next_cycle(plan, steps),
+                           confirm_steps=CONFIRM_STEPS)
+
+
+def _next_cycle(plan, steps: list) -> list[tuple[str, str, str]]:
+    """Once the next cycle's plan exists, its link replaces "Nieuw POP" (which could only say that it
+    exists already). Changes steps in place."""
+    following = Plan.get_or_none(Plan.previous == plan)
+    if following is None:
+        return []
+    steps[:] = [s for s in steps if s[0] != "nieuw"]
+    if not can_view(current_user, following):
+        return []
+    return [(f"Naar het POP van {following.period}", url_for("plans.overview", plan_id=following.id),
+             "De volgende cyclus is begonnen; dit POP staat daar ter referentie naast.")]
 
 
 # Steps with no way back ask once more before they are taken.
