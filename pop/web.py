@@ -61,6 +61,9 @@ def init_app(app):
     login_manager.init_app(app)
     app.jinja_env.globals["aria"] = aria
     app.jinja_env.globals["number"] = number  # 150.000: limits read the Dutch way
+    # "Akkoord medewerker:", but a paper label that has its colon already ("medewerker:") gets no second.
+    from exports.context import with_colon
+    app.jinja_env.filters["with_colon"] = with_colon
 
     # Before the CSRF check (hooks run in the order they are added): a file posted as the token
     # would otherwise read as a missing token, and the answer would send the person looking for an

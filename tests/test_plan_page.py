@@ -212,3 +212,15 @@ def test_a_closed_plan_shows_no_next_talk_and_after_nieuw_pop_links_to_the_next_
     link = page.xpath('//ul[@class="steps"]//a')[0]
     assert (link.text_content(), link.get("href")) == (f"Naar het POP van {following.period}",
                                                         f"/plans/{following.id}")
+
+
+def test_the_pop_tables_akkoord_lines_have_one_colon(app, login):
+    """Its paper labels end in a colon ("medewerker:"): the overview printed "medewerker:: gegeven"."""
+    from conftest import make_person
+    with app.app_context():
+        boss = make_person("baas@test.nl", "Bea", "Baas", role="leidinggevende")
+        kim = make_person("kim@test.nl", "Kim", "Tabel", manager=boss)
+        plan = start_plan(kim, "pop-tabel", "2026").id
+    set_state(app, plan, "ontwikkelgesprek")
+    text = text_of(login("kim@test.nl").get(f"/plans/{plan}"))
+    assert "medewerker: nog niet gegeven" in text and "::" not in text
