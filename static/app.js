@@ -96,8 +96,11 @@
     box.insertAdjacentElement("afterend", counter);
     counter.insertAdjacentElement("afterend", warning);
     box.setAttribute("aria-describedby", ((box.getAttribute("aria-describedby") || "") + " " + counter.id).trim());
+    var focused = false;
     function update() {
       var left = max - length(box);
+      // Only while typing here, or close to the limit: a count under every box is noise.
+      counter.hidden = !(focused || left < max / 10);
       counter.textContent = left >= 0
         ? "Nog " + nf.format(left) + (left === 1 ? " teken" : " tekens") + " over."
         : nf.format(-left) + (left === -1 ? " teken" : " tekens") + " te veel.";
@@ -111,6 +114,8 @@
       updateTotal();
     }
     box.addEventListener("input", update);
+    box.addEventListener("focus", function () { focused = true; update(); });
+    box.addEventListener("blur", function () { focused = false; update(); });
     update();
   });
 })();

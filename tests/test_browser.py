@@ -860,7 +860,7 @@ def test_text_typed_when_the_session_ended_elsewhere_comes_back_after_logging_in
     laptop.get_by_label("E-mailadres").fill(FATIMA)
     laptop.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     laptop.get_by_role("button", name="Inloggen").click()
-    expect(laptop.get_by_role("alert")).to_contain_text("Nog niet opgeslagen: uw sessie was verlopen")
+    expect(laptop.get_by_role("alert")).to_contain_text("Nog niet opgeslagen: u was niet meer ingelogd")
     answer = laptop.get_by_label("Heb ik mijn ontwikkeldoelen gehaald?", exact=True)
     assert answer.input_value() == text
     laptop.get_by_role("button", name="Opslaan", exact=True).click()

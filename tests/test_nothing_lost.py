@@ -180,7 +180,7 @@ def test_a_save_after_logging_out_elsewhere_comes_back_after_logging_in(app, org
     assert back.status_code == 302 and back.headers["Location"].startswith(url)
     page = anna.get(back.headers["Location"])
     assert page.status_code == 200
-    assert "Nog niet opgeslagen: uw sessie was verlopen" in text_of(page)
+    assert "Nog niet opgeslagen: u was niet meer ingelogd" in text_of(page)
     assert shown_values(page)["meer_doen"] == "Een lang antwoord dat Anna een half uur kostte."
     assert not stored(app, org["plan_a"], "meer_doen")  # shown, not saved behind her back
 

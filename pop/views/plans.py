@@ -374,8 +374,9 @@ def readable_text(field, value) -> str:
 
 # The posts whose text is kept when they arrive without a session, and the page they come back on.
 KEPT_POSTS = {"plans.part": drafts.PART, "cycle.reaction": drafts.REACTION}
-SESSION_ENDED = ("Uw sessie was verlopen, dus er is nog niets opgeslagen. Log opnieuw in: daarna staat "
-                 "wat u typte weer in het formulier.")
+SESSION_ENDED = ("U was niet meer ingelogd (uitgelogd op een ander apparaat, of uw sessie was verlopen), "
+                 "dus er is nog niets opgeslagen. Log opnieuw in: daarna staat wat u typte weer in het "
+                 "formulier.")
 
 
 def after_session_ended():
@@ -411,13 +412,13 @@ def _kept_draft(plan, part):
     posted = drafts.formdata(draft)
     if draft.kind == drafts.REACTION:
         page = reaction_page(plan, part, posted, status=200, notice=(
-            "Uw reactie is nog niet opgeslagen: uw sessie was verlopen. Wat u typte staat weer in het "
+            "Uw reactie is nog niet opgeslagen: u was niet meer ingelogd. Wat u typte staat weer in het "
             "vak ‘Reactie leidinggevende’; klik op ‘Reactie opslaan’ om het te bewaren."))
     else:
         wtform = build_part_form(plan.form_key, part, formdata=posted)
         page = _render_part(plan, answers.form_of(plan), part, wtform, answers.read(plan),
                             version=posted.get("versie") or None, basis=posted.get("basis"), notice=(
-                                "Nog niet opgeslagen: uw sessie was verlopen toen u op Opslaan klikte. "
+                                "Nog niet opgeslagen: u was niet meer ingelogd toen u op Opslaan klikte. "
                                 "Wat u typte staat hieronder weer; controleer het en klik op Opslaan."))
     response = make_response(page)
     response.delete_cookie(drafts.COOKIE)
