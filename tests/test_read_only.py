@@ -158,3 +158,25 @@ def test_a_part_of_only_akkoorden_says_why_it_cannot_be_changed(app, login):
     text = text_of(employee.get(page_url))
     assert "Het POP is vastgesteld (versie 1): u heeft allebei akkoord gegeven." in text
     assert "U kunt dit deel nu niet wijzigen" not in text
+
+
+def test_an_empty_cell_of_a_read_row_says_so(app, login):
+    """The POP table read as a document: a cell left empty reads 'niet ingevuld', not a bare label."""
+    from conftest import make_person
+    from pop import answers
+    from pop.db import database
+    from pop.models import Plan
+    from pop.plans import start_plan
+    from support import set_state
+    with app.app_context():
+        boss = make_person("baas@test.nl", "Bea", "Baas", role="leidinggevende")
+        kim = make_person("kim@test.nl", "Kim", "Tabel", manager=boss)
+        plan = start_plan(kim, "pop-tabel", "2026").id
+        with database.connection_context():
+            answers.save(Plan.get_by_id(plan), {"doelen": [{"doel": "Klantgesprekken voeren"}]})
+    set_state(app, plan, "ontwikkelgesprek")
+    page = doc(login("baas@test.nl").get(f"/plans/{plan}/plan"))
+    row = page.xpath('//table[contains(@class, "doc-table")]/tbody/tr')[0]
+    cells = [td.text_content().strip() for td in row.xpath("./td")]
+    assert cells[0] == "Klantgesprekken voeren"
+    assert cells[1:] and all(c == "niet ingevuld" for c in cells[1:]), cells
