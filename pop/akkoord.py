@@ -54,9 +54,11 @@ class Step:
     version: str = ""
 
 
-def for_overview(user: Person, plan: Plan, values: dict) -> Step | None:
+def for_overview(user: Person, plan: Plan, snapshot: answers.Snapshot) -> Step | None:
     """What the overview shows about the akkoorden: None for a form without akkoord lines, or before
-    anyone could give one (in the voorbereiding)."""
+    anyone could give one (in the voorbereiding). snapshot: the read the page shows; the version the
+    akkoord is given on comes from the same rows, so it never fixes content the page did not show."""
+    values = snapshot.values
     definition = answers.form_of(plan)
     signatures = [definition.field(key) for key in definition.signature_fields]
     if not signatures or plan.status == "voorbereiding":
@@ -72,7 +74,7 @@ def for_overview(user: Person, plan: Plan, values: dict) -> Step | None:
     step.may_withdraw = allowed and bool(step.given)
     if step.may_give:
         step.open = open_points(plan, definition, values)
-    step.version = part_version(plan, part)
+    step.version = part_version(plan, part, snapshot)
     return step
 
 
@@ -94,9 +96,10 @@ def give(plan: Plan, user: Person, agree: bool, expected_version: str | None = N
                 raise cycle.Refused("Het POP is vastgesteld; een akkoord intrekken kan niet meer. Wilt u "
                                     "de afspraken wijzigen, kies dan ‘Bijstellen’.")
             raise cycle.Refused(f"Akkoord geven kan in het ontwikkelgesprek; dit plan staat op {state}.")
-        if expected_version is not None and part_version(plan, part) != expected_version:
+        snapshot = answers.read(plan)
+        if expected_version is not None and part_version(plan, part, snapshot) != expected_version:
             raise SavedMeanwhile()
-        current = answers.load(plan)
+        current = snapshot.values
         values = _values_to_store(plan, part, {line.key: agree}, user, current, {line.key})
         if not values:
             return ["U had al akkoord gegeven." if agree else "U had nog geen akkoord gegeven."]

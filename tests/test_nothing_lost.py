@@ -440,3 +440,25 @@ def test_the_conflict_page_says_when_it_was_the_same_person_in_another_tab(app, 
     conflict = anna.post(url, {**tab2, "meer_doen": "Tweede tab"})
     assert conflict.status_code == 409
     assert "gewijzigd door uzelf, in een ander venster of op een ander apparaat" in text_of(conflict)
+
+
+def test_an_akkoord_from_the_overview_is_never_given_on_content_the_page_did_not_show(app, org, login,
+                                                                                       monkeypatch):
+    """The overview's 'Akkoord geven' carries the version of the plan it shows. A change landing
+    between its reads of the answers must not slip through with the akkoord."""
+    set_state(app, org["plan_a"], "ontwikkelgesprek")
+    anna = login(org["a"])
+    url = f"/plans/{org['plan_a']}"
+    with app.app_context():
+        execute_sql, state = save_after_first_answer_read(app, org["plan_a"], {"meer_doen": "Nieuw doel"})
+    monkeypatch.setattr(database.obj, "execute_sql", execute_sql)
+    page = anna.get(url)
+    monkeypatch.undo()
+    assert state["done"], "the overview read no answers"
+    form = doc(page).xpath('//form[contains(@action, "/akkoord")]')[0]
+    data = {el.get("name"): el.get("value") for el in form.xpath(".//input")}
+    assert data["akkoord"] == "geven"
+    response = anna.post(f"{url}/akkoord", data)
+    assert response.status_code == 302
+    assert "het plan is gewijzigd nadat u deze pagina opende" in text_of(anna.get(response.headers["Location"]))
+    assert stored(app, org["plan_a"], "akkoord_medewerker") is None

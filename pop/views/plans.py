@@ -117,7 +117,9 @@ def overview(plan_id: int):
     readable = cycle.may(current_user, plan, "lezen")
     if readable:  # a plan still in voorbereiding shows others no content: nothing of it was seen
         audit.record_view(plan, current_user)
-    values = answers.load(plan) if readable else {}
+    # One read: the akkoord's form carries the version of the very content the page shows.
+    snapshot = answers.read(plan) if readable else None
+    values = snapshot.values if readable else {}
     progress = {p.key: part_progress(p, values) for p in definition.parts}
     granted = cycle.rights(current_user, plan)
     texts = cycle.steps_for(definition)
@@ -129,7 +131,7 @@ def overview(plan_id: int):
                            smart=smart_summary(definition, values) if readable else [],
                            states=STATUSES, role=cycle.role_of(current_user, plan),
                            editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}),
-                           akkoord=akkoord.for_overview(current_user, plan, values) if readable else None,
+                           akkoord=akkoord.for_overview(current_user, plan, snapshot) if readable else None,
                            next_links=_next_links(plan, definition, granted) + _next_cycle(plan, steps),
                            confirm_steps=CONFIRM_STEPS)
 
