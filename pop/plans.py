@@ -8,7 +8,7 @@ from forms.web import plan_too_long
 from . import answers, audit, cycle, organisation
 from .access import may_sign
 from .db import database, lock_row, write_lock
-from .models import Person, Plan
+from .models import AuditEntry, Person, Plan
 
 
 def current_period(today: dt.date | None = None) -> str:
@@ -234,7 +234,6 @@ def _base_cells(posted) -> dict | None:
 
 def last_writer(plan: Plan, part):
     """The log's last change of this part: who saved it last (None when nobody did)."""
-    from .models import AuditEntry
     return (AuditEntry.select().where((AuditEntry.plan == plan) & (AuditEntry.action == "gewijzigd")
                                       & (AuditEntry.detail == part_name(plan, part)))
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).first())

@@ -94,9 +94,7 @@ def init_app(app):
     def bad_request(error):
         # OddFormData and abort(400, description=...) carry a Dutch reason; Werkzeug's own is English.
         reason = error.description if error.description != BadRequest.description else ""
-        return render_template("error.html", title="Ongeldig formulier", message=reason or (
-            "Dit verzoek kon niet worden verwerkt. Er is niets opgeslagen. Ga terug, vernieuw de "
-            "pagina en probeer het opnieuw.")), 400
+        return render_template("error.html", title="Ongeldig formulier", message=reason or OTHER_ERROR), 400
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -223,8 +223,7 @@ def _previous_plan(plan: Plan):
         if not field.is_filled(value):
             continue
         if isinstance(field, Table):
-            rows = [[(c.label, c.as_text(row.get(c.key))) for c in field.columns
-                     if c.as_text(row.get(c.key))] for row in value or []]
+            rows = [filled_cells(field, row) for row in value or []]
             items.append((field.label, "", [r for r in rows if r]))
         else:
             items.append((field.label, field.as_text(value), None))
@@ -363,12 +362,17 @@ def _posted_basis() -> dict | None:
     return basis if isinstance(basis, dict) else None
 
 
+def filled_cells(table, row) -> list[tuple[str, str]]:
+    """(column name, text) of a table row's filled cells: how a page reads a row out to a person."""
+    return [(c.label, text) for c in table.columns if (text := c.as_text(row.get(c.key)))]
+
+
 def readable_text(field, value) -> str:
     """An answer as text for a person to read: a table's rows one per line, each cell with its
     column's name (not joined with pipes)."""
     if isinstance(field, Table):
-        return "\n".join("; ".join(f"{c.label}: {c.as_text(row.get(c.key))}" for c in field.columns
-                                   if c.as_text(row.get(c.key))) for row in value or [])
+        return "\n".join("; ".join(f"{label}: {text}" for label, text in filled_cells(field, row))
+                         for row in value or [])
     return field.as_text(value)
 
 
