@@ -383,6 +383,31 @@ def upload(client, data: bytes, filename: str, form_key=FORM_KEY):
                        content_type="multipart/form-data")
 
 
+def upload_errors(response) -> str:
+    """The message beside the upload's file field, "" when there is none."""
+    import lxml.html
+    found = lxml.html.fromstring(response.get_data(as_text=True)).xpath('//*[@id="file-error"]')
+    return " ".join(found[0].text_content().split()) if found else ""
+
+
+def stored(world) -> int:
+    """How many templates are stored."""
+    with world.app.app_context():
+        return ExportTemplate.select().count()
+
+
+def refused(world, data: bytes, fmt: str) -> str:
+    """Upload as HR and check it is refused as HR sees it: 422, a message beside the file field,
+    nothing stored. Returns the message."""
+    from conftest import text_of
+    response = upload(world.client("hr"), data, f"sjabloon.{fmt}")
+    message = upload_errors(response)
+    assert response.status_code == 422, (response.status_code, text_of(response)[:1500])
+    assert message, "no message beside the file field"
+    assert stored(world) == 0, "a refused template was stored"
+    return message
+
+
 def skip_or_fail(reason: str):
     import os
     if os.environ.get("POP_REQUIRE_PDF") == "1":

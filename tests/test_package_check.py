@@ -11,39 +11,20 @@ import io
 import threading
 import zipfile
 
-import lxml.html
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
 import package_attacks as attack
 from conftest import text_of
-from export_support import FORM_KEY, upload, use_database, world  # noqa: F401 - the fixture
+from export_support import (FORM_KEY, refused, upload, upload_errors,  # noqa: F401
+                            use_database, world)  # world: the fixture
 from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from pop.models import ExportTemplate
 
 EXTERNAL = "haalt inhoud van buiten het bestand op"
 OUTSIDE_FORMULA = "Een sjabloon mag niets van buiten de werkmap ophalen of starten"
 DOTM = "\\\\fileserver\\sjablonen\\Huisstijl.dotm"
-
-
-def upload_errors(response) -> str:
-    found = lxml.html.fromstring(response.get_data(as_text=True)).xpath('//*[@id="file-error"]')
-    return " ".join(found[0].text_content().split()) if found else ""
-
-
-def stored(world) -> int:
-    with world.app.app_context():
-        return ExportTemplate.select().count()
-
-
-def refused(world, data: bytes, fmt: str) -> str:
-    response = upload(world.client("hr"), data, f"sjabloon.{fmt}")
-    message = upload_errors(response)
-    assert response.status_code == 422, (response.status_code, text_of(response)[:1500])
-    assert message, "no message beside the file field"
-    assert stored(world) == 0, "a refused template was stored"
-    return message
 
 
 def image(target=attack.PROBE):

@@ -13,40 +13,20 @@ import threading
 import time
 import zipfile
 
-import lxml.html
 import pytest
 
 import package_attacks as attack
 from conftest import text_of
-from export_support import FORM, FORM_KEY, simple_docx, upload, use_database, world  # noqa: F401
+from export_support import (FORM, FORM_KEY, refused, simple_docx, stored, upload,  # noqa: F401
+                            upload_errors, use_database, world)
 from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from exports import isolation
 from exports.context import example_plan_context
 from exports.isolation import TemplateLimit, render_upload
-from pop.models import ExportTemplate
 
 OUTSIDE_FORMULA = "Een sjabloon mag niets van buiten de werkmap ophalen of starten"
 TRIPLE_LOOP = ("{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
                "{% endfor %}{% endfor %}{% endfor %}")
-
-
-def upload_errors(response) -> str:
-    found = lxml.html.fromstring(response.get_data(as_text=True)).xpath('//*[@id="file-error"]')
-    return " ".join(found[0].text_content().split()) if found else ""
-
-
-def stored(world) -> int:
-    with world.app.app_context():
-        return ExportTemplate.select().count()
-
-
-def refused(world, data: bytes, fmt: str) -> str:
-    response = upload(world.client("hr"), data, f"sjabloon.{fmt}")
-    message = upload_errors(response)
-    assert response.status_code == 422, (response.status_code, text_of(response)[:1500])
-    assert message, "no message beside the file field"
-    assert stored(world) == 0, "a refused template was stored"
-    return message
 
 
 def accepted(world, data: bytes, fmt: str) -> None:
