@@ -16,6 +16,6 @@ echo "POP draait op http://${HOST:-127.0.0.1}:${PORT:-5000}  (stoppen: Ctrl+C)"
 # gthread: a worker that is making a PDF (up to POP_PDF_WAIT + POP_PDF_TIMEOUT, 5 + 20 s) still answers
 # other requests with its other threads; sync workers serve one request at a time. --timeout stays
 # above those 25 s, so even a worker class that counts whole requests against it never kills a worker
-# mid-PDF (exports/pdf.py ends LibreOffice itself at its time limit).
+# mid-PDF (exports/pdf/convert.py ends LibreOffice itself at its time limit).
 exec .venv/bin/gunicorn --bind "${HOST:-127.0.0.1}:${PORT:-5000}" --workers 2 --worker-class gthread \
   --threads 4 --timeout 60 --preload --access-logfile - "app:create_app()"

@@ -23,7 +23,7 @@ from app import create_app  # noqa: E402
 from exports.bulk import write_zip  # noqa: E402
 from exports.context import build_context, example_plan_context  # noqa: E402
 from exports.templates import render_docx, render_xlsx  # noqa: E402
-from exports.word_default import default_docx_template  # noqa: E402
+from exports.word.default import default_docx_template  # noqa: E402
 from forms import DEFAULT_FORM, get_form  # noqa: E402
 from pop import answers  # noqa: E402
 from pop.db import database  # noqa: E402

@@ -1,12 +1,12 @@
 """PDF speed, measured: run `.venv/bin/python bench/bench_pdf.py` (options --runs, --limit-runs).
 
-Prints p50/p95 of turning a plan's Word export into a PDF through exports.pdf.to_pdf, one-shot
+Prints p50/p95 of turning a plan's Word export into a PDF through exports.pdf.convert.to_pdf, one-shot
 (`soffice --convert-to pdf`, a fresh LibreOffice per document) against warm (the LibreOffice kept
-running per server process, exports/pdf_warm.py), for the demo plan (typical), every question
+running per server process, exports/pdf/warm.py), for the demo plan (typical), every question
 answered at length (as bench_exports.py), every field filled to the form's limits (each text at its
 maximum length, each table at its maximum rows) and the huge plan of the limits when issue 6 was found
 (100 rows a table, 20.000 characters an answer; the same plan while the form still has those limits). The time limit is lifted here, to see how
-long the large plan really takes. A document too large for the warm LibreOffice (exports.pdf.
+long the large plan really takes. A document too large for the warm LibreOffice (exports.pdf.convert.
 WARM_MAX_TEXT) is made one-shot with PDF_WARM on, as the server does; --force-warm lifts that limit to
 measure why it is there. It prints figures; it does not fail on a slow machine.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
-from exports import pdf  # noqa: E402
+from exports.pdf import convert as pdf  # noqa: E402
 from exports.context import example_plan_context  # noqa: E402
 from exports.templates import render_docx  # noqa: E402
 from forms import DEFAULT_FORM, get_form  # noqa: E402

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
-from exports import pdf  # noqa: E402
+from exports.pdf import convert as pdf  # noqa: E402
 from exports.templates import compiled_default_docx, render_docx, render_xlsx  # noqa: E402
 from forms import DEFAULT_FORM, get_form, limits  # noqa: E402
 from pop import answers  # noqa: E402

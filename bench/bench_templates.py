@@ -1,7 +1,7 @@
 """The cost of rendering uploaded templates in a child process, measured:
 run `.venv/bin/python bench/bench_templates.py` (options --runs, --plans, --threads).
 
-An upload is rendered in a child process with limits (exports/isolation.py) instead of in the server
+An upload is rendered in a child process with limits (exports/uploads/isolation.py) instead of in the server
 process, as it was before. This prints p50/p95 per plan of both, for the organisation's Word template
 (the default Word template, uploaded as it is: a realistic size) and the default Excel template:
 in-process (compile once, render), in-process plus the check of the result (of every part, as at
@@ -27,14 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from app import create_app  # noqa: E402
 from bench_exports import filled_values, percentiles, timed  # noqa: E402
-from exports import isolation  # noqa: E402
+from exports.uploads import isolation  # noqa: E402
 from exports.bulk import write_zip  # noqa: E402
 from exports.context import build_context  # noqa: E402
-from exports.rendered_check import check_rendered, part_stamps  # noqa: E402
-from exports.template_check import compile_template  # noqa: E402
+from exports.uploads.rendered_check import check_rendered, part_stamps  # noqa: E402
+from exports.uploads.check import compile_template  # noqa: E402
 from exports.templates import BulkRenderer, render_docx  # noqa: E402
-from exports.word_default import default_docx_template  # noqa: E402
-from exports.xlsx_default_template import default_xlsx_template  # noqa: E402
+from exports.word.default import default_docx_template  # noqa: E402
+from exports.excel.default_template import default_xlsx_template  # noqa: E402
 from forms import DEFAULT_FORM, get_form  # noqa: E402
 from pop import answers  # noqa: E402
 from pop.db import database  # noqa: E402

@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
-from exports.docx_engine import TemplateProblem  # noqa: E402
-from exports.template_check import check_template  # noqa: E402
-from exports.word_default import default_docx_template  # noqa: E402
-from exports.xlsx_default_template import default_xlsx_template  # noqa: E402
+from exports.word.engine import TemplateProblem  # noqa: E402
+from exports.uploads.check import check_template  # noqa: E402
+from exports.word.default import default_docx_template  # noqa: E402
+from exports.excel.default_template import default_xlsx_template  # noqa: E402
 from forms import DEFAULT_FORM, get_form  # noqa: E402
 
 

@@ -6,8 +6,8 @@ from typing import Callable
 
 from pop import answers
 
-from .filenames import plan_filename
-from .xlsx_default import overview_workbook
+from exports.filenames import plan_filename
+from exports.excel.default import overview_workbook
 
 BATCH = 200  # plans loaded per query: bounded memory, few round trips
 

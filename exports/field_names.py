@@ -207,7 +207,7 @@ def _row_paths(column) -> list[str]:
 def _group_paths(f, key: str | None = None) -> list[tuple[str, ...]]:
     """(path, what it is, names HR may give it...) of each part of a SMART check, cost grid or
     checklist."""
-    from .context import checklist_groups, smart_letters
+    from exports.context import checklist_groups, smart_letters
 
     key = key or f.key
     label = f.label.rstrip(":").strip()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from forms.kinds import Choice, Matrix, Signature, Table
 
-from .context import checklist_groups, example_plan_context, smart_letters
-from .field_names import PEOPLE, PLAN, resolve
+from exports.context import checklist_groups, example_plan_context, smart_letters
+from exports.field_names import PEOPLE, PLAN, resolve
 
 NUMBERS = {1: "één", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes"}
 

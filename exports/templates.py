@@ -8,11 +8,11 @@ from typing import Callable
 from pop.db import database
 from pop.models import ExportTemplate
 
-from .context import build_context
-from .docx_engine import CompiledDocx, TemplateProblem
-from .isolation import TemplateLimit, render_upload
-from .word_default import default_docx_template
-from .xlsx_default import plan_workbook
+from exports.context import build_context
+from exports.word.engine import CompiledDocx, TemplateProblem
+from exports.uploads.isolation import TemplateLimit, render_upload
+from exports.word.default import default_docx_template
+from exports.excel.default import plan_workbook
 
 
 @lru_cache(maxsize=8)

@@ -100,7 +100,7 @@ def _print_logins():
 @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
 def export(plan_id, all_plans, fmt, afdeling, periode, status, output):
     """Exporteer een plan (Word, Excel of PDF) of alle plannen (zip), voor archiefscripts."""
-    from exports import pdf
+    from exports.pdf import convert as pdf
     from exports.bulk import write_zip
     from exports.templates import BulkRenderer, render_docx, render_xlsx
 

@@ -147,7 +147,7 @@ def init_app(app):
 
     @app.context_processor
     def pdf_available():
-        from exports import pdf
+        from exports.pdf import convert as pdf
         return {"pdf_available": pdf.available()}
 
     @app.after_request

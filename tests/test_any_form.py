@@ -74,7 +74,9 @@ ROL = "Teamlid @ planning"
 
 def _caches():
     """Everything that keeps a form's definition (or what is made from it) by form key."""
-    from exports import templates, word_default, xlsx_default_template
+    from exports import templates
+    from exports.word import default as word_default
+    from exports.excel import default_template as xlsx_default_template
     from forms import web
     return [web.part_form_class, word_default.default_docx_template,
             xlsx_default_template.default_xlsx_template, templates.compiled_default_docx]
@@ -595,7 +597,7 @@ def test_the_help_page_explains_with_the_forms_own_questions(app, org, login, ti
 
 
 def test_the_overview_puts_each_akkoord_in_its_signers_column(app, org, login, tiny):
-    from exports.xlsx_default import overview_workbook
+    from exports.excel.default import overview_workbook
     plan_id, anna, marco = _filled_tiny_plan(app, org, login)
     with app.app_context():
         plan = Plan.get_by_id(plan_id)
@@ -700,7 +702,7 @@ def test_an_uploaded_excel_template_for_the_tiny_form(app, org, login, tiny):
 def test_the_pdf_download_of_a_tiny_plan(app, org, login, tiny, monkeypatch):
     import shutil
     import subprocess
-    from exports import pdf
+    from exports.pdf import convert as pdf
     from export_support import skip_or_fail
     if not pdf.available():
         skip_or_fail("LibreOffice (soffice) is not installed, so no PDF can be made")

@@ -164,7 +164,7 @@ def test_a_status_change_is_logged_from_and_to(app, org, ids):
 
 
 def test_downloads_are_logged_with_their_format(app, org, login, ids, monkeypatch):
-    from exports import pdf
+    from exports.pdf import convert as pdf
 
     anna, plan = login(org["a"]), org["plan_a"]
     mark = last_id(app)
@@ -179,7 +179,7 @@ def test_downloads_are_logged_with_their_format(app, org, login, ids, monkeypatc
 
 
 def test_a_pdf_that_failed_is_not_logged_as_downloaded(app, org, login, monkeypatch):
-    from exports import pdf
+    from exports.pdf import convert as pdf
 
     def fail(document):
         raise pdf.PdfFailed("De PDF kon niet worden gemaakt.")

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from databases import new_database_url
-from exports import preview_pages
+from exports.pdf import preview as preview_pages
 
 REQUIRE_BROWSER = os.environ.get("POP_REQUIRE_BROWSER") == "1"
 

@@ -117,7 +117,9 @@ def filled_values(employee_id, manager_id) -> dict:
 
 
 def _caches():
-    from exports import templates, word_default, xlsx_default_template
+    from exports import templates
+    from exports.word import default as word_default
+    from exports.excel import default_template as xlsx_default_template
     from forms import web
     return [web.part_form_class, word_default.default_docx_template,
             xlsx_default_template.default_xlsx_template, templates.compiled_default_docx]
@@ -373,9 +375,9 @@ def test_default_templates_download_and_hold_the_new_placeholders(world, form):
 
 
 def test_the_default_templates_pass_the_upload_check(form):
-    from exports.template_check import check_template
-    from exports.word_default import default_docx_template
-    from exports.xlsx_default_template import default_xlsx_template
+    from exports.uploads.check import check_template
+    from exports.word.default import default_docx_template
+    from exports.excel.default_template import default_xlsx_template
     for fmt, data in (("docx", default_docx_template(KEY)), ("xlsx", default_xlsx_template(KEY))):
         report = check_template(data, fmt, FORM)
         assert not report.problems, (fmt, report.problems)
@@ -398,9 +400,9 @@ def test_every_forms_default_templates_pass_the_upload_check(key):
     """Each seed form's Word and Excel layout, tried as an upload on the demo plan, the plans at every
     limit (every table full, every answer, note and SMART letter at its length, every amount at
     9.999.999,99) and the empty plan."""
-    from exports.template_check import check_template
-    from exports.word_default import default_docx_template
-    from exports.xlsx_default_template import default_xlsx_template
+    from exports.uploads.check import check_template
+    from exports.word.default import default_docx_template
+    from exports.excel.default_template import default_xlsx_template
     definition = forms.FORMS[key]
     for fmt, data in (("docx", default_docx_template(key)), ("xlsx", default_xlsx_template(key))):
         report = check_template(data, fmt, definition)
@@ -554,7 +556,7 @@ def test_an_uploaded_template_printing_a_whole_table_is_refused(world, form):
 
 
 def test_trial_plans_fill_every_new_kind_to_its_limit(form):
-    from exports.sample_plans import AMOUNT_MAX, full_plan_values, trial_contexts
+    from exports.uploads.sample_plans import AMOUNT_MAX, full_plan_values, trial_contexts
     full = full_plan_values(FORM)
     assert full["budget"] == AMOUNT_MAX and full["kosten"]["reis"]["uren"] == AMOUNT_MAX
     assert all(len(v) == FORM.field("toets").max_length for v in full["toets"].values())
@@ -573,7 +575,7 @@ def test_trial_plans_fill_every_new_kind_to_its_limit(form):
 
 
 def test_a_comparison_a_tick_box_never_matches_is_noted(form):
-    from exports.template_messages import impossible_comparison, possible_values
+    from exports.uploads.messages import impossible_comparison, possible_values
     values = possible_values(FORM)
     assert impossible_comparison("besproken", "Ja", values["besproken"], "de hoofdtekst") is None
     note = impossible_comparison("lijst.info.af", "nee", values["lijst.info.af"], "de hoofdtekst")

@@ -12,7 +12,7 @@ import pytest
 from conftest import text_of
 from export_support import EMPLOYEE_NAME, skip_or_fail
 from export_support import _db, world  # noqa: F401 - the shared fixtures
-from exports import pdf
+from exports.pdf import convert as pdf
 
 
 @pytest.fixture

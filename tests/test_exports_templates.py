@@ -334,8 +334,8 @@ def test_damaged_office_file_is_refused_not_a_server_error(world, hr, case):
     response = upload(hr, make(hr), filename)
     assert response.status_code == 422, (
         f"{case}: upload answered {response.status_code} instead of 422 with a Dutch message. "
-        "exports/docx_engine.py CompiledDocx.__init__ reads and decodes every member "
-        "(archive.read / .decode('utf-8')) outside any try, and exports/xlsx_template.py "
+        "exports/word/engine.py CompiledDocx.__init__ reads and decodes every member "
+        "(archive.read / .decode('utf-8')) outside any try, and exports/excel/template.py "
         "CompiledXlsx catches only BadZipFile/KeyError/ValueError/OSError: zlib.error, "
         "zipfile.BadZipFile (bad CRC) and UnicodeDecodeError escape as a server error.")
     assert upload_errors(response)
@@ -434,7 +434,7 @@ def test_template_globals_do_not_print_python_objects(world, hr, fmt):
         with world.app.app_context():
             ExportTemplate.delete().execute()
     assert not problems, (
-        "Python object reprs reach HR (exports/docx_engine.py to_word_text and the Excel engine turn any "
+        "Python object reprs reach HR (exports/word/engine.py to_word_text and the Excel engine turn any "
         "object into text with str(); the finalize functions should refuse callables/classes with a "
         "Dutch message, or the Jinja globals should be removed from both template environments):\n"
         + "\n".join(problems))
@@ -457,7 +457,7 @@ def test_template_indexing_a_row_the_plan_does_not_have_does_not_break_the_downl
     assert result.status_code == 200, (
         f"an accepted template gives {result.status_code} for a plan without a second talk: "
         "exports/context.py gives Word templates plain lists (Excel gets PaddedRows from "
-        "exports/xlsx_template.pad_tables), so an index past the last row raises UndefinedError in "
+        "exports/excel/template.pad_tables), so an index past the last row raises UndefinedError in "
         "exports/templates.render_docx; pad the rows for Word too, or check templates against an "
         "empty plan as well as the example at upload")
     assert "Naam: Bram Beta" in body_texts(docx_of(result))

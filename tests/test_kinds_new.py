@@ -651,7 +651,7 @@ def test_the_default_excel_template_keeps_a_grid_rows_checklist_one_cell(app, or
     points as separate placeholders printed every point ticked, the placeholders as their notes."""
     from openpyxl import load_workbook
 
-    from exports.xlsx_default_template import default_xlsx_template, placeholder_context
+    from exports.excel.default_template import default_xlsx_template, placeholder_context
     monkeypatch.setitem(forms.FORMS, GRID_FORM.key, GRID_FORM)
     context = placeholder_context(GRID_FORM)
     assert context["acties"][0]["stappen"] == "{{ acties[0].stappen }}"

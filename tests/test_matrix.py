@@ -421,7 +421,7 @@ def test_the_managers_view_of_the_plan_and_hrs_exports_do_not_show_it_either(pla
 
 
 def test_the_pdf_export_does_not_show_it(placed, org, login, app):
-    from exports import pdf
+    from exports.pdf import convert as pdf
     if not pdf.available():
         pytest.skip("LibreOffice is not available: no PDF export")
     response = login(org["a"]).get(f"/plans/{placed[0]}/download.pdf")

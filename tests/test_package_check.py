@@ -1,4 +1,4 @@
-"""Templates that reach outside the file are refused at upload (exports/package_check.py): linked
+"""Templates that reach outside the file are refused at upload (exports/uploads/package_check.py): linked
 content under any spelling of TargetMode, network Word templates, embedded objects and ActiveX, Word
 fields that fetch or run, a mail merge still linked to its data source, and Excel formulas that fetch,
 start programs or read other workbooks. Each goes through the upload as HR would: 422, the Dutch
@@ -272,7 +272,7 @@ def test_a_template_stored_before_this_check_cannot_make_the_pdf_export_fetch(wo
     TargetMode="External " when it makes a PDF (the first half shows it, so the probe works). A
     template stored before this check (or put into the database by other means) is checked again
     when it is used: the plan comes in the default layout and nothing is fetched."""
-    from exports import pdf
+    from exports.pdf import convert as pdf
     with world.app.app_context():
         if not pdf.available():
             pytest.skip("LibreOffice is not installed")

@@ -27,7 +27,7 @@ import pytest
 from conftest import CSRF_RE, PASSWORD, make_person, text_of
 from export_support import EMPLOYEE_NAME, FORM, FORM_KEY, new_app, simple_docx
 from export_support import _db, world  # noqa: F401 - the shared fixtures
-from exports import pdf
+from exports.pdf import convert as pdf
 from exports.context import example_plan_context
 from pop import answers
 from pop.plans import start_plan
@@ -89,7 +89,7 @@ if {behaviour!r} == "hangs":
 
 
 def fake_helper(tmp_path, behaviour, record: Path | None = None) -> str:
-    """A stand-in for the Python that runs exports/pdf_warm.py: "works" (writes a small PDF), "exits"
+    """A stand-in for the Python that runs exports/pdf/warm.py: "works" (writes a small PDF), "exits"
     at once, "error" answers the first document with an error, "dies" on it, "hangs" on it (with a
     child in its group) and, started again, works ("hangs" once only, as a stuck LibreOffice replaced
     by a fresh one)."""
@@ -413,7 +413,7 @@ def test_a_one_shot_libreoffice_killed_at_the_time_limit_leaves_no_pipe(world, p
 WORKER = """
 import sys, time
 sys.path.insert(0, ".")
-from exports import pdf
+from exports.pdf import convert as pdf
 assert pdf.warm_up()
 print(pdf.warm_process().pid, flush=True)
 time.sleep(300)

@@ -11,8 +11,8 @@ from openpyxl import Workbook, load_workbook
 
 from conftest import csrf_from, text_of
 from export_support import FORM_KEY, simple_docx, upload
-from exports.docx_engine import MAX_PLACEHOLDERS, TemplateProblem
-from exports.template_check import check_template
+from exports.word.engine import MAX_PLACEHOLDERS, TemplateProblem
+from exports.uploads.check import check_template
 from forms import FORMS
 from pop.models import ExportJob, ExportTemplate, Person
 from support import error_text
@@ -183,7 +183,7 @@ def hr_no_propagate(app, org, login):
 
 
 def _default_xlsx():
-    from exports.xlsx_default_template import default_xlsx_template
+    from exports.excel.default_template import default_xlsx_template
     return default_xlsx_template(FORM_KEY)
 
 
@@ -345,8 +345,8 @@ def test_a_new_password_ends_the_old_sessions(app, org, login):
 
 def test_characters_xml_does_not_allow_are_dropped_from_word_and_excel_alike():
     """One rule for both formats: a lone surrogate or U+FFFF would break either file."""
-    from exports.docx_engine import to_word_text
-    from exports.xlsx_default import ILLEGAL
+    from exports.word.engine import to_word_text
+    from exports.excel.default import ILLEGAL
 
     for bad in ("\ud800", "\uffff", "\x0b"):
         assert str(to_word_text(f"a{bad}b")) == "ab"

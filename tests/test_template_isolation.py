@@ -16,11 +16,11 @@ from openpyxl import Workbook
 from conftest import text_of
 from export_support import (EMPLOYEE_NAME, FORM, FORM_KEY, LONG_10K, World, body_texts, docx_bytes,
                             docx_of, person_id, simple_docx, upload, use_database, workbook_of)
-from exports import isolation
+from exports.uploads import isolation
 from exports.context import example_plan_context
-from exports.docx_engine import TemplateProblem
-from exports.isolation import TemplateLimit, decode_reply, encode_frame, render_upload
-from exports.rendered_check import check_rendered
+from exports.word.engine import TemplateProblem
+from exports.uploads.isolation import TemplateLimit, decode_reply, encode_frame, render_upload
+from exports.uploads.rendered_check import check_rendered
 from pop.models import ExportJob, ExportTemplate, Plan
 
 TIMEOUT = 1.5  # seconds per call: small, so the tests of the time limit are quick
@@ -154,7 +154,7 @@ def test_each_context_gives_its_own_document_and_a_cached_compile_is_reused(smal
 
 
 def test_a_template_the_child_let_go_is_sent_again(small_limits):
-    from exports.render_child import CACHE_SIZE
+    from exports.uploads.render_child import CACHE_SIZE
     templates = [simple_docx(f"Sjabloon {n}: {{{{ medewerker.naam }}}}") for n in range(CACHE_SIZE + 1)]
     for data in templates:
         render_upload(data, "docx", FORM_KEY, [example_context()])
@@ -245,7 +245,7 @@ def tr_loop_closed_in_a_paragraph() -> bytes:
 
 
 def test_a_broken_result_is_refused_with_the_fix():
-    from exports.template_check import compile_template
+    from exports.uploads.check import compile_template
     document = compile_template(tr_loop_closed_in_a_paragraph(), "docx", FORM).render(example_context())
     with pytest.raises(TemplateProblem) as refused:
         check_rendered(document, "docx")

@@ -13,7 +13,7 @@ from docx import Document
 from conftest import text_of
 from export_support import FORM, docx_bytes, simple_docx, upload, use_database, world  # noqa: F401
 from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
-from exports import preview_pages
+from exports.pdf import preview as preview_pages
 from pop.models import ExportTemplate
 
 ENGLISH = re.compile(r"\b(unexpected|expected|token|undefined|attribute|object|Jinja|block|tag|"
@@ -317,7 +317,7 @@ def test_a_filter_the_sandbox_removed_is_named_in_dutch(world, hr):
 def test_one_time_limit_covers_every_trial_plan(world, hr, monkeypatch):
     # The reading and every trial plan go to the child in one call, under one time limit.
     calls = []
-    from exports import isolation
+    from exports.uploads import isolation
     real = isolation.inspect_upload
 
     def counting(data, fmt, form_key, contexts):

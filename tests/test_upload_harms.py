@@ -20,9 +20,9 @@ from conftest import text_of
 from export_support import (FORM, FORM_KEY, refused, simple_docx, stored, upload,  # noqa: F401
                             upload_errors, use_database, world)
 from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
-from exports import isolation
+from exports.uploads import isolation
 from exports.context import example_plan_context
-from exports.isolation import TemplateLimit, render_upload
+from exports.uploads.isolation import TemplateLimit, render_upload
 
 OUTSIDE_FORMULA = "Een sjabloon mag niets van buiten de werkmap ophalen of starten"
 TRIPLE_LOOP = ("{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"

@@ -1,4 +1,4 @@
-"""Word's own fields in an uploaded template (exports/word_fields.py, exports/field_names.py): merge fields
+"""Word's own fields in an uploaded template (exports/word/fields.py, exports/field_names.py): merge fields
 in both of Word's forms, content controls by tag and by title, checkbox content controls, all matched by
 the form's labels; names the form does not have are refused saying where; marks compare "-" with "–";
 per-option placeholders. Everything goes through the HTTP interface: HR uploads and activates, Zoë

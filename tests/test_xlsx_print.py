@@ -1,4 +1,4 @@
-"""The default Excel export of each form prints and reads well (exports/xlsx_default.py): the demo plan
+"""The default Excel export of each form prints and reads well (exports/excel/default.py): the demo plan
 of every form downloaded over HTTP and read back with openpyxl.
 
 A reviewer printed the workbooks (LibreOffice to PDF) and found sheets shrunk to fit one page wide

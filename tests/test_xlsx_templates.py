@@ -265,7 +265,7 @@ def test_a_cell_with_one_bold_word_keeps_its_runs(world):
 def test_what_is_not_filled_is_named(world):
     """Placeholders where they are not filled in, and run formatting that a filled cell loses (a
     placeholder split over two formats), are listed on the compiled template for the upload report."""
-    from exports.template_check import compile_template
+    from exports.uploads.check import compile_template
     data = replaced(organisation_workbook(), {
         "xl/drawings/drawing1.xml": (b'descr="Logo van de organisatie"',
                                      b'descr="Logo {{ medewerker.naam }}"'),
@@ -290,7 +290,7 @@ def example_context():
 
 
 def test_found_and_sources_name_every_placeholder(template):
-    from exports.template_check import compile_template
+    from exports.uploads.check import compile_template
     compiled = compile_template(template, "xlsx")
     assert ("medewerker.naam", "cel Blad1!B1") in compiled.found
     assert ("medewerker.naam", "cel Blad1!D1") in compiled.found
@@ -315,7 +315,7 @@ def test_an_unknown_placeholder_in_a_header_is_refused(world):
 
 
 def test_the_filled_workbook_opens_in_libreoffice(world, plan, monkeypatch):
-    from exports import pdf
+    from exports.pdf import convert as pdf
     if not pdf.available():
         skip_or_fail("LibreOffice (soffice) is not installed")
     monkeypatch.setenv("POP_PDF_WARM", "0")

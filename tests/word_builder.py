@@ -1,5 +1,5 @@
 """Word documents written the way Word writes its own fields: merge fields in both forms, content
-controls, checkboxes, with header, footer and settings parts, for the tests of exports/word_fields.py
+controls, checkboxes, with header, footer and settings parts, for the tests of exports/word/fields.py
 and the corpus generator (tests/template_corpus/make_word_fields.py)."""
 from __future__ import annotations
 

@@ -9,14 +9,15 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user, login_required
 from wtforms import SelectField
 
-from exports import pdf, preview_pages
-from exports.docx_engine import TemplateProblem
+from exports.pdf import convert as pdf
+from exports.pdf import preview as preview_pages
+from exports.word.engine import TemplateProblem
 from exports.filenames import plan_filename, safe_part
 from exports.placeholders import catalogue
-from exports.template_check import check_template
+from exports.uploads.check import check_template
 from exports.templates import activate, render_docx, render_xlsx
-from exports.word_default import default_docx_template
-from exports.xlsx_default_template import default_xlsx_template
+from exports.word.default import default_docx_template
+from exports.excel.default_template import default_xlsx_template
 from forms import FORMS
 from forms.accounts import BulkExportForm, TemplateUploadForm
 from forms.kinds import choices

@@ -1,4 +1,4 @@
-"""Writes the corpus entries of Word's own fields (exports/word_fields.py):
+"""Writes the corpus entries of Word's own fields (exports/word/fields.py):
 
 - word_libreoffice_merge.docx: saved by LibreOffice itself from word_libreoffice_merge.fodt (mail
   merge database fields in the body, a table, the header and footer, and a checkbox content control

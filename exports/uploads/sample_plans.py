@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from forms import limits
 from forms.kinds import Choice, Date, LongText, Matrix, Rank, Signature, Table, Text
 
-from .context import build_context, checklist_groups, example_plan_context, smart_letters
+from exports.context import build_context, checklist_groups, example_plan_context, smart_letters
 
 AMOUNT_MAX = Decimal("9999999.99")  # the largest amount the Amount kind accepts
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 from xml.parsers import expat
 
-from .docx_engine import TemplateProblem
-from .package_formulas import outside_reach
+from exports.word.engine import TemplateProblem
+from exports.uploads.formulas import outside_reach
 
 MAX_UPLOAD = 10 * 1024 * 1024
 MAX_UNPACKED = 100 * 1024 * 1024  # a real template unpacks to a few MB; far more is a zip bomb

@@ -17,7 +17,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from forms import get_form
 from forms.kinds import Info, Matrix, Signature, Table
 
-from .context import checklist_groups, smart_letters, with_colon
+from exports.context import checklist_groups, smart_letters, with_colon
 
 FONT = "Arial"
 GREY = RGBColor(0x55, 0x5F, 0x6A)

@@ -24,7 +24,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import word_fields
+from exports.word import fields as word_fields
 
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 # Characters XML 1.0 does not allow; a paste from another program can carry them.
@@ -80,7 +80,7 @@ MAX_NUMBER = 100_000  # larger than any count a template needs; far smaller than
 MAX_RANGE = 1_000
 # A whole plan's answers fit many times over (the longest answer is 10,000 characters); a text or list
 # a template builds beyond this is a bomb, and stopping it here gives a clearer message than the
-# child process's memory limit (exports/isolation.py), which is the real guard.
+# child process's memory limit (exports/uploads/isolation.py), which is the real guard.
 MAX_TEXT = 1_000_000
 MAX_ITEMS = 100_000
 # Numbers up to about 10**300, far more than a template needs; ((10**64)**64)**64 has 262,145 digits.
@@ -139,7 +139,7 @@ class LimitedSandbox(SandboxedEnvironment):
     """Jinja's sandbox keeps a template out of Python; this also keeps it from asking for gigabytes
     ('a' * 10**9, 'x'.ljust(10**8), 10**99999999, 'x'.replace('x', 'xxxxxxxxxx') over and over) with a
     clear message. The real guard against memory and time is the child process an upload renders in
-    (exports/isolation.py): a template can still loop long."""
+    (exports/uploads/isolation.py): a template can still loop long."""
 
     intercepted_binops = frozenset(["*", "**", "+"])
     code_generator_class = _LimitedCodeGenerator
@@ -209,7 +209,7 @@ class _Part:
 
 class CompiledDocx:
     """An uploaded (or the default) Word template, compiled. Word's own markings (merge fields,
-    content controls, checkboxes: exports/word_fields.py) become placeholders first, matched to the
+    content controls, checkboxes: exports/word/fields.py) become placeholders first, matched to the
     form's questions by `definition`; what they found is kept for the upload check and its report:
     .found [(path, where)], .field_problems (names that mean nothing in the form), .markings (how many
     of each kind of marking the document has), .notes (what changes without refusing)."""

@@ -14,9 +14,9 @@ from openpyxl.utils import get_column_letter
 from forms.kinds import Matrix, Signature, Table
 from pop import clock
 
-from .context import (CHECKED, UNCHECKED, Group, build_context, checklist_groups, labelled,
+from exports.context import (CHECKED, UNCHECKED, Group, build_context, checklist_groups, labelled,
                       smart_letters, with_colon)
-from .docx_engine import INVALID_XML_CHARS
+from exports.word.engine import INVALID_XML_CHARS
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -31,10 +31,10 @@ from jinja2 import TemplateError, Undefined, nodes
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_datetime
 
-from .docx_engine import (INVALID_XML_CHARS, TemplateProblem, compile_problem, count_placeholders,
+from exports.word.engine import (INVALID_XML_CHARS, TemplateProblem, compile_problem, count_placeholders,
                           not_a_function)
-from .docx_engine import make_environment as sandbox
-from .xlsx_default import FORMULA_START, MAX_CELL
+from exports.word.engine import make_environment as sandbox
+from exports.excel.default import FORMULA_START, MAX_CELL
 
 SINGLE = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\}\}).)*)\}\}\s*$", re.DOTALL)
 TEMPLATED = re.compile(r"\{\{|\{%")

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import pdf
+from exports.pdf import convert as pdf
 
 PAGES = 4  # enough to judge the layout; more only makes the page slow
 RESOLUTION = 60  # dots per inch: an A4 page about 500 pixels wide

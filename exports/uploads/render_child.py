@@ -1,4 +1,4 @@
-"""The child process uploaded templates are rendered in (started by exports/isolation.py).
+"""The child process uploaded templates are rendered in (started by exports/uploads/isolation.py).
 
 It sets its own limits before any template code runs: an address-space limit for its whole life, and
 before each job a CPU-seconds limit counted from what it has used so far. It reads pickled jobs from
@@ -15,7 +15,7 @@ import resource
 import sys
 from collections import OrderedDict
 
-from .isolation import HEADER, encode_frame
+from exports.uploads.isolation import HEADER, encode_frame
 
 CACHE_SIZE = 8  # compiled templates kept: the active Word and Excel template of each form, and a few
 
@@ -48,7 +48,7 @@ def describe(exc: BaseException) -> str:
     from jinja2 import TemplateError, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    from .docx_engine import TemplateProblem
+    from exports.word.engine import TemplateProblem
 
     if isinstance(exc, TemplateProblem):
         return str(exc)
@@ -98,9 +98,9 @@ class _Templates:
             return self.cache[key]
         if job["data"] is None:
             return None
-        from .docx_engine import TemplateProblem
-        from .rendered_check import part_stamps
-        from .template_check import compile_template
+        from exports.word.engine import TemplateProblem
+        from exports.uploads.rendered_check import part_stamps
+        from exports.uploads.check import compile_template
         try:
             compiled = (compile_template(job["data"], job["fmt"], definition_of(job)),
                         part_stamps(job["data"]))
@@ -127,8 +127,8 @@ def _send(out, header: dict, document: bytes | None = None) -> None:
 def _inspect(job: dict, templates: _Templates, out) -> bool:
     """The upload check's reading of the template, sent as the first answer; whether it may be
     filled in (no problems found). The template it compiled is kept for the filling."""
-    from .rendered_check import part_stamps
-    from .template_check import inspect_template
+    from exports.uploads.rendered_check import part_stamps
+    from exports.uploads.check import inspect_template
     report = inspect_template(job["data"], job["fmt"], definition_of(job))
     if report.template is not None:
         templates.put(job, (report.template, part_stamps(job["data"])))
@@ -141,8 +141,8 @@ def _inspect(job: dict, templates: _Templates, out) -> bool:
 def handle(job: dict, templates: _Templates, out) -> None:
     """Each document is sent as soon as it is checked, so after a time-out the parent knows which
     context the template was stuck on."""
-    from .docx_engine import TemplateProblem
-    from .rendered_check import check_rendered
+    from exports.word.engine import TemplateProblem
+    from exports.uploads.rendered_check import check_rendered
 
     if job.get("inspect"):
         try:
@@ -181,7 +181,8 @@ def main() -> None:
     source = sys.stdin.buffer
     _set_memory_limit()
     # The libraries before the first job: their import is not the template's time.
-    from . import rendered_check, template_check  # noqa: F401
+    from exports.uploads import rendered_check
+    from exports.uploads import check as template_check  # noqa: F401
     import docx  # noqa: F401
     import forms  # noqa: F401
     import openpyxl  # noqa: F401

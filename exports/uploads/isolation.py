@@ -1,9 +1,9 @@
 """Uploaded templates are rendered in a child process with limits, never in the server itself.
 
 A template is code written by whoever holds an HR account, and HR accounts get phished. The sandbox
-(docx_engine.LimitedSandbox) keeps it out of Python and stops the obvious bombs with a clear message,
+(exports.word.engine.LimitedSandbox) keeps it out of Python and stops the obvious bombs with a clear message,
 but loops in loops, or growth the sandbox does not see, can still take seconds or gigabytes. So the
-child (exports/render_child.py) runs under an address-space limit (POP_TEMPLATE_MEMORY_MB) and a
+child (exports/uploads/render_child.py) runs under an address-space limit (POP_TEMPLATE_MEMORY_MB) and a
 CPU-seconds limit per job, and the parent waits at most POP_TEMPLATE_TIMEOUT seconds for each call
 before it kills the child's whole process group.
 
@@ -31,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-from .docx_engine import TemplateProblem
+from exports.word.engine import TemplateProblem
 
 log = logging.getLogger(__name__)
 
@@ -155,12 +155,12 @@ class _Child:
     def __init__(self, memory_mb: int):
         self.memory_mb = memory_mb
         self.known: set[str] = set()  # templates the child has compiled: sent without their bytes
-        root = str(Path(__file__).resolve().parents[1])
+        root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ, POP_TEMPLATE_MEMORY_MB=str(memory_mb),
                    PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
         # Its own session and so its own process group: a time-out kills everything it started.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "exports.render_child"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", "exports.uploads.render_child"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, env=env, cwd=root, start_new_session=True, close_fds=True)
         self.pid = self.process.pid
         self._buffer = bytearray()

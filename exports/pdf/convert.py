@@ -7,7 +7,7 @@
 - a time limit, PDF_TIMEOUT, below gunicorn's worker time-out (start.sh): LibreOffice runs in a process
   group of its own, and that whole group is killed after every run, in time or not. `soffice` is a
   shell script that starts oosplash, which starts soffice.bin: killing the child alone leaves those;
-- a warm LibreOffice per server process (exports/pdf_warm.py, needs LibreOffice's Python UNO bindings),
+- a warm LibreOffice per server process (exports/pdf/warm.py, needs LibreOffice's Python UNO bindings),
   started on the first PDF, used for the next ones; when it is missing, busy with another request of
   the same process, broken or still starting, the one-shot `soffice --convert-to pdf` does the work,
   and it does large documents too (WARM_MAX_TEXT), which the warm one makes more slowly.
@@ -54,8 +54,8 @@ WARM_USES = 200  # documents per warm LibreOffice: a long-running office grows, 
 # (bench/bench_pdf.py, README), which its saved start-up (about 1.3 s) makes up for only in small ones.
 # A typical plan's document.xml is 60 KB; 1 MB is about 140 pages.
 WARM_MAX_TEXT = 1_000_000
-WARM_HELPER = Path(__file__).with_name("pdf_warm.py")
-NO_UNO = 3  # pdf_warm.py's exit status when its Python has no UNO bindings
+WARM_HELPER = Path(__file__).with_name("warm.py")
+NO_UNO = 3  # warm.py's exit status when its Python has no UNO bindings
 
 # How each conversion was done, for the tests and the benchmark: warm, one_shot, warm_failed, timeout.
 counts: collections.Counter = collections.Counter()
@@ -257,7 +257,7 @@ def _one_shot(s: Settings, source: Path, outdir: str, deadline: float) -> None:
 
 
 class _Warm:
-    """One helper process (exports/pdf_warm.py) with its LibreOffice, in a process group of their own.
+    """One helper process (exports/pdf/warm.py) with its LibreOffice, in a process group of their own.
     Used by one request at a time; the others of this process take the one-shot path meanwhile."""
 
     def __init__(self, python: str, soffice: str):

@@ -9,8 +9,8 @@ from jinja2 import TemplateSyntaxError
 
 from forms.kinds import Choice, Matrix, Table
 
-from .context import alike
-from .docx_engine import TemplateProblem
+from exports.context import alike
+from exports.word.engine import TemplateProblem
 
 HELP = "Zie ‘Welke plaatshouders?’ voor alle namen die dit formulier kent."
 
@@ -121,7 +121,7 @@ def _by_spelling(path: str, known: list[str]) -> str | None:
 
 def _by_meaning(path: str, definition) -> str | None:
     try:
-        from .field_names import resolve
+        from exports.field_names import resolve
     except ImportError:
         return None
     for name in (path, path.rsplit(".", 1)[-1].replace("_", " ")):

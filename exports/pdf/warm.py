@@ -4,7 +4,7 @@ about a tenth of a second, where starting LibreOffice for each one costs a secon
 Run by a Python that has LibreOffice's UNO bindings (Debian: python3-uno for /usr/bin/python3), not by
 the app's virtual environment, so it imports nothing of the app:
 
-    python3 pdf_warm.py SOFFICE PROFILE_DIR PIPE_NAME
+    python3 warm.py SOFFICE PROFILE_DIR PIPE_NAME
 
 It prints "ready" once LibreOffice listens, then reads one JSON line per document on stdin,
 {"source": path, "target": path}, and answers one JSON line, {"ok": true} or {"ok": false, "error": ..}.
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 CONNECT_SECONDS = 60
-NO_UNO = 3  # exit status when this Python has no UNO bindings (exports/pdf.py knows it too)
+NO_UNO = 3  # exit status when this Python has no UNO bindings (exports/pdf/convert.py knows it too)
 
 
 def die() -> None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from . import field_names
+from exports import field_names
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -158,7 +158,7 @@ def unlink_mail_merge(settings_xml: bytes) -> tuple[bytes, bool]:
     connection): a merge main document still linked to its data source makes Word ask every employee
     who opens the export for that source, or run its SQL query. The plan's values are filled in
     here, so the link has nothing left to do. (An external data source relationship is the package
-    check's: exports/package_check.py.)"""
+    check's: exports/uploads/package_check.py.)"""
     if b"mailMerge" not in settings_xml:
         return settings_xml, False
     try:

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field as dataclass_field
 from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
-from . import template_messages as messages
-from .context import Group, example_plan_context
-from .docx_engine import (CompiledDocx, TemplateProblem, TEMPLATED_PART, count_placeholders,
+from exports.uploads import messages
+from exports.context import Group, example_plan_context
+from exports.word.engine import (CompiledDocx, TemplateProblem, TEMPLATED_PART, count_placeholders,
                           make_environment)
-from .package_check import check_package
-from .template_places import crowded_tags, part_name, place_of, read_layout
-from .xlsx_template import CompiledXlsx
+from exports.uploads.package_check import check_package
+from exports.uploads.places import crowded_tags, part_name, place_of, read_layout
+from exports.excel.template import CompiledXlsx
 
 LOOP_FIELDS = {"index": 1, "index0": 0, "first": True, "last": True, "length": 1, "revindex": 1,
                "revindex0": 0, "cycle": None, "previtem": None, "nextitem": None, "depth": 1}
@@ -61,8 +61,8 @@ def check_template(data: bytes, fmt: str, definition, render: bool = True) -> Re
     template (docxtpl's clean-up is quadratic on some inputs: 8.000 braces in a long paragraph took
     minutes), compiling and filling it run in the child process, under one time and memory limit for
     all of it (isolation.py)."""
-    from .isolation import TemplateTimeout, check_timeout, inspect_upload
-    from .sample_plans import trial_contexts
+    from exports.uploads.isolation import TemplateTimeout, check_timeout, inspect_upload
+    from exports.uploads.sample_plans import trial_contexts
 
     trials = trial_contexts(definition, excel=fmt == "xlsx") if render else []
     try:
@@ -228,7 +228,7 @@ def _found(template, fmt, marks) -> list[tuple[str, str]]:
 
 
 def _nothing_found(template) -> str:
-    from .word_fields import describe_markings
+    from exports.word.fields import describe_markings
 
     markings = getattr(template, "markings", None) or {}
     seen = describe_markings(markings) if any(markings.values()) else ""

@@ -10,7 +10,7 @@ import zlib
 
 from lxml import etree
 
-from .docx_engine import TemplateProblem
+from exports.word.engine import TemplateProblem
 
 # Parts that must parse as XML; media, fonts and the like are left alone.
 XML_PART = re.compile(r"(\.xml|\.rels)$", re.I)

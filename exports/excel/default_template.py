@@ -5,8 +5,8 @@ from functools import lru_cache
 from forms import get_form
 from forms.kinds import Matrix, Signature, Table
 
-from .context import checklist_groups, smart_letters
-from .xlsx_default import write_workbook
+from exports.context import checklist_groups, smart_letters
+from exports.excel.default import write_workbook
 
 TABLE_ROWS = 6  # rows prepared per table; HR can add more (kwaliteiten[6], ...)
 
