@@ -1,0 +1,240 @@
+"""What each place of a blank form should hold: the targets a form offers (its questions, tables, options
+and the people's details), and the matching of a printed label to one of them.
+
+Labels are compared the way people write them on their own forms: case, accents, punctuation,
+numbering ("1.", "a)", "Vraag 3:") and small spelling differences do not count; the words count, and
+the heading above a place says whose "Naam:" it is, or which "Toelichting" of several is meant.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from exports.field_names import PEOPLE, ROLE_WORDS, loose, resolve, words
+from forms.kinds import Check, Checklist, Choice, Costs, Info, Matrix, Signature, Smart, Table
+
+ANSWER, ROWS, TICK = "answer", "rows", "tick"
+# Kinds the paper forms do not print as a place of their own (the app's SMART check, checklist and
+# cost grid): a blank form has no box for them, so they are never proposed.
+UNPLACED = (Smart, Checklist, Costs)
+NUMBERING = re.compile(r"^\s*(?:(?:vraag|stap|fase)\s+)?(?:\d+[.)]?\d*[.)]?|[a-z][.)]|[ivx]+[.)])\s+",
+                       re.IGNORECASE)
+GOOD_ENOUGH = 0.62  # below this a label is left for HR to choose ("niet invullen" proposed)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing a place can hold: `path` is the placeholder it will print."""
+
+    path: str
+    label: str  # as printed on the form
+    shape: str  # ANSWER, ROWS or TICK
+    context: str = ""  # the part and section it stands in
+    question: str = ""  # a tick: the question or grid row its option belongs to
+    columns: tuple[tuple[str, str], ...] = ()  # rows: (column key, column label)
+    key: str = ""  # the form's question it belongs to
+
+    @property
+    def choice_label(self) -> str:
+        """How HR sees it in the list to choose from."""
+        if self.shape == TICK:
+            return f"{self.question}: {self.label}"
+        if self.shape == ROWS:
+            return f"{self.label} (tabel: {', '.join(label for _, label in self.columns)})"
+        return self.label
+
+
+def targets(definition) -> list[Target]:
+    """Every target of a form, in the form's order; the people's details (name, function, ...) of the
+    employee and the manager where the form has no question of its own for them."""
+    out: list[Target] = []
+    prefilled = {f.prefill for f in definition.fields if f.prefill}
+    for role, (source, role_label) in (("medewerker", ("employee", "Medewerker")),
+                                       ("leidinggevende", ("manager", "Leidinggevende"))):
+        for attribute, label in PEOPLE.items():
+            if f"{source}.{attribute}" not in prefilled:
+                out.append(Target(f"{role}.{attribute}", label, ANSWER, context=role_label))
+    out.append(Target("plan.periode", "Periode", ANSWER))
+    for part in definition.parts:
+        for section in part.sections:
+            context = f"{part.title} {section.title}"
+            for item in section.items:
+                if isinstance(item, (Info, *UNPLACED)):
+                    continue
+                out += _targets_of(item, context)
+    return out
+
+
+def _targets_of(f, context: str) -> list[Target]:
+    label = f.label
+    if isinstance(f, Table):
+        return [Target(f.key, label, ROWS, context, columns=tuple((c.key, c.label) for c in f.columns),
+                       key=f.key)]
+    if isinstance(f, Signature):
+        return [Target(f"{f.key}.naam", f"{label} naam", ANSWER, context, key=f.key),
+                Target(f"{f.key}.datum", f"{label} datum", ANSWER, context, key=f.key)]
+    if isinstance(f, Matrix):
+        out = []
+        for row in f.rows:
+            for col_key, heading in f.columns:
+                cell = f"{f.key}.{row.key}.{col_key}"
+                row_label = f"{row.label} {heading}" if len(f.columns) > 1 else row.label
+                out.append(Target(cell, row_label, ANSWER, context, key=f.key))
+                out += [Target(f"{cell}_{value}", mark, TICK, context, question=row_label, key=f.key)
+                        for value, mark in f.scale]
+        return out
+    if isinstance(f, Check):
+        return [Target(f"{f.key}_ja", label, TICK, context, question=label, key=f.key)]
+    out = [Target(f.key, label, ANSWER, context, key=f.key)]
+    if isinstance(f, Choice):
+        out += [Target(f"{f.key}_{value}", option, TICK, context, question=label, key=f.key)
+                for value, option in f.options]
+    return out
+
+
+def plain(text: str) -> str:
+    """A label as compared: without numbering, leading 'Uw antwoord', trailing colon or dots."""
+    text = " ".join(str(text).split())
+    text = NUMBERING.sub("", text)
+    return text.strip(" :.?…_-–").strip()
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1: how alike two printed labels are, by their letters and by their words."""
+    la, lb = loose(plain(a)), loose(plain(b))
+    if not la or not lb:
+        return 0.0
+    if la == lb:
+        return 1.0
+    ratio = difflib.SequenceMatcher(None, la, lb, autojunk=False).ratio()
+    wa, wb = set(words(plain(a))), set(words(plain(b)))
+    if wa and wb:
+        shared = len(wa & wb) + 0.8 * _near_words(wa - wb, wb - wa)
+        # A shortened question ("Meer doen" for "Meer doen: wat wilt u meer doen?") still names it.
+        cover = shared / min(len(wa), len(wb))
+        overlap = shared / max(len(wa), len(wb))
+        ratio = max(ratio, 0.55 * cover + 0.45 * overlap)
+    if la in lb or lb in la:
+        ratio = max(ratio, 0.55 + 0.45 * min(len(la), len(lb)) / max(len(la), len(lb)))
+    return ratio
+
+
+def _near_words(left: set[str], right: set[str]) -> int:
+    """Words that differ only by a slip ("ontwikkelingsdoel" / "ontwikkeldoel")."""
+    return sum(1 for w in left if difflib.get_close_matches(w, list(right), n=1, cutoff=0.8))
+
+
+def _role_in(heading: str) -> str | None:
+    found = set(words(heading))
+    for role, role_words in ROLE_WORDS.items():
+        if any(loose(w) in found for w in role_words):
+            return role
+    return None
+
+
+@dataclass
+class Place:
+    """A place found in a blank form, and what is proposed for it."""
+
+    id: str  # stable for the same file: "t2.r3.c2", "p14#1", "Blad1!B4", "t3.rows"
+    shape: str  # ANSWER, ROWS or TICK
+    label: str  # the printed words it belongs to (a tick: the option after the box)
+    question: str = ""  # a tick: the question or grid row before it
+    heading: str = ""  # the heading above it
+    where: str = ""  # in Dutch, for HR: "tabel 2, rij 3, kolom 2"
+    headers: list[str] = field(default_factory=list)  # ROWS: the header row
+    target: str | None = None  # the proposal: a Target's path, or None (niet invullen)
+    score: float = 0.0
+    columns: dict[int, str] = field(default_factory=dict)  # ROWS: header index -> column key
+
+
+def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple[float, str]]:
+    """How well a one-answer place fits each question: by the form's own names first
+    (field_names.resolve: labels, "Naam leidinggevende"), then by likeness of the printed label, the
+    heading breaking ties between questions printed alike."""
+    by_path = {t.path: t for t in options if t.shape == ANSWER}
+    role = _role_in(place.heading)
+    written = plain(place.label)
+    exact = None
+    tries = [f"{written} {role}", f"{role} {written}"] if role and written and \
+        loose(written) not in {loose(r) for r in ROLE_WORDS[role]} else []
+    for name in (*tries, written):
+        path = resolve(name, definition) if name else None
+        if path in by_path:
+            exact = path
+            break
+        own = _own_question(path, definition, by_path)
+        if own:
+            exact = own
+            break
+    scored = []
+    for t in by_path.values():
+        score = similarity(written, t.label)
+        if score < 0.4 and t.path != exact:
+            continue
+        if place.heading and t.context:
+            score += 0.08 * similarity(place.heading, t.context)
+        if role and (t.path.startswith(role + ".") or t.context.lower() == role):
+            score += 0.1
+        scored.append((1.0 + score / 100 if t.path == exact else min(score, 0.99), t.path))
+    return scored
+
+
+def _own_question(path, definition, by_path) -> str | None:
+    """A person's detail the form asks itself (prefilled from the record): its own question."""
+    if not path or not path.startswith(("medewerker.", "leidinggevende.")):
+        return None
+    source = ("employee." if path.startswith("medewerker.") else "manager.") + path.split(".")[1]
+    return next((p for p in by_path if p in {f.key for f in definition.fields}
+                 and definition.field(p).prefill == source), None)
+
+
+def rows_scores(headers: list[str], options: list[Target]) -> list[tuple[float, str, dict[int, str]]]:
+    """How well a header row names each table of the form, and which header is which column."""
+    out = []
+    named = sum(1 for h in headers if h.strip()) or 1
+    for t in options:
+        if t.shape != ROWS:
+            continue
+        columns: dict[int, str] = {}
+        total = 0.0
+        taken: set[str] = set()
+        pairs = sorted(((similarity(h, label), i, key) for i, h in enumerate(headers) if h.strip()
+                        for key, label in t.columns), reverse=True)
+        for score, i, key in pairs:
+            if score >= 0.55 and i not in columns and key not in taken:
+                columns[i] = key
+                taken.add(key)
+                total += score
+        score = total / max(named, len(t.columns)) if columns else 0.0
+        if len(t.columns) == 1 and columns:
+            score = max(score, similarity(" ".join(headers), t.label))
+        if score > 0:
+            out.append((score, t.path, columns))
+    return out
+
+
+def tick_scores(place: Place, options: list[Target]) -> list[tuple[float, str]]:
+    """How well a tick box fits each option: the option word after the box, and the question (or
+    grid row and column) printed before it."""
+    scored = []
+    for t in options:
+        if t.shape != TICK:
+            continue
+        said = loose(place.label) == loose(t.label) or _same_mark(place.label, t.label)
+        score = (0.45 if said else 0.45 * similarity(place.label, t.label)) + \
+            0.55 * similarity(place.question, t.question)
+        if place.heading and t.context:
+            score += 0.05 * similarity(place.heading, t.context)
+        if score >= 0.35:
+            scored.append((min(score, 0.99), t.path))
+    return scored
+
+
+MARKS = {"+": "+", "±": "±", "+/-": "±", "+-": "±", "-": "–", "–": "–", "—": "–", "−": "–", "0": "±"}
+
+
+def _same_mark(a: str, b: str) -> bool:
+    a, b = a.strip().replace(" ", ""), b.strip().replace(" ", "")
+    return bool(a) and MARKS.get(a, a) == MARKS.get(b, b)

@@ -1,0 +1,456 @@
+"""The places to write in a blank Word form, and writing the placeholders into them.
+
+What a paper form leaves for the answer, as HR's own forms lay it out:
+- a label cell with an empty cell to its right, or below it;
+- a question paragraph followed by empty paragraphs, a line of dots or underscores, or an empty
+  one-cell table (a box); a label with dots on the same line ("Naam: ..........");
+- a table whose header row names columns, with empty rows under it (a repeated table);
+- tick boxes (☐ □ ❑ [ ] or Word's checkbox controls) before option words, in a paragraph or in the
+  cells of a grid whose header row prints the options (+ ± –, ja nee).
+
+The document is walked in the same order for the proposal and for writing, so a place's id ("t2.r3.c1",
+"p14#2") found in one request names the same place in the next.
+"""
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable
+
+from lxml import etree
+
+from exports.excel.template import SAFE_PARSER
+from .match import ANSWER, ROWS, TICK, Place
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+BODY = "word/document.xml"
+CONTROL = "\ue000"  # a checkbox content control, as one character of a paragraph's text
+BOX = re.compile(r"[☐□❑☒■▢◻]|\[ ?\]|" + CONTROL)
+FILL = re.compile(r"(?:[.…_]\s?){4,}")
+FILL_ONLY = re.compile(r"^[\s.…_\-]*$")
+CHECKED = {"☐": "☒", "□": "■", "❑": "☒", "▢": "☒", "◻": "☒", "☒": "☒", "■": "■"}
+
+
+def q(tag: str) -> str:
+    prefix, _, local = tag.partition(":")
+    return f"{{{W14 if prefix == 'w14' else W}}}{local}"
+
+
+@dataclass
+class Spot:
+    """A place found, with what writing into it needs (elements of the parsed document)."""
+
+    place: Place
+    write: Callable[[str, dict], None] | None = None  # (target path, rows columns) -> None
+    extra: list = field(default_factory=list)  # more fill lines of the same answer, removed
+
+
+@dataclass
+class Para:
+    """A paragraph's text with, per character, the w:t element and offset it comes from."""
+
+    element: object
+    text: str = ""
+    spots: list = field(default_factory=list)  # per char: (w:t element, offset) or (w:sdt, None)
+
+    @classmethod
+    def of(cls, p) -> "Para":
+        para = cls(p)
+        chars, spots = [], []
+        for node in p.iter(q("w:t"), q("w:tab"), q("w:br"), q("w:sdt")):
+            if node.tag == q("w:sdt"):
+                if node.find(f".//{q('w14:checkbox')}") is not None:
+                    chars.append(CONTROL)
+                    spots.append((node, None))
+                continue
+            if _inside_checkbox(node, p):
+                continue
+            if node.tag == q("w:t"):
+                for i, c in enumerate(node.text or ""):
+                    chars.append(c)
+                    spots.append((node, i))
+            else:
+                chars.append(" ")
+                spots.append((None, None))
+        para.text, para.spots = "".join(chars), spots
+        return para
+
+    def replace(self, start: int, end: int, new: str) -> None:
+        """Characters start..end become `new`, in the run where the span begins (keeping its look)."""
+        touched = [s for s in self.spots[start:end] if s[1] is not None]
+        if not touched:
+            return
+        first, offset = touched[0]
+        by_element: dict = {}
+        for element, i in touched:
+            by_element.setdefault(element, []).append(i)
+        for element, offsets in by_element.items():
+            text = element.text or ""
+            lo, hi = min(offsets), max(offsets) + 1
+            element.text = text[:lo] + (new if element is first else "") + text[hi:]
+            element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    def set_text(self, new: str) -> None:
+        """The whole paragraph reads `new` (in its first run's look)."""
+        texts = list(self.element.iter(q("w:t")))
+        if texts:
+            texts[0].text = new
+            texts[0].set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            for t in texts[1:]:
+                t.text = ""
+            return
+        run = etree.SubElement(self.element, q("w:r"))
+        etree.SubElement(run, q("w:t")).text = new
+
+
+def _inside_checkbox(node, p) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not p:
+        if parent.tag == q("w:sdt") and parent.find(f".//{q('w14:checkbox')}") is not None:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _is_heading(p) -> bool:
+    style = p.find(f"{q('w:pPr')}/{q('w:pStyle')}")
+    name = (style.get(q("w:val")) if style is not None else "") or ""
+    if name.lower().startswith(("heading", "kop", "title", "titel")):
+        return True
+    runs = [r for r in p.iter(q("w:r")) if "".join(t.text or "" for t in r.iter(q("w:t"))).strip()]
+    text = "".join(t.text or "" for t in p.iter(q("w:t"))).strip()
+    bold = runs and all(r.find(f"{q('w:rPr')}/{q('w:b')}") is not None for r in runs)
+    return bool(bold) and len(text) < 90 and not text.endswith((":", "?"))
+
+
+def _cell_paras(tc) -> list[Para]:
+    return [Para.of(p) for p in tc.iter(q("w:p"))]
+
+
+def _cell_text(tc) -> str:
+    return " ".join(p.text for p in _cell_paras(tc)).strip()
+
+
+def _is_blank(text: str) -> bool:
+    return bool(FILL_ONLY.match(text))
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).strip()
+
+
+class Walker:
+    """Finds the places of one document part, in order."""
+
+    def __init__(self, root, likely_question: Callable[[str], bool], likely_rows: Callable[[list], bool]):
+        self.root = root
+        self.likely_question = likely_question
+        self.likely_rows = likely_rows
+        self.spots: list[Spot] = []
+        self.heading = ""
+        self.table_number = 0
+
+    # -------------------------------------------------------------------- body
+    def walk(self) -> list[Spot]:
+        body = self.root.find(q("w:body"))
+        pending: Para | None = None  # the last text paragraph: the label of what follows
+        last_answer: Spot | None = None  # the place more fill lines belong to
+        question = ""  # the text a line of tick boxes answers
+        for index, element in enumerate(_blocks(body)):
+            if element.tag == q("w:tbl"):
+                self.table_number += 1
+                self._table(element, pending.text if pending else "")
+                pending, last_answer, question = None, None, ""
+                continue
+            para = Para.of(element)
+            text = para.text.strip()
+            if BOX.search(para.text):
+                before = BOX.split(para.text, maxsplit=1)[0].strip()
+                question = before or question or (pending.text if pending else "")
+                self._ticks(para, f"p{index}", question, f"de hoofdtekst, bij ‘{_short(question)}’")
+                last_answer = None
+                continue
+            if _is_blank(para.text):
+                is_fill = bool(text)
+                if pending is not None and (is_fill or self.likely_question(pending.text)):
+                    last_answer = self._answer_paragraph(para, f"p{index}", pending.text)
+                    pending = None
+                elif last_answer is not None and is_fill:
+                    last_answer.extra.append(element)
+                continue
+            last_answer = None
+            if FILL.search(para.text):
+                self._inline(para, f"p{index}", "de hoofdtekst")
+                pending, question = None, ""
+                continue
+            if _is_heading(element):
+                self.heading = _label(text)
+            pending, question = para, ""
+        return self.spots
+
+    def _answer_paragraph(self, para: Para, ident: str, label: str) -> Spot:
+        place = Place(ident, ANSWER, _label(label), heading=self.heading,
+                      where=f"de hoofdtekst, onder ‘{_short(label)}’")
+
+        spot = Spot(place)
+
+        def write(path, _columns):
+            para.set_text("{{ %s }}" % path)
+            for extra in spot.extra:
+                extra.getparent().remove(extra)
+        spot.write = write
+        self.spots.append(spot)
+        return spot
+
+    def _inline(self, para: Para, ident: str, where: str) -> None:
+        """'Naam: ........  Datum: ........': each label before its own dots."""
+        start = 0
+        for k, fill in enumerate(FILL.finditer(para.text)):
+            label = para.text[start:fill.start()].strip()
+            start = fill.end()
+            if not label.strip(" :"):
+                continue
+            place = Place(f"{ident}#{k}", ANSWER, _label(label), heading=self.heading,
+                          where=f"{where}, na ‘{_short(label)}’")
+            span = (fill.start(), fill.end())
+
+            def write(path, _columns, span=span):
+                para.replace(span[0], span[1], "{{ %s }}" % path)
+            self.spots.append(Spot(place, write))
+
+    def _ticks(self, para: Para, ident: str, question: str, where: str, option_default: str = "") -> None:
+        boxes = list(BOX.finditer(para.text))
+        # Write from the last box back, so earlier spans keep their offsets.
+        found = []
+        for k, box in enumerate(boxes):
+            end = boxes[k + 1].start() if k + 1 < len(boxes) else len(para.text)
+            option = para.text[box.end():end].strip(" \t:;,/") or option_default
+            if not option:
+                continue
+            place = Place(f"{ident}#{k}", TICK, _label(option), question=_label(question),
+                          heading=self.heading, where=f"{where}, vakje ‘{_short(option)}’")
+            found.append(Spot(place, self._tick_writer(para, box)))
+        self.spots.extend(found)
+
+    def _tick_writer(self, para: Para, box):
+        def write(path, _columns):
+            glyph = box.group()
+            if glyph == CONTROL:
+                sdt = para.spots[box.start()][0]
+                _tag_control(sdt, path)
+                return
+            checked = "[X]" if glyph.startswith("[") else CHECKED.get(glyph, "☒")
+            unchecked = "[ ]" if glyph.startswith("[") else glyph
+            para.replace(box.start(), box.end(),
+                         "{{ '%s' if %s else '%s' }}" % (checked, path, unchecked))
+        return write
+
+    # -------------------------------------------------------------------- tables
+    def _table(self, tbl, before: str) -> None:
+        rows = [[tc for tc in tr.findall(q("w:tc"))] for tr in tbl.findall(q("w:tr"))]
+        t = self.table_number
+        if not rows:
+            return
+        texts = [[_cell_text(tc) for tc in row] for row in rows]
+        if len(rows) == 1 and len(rows[0]) == 1 and _is_blank(texts[0][0]):
+            label = before or self.heading
+            if label:
+                self._answer_cell(rows[0][0], f"t{t}.r1.c1", label, f"tabel {t}, het kader")
+            return
+        if self._repeated(tbl, rows, texts, t):
+            return
+        grid = [_grid_columns(row) for row in rows]
+        marks_row = None  # the header row of a grid of tick boxes: the options per column
+        taken: set[tuple[int, int]] = set()
+        for r, row in enumerate(rows):
+            filled = [c for c, text in enumerate(texts[r]) if text and not _is_blank(text)]
+            if len(filled) == 1 and len(row) == 1 or (filled == [0] and len(row) > 1 and
+                                                      all(_is_blank(x) for x in texts[r][1:]) and
+                                                      _spans_all(row[0], grid[r], rows)):
+                self.heading = _label(texts[r][0])
+                continue
+            if any(BOX.search(x) for x in texts[r]):
+                self._tick_row(rows, texts, grid, r, marks_row, t)
+                continue
+            if len(filled) >= 2 and all(len(texts[r][c]) <= 3 or texts[r][c].lower() in ("ja", "nee")
+                                        for c in filled[1:]):
+                marks_row = r  # "+ ± –" or "ja nee" over the boxes below
+            for c, tc in enumerate(row):
+                text = texts[r][c]
+                if not text or _is_blank(text) or (r, c) in taken:
+                    continue
+                if FILL.search(text):
+                    for para in _cell_paras(tc):
+                        if FILL.search(para.text):
+                            self._inline(para, f"t{t}.r{r + 1}.c{c + 1}", f"tabel {t}, rij {r + 1}")
+                    continue
+                if c + 1 < len(row) and _is_blank(texts[r][c + 1]) and _not_merged(row[c + 1]):
+                    self._answer_cell(row[c + 1], f"t{t}.r{r + 1}.c{c + 2}", text,
+                                      f"tabel {t}, rij {r + 1}, kolom {c + 2}")
+                    taken.add((r, c + 1))
+                    continue
+                below = _cell_below(rows, grid, r, c)
+                if below is not None and _is_blank(texts[r + 1][below]) and _not_merged(rows[r + 1][below]):
+                    self._answer_cell(rows[r + 1][below], f"t{t}.r{r + 2}.c{below + 1}", text,
+                                      f"tabel {t}, rij {r + 2}")
+                    taken.add((r + 1, below))
+
+    def _repeated(self, tbl, rows, texts, t) -> bool:
+        """A header row over empty rows, naming the columns of one of the form's tables."""
+        for h in range(min(2, len(rows) - 1)):
+            headers = texts[h]
+            empty_below = [r for r in range(h + 1, len(rows)) if all(_is_blank(x) for x in texts[r])]
+            if len([x for x in headers if x]) < 1 or not empty_below or empty_below[0] != h + 1:
+                continue
+            if not self.likely_rows(headers):
+                continue
+            place = Place(f"t{t}.rows", ROWS, _label(headers[0] or " ".join(headers)), heading=self.heading,
+                          where=f"tabel {t}", headers=[_label(x) for x in headers])
+            trs = tbl.findall(q("w:tr"))
+            body_rows = [trs[r] for r in empty_below]
+
+            def write(path, columns, tbl=tbl, body_rows=body_rows):
+                _write_loop(tbl, body_rows, path, columns)
+            self.spots.append(Spot(place, write))
+            return True
+        return False
+
+    def _answer_cell(self, tc, ident: str, label: str, where: str) -> None:
+        place = Place(ident, ANSWER, _label(label), heading=self.heading, where=where)
+
+        def write(path, _columns, tc=tc):
+            paras = tc.findall(q("w:p"))
+            Para.of(paras[0]).set_text("{{ %s }}" % path)
+            for extra in paras[1:]:
+                tc.remove(extra)
+        self.spots.append(Spot(place, write))
+
+    def _tick_row(self, rows, texts, grid, r, marks_row, t) -> None:
+        row_label = next((x for x in texts[r] if x and not BOX.search(x)), "")
+        for c, tc in enumerate(rows[r]):
+            if not BOX.search(texts[r][c]):
+                continue
+            option, above = "", ""
+            if marks_row is not None:
+                column = _same_column(grid, marks_row, grid[r][c])
+                if column is not None:
+                    option = texts[marks_row][column]
+                if marks_row > 0:
+                    column = _same_column(grid, marks_row - 1, grid[r][c])
+                    if column is not None and texts[marks_row - 1][column] != row_label:
+                        above = texts[marks_row - 1][column]
+            question = f"{row_label} {above}".strip()
+            for p_index, para in enumerate(_cell_paras(tc)):
+                if BOX.search(para.text):
+                    self._ticks(para, f"t{t}.r{r + 1}.c{c + 1}.p{p_index}", question,
+                                f"tabel {t}, rij {r + 1}", option_default=option)
+
+
+def _short(text: str, length: int = 50) -> str:
+    text = _label(text)
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
+def _blocks(body):
+    for child in body:
+        if child.tag in (q("w:p"), q("w:tbl")):
+            yield child
+        elif child.tag == q("w:sdt"):
+            content = child.find(q("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+
+
+def _span(tc) -> int:
+    span = tc.find(f"{q('w:tcPr')}/{q('w:gridSpan')}")
+    return int(span.get(q("w:val"), "1")) if span is not None else 1
+
+
+def _grid_columns(row) -> list[int]:
+    """Each cell's first grid column."""
+    out, column = [], 0
+    for tc in row:
+        out.append(column)
+        column += _span(tc)
+    return out
+
+
+def _spans_all(tc, grid_row, rows) -> bool:
+    widest = max(sum(_span(c) for c in row) for row in rows)
+    return _span(tc) >= widest or len(grid_row) == 1
+
+
+def _same_column(grid, r, column) -> int | None:
+    for c, start in enumerate(grid[r]):
+        if start == column:
+            return c
+    return None
+
+
+def _cell_below(rows, grid, r, c) -> int | None:
+    if r + 1 >= len(rows):
+        return None
+    return _same_column(grid, r + 1, grid[r][c])
+
+
+def _not_merged(tc) -> bool:
+    merge = tc.find(f"{q('w:tcPr')}/{q('w:vMerge')}")
+    return merge is None or merge.get(q("w:val")) == "restart"
+
+
+def _tag_control(sdt, path: str) -> None:
+    pr = sdt.find(q("w:sdtPr"))
+    if pr is None:
+        pr = etree.SubElement(sdt, q("w:sdtPr"))
+        sdt.insert(0, pr)
+    tag = pr.find(q("w:tag"))
+    if tag is None:
+        tag = etree.SubElement(pr, q("w:tag"))
+    tag.set(q("w:val"), path)
+
+
+def _write_loop(tbl, body_rows, path: str, columns: dict[int, str]) -> None:
+    """docxtpl's row loop in place of the empty rows: a row opening the loop, one row of the columns,
+    a row closing it (the opening and closing rows disappear when it is filled in)."""
+    model = body_rows[0]
+    while len(body_rows) < 3:
+        clone = copy.deepcopy(model)
+        body_rows[-1].addnext(clone)
+        body_rows.append(clone)
+    opening, middle, closing = body_rows[:3]
+    for extra in body_rows[3:]:
+        tbl.remove(extra)
+    _fill_row(opening, {0: "{%%tr for r in %s %%}" % path})
+    _fill_row(middle, {i: "{{ r.%s }}" % key for i, key in columns.items()})
+    _fill_row(closing, {0: "{%tr endfor %}"})
+
+
+def _fill_row(tr, texts: dict[int, str]) -> None:
+    for c, tc in enumerate(tr.findall(q("w:tc"))):
+        paras = tc.findall(q("w:p"))
+        Para.of(paras[0]).set_text(texts.get(c, ""))
+        for extra in paras[1:]:
+            tc.remove(extra)
+
+
+def walk(data: bytes, likely_question, likely_rows) -> tuple[list[Spot], Callable[[], bytes]]:
+    """The places of a blank Word form, and a function that returns the document with what was written
+    into them."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(archive.read(BODY), SAFE_PARSER)
+    spots = Walker(root, likely_question, likely_rows).walk()
+
+    def save() -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in archive.infolist():
+                content = archive.read(info.filename)
+                if info.filename == BODY:
+                    content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                target.writestr(info, content)
+        return out.getvalue()
+    return spots, save
