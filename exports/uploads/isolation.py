@@ -27,6 +27,7 @@ import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -151,17 +152,68 @@ def memory_message(megabytes: int) -> str:
 
 # ---------------------------------------------------------------- one child
 
+# What the child may know of the server's environment: nothing but where Python and our code are,
+# its limit, and a locale. The secret key, the SMTP password and the database URL stay behind.
+CHILD_PATH = "/usr/local/bin:/usr/bin:/bin"
+_confinement: dict = {}
+_confinement_lock = threading.Lock()
+
+
+def child_environment(memory_mb: int, home: str) -> dict[str, str]:
+    root = str(Path(__file__).resolve().parents[2])
+    return {"PATH": CHILD_PATH, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": home,
+            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p),
+            "POP_TEMPLATE_MEMORY_MB": str(memory_mb)}
+
+
+def confinement() -> dict:
+    """What the first child reported: {"missing": [what the system did not allow], "uid": n}."""
+    with _confinement_lock:
+        return dict(_confinement)
+
+
+def _note_confinement(report: dict) -> None:
+    """Logged once per server process: every child is confined the same way."""
+    with _confinement_lock:
+        if _confinement:
+            return
+        _confinement.update(report)
+    if report.get("missing"):
+        log.warning("The child that renders uploaded templates is not fully confined: %s. It still "
+                    "runs with limits and an empty environment.", "; ".join(report["missing"]))
+    else:
+        log.info("The child that renders uploaded templates runs as uid %s in a network namespace "
+                 "of its own, with an empty environment.", report.get("uid"))
+
+
+def _ready_report(ready: bytes) -> dict | None:
+    """The child's first frame: b"ready" and what confinement it could not get (JSON). Sent before
+    any template ran, so it is believed, in the shape it must have."""
+    if not ready.startswith(b"ready"):
+        return None
+    try:
+        report = json.loads(ready[len(b"ready"):] or b"{}")
+    except ValueError:
+        return None
+    missing = report.get("missing", []) if isinstance(report, dict) else None
+    if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        return None
+    return {"missing": [m[:MAX_MESSAGE] for m in missing[:20]], "uid": report.get("uid")}
+
+
 class _Child:
     def __init__(self, memory_mb: int):
         self.memory_mb = memory_mb
         self.known: set[str] = set()  # templates the child has compiled: sent without their bytes
-        root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ, POP_TEMPLATE_MEMORY_MB=str(memory_mb),
-                   PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+        # An empty folder to start in, which the child (as nobody) cannot write to: what a template
+        # might find in its working directory is nothing.
+        self.workdir = tempfile.mkdtemp(prefix="pop-template-child-")
+        os.chmod(self.workdir, 0o555)
         # Its own session and so its own process group: a time-out kills everything it started.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "exports.uploads.render_child"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, env=env, cwd=root, start_new_session=True, close_fds=True)
+            stdout=subprocess.PIPE, env=child_environment(memory_mb, self.workdir), cwd=self.workdir,
+            start_new_session=True, close_fds=True)
         self.pid = self.process.pid
         self._buffer = bytearray()
         try:
@@ -170,9 +222,11 @@ class _Child:
             self.kill()
             raise TemplateProblem("Het sjabloon kon niet worden ingevuld: het invulproces startte "
                                   "niet. Probeer het later opnieuw.") from exc
-        if ready != b"ready":
+        report = _ready_report(ready)
+        if report is None:
             self.kill()
             raise _broken_child()
+        _note_confinement(report)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -188,6 +242,10 @@ class _Child:
             except OSError:
                 pass
         self.process.wait()
+        try:
+            os.rmdir(self.workdir)
+        except OSError:
+            pass
 
     def run(self, job: dict, deadline: float, documents: list) -> dict:
         """Send the job; documents gets each filled document as it comes. Returns the last header."""
