@@ -31,8 +31,9 @@ ENGLISH = ("Exceeds", "limit", "object", "has no", "undefined", "Error", "Traceb
 TRIPLE_LOOP = ("{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
                "{% endfor %}{% endfor %}{% endfor %}")
 POWER = "{{ ((10**64)**64)**64 }}"
-# 500 MB of text in one call the sandbox cannot see into: only the child's memory limit stops it.
-MEMORY_BOMB = "{{ '{:>500000000}'.format(1) }}"
+# 10 GB of text in one call the sandbox cannot see into: only the child's memory limit stops it. (A
+# width in '{:>500000000}'.format(1) or '%0500000000d' % 1 the sandbox now refuses before building it.)
+MEMORY_BOMB = "{{ ('\\t' * 99999).expandtabs(99999) }}"
 
 
 def doubling(step: str) -> str:

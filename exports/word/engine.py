@@ -24,6 +24,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from exports.uploads.limits_sandbox import TextLimits
 from exports.word import fields as word_fields
 
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -135,13 +136,13 @@ class _LimitedCodeGenerator(CodeGenerator):
         self.write(")")
 
 
-class LimitedSandbox(SandboxedEnvironment):
+class LimitedSandbox(TextLimits, SandboxedEnvironment):
     """Jinja's sandbox keeps a template out of Python; this also keeps it from asking for gigabytes
     ('a' * 10**9, 'x'.ljust(10**8), 10**99999999, 'x'.replace('x', 'xxxxxxxxxx') over and over) with a
     clear message. The real guard against memory and time is the child process an upload renders in
     (exports/uploads/isolation.py): a template can still loop long."""
 
-    intercepted_binops = frozenset(["*", "**", "+"])
+    intercepted_binops = frozenset(["*", "**", "+", "%"])  # "%": printf-style text (TextLimits)
     code_generator_class = _LimitedCodeGenerator
     checked_size = staticmethod(checked_size)
 
