@@ -275,5 +275,18 @@ class Draft(BaseModel):
     created_at = DateTimeField(default=now, index=True)
 
 
+
+class BlankUpload(BaseModel):
+    """HR's own blank form (no placeholders in it), kept while HR looks at the proposal of which
+    question goes where (exports/uploads/blank); confirming it makes an ExportTemplate and removes this."""
+
+    form_key = CharField(max_length=50)
+    format = CharField(max_length=4)  # docx | xlsx
+    name = CharField(max_length=200)
+    data = BlobField()
+    uploaded_by = ForeignKeyField(Person, null=True, on_delete="CASCADE")
+    uploaded_at = DateTimeField(default=now, index=True)
+
+
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
-          Reminder, FormSetting, Placement, Budget, Draft]
+          Reminder, FormSetting, Placement, Budget, Draft, BlankUpload]

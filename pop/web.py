@@ -80,11 +80,12 @@ def init_app(app):
 
     csrf.init_app(app)
 
-    from .views import audit, auth, cycle, exports, organisation, people, plans, rhythm
+    from .views import audit, auth, blank_forms, cycle, exports, organisation, people, plans, rhythm
     app.register_blueprint(audit.bp)
     app.register_blueprint(cycle.bp)
     app.register_blueprint(rhythm.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(blank_forms.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(people.bp)

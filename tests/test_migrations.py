@@ -317,3 +317,38 @@ def test_m0008_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
         for table in tables:
             assert all_rows(table) == before[table], table
         assert current_rows("draft") == []
+
+
+def test_m0010_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0010 adds the blank uploads (HR's own blank form while HR looks at the proposal) to a database
+    the migrations before it left, with data in it (a draft, an uploaded template): every row is as it
+    was, and a blank upload can be kept and read back."""
+    from pop.models import BlankUpload, Draft, ExportTemplate, Person, Plan
+
+    make_release_0_1(database_url)
+    real_known = schema.known
+    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] < "m0010"])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0010_blank_uploads" not in schema.applied(database)
+        assert not database.table_exists("blankupload")
+        person = Person.select().order_by(Person.id).first()
+        Draft.create(token="t" * 64, person=person, plan=Plan.select().first(), part_key="fase-1",
+                     kind="onderdeel", data='[["meer_doen", "bewaard"]]')
+        ExportTemplate.create(form_key="pop-uitgebreid", format="docx", name="eigen.docx", data=b"PK..",
+                              sha256="0" * 64)
+        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
+        before = {t: all_rows(t) for t in tables}
+        assert before["draft"] and before["exporttemplate"] and before["answer"]
+
+    monkeypatch.setattr(schema, "known", real_known)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0010_blank_uploads" in schema.applied(database) and schema.pending(database) == []
+        for table in tables:
+            assert all_rows(table) == before[table], table
+        assert current_rows("blankupload") == []
+        kept = BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx",
+                                  data=b"\x00PK\xff", uploaded_by=person)
+        assert bytes(BlankUpload.get_by_id(kept.id).data) == b"\x00PK\xff"

@@ -23,6 +23,7 @@ from forms.accounts import BulkExportForm, TemplateUploadForm
 from forms.kinds import choices
 
 from .. import answers, audit, clock, cycle, organisation
+from . import blank_forms
 from ..access import visible_plans
 from ..jobs import start_bulk_export
 from ..models import STATUSES, ExportJob, ExportTemplate
@@ -32,6 +33,9 @@ from .people import hr_required
 from .plans import plan_or_404, readable_or_403
 
 bp = Blueprint("exports", __name__)
+# The start of the check's message for an upload without a single field (uploads/check.py): such an
+# upload is HR's blank form, and goes to the proposal of where each answer goes instead.
+NOTHING_FOUND = "In dit sjabloon staat geen enkel veld dat wordt ingevuld"
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -182,6 +186,11 @@ def templates():
                 problems = report.problems
             except TemplateProblem as exc:
                 problems = [str(exc)]
+            if problems == [p for p in problems if p.startswith(NOTHING_FOUND)] and problems:
+                # No placeholder at all: HR's own blank form. The app proposes where each answer goes.
+                blank = blank_forms.start(form.form_key.data, fmt, filename, data)
+                if blank is not None:
+                    return redirect(url_for("blank_forms.proposal", upload_id=blank.id))
         if not problems:
             template = ExportTemplate.create(
                 form_key=form.form_key.data, format=fmt, name=filename[:200], data=data,

@@ -2,6 +2,6 @@
 excel.py), each matched to a question of the form by its printed label (match.py), proposed to HR and,
 once confirmed, written into the document as placeholders (proposal.py). The result is an ordinary
 template: checked, previewed and activated like any upload."""
-from .proposal import Proposal, apply, propose
+from .proposal import Proposal, apply, outline, propose
 
-__all__ = ["Proposal", "apply", "propose"]
+__all__ = ["Proposal", "apply", "outline", "propose"]

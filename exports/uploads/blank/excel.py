@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from exports.excel.template import SAFE_PARSER
 from .match import ANSWER, ROWS, TICK, Place
-from .word import BOX, CHECKED, FILL, Spot, _is_blank, _label, _short
+from .word import BOX, FILL, Spot, _label, _short
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -170,8 +170,8 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows) -> list[Spot]:
 
 def _boxed(ws, r, c) -> bool:
     border = ws.cell(r, c).border
-    return border is not None and any(getattr(border, side).style for side in ("left", "right", "top",
-                                                                                "bottom"))
+    return border is not None and any(getattr(getattr(border, side), "style", None)
+                                      for side in ("left", "right", "top", "bottom"))
 
 
 def _only_below(ws, text, r, c) -> bool:
@@ -183,8 +183,8 @@ def _answer(title, sheets, r, c, label, heading, keep=True) -> Spot:
     ref = f"{get_column_letter(c)}{r}"
     place = Place(f"{title}!{ref}", ANSWER, _label(label), heading=heading, where=f"cel {title}!{ref}")
 
-    def write(path, _columns):
-        text = "{{ %s }}" % path
+    def write(path, _columns, say):
+        text = say.answer(path)
         sheets.set(title, r, c, text if keep else f"{_label(label)} {text}")
     return Spot(place, write)
 
@@ -209,18 +209,13 @@ def _tick_writer(sheets, title, r, c, value, boxes, k):
     # Every box of the cell is written at once: the cell is rewritten whole.
     state = sheets.__dict__.setdefault("_ticks", {})
 
-    def write(path, _columns):
+    def write(path, _columns, say):
         chosen = state.setdefault((title, r, c), {})
-        chosen[k] = path
+        chosen[k] = say.tick(path, boxes[k].group())
         out, last = [], 0
         for i, box in enumerate(boxes):
             out.append(value[last:box.start()])
-            glyph = box.group()
-            if i in chosen:
-                checked = "[X]" if glyph.startswith("[") else CHECKED.get(glyph, "☒")
-                out.append("{{ '%s' if %s else '%s' }}" % (checked, chosen[i], glyph))
-            else:
-                out.append(glyph)
+            out.append(chosen.get(i, box.group()))
             last = box.end()
         out.append(value[last:])
         sheets.set(title, r, c, "".join(out))
@@ -233,7 +228,10 @@ def _rows(title, sheets, r, first_column, headers, empty_below, heading) -> Spot
                   where=f"{title}, rijen {empty_below[0]}–{empty_below[-1]}",
                   headers=[_label(h) for h in headers])
 
-    def write(path, columns):
+    def write(path, columns, say):
+        if not say.loops:
+            sheets.set(title, empty_below[0], first_column, say.answer(path))
+            return
         for i, row in enumerate(empty_below):
             for index, key in columns.items():
                 sheets.set(title, row, first_column + index, "{{ %s[%d].%s }}" % (path, i, key))

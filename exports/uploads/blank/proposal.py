@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import io
+import zipfile
+
+from lxml import etree
+
+from exports.excel.template import SAFE_PARSER
 from . import excel, word
+from .word import BOX, Placeholders, _blocks, q
 from .match import (ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, Target, answer_scores, rows_scores,
                     targets, tick_scores)
 
@@ -86,7 +93,7 @@ def assign(places: list[Place], definition, options: list[Target]) -> None:
 
 
 def apply(data: bytes, fmt: str, definition, chosen: dict[str, str | None],
-          columns: dict[str, dict[int, str]] | None = None) -> bytes:
+          columns: dict[str, dict[int, str]] | None = None, say=None) -> bytes:
     """The form with a placeholder in each place HR kept or chose (chosen: place id -> target path or
     None); a table's columns as proposed unless `columns` says otherwise."""
     options = targets(definition)
@@ -104,7 +111,7 @@ def apply(data: bytes, fmt: str, definition, chosen: dict[str, str | None],
         if wanted is None and spot.place.shape == ROWS:
             wanted = spot.place.columns if path == spot.place.target else \
                 _columns_for(spot.place.headers, target)
-        spot.write(path, wanted or {})
+        spot.write(path, wanted or {}, say or Placeholders())
     return save()
 
 
@@ -114,4 +121,61 @@ def _columns_for(headers: list[str], target: Target) -> dict[int, str]:
     return {}
 
 
-__all__ = ["Proposal", "propose", "apply", "ANSWER", "ROWS", "TICK"]
+class Markers(Placeholders):
+    """The places numbered as on the proposal page ("[3]"), for the form's own text with each place
+    marked; a table's loop is not laid out, its first empty row carries the number."""
+
+    loops = False
+
+    def __init__(self, numbers: dict[str, int], paths: dict[str, str]):
+        self.numbers, self.paths = numbers, paths  # place id -> number; path written -> place id
+
+    def answer(self, path: str) -> str:
+        return f"[{self.numbers[self.paths[path]]}]"
+
+    def tick(self, path: str, glyph: str) -> str:
+        return f"{glyph}[{self.numbers[self.paths[path]]}]"
+
+
+OUTLINE_ROWS = 600
+
+
+def outline(data: bytes, fmt: str, definition, numbers: dict[str, int]) -> list[list[str]]:
+    """The form's own text in its order, as rows of cells (a paragraph is a row of one), with each
+    place's number where it is."""
+    # Each place is "chosen" as its own id, so the marker finds its number whatever is proposed.
+    unique = {place_id: f"plaats{n}" for place_id, n in numbers.items()}
+    options = targets(definition)
+    spots, save = _spots(data, fmt, definition, options)
+    say = Markers(numbers, {v: k for k, v in unique.items()})
+    for spot in reversed(spots):
+        if spot.place.id in unique:
+            spot.write(unique[spot.place.id], {}, say)
+    marked = save()
+    rows: list[list[str]] = []
+    if fmt == "docx":
+        root = etree.fromstring(zipfile.ZipFile(io.BytesIO(marked)).read(word.BODY), SAFE_PARSER)
+        for block in _blocks(root.find(q("w:body"))):
+            if block.tag == q("w:p"):
+                text = word.Para.of(block).text.strip()
+                if text:
+                    rows.append([text])
+                continue
+            for tr in block.iter(q("w:tr")):
+                rows.append([word._cell_text(tc) for tc in tr.findall(q("w:tc"))])
+    else:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(marked), read_only=True)
+        for ws in book.worksheets:
+            rows.append([ws.title])
+            for row in ws.iter_rows(max_row=excel.MAX_ROWS, values_only=True):
+                cells = ["" if v is None else str(v) for v in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    rows.append(cells)
+    return rows[:OUTLINE_ROWS]
+
+
+__all__ = ["Proposal", "propose", "apply", "outline", "ANSWER", "ROWS", "TICK"]

@@ -35,6 +35,21 @@ FILL_ONLY = re.compile(r"^[\s.…_\-]*$")
 CHECKED = {"☐": "☒", "□": "■", "❑": "☒", "▢": "☒", "◻": "☒", "☒": "☒", "■": "■"}
 
 
+class Placeholders:
+    """What is written into a place: docxtpl's placeholders (Markers in proposal.py writes numbers)."""
+
+    loops = True
+
+    def answer(self, path: str) -> str:
+        return "{{ %s }}" % path
+
+    def tick(self, path: str, glyph: str) -> str:
+        """The box as printed, ticked when the option is chosen (the per-option placeholder is "X")."""
+        checked = "[X]" if glyph.startswith("[") or glyph == CONTROL else CHECKED.get(glyph, "☒")
+        unchecked = "[ ]" if glyph.startswith("[") or glyph == CONTROL else glyph
+        return "{{ '%s' if %s else '%s' }}" % (checked, path, unchecked)
+
+
 def q(tag: str) -> str:
     prefix, _, local = tag.partition(":")
     return f"{{{W14 if prefix == 'w14' else W}}}{local}"
@@ -45,7 +60,7 @@ class Spot:
     """A place found, with what writing into it needs (elements of the parsed document)."""
 
     place: Place
-    write: Callable[[str, dict], None] | None = None  # (target path, rows columns) -> None
+    write: Callable[[str, dict, "Placeholders"], None] | None = None  # (target, rows columns, say)
     extra: list = field(default_factory=list)  # more fill lines of the same answer, removed
 
 
@@ -198,8 +213,8 @@ class Walker:
 
         spot = Spot(place)
 
-        def write(path, _columns):
-            para.set_text("{{ %s }}" % path)
+        def write(path, _columns, say):
+            para.set_text(say.answer(path))
             for extra in spot.extra:
                 extra.getparent().remove(extra)
         spot.write = write
@@ -218,8 +233,8 @@ class Walker:
                           where=f"{where}, na ‘{_short(label)}’")
             span = (fill.start(), fill.end())
 
-            def write(path, _columns, span=span):
-                para.replace(span[0], span[1], "{{ %s }}" % path)
+            def write(path, _columns, say, span=span):
+                para.replace(span[0], span[1], say.answer(path))
             self.spots.append(Spot(place, write))
 
     def _ticks(self, para: Para, ident: str, question: str, where: str, option_default: str = "") -> None:
@@ -237,16 +252,12 @@ class Walker:
         self.spots.extend(found)
 
     def _tick_writer(self, para: Para, box):
-        def write(path, _columns):
+        def write(path, _columns, say):
             glyph = box.group()
-            if glyph == CONTROL:
-                sdt = para.spots[box.start()][0]
-                _tag_control(sdt, path)
+            if glyph == CONTROL and say.loops:
+                _tag_control(para.spots[box.start()][0], path)
                 return
-            checked = "[X]" if glyph.startswith("[") else CHECKED.get(glyph, "☒")
-            unchecked = "[ ]" if glyph.startswith("[") else glyph
-            para.replace(box.start(), box.end(),
-                         "{{ '%s' if %s else '%s' }}" % (checked, path, unchecked))
+            para.replace(box.start(), box.end(), say.tick(path, glyph))
         return write
 
     # -------------------------------------------------------------------- tables
@@ -313,8 +324,11 @@ class Walker:
             trs = tbl.findall(q("w:tr"))
             body_rows = [trs[r] for r in empty_below]
 
-            def write(path, columns, tbl=tbl, body_rows=body_rows):
-                _write_loop(tbl, body_rows, path, columns)
+            def write(path, columns, say, tbl=tbl, body_rows=body_rows):
+                if say.loops:
+                    _write_loop(tbl, body_rows, path, columns)
+                else:
+                    _fill_row(body_rows[0], {0: say.answer(path)})
             self.spots.append(Spot(place, write))
             return True
         return False
@@ -322,9 +336,9 @@ class Walker:
     def _answer_cell(self, tc, ident: str, label: str, where: str) -> None:
         place = Place(ident, ANSWER, _label(label), heading=self.heading, where=where)
 
-        def write(path, _columns, tc=tc):
+        def write(path, _columns, say, tc=tc):
             paras = tc.findall(q("w:p"))
-            Para.of(paras[0]).set_text("{{ %s }}" % path)
+            Para.of(paras[0]).set_text(say.answer(path))
             for extra in paras[1:]:
                 tc.remove(extra)
         self.spots.append(Spot(place, write))
