@@ -9,13 +9,12 @@ import re
 import zipfile
 from dataclasses import dataclass, field as dataclass_field
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError, nodes
 
 from exports.uploads import messages
 from exports.context import Group, example_plan_context
 from exports.word.engine import (CompiledDocx, TemplateProblem, TEMPLATED_PART, count_placeholders,
-                          make_environment)
+                                 make_environment, prepare_xml)
 from exports.uploads.package_check import check_package
 from exports.uploads.places import crowded_tags, part_name, place_of, read_layout
 from exports.excel.template import CompiledXlsx
@@ -36,6 +35,7 @@ class Report:
     found: list[tuple[str, str]] = dataclass_field(default_factory=list)  # (placeholder, where)
     unused: list[str] = dataclass_field(default_factory=list)  # the form's questions not in it
     preview: bytes | None = None  # the demo plan filled in, when the upload is accepted
+    marks: dict = dataclass_field(default_factory=dict)  # Word part → its tags (places.Mark)
 
     def add(self, problem: str) -> None:
         if problem not in self.problems:
@@ -89,8 +89,11 @@ def check_template(data: bytes, fmt: str, definition, render: bool = True) -> Re
     return report
 
 
-def inspect_template(data: bytes, fmt: str, definition, template=None) -> Report:
-    """The reading of an upload, in the child process: what is wrong, where, and what is in it."""
+def inspect_structure(data: bytes, fmt: str, definition=None, template=None) -> Report:
+    """The part of the reading that does not depend on the form's names: the package, the layout of
+    the tags, whether it compiles, Word's own fields and tracked changes. What docxtpl itself
+    renders should pass here (tests/test_docxtpl_compat.py measures it on docxtpl's own templates);
+    report.marks holds each Word part's tags with their places for the name check."""
     check_package(data, fmt)
     marks = {}
     if fmt == "docx":
@@ -98,17 +101,28 @@ def inspect_template(data: bytes, fmt: str, definition, template=None) -> Report
         if problems:
             return Report(None, problems=problems)
     template = template or compile_template(data, fmt, definition)
-    report = Report(template, notes=list(getattr(template, "notes", [])))
+    report = Report(template, notes=list(getattr(template, "notes", [])), marks=marks)
     for problem in getattr(template, "field_problems", []):
         report.add(problem)
+    if fmt == "docx":
+        for where, source in template.sources.items():
+            if TRACKED.search(source):
+                report.add(f"In {part_name(where)} staan bijgehouden wijzigingen. Accepteer ze eerst in "
+                           "Word (Controleren → Accepteren → Alle wijzigingen accepteren) en upload het "
+                           "document opnieuw; anders komen ze in elk plan terecht.")
+    return report
+
+
+def inspect_template(data: bytes, fmt: str, definition, template=None) -> Report:
+    """The reading of an upload, in the child process: what is wrong, where, and what is in it."""
+    report = inspect_structure(data, fmt, definition, template)
+    if report.template is None:
+        return report
+    template, marks = report.template, report.marks
     context, _ = example_plan_context(definition)
     analysis = Analysis(template.env, context, definition)
     for where, source in template.sources.items():
         place = _place_finder(fmt, where, marks.get(where, []))
-        if fmt == "docx" and TRACKED.search(source):
-            report.add(f"In {part_name(where)} staan bijgehouden wijzigingen. Accepteer ze eerst in Word "
-                       "(Controleren → Accepteren → Alle wijzigingen accepteren) en upload het document "
-                       "opnieuw; anders komen ze in elk plan terecht.")
         for problem in analysis.run(source, place):
             report.add(problem)
         for name, position in _single_braces(source, context, fmt):
@@ -138,7 +152,7 @@ def _word_layout(data: bytes):
                 continue
             try:
                 raw = archive.read(name).decode("utf-8")
-                xml = DocxTemplate.patch_xml(None, raw)
+                xml = prepare_xml(raw)
             except Exception:  # noqa: BLE001 - left to the compile step, which says it in Dutch
                 continue
             crowded = crowded_tags(name, raw)

@@ -48,6 +48,7 @@ class Mark:
     expression: str
     where: str
     elements: tuple  # ids of the XML elements open around it
+    tags: tuple = ()  # their names, w:body … w:p, w:r, w:t
 
 
 @dataclass
@@ -132,7 +133,8 @@ def read_layout(part: str, xml: str) -> Layout:
             continue
         mark = Mark(kind="print" if printed is not None else (instruction or ""),
                     text=token.group(0), expression=(printed if printed is not None else rest or "").strip(),
-                    where=where, elements=tuple(i for i, _ in stack))
+                    where=where, elements=tuple(i for i, _ in stack),
+                    tags=tuple(t for _, t in stack))
         marks.append(mark)
         if printed is not None:
             continue
@@ -182,9 +184,28 @@ def _block_step(mark: Mark, blocks: list, stack) -> str | None:
         opener = blocks[-1][0]
         if kind in CLOSERS:
             blocks.pop()
-        if opener.elements != mark.elements:
+        if not _same_paragraph(opener, mark):
             return _split_block(opener, mark)
     return None
+
+
+# Inside one paragraph, a tag's own run and its text: a block from the text of one run to the text of
+# another closes and reopens exactly these, so removing or repeating it keeps the XML whole. Word
+# splits a line into runs wherever the formatting changes (a bold value is enough).
+RUN_LEVEL = ("w:r", "w:t")
+
+
+def _same_paragraph(opener: Mark, mark: Mark) -> bool:
+    """Whether a block from opener to mark removes or repeats only runs of one paragraph."""
+    if opener.elements == mark.elements:
+        return True
+    shared = 0
+    for a, b in zip(opener.elements, mark.elements):
+        if a != b:
+            break
+        shared += 1
+    own, theirs = opener.tags[shared:], mark.tags[shared:]
+    return own == theirs and all(tag in RUN_LEVEL for tag in own)
 
 
 def _split_block(opener: Mark, mark: Mark) -> str:

@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -197,6 +197,82 @@ def make_environment(**options) -> SandboxedEnvironment:
     return env
 
 
+# Inside {{ }} and {% %} the XML's own escapes stand for the characters typed: LibreOffice writes a
+# quote in a text as &quot; or &apos; (docxtpl reads them as quotes because python-docx re-serialises
+# every part first). &lt; and &gt; are docxtpl's patch_xml's already.
+TAG_TEXT = re.compile(r"(?<=\{[{%])((?:(?![}%]\}).)*)(?=[}%]\})", re.S)
+ENTITY = re.compile(r"&(quot|apos|amp|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));")
+NAMED = {"quot": '"', "apos": "'", "amp": "&"}
+
+
+def _entity(match) -> str:
+    name, decimal, hexadecimal = match.groups()
+    if name in NAMED:
+        return NAMED[name]
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    character = chr(code) if code < 0x110000 else ""
+    # A brace or a "<" written as a character reference would open a tag or an element of its own.
+    return character if character.isprintable() and character not in "{}<>%" else match.group(0)
+
+
+PRINTED = re.compile(r"\{\{(?:(?!\}\}|\{\{).)*\}\}", re.S)
+ELEMENT_BEFORE = re.compile(r"<(/?)([\w:]+)[^<>]*>$")
+TABLE_LEVEL = ("w:tbl", "w:tblPr", "w:tblGrid", "w:gridCol", "w:tr", "w:trPr", "w:tblPrEx")
+RUN_AROUND = ('<w:r><w:t xml:space="preserve">', "</w:t></w:r>")
+
+
+def _in_runs(xml: str) -> str:
+    """docxtpl's {{r x }} (and {{p x }}) print where a RichText (a Subdoc) brings its own runs
+    (paragraphs): a plain answer there would be text outside any run, which Word does not show or
+    calls damaged. Here every answer is plain, so such a placeholder gets a run (and a paragraph)."""
+    pieces, done = [], 0
+    for match in PRINTED.finditer(xml):
+        start = match.start()
+        before = ELEMENT_BEFORE.search(xml, max(start - 2000, 0), start)
+        if before is None:  # text before it: inside a w:t
+            continue
+        closing, name = before.groups()
+        if name == "w:t" and not closing:
+            continue
+        in_paragraph = max(xml.rfind("<w:p>", 0, start), xml.rfind("<w:p ", 0, start)) > \
+            xml.rfind("</w:p>", 0, start)
+        if not in_paragraph and name in TABLE_LEVEL:
+            continue  # between rows or cells: no place for text at all, left to the check
+        opening, ending = RUN_AROUND if in_paragraph else \
+            ("<w:p>" + RUN_AROUND[0], RUN_AROUND[1] + "</w:p>")
+        pieces += [xml[done:start], opening, match.group(0), ending]
+        done = match.end()
+    return "".join(pieces) + xml[done:] if pieces else xml
+
+
+def prepare_xml(xml: str) -> str:
+    """A Word part as Jinja reads it: docxtpl's patch_xml (the XML inside tags removed, {%p %},
+    {%tr %}, {%tc %}, merged cells...), then the tags' text unescaped as the author typed it."""
+    xml = DocxTemplate.patch_xml(None, xml)
+    if "&" in xml:
+        xml = TAG_TEXT.sub(lambda m: ENTITY.sub(_entity, m.group(1)) if "&" in m.group(1)
+                           else m.group(1), xml)
+    return _in_runs(xml)
+
+
+# docxtpl's way to write a tag as text: {_{ x }_} and {_% if %_} print as {{ x }} and {% if %}.
+ESCAPES = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
+ESCAPED = re.compile(r"\{_[{%]|[}%]_\}")
+
+
+def compile_part(env, xml: str):
+    """A Jinja template of a prepared part. docxtpl turns its escapes into tags in the whole rendered
+    result; here only in the template's own text, so an answer that happens to hold "{_{" prints
+    as typed."""
+    if not ESCAPED.search(xml):
+        return env.from_string(xml)
+    tree = env.parse(xml)
+    for data in tree.find_all(nodes.TemplateData):
+        for escape_, tag in ESCAPES:
+            data.data = data.data.replace(escape_, tag)
+    return env.template_class.from_code(env, env.compile(tree), env.make_globals(None), None)
+
+
 def _preserve_spaces(xml: str) -> str:
     # A run holding a placeholder must keep the spaces and line breaks the answer brings.
     return re.sub(r"<w:t>(?=[^<]*(\{\{|\{%))", '<w:t xml:space="preserve">', xml)
@@ -242,12 +318,12 @@ class CompiledDocx:
                                           "Open het in Word en sla het opnieuw op.") from exc
                 if text is not None:
                     text = word_fields.convert(text, info.filename, definition, fields)
-                    xml = DocxTemplate.patch_xml(None, text)
+                    xml = prepare_xml(text)
                     xml = _preserve_spaces(xml)
                     self.sources[info.filename] = xml
                     placeholders = count_placeholders(xml, placeholders)
                     try:
-                        compiled = self.env.from_string(xml)
+                        compiled = compile_part(self.env, xml)
                     except TemplateError as exc:
                         raise TemplateProblem(_describe_syntax_error(exc, xml)) from exc
                     except Exception as exc:  # noqa: BLE001 - see compile_problem
