@@ -218,3 +218,48 @@ def test_docxtpl_escapes_print_as_tags_in_the_template_text_only():
     texts = "\n".join(paragraphs(CompiledDocx(data, FORM).render(context))["word/document.xml"])
     assert "Use {% vm %} to make" in texts
     assert "{_{ answer }_}" in texts  # an answer is printed as typed
+
+
+CORE = ("xmlns:ns0='http://purl.org/dc/elements/1.1/' xmlns:ns1='http://schemas.openxmlformats.org/"
+        "package/2006/metadata/core-properties'")
+EXTENDED = "xmlns:ns0='http://schemas.openxmlformats.org/officeDocument/2006/extended-properties'"
+
+
+def property_control(alias: str, prefixes: str, xpath: str, store: str) -> str:
+    """A document-property control as Word inserts it (Insert > Quick Parts > Document Property)."""
+    return (f'<w:sdt><w:sdtPr><w:alias w:val="{alias}"/><w:id w:val="{abs(hash(alias)) % 10**8}"/>'
+            f'<w:showingPlcHdr/><w:dataBinding w:prefixMappings="{prefixes}" w:xpath="{xpath}" '
+            f'w:storeItemID="{store}"/><w:text/></w:sdtPr><w:sdtContent><w:p><w:r><w:rPr>'
+            f'<w:rStyle w:val="PlaceholderText"/></w:rPr><w:t>[{alias}]</w:t></w:r></w:p></w:sdtContent>'
+            f'</w:sdt>')
+
+
+def test_document_property_controls_are_filled_or_left_alone_and_said():
+    from exports.context import example_plan_context
+    from word_builder import p, r, word_document
+
+    data = word_document(
+        property_control("Title", CORE, "/ns1:coreProperties[1]/ns0:title[1]",
+                         "{6C3C8BC8-F283-45AE-878A-BAB7291924A1}")
+        + property_control("Author", CORE, "/ns1:coreProperties[1]/ns0:creator[1]",
+                           "{6C3C8BC8-F283-45AE-878A-BAB7291924A1}")
+        + property_control("Company", EXTENDED, "/ns0:Properties[1]/ns0:Company[1]",
+                           "{6668398D-A668-4E3E-A5EB-62B293D839F1}")
+        + p(r("Naam: {{ medewerker.naam }}")))
+    from exports.uploads.check import inspect_template
+    report = inspect_template(data, "docx", FORM)
+    assert report.problems == []
+    notes = " ".join(report.notes)
+    assert "«Title»" in notes and "titel van het formulier" in notes
+    assert "«Author»" in notes and "naam van de medewerker" in notes
+    assert "«Company»" in notes and "blijft zoals het is" in notes
+    context, _ = example_plan_context(FORM)
+    document = CompiledDocx(data, FORM).render(context)
+    texts = _texts(document)
+    assert FORM.title in texts and context["medewerker"]["naam"] in texts and "[Company]" in texts
+    xml = zipfile.ZipFile(io.BytesIO(document)).read("word/document.xml").decode()
+    assert xml.count("dataBinding") == 1  # the company's, which Word keeps showing
+    # docxtpl's own: {{ test }} inside a control bound to the title is filled like any text
+    data, context = entry("doc_properties_tpl")
+    report = inspect_structure(data, "docx", FORM)
+    assert report.problems == [] and any("«Title»" in n for n in report.notes)

@@ -49,6 +49,15 @@ RUN_CONTENT = ("t", "tab", "br", "cr", "sym", "noBreakHyphen", "softHyphen")
 CASE_SWITCHES = {"upper": "upper", "lower": "lower", "firstcap": "capitalize", "caps": "title"}
 SWITCHES_WITH_TEXT = ("\\*", "\\b", "\\f", "\\@", "\\#")
 INSTRUCTION_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|[“„]([^”“]*)[”“]|(\\[*@#A-Za-z])|(\S+)')
+# Word's document-property controls (Insert > Quick Parts > Document Property, and the cover pages)
+# are bound to a property of the file itself rather than named after a field: the package's core
+# properties (title, author...), its extended properties (company...) or the cover page properties.
+PROPERTY_STORES = ("{6C3C8BC8-F283-45AE-878A-BAB7291924A1}", "{6668398D-A668-4E3E-A5EB-62B293D839F1}",
+                   "{55AF091B-3C7A-41E3-B477-F2FDAA23CFDA}")
+PROPERTY_PATHS = re.compile(r"coreProperties|extended-properties|/ns\d+:Properties|CoverPageProperties")
+# The two properties a plan has a value for; the others keep what the document says.
+PROPERTY_VALUES = {"title": ("plan.formulier", "de titel van het formulier"),
+                   "creator": ("medewerker.naam", "de naam van de medewerker")}
 DEFAULT_NAMES = re.compile(r"^(tekst|text|selectievakje|check|vervolgkeuzelijst|dropdown)\d*$", re.I)
 
 MARKING_WORDS = {"samenvoegvelden": ("samenvoegveld", "samenvoegvelden"),
@@ -357,6 +366,13 @@ class _Converter:
                      if n and n.strip()]
             checkbox = properties.find(q("checkbox", W14))
             place = self.places.of(sdt)
+            bound = _property_binding(properties)
+            if bound is not None and checkbox is None:
+                self.fields.markings["inhoudsbesturingselementen"] += 1
+                if self._property_control(properties, content, bound, names, place):
+                    done.append(sdt)
+                    changed = True
+                continue
             if checkbox is not None:
                 self.fields.markings["selectievakjes"] += 1
                 if not names:
@@ -393,6 +409,36 @@ class _Converter:
             done.append(sdt)
             changed = True
         return changed
+
+    def _property_control(self, properties, content, prop: str, names: list[str], place: str) -> bool:
+        """A control showing a property of the document: its own placeholders are filled like any
+        text (docxtpl's way), title and author are filled from the plan, the others stay as the
+        document has them. Whether it changed the control."""
+        shown = f"«{names[-1]}»" if names else f"voor de documenteigenschap {prop}"
+        text = "".join(t.text or "" for t in content.iter(q("t")))
+        if "{{" in text or "{%" in text:
+            value = None
+            self.fields.note(f"Het inhoudsbesturingselement {shown} in {place} is gekoppeld aan een "
+                             "eigenschap van het document; de plaatshouders erin worden ingevuld en de "
+                             "koppeling vervalt, zodat Word de ingevulde tekst toont.")
+        elif prop in PROPERTY_VALUES:
+            path, meaning = PROPERTY_VALUES[prop]
+            value = "{{ " + path + " }}"
+            self.fields.found.append((path, f"inhoudsbesturingselement {shown} in {place}"))
+            self.fields.note(f"Het inhoudsbesturingselement {shown} in {place} toont een eigenschap "
+                             f"van het document; het wordt ingevuld met {meaning}.")
+        else:
+            self.fields.note(f"Het inhoudsbesturingselement {shown} in {place} toont een eigenschap "
+                             "van het document (zoals de organisatie of het adres) en blijft zoals het "
+                             "is; het wordt niet uit het plan ingevuld.")
+            return False
+        if value is not None:
+            _fill(content, value)
+        for element in properties.findall(q("showingPlcHdr")) + properties.findall(q("dataBinding")) \
+                + properties.findall(q("dataBinding", W15)):
+            # Word would otherwise show the property's value from the package again.
+            properties.remove(element)
+        return True
 
     def _control_text(self, names: list[str], place: str) -> str | None:
         for name in names:
@@ -447,6 +493,18 @@ class _Converter:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _property_binding(properties) -> str | None:
+    """The property a content control is bound to ("title", "creator", "Company"...), or None when
+    it is not bound to a property of the document."""
+    for binding in properties.findall(q("dataBinding")) + properties.findall(q("dataBinding", W15)):
+        store = (binding.get(q("storeItemID")) or "").upper()
+        xpath = binding.get(q("xpath")) or ""
+        if store in PROPERTY_STORES or PROPERTY_PATHS.search(xpath):
+            last = xpath.rstrip("/").rsplit("/", 1)[-1]
+            return re.sub(r"\[\d+\]$", "", last).rsplit(":", 1)[-1] or "?"
+    return None
 
 
 def _val(parent, tag: str, ns: str = W) -> str | None:
