@@ -1,6 +1,10 @@
 """The upload's preview as pictures of its first pages, for the report page: HR sees what an employee's
 document will look like without opening Word. Made once per template (LibreOffice, then poppler's
-pdftoppm) and kept beside the instance's database; without LibreOffice the page shows the text."""
+pdftoppm) and kept beside the instance's database; without LibreOffice the page shows the text.
+
+A preview that failed or ran out of time is remembered (FAILED in the template's folder) and not tried
+again: the report page would otherwise start LibreOffice, for its full time limit, on every visit. Only
+a busy LibreOffice (PdfBusy: every slot taken) is tried again, being no fault of the template."""
 from __future__ import annotations
 
 import io
@@ -14,6 +18,7 @@ from exports.pdf import convert as pdf
 PAGES = 4  # enough to judge the layout; more only makes the page slow
 RESOLUTION = 60  # dots per inch: an A4 page about 500 pixels wide
 PDFTOPPM_TIMEOUT = 20
+FAILED = "mislukt.txt"  # the message of the failed attempt, shown again instead of trying again
 
 
 def available() -> bool:
@@ -31,6 +36,20 @@ def pages(instance_path: str, template, preview: bytes) -> list[Path]:
     made = sorted(target.glob("pagina-*.png"))
     if made:
         return made
+    failed = target / FAILED
+    if failed.is_file():
+        raise pdf.PdfFailed(failed.read_text(encoding="utf-8"))
+    try:
+        return _make(target, template, preview)
+    except pdf.PdfBusy:
+        raise
+    except pdf.PdfFailed as exc:
+        target.mkdir(parents=True, exist_ok=True)
+        failed.write_text(str(exc), encoding="utf-8")
+        raise
+
+
+def _make(target: Path, template, preview: bytes) -> list[Path]:
     document = pdf.to_pdf(preview, suffix="." + template.format)
     with tempfile.TemporaryDirectory(prefix="pop-preview-") as tmp:
         source = Path(tmp, "voorbeeld.pdf")

@@ -20,6 +20,8 @@ _FUNCTIONS = {
     "REGISTER": "REGISTER, die code uit een programmabibliotheek uitvoert",
     "REGISTER.ID": "REGISTER.ID, die code uit een programmabibliotheek uitvoert",
     "EXEC": "EXEC, die een programma start",
+    "STOCKHISTORY": "STOCKHISTORY, die koersen van internet ophaalt",
+    "EVALUATE": "EVALUATE, die een tekst als formule uitvoert",
 }
 # Excel stores newer functions with a prefix (_xlfn.WEBSERVICE), the newest with two
 # (_xlfn._xlws.SORT); a name that merely ends in one of these (MYCALL) is another function.
@@ -32,6 +34,15 @@ _HYPERLINK = re.compile(_PREFIXES + r"HYPERLINK\s*\(", re.IGNORECASE)
 _EXTERNAL_BOOK = re.compile(r"\[[^\]]*\][^\[\]!'\"(),;=<>&+\-*/^%\s{}]*!")
 # A sheet name may not hold any of these; in a quoted name before `!` they are a path or a workbook.
 _NOT_IN_SHEET_NAMES = set(":\\/[]?*")
+_INDIRECT = re.compile(_PREFIXES + r"INDIRECT\s*\(", re.IGNORECASE)
+# What an INDIRECT's address may be built from and still be known when the check reads it: strings,
+# numbers, & and ROW()/COLUMN(). A cell or a name could hold 'file:///C:/x.xlsx'#Blad1.A1 (LibreOffice
+# follows that) or [\\server\map.xlsx]Blad1!A1 by the time the workbook is opened: an answer typed
+# by an employee goes into the cells of a filled template.
+_KNOWN_ADDRESS = re.compile(r"^(?:\s+|&|\d+|\x00\d+\x00|(?:ROW|COLUMN)\s*\(\s*\))*$", re.IGNORECASE)
+# In an address: a workbook ([Map.xlsx]), a path or web address (/ \\ file: http:), LibreOffice's
+# 'file'#Sheet form, or a DDE link (|).
+_OUTSIDE_ADDRESS = re.compile(r"[\[\]/\\#|]|\b[a-z][a-z0-9+.\-]+:(?!\$?[a-z]{0,3}\$?\d)", re.IGNORECASE)
 _SAFE_LINK = re.compile(r"^\s*(https?://|mailto:|#)", re.IGNORECASE)
 _MARK = "\x00"
 
@@ -45,11 +56,42 @@ def outside_reach(formula: str) -> str | None:
         return "een DDE-koppeling, die een ander programma start"
     if _EXTERNAL_BOOK.search(bare) or any(_NOT_IN_SHEET_NAMES & set(name) for name in quoted):
         return "een verwijzing naar een andere werkmap"
+    for indirect in _INDIRECT.finditer(bare):
+        reach = _indirect_reach(_argument(bare[indirect.end():]), strings)
+        if reach:
+            return reach
     for link in _HYPERLINK.finditer(bare):
         target = _first_string(bare[link.end():], strings)
         if target is not None and not _SAFE_LINK.match(target):
             return (f"HYPERLINK naar ‘{_short(target)}’, geen webadres (http:// of https://) of "
                     "e-mailadres (mailto:)")
+    return None
+
+
+def _argument(rest: str) -> str:
+    """The first argument of a call whose "(" came just before rest (strings are marks here, so a
+    bracket or comma inside one does not count)."""
+    depth = 0
+    for i, char in enumerate(rest):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return rest[:i]
+            depth -= 1
+        elif char in ",;" and depth == 0:
+            return rest[:i]
+    return rest
+
+
+def _indirect_reach(argument: str, strings: list[str]) -> str | None:
+    texts = [strings[int(n)] for n in re.findall(_MARK + r"(\d+)" + _MARK, argument)]
+    outside = next((t for t in texts if _OUTSIDE_ADDRESS.search(t)), None)
+    if outside is not None:
+        return f"INDIRECT naar ‘{_short(outside)}’, een ander bestand of adres"
+    if not _KNOWN_ADDRESS.match(argument):
+        return ("INDIRECT met een adres uit een cel of naam, dat bij het openen naar een ander bestand "
+                "kan wijzen")
     return None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -31,6 +32,13 @@ MAX_MEMBERS = 2000
 MAX_RATIO = 200  # deflate reaches ~10x on XML; a bomb reaches thousands
 MAX_DEPTH = 2  # a chart's workbook inside a document; Office nests no deeper
 MAX_MESSAGES = 5  # enough to fix in one go, short enough to read
+# The preview (LibreOffice, then pdftoppm) and every PDF of a plan decode each picture and lay out each
+# sheet's used area: a 20000x20000 picture (400 million pixels, 1.6 GB decoded) or one cell at
+# XFD1048576 (a print area of 17 billion cells) never finish. A photo from a phone has 12 to 50
+# million pixels; a POP form uses a few hundred rows and a few dozen columns.
+MAX_PIXELS = 60_000_000
+MAX_ROW = 10_000
+MAX_COLUMN = 702  # ZZ
 
 RELATIONSHIP_NS = {"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
                    "http://purl.oclc.org/ooxml/officeDocument/relationships"}
@@ -293,12 +301,37 @@ class _Package:
         strict = name.endswith((".xml", ".vml")) or content_type.endswith("xml")
         head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
         if not (strict or head.startswith(b"<") or data[:2] in (b"\xff\xfe", b"\xfe\xff")):
+            self._picture_size(name, data)
             return  # an image, a font, an object's binary: nothing an XML reader would see
+        if name in self.sheets:
+            self._used_area(name, data)
         reader = _PartReader(self, name)
         # Element names cannot be written as character references, so a UTF-8 part in which none of
         # the watched names occurs holds nothing to refuse (checking its XML is the compiler's job).
         if reader.watched or not UTF8_DECLARATION.match(data) or _watched(data):
             self._parse(name, reader, data, strict)
+
+    def _picture_size(self, name: str, data: bytes) -> None:
+        size = picture_size(data)
+        if size and size[0] * size[1] > MAX_PIXELS:
+            label = self.parts[name].filename.replace("\\", "/").rsplit("/", 1)[-1]
+            where = self.place(self.referrers.get(name, name))
+            self.problems.append(
+                f"{self.this} bevat in {where} een afbeelding ({label}) van {size[0]} bij {size[1]} "
+                f"beeldpunten; daarvan kan geen voorbeeld of PDF worden gemaakt. Verklein de "
+                f"afbeelding (hoogstens {MAX_PIXELS // 1_000_000} miljoen beeldpunten, bijvoorbeeld "
+                "4000 bij 3000) en upload het bestand opnieuw.")
+
+    def _used_area(self, name: str, data: bytes) -> None:
+        far = far_cell(data)
+        if far:
+            sheet = self.sheets[name] or "een blad"
+            self.problems.append(
+                f"{self.this} heeft op {sheet} een cel ver buiten het formulier ({far}); Excel en "
+                "LibreOffice drukken dan een blad van miljoenen lege cellen af, en het voorbeeld en de "
+                f"PDF worden nooit klaar. Wis de rijen onder en de kolommen rechts van het formulier "
+                f"(hoogstens rij {MAX_ROW} en kolom {column_name(MAX_COLUMN)}), sla op en upload de "
+                "werkmap opnieuw.")
 
     def _embedded(self, name: str, data: bytes) -> None:
         """A workbook inside the document (a chart's data, opened in Excel when someone edits the
@@ -465,6 +498,98 @@ class _Package:
                 "sjabloon op bij elke medewerker die een export opent, en zo kan een sjabloon met "
                 "macro's binnenkomen. Koppel het document in Word aan Normal.dotm (Ontwikkelaars → "
                 "Documentsjabloon) en upload het opnieuw.")
+
+
+# ---------------------------------------------------------------- sizes read from headers
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"']")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr\s*=\s*[\"'](\d{1,7})[\"']")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\sref\s*=\s*[\"']([^\"']{1,40})[\"']")
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def column_name(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def far_cell(sheet: bytes) -> str | None:
+    """The first cell (or row, or the sheet's stated used area) past MAX_ROW or MAX_COLUMN, as
+    Excel names it; None when the sheet stays within. Read from the raw XML, as fast as a search."""
+    for match in _CELL.finditer(sheet):
+        letters, row = match.group(1).decode(), int(match.group(2))
+        if row > MAX_ROW or column_number(letters) > MAX_COLUMN:
+            return f"{letters.upper()}{row}"
+    for match in _ROW.finditer(sheet):
+        if int(match.group(1)) > MAX_ROW:
+            return f"rij {int(match.group(1))}"
+    dimension = _DIMENSION.search(sheet)
+    if dimension:
+        for letters, row in _REFERENCE.findall(dimension.group(1).decode("latin-1")):
+            if int(row) > MAX_ROW or column_number(letters) > MAX_COLUMN:
+                return f"{letters.upper()}{int(row)}"
+    return None
+
+
+def picture_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) in pixels from a PNG, GIF, BMP, JPEG or TIFF header; None for anything else
+    (a vector drawing, a font) or a header that cannot be read."""
+    try:
+        if data[:8] == b"\x89PNG\r\n\x1a\n":
+            return struct.unpack(">II", data[16:24])
+        if data[:6] in (b"GIF87a", b"GIF89a"):
+            return struct.unpack("<HH", data[6:10])
+        if data[:2] == b"BM":
+            width, height = struct.unpack("<ii", data[18:26])
+            return abs(width), abs(height)
+        if data[:2] == b"\xff\xd8":
+            return _jpeg_size(data)
+        if data[:4] in (b"II*\x00", b"MM\x00*"):
+            return _tiff_size(data)
+    except struct.error:
+        return None
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    i = 2
+    while i + 9 < len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
+            i += 1 if marker == 0xFF else 2
+            continue
+        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        # Start of frame (baseline, progressive, lossless...): height, then width.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[i + 5:i + 9])
+            return width, height
+        i += 2 + length
+    return None
+
+
+def _tiff_size(data: bytes) -> tuple[int, int] | None:
+    order = "<" if data[:2] == b"II" else ">"
+    offset = struct.unpack(order + "I", data[4:8])[0]
+    count = struct.unpack(order + "H", data[offset:offset + 2])[0]
+    size = {}
+    for n in range(min(count, 500)):
+        entry = data[offset + 2 + 12 * n: offset + 14 + 12 * n]
+        tag, kind = struct.unpack(order + "HH", entry[:4])
+        if tag in (256, 257):  # ImageWidth, ImageLength: SHORT (3) or LONG (4)
+            size[tag] = struct.unpack(order + ("H" if kind == 3 else "I"), entry[8:10 if kind == 3 else 12])[0]
+    return (size[256], size[257]) if len(size) == 2 else None
 
 
 _WHAT = {
