@@ -101,31 +101,59 @@ def walk(data: bytes, likely_question, likely_rows):
     return spots, sheets.save
 
 
+class _Grid:
+    """One sheet's texts, merged cells and borders, as the walk asks for them."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.last_row = min(ws.max_row, MAX_ROWS)
+        self.last_column = min(ws.max_column, 50)
+        self.tail: set[tuple[int, int]] = set()  # covered by a merge, other than its top-left cell
+        self.starts: set[tuple[int, int]] = set()  # top-left cells of merges
+        self.cover: dict[tuple[int, int], tuple[int, int]] = {}
+        for merged in ws.merged_cells.ranges:
+            self.starts.add((merged.min_row, merged.min_col))
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    self.cover[(r, c)] = (merged.min_row, merged.min_col)
+                    if (r, c) != (merged.min_row, merged.min_col):
+                        self.tail.add((r, c))
+        self.text = {(r, c): _text(ws.cell(r, c).value) for r in range(1, self.last_row + 2)
+                     for c in range(1, self.last_column + 2)}
+
+    def at(self, r: int, c: int) -> str:
+        return self.text.get(self.cover.get((r, c), (r, c)), "")
+
+    def empty_box(self, r: int, c: int) -> bool:
+        """An empty cell drawn for an answer: merged over several cells, or with a border."""
+        return not self.text.get((r, c)) and (r, c) not in self.tail and \
+            ((r, c) in self.starts or _boxed(self.ws, r, c))
+
+    def bold(self, r: int, c: int) -> bool:
+        font = self.ws.cell(r, c).font
+        return bool(font is not None and font.b)
+
+    def mark(self, text: str) -> bool:
+        return 0 < len(text) <= 3 and not BOX.search(text) or text.lower() in ("ja", "nee")
+
+
 def _sheet(ws, sheets: Sheets, likely_question, likely_rows) -> list[Spot]:
     title = ws.title
-    last_row = min(ws.max_row, MAX_ROWS)
-    last_column = min(ws.max_column, 50)
-    merged_tail = set()  # cells covered by a merge, other than its top-left one
-    for merged in ws.merged_cells.ranges:
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                if (r, c) != (merged.min_row, merged.min_col):
-                    merged_tail.add((r, c))
-    text = {(r, c): _text(ws.cell(r, c).value) for r in range(1, last_row + 2)
-            for c in range(1, last_column + 2)}
+    g = _Grid(ws)
+    text = g.text
     spots: list[Spot] = []
     heading = ""
+    headings: dict[int, str] = {}  # column -> the heading over the labels below it (blocks side by side)
     taken: set[tuple[int, int]] = set()
-    marks: dict[int, str] = {}  # column -> the option printed over a column of tick boxes
     r = 1
-    while r <= last_row:
-        filled = [c for c in range(1, last_column + 1) if text[(r, c)] and (r, c) not in taken]
+    while r <= g.last_row:
+        filled = [c for c in range(1, g.last_column + 1) if text[(r, c)] and (r, c) not in taken]
         if not filled:
             r += 1
             continue
         headers = [text[(r, c)] for c in range(filled[0], filled[-1] + 1)]
         empty_below = []
-        for below in range(r + 1, min(last_row + 60, r + 1 + MAX_TABLE_ROWS)):
+        for below in range(r + 1, min(g.last_row + 60, r + 1 + MAX_TABLE_ROWS)):
             if any(text.get((below, c)) for c in range(filled[0], filled[-1] + 1)):
                 break
             empty_below.append(below)
@@ -133,50 +161,108 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows) -> list[Spot]:
             spots.append(_rows(title, sheets, r, filled[0], headers, empty_below, heading))
             r = empty_below[-1] + 1
             continue
-        if len(filled) >= 2 and all(len(text[(r, c)]) <= 3 or text[(r, c)].lower() in ("ja", "nee")
-                                    for c in filled[1:]):
-            marks = {c: text[(r, c)] for c in filled[1:]}
+        if all(g.mark(text[(r, c)]) for c in filled):
+            r += 1  # "+ ± –" over a grid's boxes: read upwards from each box
+            continue
+        if _heading_row(g, r, filled):
+            headings = {c: _label(text[(r, c)]) for c in filled}
             r += 1
             continue
-        cell = ws.cell(r, filled[0])
-        if len(filled) == 1 and cell.font is not None and cell.font.b and \
-                not text[(r, filled[0])].endswith((":", "?")) and not BOX.search(text[(r, filled[0])]):
-            heading = _label(text[(r, filled[0])])
+        first = filled[0]
+        if len(filled) == 1 and g.bold(r, first) and not text[(r, first)].endswith((":", "?")) and \
+                not BOX.search(text[(r, first)]) and not g.empty_box(r, first + 1) and \
+                not g.empty_box(r + 1, first):
+            heading, headings = _label(text[(r, first)]), {}
             r += 1
             continue
-        row_label = next((text[(r, c)] for c in filled if not BOX.search(text[(r, c)])), "")
+        words_used: set[int] = set()  # option words beside a box of their own
         for c in filled:
             value = text[(r, c)]
+            if c in words_used:
+                continue
+            label_heading = _heading_at(headings, c) or heading
             if BOX.search(value):
-                spots += _ticks(title, sheets, r, c, value, row_label, marks.get(c, ""), heading)
+                option = ""
+                if not BOX.sub("", value).strip(" :;,/"):
+                    option = _mark_above(g, r, c)
+                    if not option and text.get((r, c + 1)) and not BOX.search(text[(r, c + 1)]):
+                        option = text[(r, c + 1)]
+                        words_used.add(c + 1)
+                question = f"{_left_label(g, r, c)} {_column_heading(g, r, c)}".strip()
+                spots += _ticks(title, sheets, r, c, value, question, option, label_heading)
                 continue
             if FILL.search(value):
                 label = FILL.split(value)[0].strip()
-                spots.append(_answer(title, sheets, r, c, label, heading, keep=False))
+                spots.append(_answer(title, sheets, r, c, label, label_heading, keep=False))
                 continue
-            right = (r, c + 1)
-            below = (r + 1, c)
-            if c + 1 <= last_column + 1 and not text[right] and right not in merged_tail and \
-                    (c + 1 in filled or not any(text[(r, x)] for x in range(c + 1, last_column + 1))) and \
-                    (_boxed(ws, r, c + 1) or likely_question(value)) and not _only_below(ws, text, r, c):
-                spots.append(_answer(title, sheets, r, c + 1, value, heading))
-                taken.add(right)
-            elif not text[below] and below not in merged_tail and likely_question(value):
-                spots.append(_answer(title, sheets, r + 1, c, value, heading))
-                taken.add(below)
+            if value.startswith(("•", "-", "–")) and not g.empty_box(r, c + 1):
+                continue  # a help bullet
+            right, below = (r, c + 1), (r + 1, c)
+            blank_right = not text.get(right) and right not in g.tail and \
+                not any(text[(r, x)] for x in range(c + 1, min(c + 2, g.last_column) + 1))
+            if g.empty_box(*right):
+                spot, cell = _answer(title, sheets, r, c + 1, value, label_heading), right
+            elif g.empty_box(*below) and not text.get(right):
+                spot, cell = _answer(title, sheets, r + 1, c, value, label_heading), below
+            elif blank_right and (value.endswith((":", "?")) or
+                                  (len(value.split()) <= 8 and likely_question(value))):
+                spot, cell = _answer(title, sheets, r, c + 1, value, label_heading), right
+            else:
+                continue
+            spots.append(spot)
+            taken.add(cell)
         r += 1
     return spots
+
+
+def _heading_row(g: _Grid, r: int, filled: list[int]) -> bool:
+    """Headings side by side ("Medewerker" over column A, "Leidinggevende" over D), each over labels."""
+    if len(filled) < 2:
+        return False
+    for c in filled:
+        value = g.text[(r, c)]
+        below = g.text.get((r + 1, c), "")
+        if value.endswith((":", "?")) or BOX.search(value) or not g.bold(r, c) or not below or \
+                BOX.search(below) or g.empty_box(r, c + 1):
+            return False
+    return True
+
+
+def _heading_at(headings: dict[int, str], column: int) -> str:
+    starts = [start for start in headings if start <= column]
+    return headings[max(starts)] if starts else ""
+
+
+def _mark_above(g: _Grid, r: int, c: int) -> str:
+    for up in range(r - 1, max(0, r - 12), -1):
+        value = g.at(up, c)
+        if value and not BOX.search(value):
+            return value if g.mark(value) else ""
+    return ""
+
+
+def _column_heading(g: _Grid, r: int, c: int) -> str:
+    """The heading over a column of boxes ("Past bij mijn leerdoel?" over its + ± –)."""
+    for up in range(r - 1, max(0, r - 12), -1):
+        value = g.at(up, c)
+        if value and not BOX.search(value) and not g.mark(value):
+            return value
+    return ""
+
+
+def _left_label(g: _Grid, r: int, c: int) -> str:
+    """The row's label: the nearest text left of the box that is no box or option word itself."""
+    for left in range(c - 1, 0, -1):
+        value = g.at(r, left)
+        if value and not BOX.search(value) and not g.mark(value):
+            return value
+    return ""
 
 
 def _boxed(ws, r, c) -> bool:
     border = ws.cell(r, c).border
     return border is not None and any(getattr(getattr(border, side), "style", None)
                                       for side in ("left", "right", "top", "bottom"))
-
-
-def _only_below(ws, text, r, c) -> bool:
-    """The answer cell is under the label (a bordered empty cell below, none to the right)."""
-    return not _boxed(ws, r, c + 1) and not text.get((r + 1, c)) and _boxed(ws, r + 1, c)
 
 
 def _answer(title, sheets, r, c, label, heading, keep=True) -> Spot:
@@ -189,7 +275,7 @@ def _answer(title, sheets, r, c, label, heading, keep=True) -> Spot:
     return Spot(place, write)
 
 
-def _ticks(title, sheets, r, c, value, row_label, mark, heading) -> list[Spot]:
+def _ticks(title, sheets, r, c, value, question, mark, heading) -> list[Spot]:
     boxes = list(BOX.finditer(value))
     spots = []
     for k, box in enumerate(boxes):
@@ -198,7 +284,6 @@ def _ticks(title, sheets, r, c, value, row_label, mark, heading) -> list[Spot]:
         if not option:
             continue
         ref = f"{get_column_letter(c)}{r}"
-        question = row_label if row_label != value else ""
         place = Place(f"{title}!{ref}#{k}", TICK, _label(option), question=_label(question), heading=heading,
                       where=f"cel {title}!{ref}, vakje ‘{_short(option)}’")
         spots.append(Spot(place, _tick_writer(sheets, title, r, c, value, boxes, k)))

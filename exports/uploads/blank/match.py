@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from exports.field_names import PEOPLE, ROLE_WORDS, loose, resolve, words
@@ -100,6 +101,7 @@ def plain(text: str) -> str:
     return text.strip(" :.?…_-–").strip()
 
 
+@lru_cache(maxsize=200_000)
 def similarity(a: str, b: str) -> float:
     """0..1: how alike two printed labels are, by their letters and by their words."""
     la, lb = loose(plain(a)), loose(plain(b))
@@ -159,6 +161,9 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
     exact = None
     tries = [f"{written} {role}", f"{role} {written}"] if role and written and \
         loose(written) not in {loose(r) for r in ROLE_WORDS[role]} else []
+    short = len(words(written)) <= 2 and place.heading
+    if short:  # "Datum:" under "Akkoord medewerker"
+        tries += [f"{plain(place.heading)} {written}", f"{written} {plain(place.heading)}"]
     for name in (*tries, written):
         path = resolve(name, definition) if name else None
         if path in by_path:
@@ -171,6 +176,8 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
     scored = []
     for t in by_path.values():
         score = similarity(written, t.label)
+        if short:
+            score = max(score, similarity(f"{plain(place.heading)} {written}", t.label) - 0.02)
         if score < 0.4 and t.path != exact:
             continue
         if place.heading and t.context:

@@ -198,7 +198,7 @@ class Walker:
                     last_answer.extra.append(element)
                 continue
             last_answer = None
-            if FILL.search(para.text):
+            if _labelled_fill(para.text):
                 self._inline(para, f"p{index}", "de hoofdtekst")
                 pending, question = None, ""
                 continue
@@ -227,8 +227,8 @@ class Walker:
         for k, fill in enumerate(FILL.finditer(para.text)):
             label = para.text[start:fill.start()].strip()
             start = fill.end()
-            if not label.strip(" :"):
-                continue
+            if not any(ch.isalpha() for ch in label):
+                continue  # the paper's dotted help bullet ("• ……..?"), no label of its own
             place = Place(f"{ident}#{k}", ANSWER, _label(label), heading=self.heading,
                           where=f"{where}, na ‘{_short(label)}’")
             span = (fill.start(), fill.end())
@@ -267,6 +267,7 @@ class Walker:
         if not rows:
             return
         texts = [[_cell_text(tc) for tc in row] for row in rows]
+        firsts = [[_first_text(tc) for tc in row] for row in rows]
         if len(rows) == 1 and len(rows[0]) == 1 and _is_blank(texts[0][0]):
             label = before or self.heading
             if label:
@@ -277,15 +278,20 @@ class Walker:
         grid = [_grid_columns(row) for row in rows]
         marks_row = None  # the header row of a grid of tick boxes: the options per column
         taken: set[tuple[int, int]] = set()
+        headings: dict[int, str] = {}  # grid column -> the heading over the labels below it
         for r, row in enumerate(rows):
-            filled = [c for c, text in enumerate(texts[r]) if text and not _is_blank(text)]
-            if len(filled) == 1 and len(row) == 1 or (filled == [0] and len(row) > 1 and
-                                                      all(_is_blank(x) for x in texts[r][1:]) and
-                                                      _spans_all(row[0], grid[r], rows)):
-                self.heading = _label(texts[r][0])
-                continue
             if any(BOX.search(x) for x in texts[r]):
                 self._tick_row(rows, texts, grid, r, marks_row, t)
+                continue
+            if self._heading_row(rows, texts, grid, r, headings):
+                continue
+            filled = [c for c, text in enumerate(texts[r]) if text and not _is_blank(text)]
+            over_empty = r + 1 < len(rows) and all(_is_blank(x) for x in texts[r + 1])
+            if not over_empty and (len(filled) == 1 and len(row) == 1 or
+                                   (filled == [0] and len(row) > 1 and
+                                    all(_is_blank(x) for x in texts[r][1:]) and
+                                    _spans_all(row[0], grid[r], rows))):
+                self.heading = _label(texts[r][0])
                 continue
             if len(filled) >= 2 and all(len(texts[r][c]) <= 3 or texts[r][c].lower() in ("ja", "nee")
                                         for c in filled[1:]):
@@ -294,20 +300,22 @@ class Walker:
                 text = texts[r][c]
                 if not text or _is_blank(text) or (r, c) in taken:
                     continue
-                if FILL.search(text):
-                    for para in _cell_paras(tc):
-                        if FILL.search(para.text):
-                            self._inline(para, f"t{t}.r{r + 1}.c{c + 1}", f"tabel {t}, rij {r + 1}")
+                heading = _heading_at(headings, grid[r][c]) or self.heading
+                label = firsts[r][c]
+                inline = [para for para in _cell_paras(tc) if _labelled_fill(para.text)]
+                if inline:
+                    for para in inline:
+                        self._inline(para, f"t{t}.r{r + 1}.c{c + 1}", f"tabel {t}, rij {r + 1}")
                     continue
                 if c + 1 < len(row) and _is_blank(texts[r][c + 1]) and _not_merged(row[c + 1]):
-                    self._answer_cell(row[c + 1], f"t{t}.r{r + 1}.c{c + 2}", text,
-                                      f"tabel {t}, rij {r + 1}, kolom {c + 2}")
+                    self._answer_cell(row[c + 1], f"t{t}.r{r + 1}.c{c + 2}", label,
+                                      f"tabel {t}, rij {r + 1}, kolom {c + 2}", heading)
                     taken.add((r, c + 1))
                     continue
                 below = _cell_below(rows, grid, r, c)
                 if below is not None and _is_blank(texts[r + 1][below]) and _not_merged(rows[r + 1][below]):
-                    self._answer_cell(rows[r + 1][below], f"t{t}.r{r + 2}.c{below + 1}", text,
-                                      f"tabel {t}, rij {r + 2}")
+                    self._answer_cell(rows[r + 1][below], f"t{t}.r{r + 2}.c{below + 1}", label,
+                                      f"tabel {t}, rij {r + 2}", heading)
                     taken.add((r + 1, below))
 
     def _repeated(self, tbl, rows, texts, t) -> bool:
@@ -333,8 +341,28 @@ class Walker:
             return True
         return False
 
-    def _answer_cell(self, tc, ident: str, label: str, where: str) -> None:
-        place = Place(ident, ANSWER, _label(label), heading=self.heading, where=where)
+    def _heading_row(self, rows, texts, grid, r, headings) -> bool:
+        """A row of headings over label cells ("Medewerker | | Leidinggevende |" over "Naam: | |
+        Naam: |"): each heading says whose the labels below it are, up to the next heading."""
+        if r + 1 >= len(rows):
+            return False
+        filled = [c for c, text in enumerate(texts[r]) if text and not _is_blank(text)]
+        if not filled or any(BOX.search(texts[r][c]) or texts[r][c].endswith((":", "?")) for c in filled):
+            return False
+        for c in filled:
+            below = _cell_below(rows, grid, r, c)
+            if below is None or not texts[r + 1][below] or _is_blank(texts[r + 1][below]) or \
+                    BOX.search(texts[r + 1][below]):
+                return False
+            if c + 1 < len(rows[r]) and not _is_blank(texts[r][c + 1]):
+                return False
+        for c in filled:
+            headings[grid[r][c]] = _label(texts[r][c])
+        return True
+
+    def _answer_cell(self, tc, ident: str, label: str, where: str, heading: str | None = None) -> None:
+        place = Place(ident, ANSWER, _label(label), heading=self.heading if heading is None else heading,
+                      where=where)
 
         def write(path, _columns, say, tc=tc):
             paras = tc.findall(q("w:p"))
@@ -344,24 +372,34 @@ class Walker:
         self.spots.append(Spot(place, write))
 
     def _tick_row(self, rows, texts, grid, r, marks_row, t) -> None:
-        row_label = next((x for x in texts[r] if x and not BOX.search(x)), "")
+        row_label = next((_first_text(tc) for tc, x in zip(rows[r], texts[r]) if x and not BOX.search(x)),
+                         "")
         for c, tc in enumerate(rows[r]):
             if not BOX.search(texts[r][c]):
                 continue
             option, above = "", ""
-            if marks_row is not None:
-                column = _same_column(grid, marks_row, grid[r][c])
-                if column is not None:
-                    option = texts[marks_row][column]
-                if marks_row > 0:
-                    column = _same_column(grid, marks_row - 1, grid[r][c])
-                    if column is not None and texts[marks_row - 1][column] != row_label:
-                        above = texts[marks_row - 1][column]
+            # Up the column: the option's mark (a row of "+ ± –") and the column's heading above it.
+            for up in range(r - 1, -1, -1):
+                column = _covering(grid, rows, up, grid[r][c])
+                if column is None or not texts[up][column] or BOX.search(texts[up][column]):
+                    continue
+                text = texts[up][column]
+                if not option and up == marks_row and (len(text) <= 3 or text.lower() in ("ja", "nee")):
+                    option = text
+                    continue
+                above = _first_text(rows[up][column])
+                break
             question = f"{row_label} {above}".strip()
             for p_index, para in enumerate(_cell_paras(tc)):
                 if BOX.search(para.text):
                     self._ticks(para, f"t{t}.r{r + 1}.c{c + 1}.p{p_index}", question,
                                 f"tabel {t}, rij {r + 1}", option_default=option)
+
+
+def _labelled_fill(text: str) -> bool:
+    """Dots after words on one line ("Naam: ........"): a label and its place."""
+    fill = FILL.search(text)
+    return bool(fill) and any(ch.isalpha() for ch in text[:fill.start()])
 
 
 def _short(text: str, length: int = 50) -> str:
@@ -403,6 +441,24 @@ def _same_column(grid, r, column) -> int | None:
         if start == column:
             return c
     return None
+
+
+def _covering(grid, rows, r, column) -> int | None:
+    """The cell of row r that covers grid column `column` (a heading may span several)."""
+    for c, start in enumerate(grid[r]):
+        if start <= column < start + _span(rows[r][c]):
+            return c
+    return None
+
+
+def _heading_at(headings: dict[int, str], column: int) -> str:
+    starts = [start for start in headings if start <= column]
+    return headings[max(starts)] if starts else ""
+
+
+def _first_text(tc) -> str:
+    """A cell's label: its first paragraph with text (an intro or help may follow under it)."""
+    return next((p.text.strip() for p in _cell_paras(tc) if p.text.strip()), "")
 
 
 def _cell_below(rows, grid, r, c) -> int | None:
