@@ -263,3 +263,85 @@ def test_document_property_controls_are_filled_or_left_alone_and_said():
     data, context = entry("doc_properties_tpl")
     report = inspect_structure(data, "docx", FORM)
     assert report.problems == [] and any("«Title»" in n for n in report.notes)
+
+
+def _png() -> bytes:
+    import struct
+    import zlib as z
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", z.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", z.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+def picture_in_a_loop() -> bytes:
+    """Made with python-docx as a user would in Word: a logo in each repeated paragraph block."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{%p for r in kwaliteiten %}")
+    doc.add_picture(io.BytesIO(_png()))
+    doc.add_paragraph("{{ r.sterk }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_picture(io.BytesIO(_png()))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def picture_ids(document: bytes) -> list[str]:
+    xml = zipfile.ZipFile(io.BytesIO(document)).read("word/document.xml").decode()
+    return re.findall(r'<wp:docPr\b[^>]*?\sid="(\d+)"', xml)
+
+
+def test_a_picture_in_a_loop_gets_a_fresh_id_each_time():
+    data = picture_in_a_loop()
+    assert inspect_structure(data, "docx", FORM).problems == []
+    document = CompiledDocx(data, FORM).render({"kwaliteiten": [{"sterk": s} for s in "abc"]})
+    ids = picture_ids(document)
+    assert len(ids) == 4 and len(set(ids)) == 4
+    check_rendered(document, "docx", thorough=True)
+
+
+def test_the_rendered_check_refuses_two_pictures_with_one_id():
+    from exports.uploads.rendered_check import part_stamps
+
+    document = CompiledDocx(picture_in_a_loop(), FORM).render(
+        {"kwaliteiten": [{"sterk": "a"}, {"sterk": "b"}]})
+    first, second = picture_ids(document)[:2]
+    archive = zipfile.ZipFile(io.BytesIO(document))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as copy:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename == "word/document.xml":  # as a loop without renumbering leaves it
+                content = content.replace(f'id="{second}"'.encode(), f'id="{first}"'.encode())
+            copy.writestr(info, content)
+    with pytest.raises(TemplateProblem, match="twee afbeeldingen hetzelfde nummer"):
+        check_rendered(out.getvalue(), "docx")
+    # also when the part is the template's own, unchanged: ids are counted over the whole document
+    with pytest.raises(TemplateProblem, match="hetzelfde nummer"):
+        check_rendered(out.getvalue(), "docx", unchanged=part_stamps(out.getvalue()))
+
+
+def grids(document: bytes) -> list[tuple[int, int]]:
+    """Per table: (columns in its grid, cells in its widest row)."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(document)).read("word/document.xml"))
+    found = []
+    for table in root.iter(f"{{{W}}}tbl"):
+        rows = [r for r in table.iter(f"{{{W}}}tr") if r.getparent() is table]
+        widest = max(sum(int(c.find(f"{{{W}}}tcPr/{{{W}}}gridSpan").get(f"{{{W}}}val"))
+                         if c.find(f"{{{W}}}tcPr/{{{W}}}gridSpan") is not None else 1
+                         for c in r.findall(f"{{{W}}}tc")) for r in rows)
+        found.append((len(table.findall(f"{{{W}}}tblGrid/{{{W}}}gridCol")), widest))
+    return found
+
+
+@pytest.mark.parametrize("name", ["dynamic_table_tpl", "horizontal_merge_tpl",
+                                  "less_cells_after_loop_tpl", "vertical_merge_nested_tpl"])
+def test_after_a_cell_loop_the_grid_is_as_wide_as_the_widest_row(name):
+    data, context = entry(name)
+    ours = grids(CompiledDocx(data, FORM).render(context))
+    assert all(columns == widest for columns, widest in ours), ours
+    assert ours == grids(by_docxtpl(data, context))

@@ -17,6 +17,9 @@ XML_PART = re.compile(r"(\.xml|\.rels)$", re.I)
 WORD_PARTS = {"word/document.xml": "de hoofdtekst", "word/footnotes.xml": "de voetnoten",
               "word/endnotes.xml": "de eindnoten"}
 KIND = {"docx": "Word-document", "xlsx": "Excel-werkmap"}
+# The parts of one Word document whose pictures share one numbering (wp:docPr ids).
+PICTURE_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+DOC_PR_ID = re.compile(rb'<wp:docPr\b[^>]*?\sid="(\d+)"')
 WORD_FIX = ("Dit gebeurt meestal als een lus of een als-blok in de ene tabelrij of alinea begint en in "
             "een andere eindigt. Gebruik {%tr for … %} en {%tr endfor %} in tabelrijen, {%tc … %} in "
             "cellen en {%p if … %} / {%p endif %} voor hele alinea's, en zet het begin en het einde in "
@@ -63,14 +66,21 @@ def check_rendered(doc: bytes, fmt: str, thorough: bool = False,
     except zipfile.BadZipFile as exc:
         raise TemplateProblem(f"Het ingevulde sjabloon is geen geldig {kind} meer.") from exc
     with archive:
+        pictures: dict[bytes, str] = {}
         for info in archive.infolist():
-            if not XML_PART.search(info.filename) \
-                    or unchanged.get(info.filename) == (info.CRC, info.file_size):
+            if not XML_PART.search(info.filename):
+                continue
+            same = unchanged.get(info.filename) == (info.CRC, info.file_size)
+            if same and not (fmt == "docx" and PICTURE_PARTS.match(info.filename)):
                 continue
             try:
                 content = archive.read(info)
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise TemplateProblem(f"Het ingevulde sjabloon is geen geldig {kind} meer.") from exc
+            if fmt == "docx" and PICTURE_PARTS.match(info.filename):
+                _unique_pictures(content, info.filename, pictures)
+            if same:
+                continue
             try:
                 etree.fromstring(content, _parser())
             except etree.XMLSyntaxError as exc:
@@ -80,6 +90,21 @@ def check_rendered(doc: bytes, fmt: str, thorough: bool = False,
                     f"sluiten de onderdelen niet goed op elkaar aan.{fix}") from exc
     if thorough:
         _open_with_library(doc, fmt, kind)
+
+
+def _unique_pictures(content: bytes, part: str, seen: dict[bytes, str]) -> None:
+    """Two pictures with one id (wp:docPr): Word says the document is damaged and offers to repair."""
+    if b"docPr" not in content:
+        return
+    for match in DOC_PR_ID.finditer(content):
+        number = match.group(1)
+        if number in seen:
+            raise TemplateProblem(
+                f"Het ingevulde sjabloon is geen geldig Word-document: in {_place(part)} hebben twee "
+                f"afbeeldingen hetzelfde nummer ({number.decode()}), waarna Word meldt dat het bestand "
+                "beschadigd is. Dit gebeurt bij een afbeelding in een herhaald stuk; meld het aan de "
+                "beheerder van de applicatie, met het sjabloon erbij.")
+        seen[number] = part
 
 
 def _open_with_library(doc: bytes, fmt: str, kind: str) -> None:

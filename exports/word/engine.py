@@ -282,6 +282,79 @@ def _preserve_spaces(xml: str) -> str:
 class _Part:
     name: str
     template: object  # a compiled Jinja template
+    pictures: bool = False  # a loop may repeat a picture with its id; a paste may bring one twice
+    cell_loops: bool = False  # {%tc %}, {% hm %} or {% colspan %}: a row may outgrow its grid
+
+
+DOC_PR_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")(\d+)(")')
+CELL_LOOP = re.compile(r"\{%-?\s*(?:tc\s|hm\b|colspan\b)")
+
+
+def _renumber_pictures(xml: str, first: int) -> tuple[str, int]:
+    """Every picture a fresh id from first on (docxtpl's fix_docpr_ids): a picture repeated by a loop
+    keeps its id, and Word calls a document with two pictures of one id damaged."""
+    counter = iter(range(first, first + 10**9))
+    xml = DOC_PR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(3)}", xml)
+    return xml, next(counter)
+
+
+def _fit_grids(xml: str) -> str:
+    """Each table's grid (w:tblGrid) as wide as its widest row, docxtpl's fix_tables: after a
+    {%tc for %} a row may have more cells than the grid has columns, and LibreOffice (which makes
+    the PDFs) then leaves the extra cells out; or fewer, and the table would be too wide."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), word_fields.PARSER)
+    except etree.XMLSyntaxError:
+        return xml  # the rendered-document check says what is wrong, in Dutch
+    w = "{%s}" % word_fields.W
+    changed = False
+    for table in root.iter(w + "tbl"):
+        grid = table.find(w + "tblGrid")
+        if grid is None:
+            continue
+        columns = grid.findall(w + "gridCol")
+        rows = [r for r in table.iter(w + "tr") if r.getparent() is table]
+        widest = max((sum(_span(c, w) for c in r.findall(w + "tc")) for r in rows), default=0)
+        if not columns or not widest or widest == len(columns):
+            continue
+        widths = [_width(c, w) for c in columns]
+        total = sum(widths)
+        if widest > len(columns):
+            average = total / widest if total else 0
+            scale = (average * len(columns) / total) if total else 1
+            for column, width in zip(columns, widths):
+                column.set(w + "w", str(int(width * scale)))
+            for _ in range(widest - len(columns)):
+                etree.SubElement(grid, w + "gridCol").set(w + "w", str(int(average)))
+        else:
+            removed = columns[widest:]
+            extra = int(sum(widths[widest:]) / widest)
+            for column in removed:
+                grid.remove(column)
+            for column, width in zip(columns[:widest], widths):
+                column.set(w + "w", str(int(width) + extra))
+        changed = True
+    if not changed:
+        return xml
+    head = re.match(r"\s*<\?xml[^>]*\?>\s*", xml)
+    return (head.group(0) if head else "") + etree.tostring(root, encoding="unicode")
+
+
+def _span(cell, w: str) -> int:
+    span = cell.find(f"{w}tcPr/{w}gridSpan")
+    try:
+        return max(int(span.get(w + "val")), 1) if span is not None else 1
+    except (TypeError, ValueError):
+        return 1
+
+
+def _width(column, w: str) -> float:
+    try:
+        return float(column.get(w + "w") or 0)
+    except ValueError:
+        return 0.0
 
 
 class CompiledDocx:
@@ -300,6 +373,7 @@ class CompiledDocx:
         self.parts: list[_Part] = []
         self.static: list[tuple[zipfile.ZipInfo, bytes]] = []
         self.sources: dict[str, str] = {}
+        self.first_picture_id = 1  # above every picture id of the template: renumbered ones stay apart
         fields = word_fields.Fields()
         placeholders = 0
         try:
@@ -328,7 +402,11 @@ class CompiledDocx:
                         raise TemplateProblem(_describe_syntax_error(exc, xml)) from exc
                     except Exception as exc:  # noqa: BLE001 - see compile_problem
                         raise compile_problem(exc) from exc
-                    self.parts.append(_Part(info.filename, compiled))
+                    self.parts.append(_Part(info.filename, compiled,
+                                            pictures="docPr" in xml,
+                                            cell_loops=bool(CELL_LOOP.search(text))))
+                    self.first_picture_id = max([self.first_picture_id] + [
+                        int(m.group(2)) + 1 for m in DOC_PR_ID.finditer(xml)])
                     self.static.append((info, b""))
                 else:
                     self.static.append((info, self._unlinked(info.filename, content, fields)))
@@ -350,7 +428,15 @@ class CompiledDocx:
         return content
 
     def render(self, context: dict) -> bytes:
-        rendered = {p.name: p.template.render(context).encode("utf-8") for p in self.parts}
+        rendered = {}
+        picture_id = self.first_picture_id
+        for part in self.parts:
+            xml = part.template.render(context)
+            if part.cell_loops:
+                xml = _fit_grids(xml)
+            if part.pictures:
+                xml, picture_id = _renumber_pictures(xml, picture_id)
+            rendered[part.name] = xml.encode("utf-8")
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for info, content in self.static:
