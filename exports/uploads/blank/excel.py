@@ -92,7 +92,7 @@ def _column_of(ref: str) -> int:
     return n
 
 
-def walk(data: bytes, likely_question, likely_rows):
+def walk(data: bytes, likely_question, likely_rows, score=None):
     book = load_workbook(io.BytesIO(data), rich_text=False)
     sheets = Sheets(data)
     spots: list[Spot] = []

@@ -70,8 +70,14 @@ def targets(definition) -> list[Target]:
 def _targets_of(f, context: str) -> list[Target]:
     label = f.label
     if isinstance(f, Table):
-        return [Target(f.key, label, ROWS, context, columns=tuple((c.key, c.label) for c in f.columns),
-                       key=f.key)]
+        out = [Target(f.key, label, ROWS, context, columns=tuple((c.key, c.label) for c in f.columns),
+                      key=f.key)]
+        if f.layout == "blocks":
+            # On paper a block of questions ("Voortgangsgesprek 1"): its places hold the first row.
+            block = f"{f.row_title or label} 1"
+            out += [Target(f"{f.key}[0].{c.key}", c.label, ANSWER, f"{context} {block}", key=f.key)
+                    for c in f.columns if not isinstance(c, UNPLACED)]
+        return out
     if isinstance(f, Signature):
         return [Target(f"{f.key}.naam", f"{label} naam", ANSWER, context, key=f.key),
                 Target(f"{f.key}.datum", f"{label} datum", ANSWER, context, key=f.key)]

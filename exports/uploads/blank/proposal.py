@@ -47,18 +47,18 @@ def _key(t: Target) -> str:
 
 
 def _spots(data: bytes, fmt: str, definition, options: list[Target]):
+    def question_score(text: str) -> float:
+        scores = answer_scores(Place("", ANSWER, text.strip()), definition, options)
+        return max((score for score, _ in scores), default=0.0)
+
     def likely_question(text: str) -> bool:
-        text = text.strip()
-        if text.endswith((":", "?")):
-            return True
-        place = Place("", ANSWER, text)
-        return any(score >= GOOD_ENOUGH for score, _ in answer_scores(place, definition, options))
+        return text.strip().endswith((":", "?")) or question_score(text) >= GOOD_ENOUGH
 
     def likely_rows(headers: list[str]) -> bool:
         return any(score >= ROWS_GOOD_ENOUGH for score, *_ in rows_scores(headers, options))
 
     reader = word if fmt == "docx" else excel
-    return reader.walk(data, likely_question, likely_rows)
+    return reader.walk(data, likely_question, likely_rows, question_score)
 
 
 def propose(data: bytes, fmt: str, definition) -> Proposal:

@@ -23,7 +23,11 @@ from typing import Callable
 from lxml import etree
 
 from exports.excel.template import SAFE_PARSER
-from .match import ANSWER, ROWS, TICK, Place
+from exports.field_names import loose
+from .match import ANSWER, GOOD_ENOUGH, ROWS, TICK, Place
+
+# What papers print between a question and its box: never a label.
+PROMPTS = {"uwantwoord", "antwoord"}
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -161,9 +165,11 @@ def _label(text: str) -> str:
 class Walker:
     """Finds the places of one document part, in order."""
 
-    def __init__(self, root, likely_question: Callable[[str], bool], likely_rows: Callable[[list], bool]):
+    def __init__(self, root, likely_question: Callable[[str], bool], likely_rows: Callable[[list], bool],
+                 score: Callable[[str], float] = lambda text: 0.0):
         self.root = root
         self.likely_question = likely_question
+        self.score = score
         self.likely_rows = likely_rows
         self.spots: list[Spot] = []
         self.heading = ""
@@ -172,40 +178,57 @@ class Walker:
     # -------------------------------------------------------------------- body
     def walk(self) -> list[Spot]:
         body = self.root.find(q("w:body"))
-        pending: Para | None = None  # the last text paragraph: the label of what follows
+        recent: list[tuple[str, bool]] = []  # text paragraphs since the last place: (text, a bullet?)
         last_answer: Spot | None = None  # the place more fill lines belong to
         question = ""  # the text a line of tick boxes answers
         for index, element in enumerate(_blocks(body)):
             if element.tag == q("w:tbl"):
                 self.table_number += 1
-                self._table(element, pending.text if pending else "")
-                pending, last_answer, question = None, None, ""
+                self._table(element, self._label_of(recent))
+                recent, last_answer, question = [], None, ""
                 continue
             para = Para.of(element)
             text = para.text.strip()
             if BOX.search(para.text):
                 before = BOX.split(para.text, maxsplit=1)[0].strip()
-                question = before or question or (pending.text if pending else "")
+                question = before or question or self._label_of(recent)
                 self._ticks(para, f"p{index}", question, f"de hoofdtekst, bij ‘{_short(question)}’")
                 last_answer = None
                 continue
             if _is_blank(para.text):
                 is_fill = bool(text)
-                if pending is not None and (is_fill or self.likely_question(pending.text)):
-                    last_answer = self._answer_paragraph(para, f"p{index}", pending.text)
-                    pending = None
+                label = self._label_of(recent)
+                if label and (is_fill or self.likely_question(label)):
+                    last_answer = self._answer_paragraph(para, f"p{index}", label)
+                    recent = []
                 elif last_answer is not None and is_fill:
                     last_answer.extra.append(element)
                 continue
             last_answer = None
             if _labelled_fill(para.text):
                 self._inline(para, f"p{index}", "de hoofdtekst")
-                pending, question = None, ""
+                recent, question = [], ""
                 continue
             if _is_heading(element):
                 self.heading = _label(text)
-            pending, question = para, ""
+                recent = []
+            recent.append((text, _is_bullet(element, text)))
+            question = ""
         return self.spots
+
+    def _label_of(self, recent: list[tuple[str, bool]]) -> str:
+        """Which of the paragraphs before a place is its label: the question, not the help bullets
+        or the "Uw antwoord:" printed between it and the box; the one the form knows best, else the
+        last that asks something."""
+        candidates = [text for text, bullet in recent if not bullet and loose(text) not in PROMPTS]
+        if not candidates:
+            return recent[-1][0] if recent else ""
+        scored = [(self.score(text), i, text) for i, text in enumerate(candidates)]
+        best = max(scored)
+        if best[0] >= GOOD_ENOUGH:
+            return best[2]
+        asking = [text for text in candidates if text.rstrip().endswith((":", "?"))]
+        return asking[-1] if asking else candidates[-1]
 
     def _answer_paragraph(self, para: Para, ident: str, label: str) -> Spot:
         place = Place(ident, ANSWER, _label(label), heading=self.heading,
@@ -279,11 +302,14 @@ class Walker:
         marks_row = None  # the header row of a grid of tick boxes: the options per column
         taken: set[tuple[int, int]] = set()
         headings: dict[int, str] = {}  # grid column -> the heading over the labels below it
+        heading_row = -2
         for r, row in enumerate(rows):
             if any(BOX.search(x) for x in texts[r]):
                 self._tick_row(rows, texts, grid, r, marks_row, t)
                 continue
-            if self._heading_row(rows, texts, grid, r, headings):
+            # A heading is not over a heading: the second of two such rows holds the labels.
+            if heading_row != r - 1 and self._heading_row(rows, texts, grid, r, headings):
+                heading_row = r
                 continue
             filled = [c for c, text in enumerate(texts[r]) if text and not _is_blank(text)]
             over_empty = r + 1 < len(rows) and all(_is_blank(x) for x in texts[r + 1])
@@ -394,6 +420,12 @@ class Walker:
                 if BOX.search(para.text):
                     self._ticks(para, f"t{t}.r{r + 1}.c{c + 1}.p{p_index}", question,
                                 f"tabel {t}, rij {r + 1}", option_default=option)
+
+
+def _is_bullet(p, text: str) -> bool:
+    """A help bullet under a question ("• Wat gaat goed?"): never the label of the box after it."""
+    return text.startswith(("•", "·", "-", "–", "▪", "o ")) or \
+        p.find(f"{q('w:pPr')}/{q('w:numPr')}") is not None
 
 
 def _labelled_fill(text: str) -> bool:
@@ -507,12 +539,12 @@ def _fill_row(tr, texts: dict[int, str]) -> None:
             tc.remove(extra)
 
 
-def walk(data: bytes, likely_question, likely_rows) -> tuple[list[Spot], Callable[[], bytes]]:
+def walk(data: bytes, likely_question, likely_rows, score=lambda text: 0.0) -> tuple[list[Spot], Callable[[], bytes]]:
     """The places of a blank Word form, and a function that returns the document with what was written
     into them."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     root = etree.fromstring(archive.read(BODY), SAFE_PARSER)
-    spots = Walker(root, likely_question, likely_rows).walk()
+    spots = Walker(root, likely_question, likely_rows, score).walk()
 
     def save() -> bytes:
         out = io.BytesIO()
