@@ -1,6 +1,8 @@
 """Which template an export uses: the organisation's active upload for the form, else the default."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from functools import lru_cache
 from typing import Callable
@@ -11,6 +13,7 @@ from pop.models import ExportTemplate
 from exports.context import build_context
 from exports.word.engine import CompiledDocx, TemplateProblem
 from exports.uploads.isolation import TemplateLimit, render_upload
+from pop import clock
 from exports.word.default import default_docx_template
 from exports.excel.default import plan_workbook
 
@@ -59,6 +62,8 @@ def _render_upload(upload, plan, fmt: str, context: dict, on_fallback, on_proble
         log.exception("template %s (%s) could not be rendered for plan %s", upload.id, upload.name,
                       plan.id)
         problem, error = exc, UNEXPECTED
+    if isinstance(problem, TemplateLimit):
+        _count_limit_hit(upload.id, str(problem))
     if on_problem:
         on_problem(plan, problem)
     if on_fallback:
@@ -137,10 +142,64 @@ def _plan_name(plan) -> str:
     return f"{name} ({plan.period})" if name else f"plan {plan.id}"
 
 
+# A template that runs into the time or memory limit this often within SWITCH_OFF_WINDOW at download is
+# switched off for its form: each attempt holds a server thread for up to POP_TEMPLATE_TIMEOUT seconds,
+# and a template slow on real plans (a condition the sample plans did not reach) took every thread
+# when eight people downloaded at once. Downloads then use the default layout; HR reads why on the
+# template's report page (its first note) and sees it "Niet actief" on the templates page.
+SWITCH_OFF_HITS = 3
+SWITCH_OFF_WINDOW = dt.timedelta(hours=24)
+SWITCHED_OFF = ("Dit sjabloon is op {when} uitgeschakeld: het liep bij het downloaden {hits} keer binnen "
+                "24 uur tegen een grens aan (laatst: {reason}). Zolang het uit staat, worden de plannen "
+                "in de standaardopmaak gemaakt. Pas het sjabloon aan, upload het opnieuw en activeer het.")
+
+
+def _count_limit_hit(template_id: int, reason: str) -> None:
+    """One more time-out (or memory limit) at download, kept in the template's report (JSON) so
+    every server process counts the same ones; the third within the window switches it off."""
+    try:
+        with database.atomic():
+            row = (ExportTemplate.select(ExportTemplate.id, ExportTemplate.report, ExportTemplate.active)
+                   .where(ExportTemplate.id == template_id).first())
+            if row is None:
+                return
+            report = json.loads(row.report) if row.report else {}
+            now = clock.utc_now()
+            hits = [h for h in report.get("limit_hits", [])
+                    if now - dt.datetime.fromisoformat(h) < SWITCH_OFF_WINDOW] + [now.isoformat()]
+            report["limit_hits"] = hits
+            switch_off = row.active and len(hits) >= SWITCH_OFF_HITS
+            if switch_off:
+                note = SWITCHED_OFF.format(when=clock.format_time(now), hits=len(hits),
+                                           reason=reason.rstrip(".")[:300])
+                report["switched_off"] = note
+                report["notes"] = [note] + [n for n in report.get("notes", []) if n != note]
+            changes = {ExportTemplate.report: json.dumps(report)}
+            if switch_off:
+                changes[ExportTemplate.active] = False
+            ExportTemplate.update(changes).where(ExportTemplate.id == template_id).execute()
+    except Exception:  # noqa: BLE001 - counting must never cost the person their document
+        log.exception("could not count a limit hit of template %s", template_id)
+        return
+    if switch_off:
+        log.warning("template %s switched off after %s limit hits within %s", template_id, len(hits),
+                    SWITCH_OFF_WINDOW)
+
+
 def activate(template: ExportTemplate) -> None:
-    """Make this the template for its form and format; at most one is active."""
+    """Make this the template for its form and format; at most one is active. Activated again after
+    it was switched off, it starts with a clean count and without the switch-off note."""
     with database.atomic():
         ExportTemplate.update(active=False).where(
             (ExportTemplate.form_key == template.form_key) & (ExportTemplate.format == template.format)
         ).execute()
-        ExportTemplate.update(active=True).where(ExportTemplate.id == template.id).execute()
+        changes = {ExportTemplate.active: True}
+        row = ExportTemplate.select(ExportTemplate.report).where(ExportTemplate.id == template.id).first()
+        if row is not None and row.report:
+            report = json.loads(row.report)
+            if "limit_hits" in report or "switched_off" in report:
+                note = report.pop("switched_off", None)
+                report.pop("limit_hits", None)
+                report["notes"] = [n for n in report.get("notes", []) if n != note]
+                changes[ExportTemplate.report] = json.dumps(report)
+        ExportTemplate.update(changes).where(ExportTemplate.id == template.id).execute()
