@@ -345,3 +345,35 @@ def test_after_a_cell_loop_the_grid_is_as_wide_as_the_widest_row(name):
     ours = grids(CompiledDocx(data, FORM).render(context))
     assert all(columns == widest for columns, widest in ours), ours
     assert ours == grids(by_docxtpl(data, context))
+
+
+ACCEPTED_AS_DOCXTPL = {
+    "macro": "{% macro m(x) %}[{{ x }}]{% endmacro %}Naam: {{ m(medewerker.naam) }}",
+    "call": "{% macro m() %}<{{ caller() }}>{% endmacro %}{% call m() %}{{ medewerker.naam }}{% endcall %}",
+    "raw": "{% raw %}{{ x }} {% if %} &amp;{% endraw %}Naam: {{ medewerker.naam }}",
+    "percent": "{{ '%s!' % medewerker.naam }}",
+    "str.format": "{{ '{}!'.format(medewerker.naam) }}",
+}
+
+
+@pytest.mark.parametrize("case", list(ACCEPTED_AS_DOCXTPL))
+def test_macro_raw_and_formatting_are_accepted_by_check_and_engine_alike(case):
+    from exports.context import example_plan_context
+    from word_builder import p, r, word_document
+
+    data = word_document(p(r(ACCEPTED_AS_DOCXTPL[case].replace("<", "&lt;").replace(">", "&gt;"))))
+    assert _problems(data) == []
+    context, _ = example_plan_context(FORM)
+    plain = {"medewerker": {"naam": context["medewerker"]["naam"]}}
+    assert text_difference(data, plain) is None
+    check_rendered(CompiledDocx(data, FORM).render(context), "docx", thorough=True)
+
+
+def test_the_format_filter_is_refused_by_check_and_engine_alike():
+    from word_builder import p, r, word_document
+
+    data = word_document(p(r("{{ '%s!'|format(medewerker.naam) }}")))
+    problems = _problems(data)
+    assert len(problems) == 1 and "‘format’" in problems[0] and "'%s uur' % aantal" in problems[0]
+    with pytest.raises(TemplateProblem):
+        CompiledDocx(data, FORM)

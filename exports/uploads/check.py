@@ -182,7 +182,10 @@ def _tag_problem(env, mark) -> str | None:
         source = "{% for " + mark.expression + " %}{% endfor %}"
     elif mark.kind in ("set",):
         source = mark.text
-    elif mark.kind in ("else", "endif", "endfor", "with", "endwith", "filter", "endfilter"):
+    elif mark.kind in ("macro", "call"):  # docxtpl renders them: so does the engine
+        source = "{% " + mark.kind + " " + mark.expression + " %}{% end" + mark.kind + " %}"
+    elif mark.kind in ("else", "endif", "endfor", "with", "endwith", "filter", "endfilter",
+                       "endmacro", "endcall"):
         return None
     else:
         return (f"{mark.text} in {mark.where} is geen opdracht die een sjabloon kent. Gebruik "
@@ -290,6 +293,19 @@ class Analysis:
                 self._walk(child, scope)
             if node.test is not None:
                 self._walk(node.test, inner)
+            return
+        if isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            if isinstance(node, nodes.Macro):
+                scope[node.name] = None  # defined by the template: callable from here on
+            else:
+                self._walk(node.call, scope)
+            inner = dict(scope, caller=None, varargs=None, kwargs=None)
+            for argument in node.args:
+                inner[argument.name] = None
+            for default in node.defaults:
+                self._walk(default, scope)
+            for child in node.body:
+                self._walk(child, inner)
             return
         if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
             for target in _target_names(node.target):

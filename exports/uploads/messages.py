@@ -31,6 +31,9 @@ def syntax(message: str) -> str:
         return ("is niet goed afgesloten. Een plaatshouder heeft twee accolades aan beide kanten: "
                 "{{ medewerker.naam }}; een opdracht staat tussen {% en %}.")
     unknown_filter = re.search(r"No (?:filter|test) named '(.+?)'", message)
+    if unknown_filter and unknown_filter.group(1) == "format":
+        return ("gebruikt ‘format’, dat een sjabloon hier niet kan gebruiken. Schrijf in plaats daarvan "
+                "{{ '%s uur' % aantal }} of {{ '{} uur'.format(aantal) }}; die werken hier wel.")
     if unknown_filter:
         return (f"gebruikt ‘{unknown_filter.group(1)}’, dat een sjabloon hier niet kan gebruiken. Laat het "
                 "weg: een plaatshouder drukt het antwoord af zoals het is ingevuld.")

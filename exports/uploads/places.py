@@ -94,6 +94,7 @@ def read_layout(part: str, xml: str) -> Layout:
     counter = 0
     blocks: list[tuple[Mark, int]] = []  # open {% %} blocks with the element depth they opened at
     area = part_name(part)
+    in_raw = False
     for token in TOKEN.finditer(xml):
         closing, tag, self_closing, instruction, rest, printed, unclosed = token.groups()
         if tag is not None:
@@ -119,6 +120,12 @@ def read_layout(part: str, xml: str) -> Layout:
                 tables.append([table_count, 0])
             elif tag == "w:tr" and tables:
                 tables[-1][1] += 1
+            continue
+        if in_raw:  # {% raw %}: printed as written, up to its {% endraw %}
+            in_raw = instruction != "endraw"
+            continue
+        if instruction == "raw":
+            in_raw = True
             continue
         if not tables and not any(t == "w:p" for _, t in stack):
             paragraphs += 1  # a {%p %}, whose paragraph docxtpl took away: HR counts it

@@ -203,6 +203,7 @@ def make_environment(**options) -> SandboxedEnvironment:
 TAG_TEXT = re.compile(r"(?<=\{[{%])((?:(?![}%]\}).)*)(?=[}%]\})", re.S)
 ENTITY = re.compile(r"&(quot|apos|amp|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));")
 NAMED = {"quot": '"', "apos": "'", "amp": "&"}
+RAW_BLOCK = re.compile(r"(\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})", re.S)
 
 
 def _entity(match) -> str:
@@ -250,8 +251,12 @@ def prepare_xml(xml: str) -> str:
     {%tr %}, {%tc %}, merged cells...), then the tags' text unescaped as the author typed it."""
     xml = DocxTemplate.patch_xml(None, xml)
     if "&" in xml:
-        xml = TAG_TEXT.sub(lambda m: ENTITY.sub(_entity, m.group(1)) if "&" in m.group(1)
-                           else m.group(1), xml)
+        # Not inside {% raw %}: what it holds is printed as written, into the XML.
+        pieces = RAW_BLOCK.split(xml)
+        for i in range(0, len(pieces), 2):
+            pieces[i] = TAG_TEXT.sub(lambda m: ENTITY.sub(_entity, m.group(1)) if "&" in m.group(1)
+                                     else m.group(1), pieces[i])
+        xml = "".join(pieces)
     return _in_runs(xml)
 
 
