@@ -108,7 +108,9 @@ REFUSED = {
         word_with(paragraphs=["{% herhaal kwaliteiten %}"]),
         ["{% herhaal kwaliteiten %} in de hoofdtekst, alinea 1 is geen opdracht"], []),
     "no field at all": (
-        word_with(paragraphs=["Naam: ____________", "Afdeling: ____________"]),
+        # (A form with places to write, "Naam: ______", goes to the blank-form proposal instead:
+        # tests/test_blank_forms.py.)
+        word_with(paragraphs=["Persoonlijk ontwikkelplan", "Bespreek dit plan met uw leidinggevende."]),
         ["geen enkel veld", "samenvoegvelden", "inhoudsbesturingselementen"], []),
 }
 

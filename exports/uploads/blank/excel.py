@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from exports.excel.template import SAFE_PARSER
-from .match import ANSWER, ROWS, TICK, Place
+from .match import ANSWER, ROWS, TICK, Place, is_mark
 from .word import BOX, FILL, Spot, _label, _short
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -26,6 +26,9 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAX_ROWS = 2000  # a form is a page or two; further rows are not read for places
 MAX_TABLE_ROWS = 60
+# A label with nothing drawn beside it (no border, no merge, no colon) is one only when it names a
+# question this surely: otherwise it is a text of the form with open sheet to its right.
+SURE = 0.8
 
 
 def _text(value) -> str:
@@ -97,7 +100,7 @@ def walk(data: bytes, likely_question, likely_rows, score=None):
     sheets = Sheets(data)
     spots: list[Spot] = []
     for ws in book.worksheets:
-        spots += _sheet(ws, sheets, likely_question, likely_rows)
+        spots += _sheet(ws, sheets, likely_question, likely_rows, score or (lambda text: 0.0))
     return spots, sheets.save
 
 
@@ -134,10 +137,10 @@ class _Grid:
         return bool(font is not None and font.b)
 
     def mark(self, text: str) -> bool:
-        return 0 < len(text) <= 3 and not BOX.search(text) or text.lower() in ("ja", "nee")
+        return is_mark(text)
 
 
-def _sheet(ws, sheets: Sheets, likely_question, likely_rows) -> list[Spot]:
+def _sheet(ws, sheets: Sheets, likely_question, likely_rows, score) -> list[Spot]:
     title = ws.title
     g = _Grid(ws)
     text = g.text
@@ -181,6 +184,7 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows) -> list[Spot]:
             if c in words_used:
                 continue
             label_heading = _heading_at(headings, c) or heading
+            above = _label_above(g, r, c, value)
             if BOX.search(value):
                 option = ""
                 if not BOX.sub("", value).strip(" :;,/"):
@@ -201,12 +205,12 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows) -> list[Spot]:
             blank_right = not text.get(right) and right not in g.tail and \
                 not any(text[(r, x)] for x in range(c + 1, min(c + 2, g.last_column) + 1))
             if g.empty_box(*right):
-                spot, cell = _answer(title, sheets, r, c + 1, value, label_heading), right
+                spot, cell = _answer(title, sheets, r, c + 1, value, label_heading, above=above), right
             elif g.empty_box(*below) and not text.get(right):
-                spot, cell = _answer(title, sheets, r + 1, c, value, label_heading), below
-            elif blank_right and (value.endswith((":", "?")) or
-                                  (len(value.split()) <= 8 and likely_question(value))):
-                spot, cell = _answer(title, sheets, r, c + 1, value, label_heading), right
+                spot, cell = _answer(title, sheets, r + 1, c, value, label_heading, above=above), below
+            elif blank_right and not g.bold(r, c) and (value.endswith((":", "?")) or
+                                                       (len(value.split()) <= 5 and score(value) >= SURE)):
+                spot, cell = _answer(title, sheets, r, c + 1, value, label_heading, above=above), right
             else:
                 continue
             spots.append(spot)
@@ -226,6 +230,17 @@ def _heading_row(g: _Grid, r: int, filled: list[int]) -> bool:
                 BOX.search(below) or g.empty_box(r, c + 1):
             return False
     return True
+
+
+def _label_above(g: _Grid, r: int, c: int, value: str) -> str:
+    """"Datum:" under "Akkoord medewerker": a short label takes the label above it as its context."""
+    if len(value.split()) > 2:
+        return ""
+    for up in (r - 1, r - 2):
+        above = g.at(up, c) if up > 0 else ""
+        if above and not BOX.search(above) and not g.mark(above):
+            return above
+    return ""
 
 
 def _heading_at(headings: dict[int, str], column: int) -> str:
@@ -254,7 +269,8 @@ def _left_label(g: _Grid, r: int, c: int) -> str:
     """The row's label: the nearest text left of the box that is no box or option word itself."""
     for left in range(c - 1, 0, -1):
         value = g.at(r, left)
-        if value and not BOX.search(value) and not g.mark(value):
+        if value and not BOX.search(value) and not g.mark(value) and not \
+                (left > 1 and BOX.search(g.at(r, left - 1))):  # an option word beside its own box
             return value
     return ""
 
@@ -265,9 +281,10 @@ def _boxed(ws, r, c) -> bool:
                                       for side in ("left", "right", "top", "bottom"))
 
 
-def _answer(title, sheets, r, c, label, heading, keep=True) -> Spot:
+def _answer(title, sheets, r, c, label, heading, keep=True, above="") -> Spot:
     ref = f"{get_column_letter(c)}{r}"
-    place = Place(f"{title}!{ref}", ANSWER, _label(label), heading=heading, where=f"cel {title}!{ref}")
+    place = Place(f"{title}!{ref}", ANSWER, _label(label), heading=heading, where=f"cel {title}!{ref}",
+                  above=_label(above))
 
     def write(path, _columns, say):
         text = say.answer(path)

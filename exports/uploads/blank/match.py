@@ -69,6 +69,8 @@ def targets(definition) -> list[Target]:
 
 def _targets_of(f, context: str) -> list[Target]:
     label = f.label
+    if isinstance(f, Table) and any(isinstance(c, Checklist) for c in f.columns):
+        return []  # the manager's record of each conversation lives in the app, not on the paper form
     if isinstance(f, Table):
         out = [Target(f.key, label, ROWS, context, columns=tuple((c.key, c.label) for c in f.columns),
                       key=f.key)]
@@ -150,6 +152,7 @@ class Place:
     label: str  # the printed words it belongs to (a tick: the option after the box)
     question: str = ""  # a tick: the question or grid row before it
     heading: str = ""  # the heading above it
+    above: str = ""  # a short label's neighbour above ("Akkoord medewerker" over "Datum:")
     where: str = ""  # in Dutch, for HR: "tabel 2, rij 3, kolom 2"
     headers: list[str] = field(default_factory=list)  # ROWS: the header row
     target: str | None = None  # the proposal: a Target's path, or None (niet invullen)
@@ -167,9 +170,9 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
     exact = None
     tries = [f"{written} {role}", f"{role} {written}"] if role and written and \
         loose(written) not in {loose(r) for r in ROLE_WORDS[role]} else []
-    short = len(words(written)) <= 2 and place.heading
-    if short:  # "Datum:" under "Akkoord medewerker"
-        tries += [f"{plain(place.heading)} {written}", f"{written} {plain(place.heading)}"]
+    contexts = [plain(c) for c in (place.above, place.heading) if c] if len(words(written)) <= 2 else []
+    for context in contexts:  # "Datum:" under "Akkoord medewerker"
+        tries += [f"{context} {written}", f"{written} {context}"]
     for name in (*tries, written):
         path = resolve(name, definition) if name else None
         if path in by_path:
@@ -182,8 +185,8 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
     scored = []
     for t in by_path.values():
         score = similarity(written, t.label)
-        if short:
-            score = max(score, similarity(f"{plain(place.heading)} {written}", t.label) - 0.02)
+        for context in contexts:
+            score = max(score, similarity(f"{context} {written}", t.label) - 0.02)
         if score < 0.4 and t.path != exact:
             continue
         if place.heading and t.context:
@@ -248,6 +251,14 @@ def tick_scores(place: Place, options: list[Target]) -> list[tuple[float, str]]:
 MARKS = {"+": "+", "±": "±", "+/-": "±", "+-": "±", "-": "–", "–": "–", "—": "–", "−": "–", "0": "±"}
 
 
+def is_mark(text: str) -> bool:
+    """An option printed as a mark over a column of boxes: + ± – or ja / nee."""
+    return text.strip().replace(" ", "").casefold() in MARK_WORDS
+
+
 def _same_mark(a: str, b: str) -> bool:
     a, b = a.strip().replace(" ", ""), b.strip().replace(" ", "")
     return bool(a) and MARKS.get(a, a) == MARKS.get(b, b)
+
+
+MARK_WORDS = {m.casefold() for m in MARKS} | {"ja", "nee", "j", "n", "x"}

@@ -23,11 +23,12 @@ from typing import Callable
 from lxml import etree
 
 from exports.excel.template import SAFE_PARSER
-from exports.field_names import loose
-from .match import ANSWER, GOOD_ENOUGH, ROWS, TICK, Place
+from exports.field_names import ROLE_WORDS, loose
+from .match import ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, is_mark
 
 # What papers print between a question and its box: never a label.
 PROMPTS = {"uwantwoord", "antwoord"}
+ROLE_NAMES = {loose(word) for words in ROLE_WORDS.values() for word in words}
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -211,8 +212,8 @@ class Walker:
                 continue
             if _is_heading(element):
                 self.heading = _label(text)
-                recent = []
-            recent.append((text, _is_bullet(element, text)))
+            # The label is among the last few paragraphs (a heading may be it: "Rol" in bold).
+            recent = recent[-7:] + [(text, _is_bullet(element, text))]
             question = ""
         return self.spots
 
@@ -319,15 +320,15 @@ class Walker:
                                     _spans_all(row[0], grid[r], rows))):
                 self.heading = _label(texts[r][0])
                 continue
-            if len(filled) >= 2 and all(len(texts[r][c]) <= 3 or texts[r][c].lower() in ("ja", "nee")
-                                        for c in filled[1:]):
+            if len(filled) >= 2 and all(is_mark(texts[r][c]) for c in filled[1:]):
                 marks_row = r  # "+ ± –" or "ja nee" over the boxes below
             for c, tc in enumerate(row):
                 text = texts[r][c]
                 if not text or _is_blank(text) or (r, c) in taken:
                     continue
-                heading = _heading_at(headings, grid[r][c]) or self.heading
                 label = firsts[r][c]
+                heading = _heading_at(headings, grid[r][c]) or self.heading
+                above = _label_above(rows, firsts, grid, r, c, label)
                 inline = [para for para in _cell_paras(tc) if _labelled_fill(para.text)]
                 if inline:
                     for para in inline:
@@ -335,13 +336,13 @@ class Walker:
                     continue
                 if c + 1 < len(row) and _is_blank(texts[r][c + 1]) and _not_merged(row[c + 1]):
                     self._answer_cell(row[c + 1], f"t{t}.r{r + 1}.c{c + 2}", label,
-                                      f"tabel {t}, rij {r + 1}, kolom {c + 2}", heading)
+                                      f"tabel {t}, rij {r + 1}, kolom {c + 2}", heading, above)
                     taken.add((r, c + 1))
                     continue
                 below = _cell_below(rows, grid, r, c)
                 if below is not None and _is_blank(texts[r + 1][below]) and _not_merged(rows[r + 1][below]):
                     self._answer_cell(rows[r + 1][below], f"t{t}.r{r + 2}.c{below + 1}", label,
-                                      f"tabel {t}, rij {r + 2}", heading)
+                                      f"tabel {t}, rij {r + 2}", heading, above)
                     taken.add((r + 1, below))
 
     def _repeated(self, tbl, rows, texts, t) -> bool:
@@ -382,13 +383,20 @@ class Walker:
                 return False
             if c + 1 < len(rows[r]) and not _is_blank(texts[r][c + 1]):
                 return False
+            text = _label(texts[r][c])
+            # "Akkoord medewerker (naam)" over "Datum:" is a label with its own place, "Medewerker"
+            # over "Naam:" a heading: a role, a repeat of the label below, or no question at all.
+            if not (loose(text) in ROLE_NAMES or loose(text) == loose(_first_text(rows[r + 1][below]))
+                    or not self.likely_question(text)):
+                return False
         for c in filled:
             headings[grid[r][c]] = _label(texts[r][c])
         return True
 
-    def _answer_cell(self, tc, ident: str, label: str, where: str, heading: str | None = None) -> None:
+    def _answer_cell(self, tc, ident: str, label: str, where: str, heading: str | None = None,
+                     above: str = "") -> None:
         place = Place(ident, ANSWER, _label(label), heading=self.heading if heading is None else heading,
-                      where=where)
+                      where=where, above=_label(above))
 
         def write(path, _columns, say, tc=tc):
             paras = tc.findall(q("w:p"))
@@ -410,7 +418,7 @@ class Walker:
                 if column is None or not texts[up][column] or BOX.search(texts[up][column]):
                     continue
                 text = texts[up][column]
-                if not option and up == marks_row and (len(text) <= 3 or text.lower() in ("ja", "nee")):
+                if not option and up == marks_row and is_mark(text):
                     option = text
                     continue
                 above = _first_text(rows[up][column])
@@ -481,6 +489,21 @@ def _covering(grid, rows, r, column) -> int | None:
         if start <= column < start + _span(rows[r][c]):
             return c
     return None
+
+
+def _label_above(rows, firsts, grid, r: int, c: int, label: str) -> str:
+    """"Datum:" under "Akkoord medewerker" (in its column, an empty row between or not): a short
+    label takes the label above it as its context."""
+    if len(label.split()) > 2:
+        return ""
+    for up in (r - 1, r - 2):
+        if up < 0:
+            break
+        column = _covering(grid, rows, up, grid[r][c])
+        above = firsts[up][column] if column is not None else ""
+        if above and not BOX.search(above) and not is_mark(above):
+            return above
+    return ""
 
 
 def _heading_at(headings: dict[int, str], column: int) -> str:
