@@ -157,10 +157,13 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows, score) -> list[Spot
         headers = [text[(r, c)] for c in range(filled[0], filled[-1] + 1)]
         empty_below = []
         for below in range(r + 1, min(g.last_row + 60, r + 1 + MAX_TABLE_ROWS)):
-            if any(text.get((below, c)) for c in range(filled[0], filled[-1] + 1)):
+            # Empty across the sheet, not only under the header: text beside them is the form going on.
+            if any(text.get((below, c)) for c in range(1, g.last_column + 1)):
                 break
             empty_below.append(below)
-        if len(filled) >= 2 and empty_below and likely_rows(headers):
+        # See word.py: every column named over two empty rows or more is a table.
+        named_all = all(headers) and len(headers) >= 2 and not any(BOX.search(h) for h in headers)
+        if len(filled) >= 2 and empty_below and (likely_rows(headers) or named_all and len(empty_below) >= 2):
             spots.append(_rows(title, sheets, r, filled[0], headers, empty_below, heading))
             r = empty_below[-1] + 1
             continue

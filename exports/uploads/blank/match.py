@@ -72,8 +72,8 @@ def _targets_of(f, context: str) -> list[Target]:
     if isinstance(f, Table) and any(isinstance(c, Checklist) for c in f.columns):
         return []  # the manager's record of each conversation lives in the app, not on the paper form
     if isinstance(f, Table):
-        out = [Target(f.key, label, ROWS, context, columns=tuple((c.key, c.label) for c in f.columns),
-                      key=f.key)]
+        out = [Target(f.key, label, ROWS, context, key=f.key,
+                      columns=tuple((c.key, c.label) for c in f.columns if not isinstance(c, UNPLACED)))]
         if f.layout == "blocks":
             # On paper a block of questions ("Voortgangsgesprek 1"): its places hold the first row.
             block = f"{f.row_title or label} 1"
@@ -210,6 +210,8 @@ def rows_scores(headers: list[str], options: list[Target]) -> list[tuple[float, 
     """How well a header row names each table of the form, and which header is which column."""
     out = []
     named = sum(1 for h in headers if h.strip()) or 1
+    if len({loose(h) for h in headers if h.strip()}) < named:
+        return []  # "Datum: | | Datum:" side by side is two labels, not a table's columns
     for t in options:
         if t.shape != ROWS:
             continue
@@ -223,7 +225,11 @@ def rows_scores(headers: list[str], options: list[Target]) -> list[tuple[float, 
                 columns[i] = key
                 taken.add(key)
                 total += score
-        score = total / max(named, len(t.columns)) if columns else 0.0
+        # How well the headers are named, and a little how much of the table they cover: HR's own
+        # table often leaves a column of the form out.
+        score = 0.8 * total / named + 0.2 * len(columns) / len(t.columns) if columns else 0.0
+        if named == 1 and len(t.columns) > 1:
+            score *= 0.5  # one label over an empty cell is a question and its box, not a table
         if len(t.columns) == 1 and columns:
             score = max(score, similarity(" ".join(headers), t.label))
         if score > 0:

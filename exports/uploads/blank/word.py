@@ -352,7 +352,11 @@ class Walker:
             empty_below = [r for r in range(h + 1, len(rows)) if all(_is_blank(x) for x in texts[r])]
             if len([x for x in headers if x]) < 1 or not empty_below or empty_below[0] != h + 1:
                 continue
-            if not self.likely_rows(headers):
+            # Every column named over two empty rows or more is a table to fill row by row, whatever
+            # it holds (HR chooses when nothing fits); over one empty row it may be labels over boxes.
+            named_all = len(headers) >= 2 and all(x and not _is_blank(x) for x in headers)
+            if not (named_all and len(empty_below) >= 2 and _consecutive(empty_below)) and \
+                    not self.likely_rows(headers):
                 continue
             place = Place(f"t{t}.rows", ROWS, _label(headers[0] or " ".join(headers)), heading=self.heading,
                           where=f"tabel {t}", headers=[_label(x) for x in headers])
@@ -434,6 +438,10 @@ def _is_bullet(p, text: str) -> bool:
     """A help bullet under a question ("• Wat gaat goed?"): never the label of the box after it."""
     return text.startswith(("•", "·", "-", "–", "▪", "o ")) or \
         p.find(f"{q('w:pPr')}/{q('w:numPr')}") is not None
+
+
+def _consecutive(numbers: list[int]) -> bool:
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def _labelled_fill(text: str) -> bool:
