@@ -97,3 +97,25 @@ def test_after_hr_s_corrections_each_place_holds_its_question_and_the_form_is_a_
         assert place.target not in paths or place.target in chosen.values(), place
     report = check_template(marked, blank.kind, definition, render=blank.style == "hr-eigen")
     assert report.problems == [], report.problems
+
+
+def test_a_file_that_is_no_form_is_read_with_bounded_work():
+    """The proposal runs in the web process: a file of thousands of question-like paragraphs with dotted
+    lines gets at most MAX_PLACES places, and at most MAX_SCORED of its texts are weighed against the
+    form's questions (bench/bench_blank_forms.py prints the time: about 4 s for 6,000 paragraphs)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_blank_forms import no_form
+
+    from exports.uploads.blank import proposal
+
+    data = no_form(2400)
+    proposal.clear_cache()
+    found = propose(data, "docx", FORMS["pop-uitgebreid"])
+    assert len(found.places) == proposal.MAX_PLACES
+    (weighed,) = proposal._SCORED.values()
+    assert proposal.MAX_SCORED * 0.9 <= len(weighed) <= proposal.MAX_SCORED
+    marked = apply(data, "docx", FORMS["pop-uitgebreid"], {})
+    assert len(written(marked)) <= proposal.MAX_PLACES

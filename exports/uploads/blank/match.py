@@ -21,7 +21,8 @@ ANSWER, ROWS, TICK = "answer", "rows", "tick"
 UNPLACED = (Smart, Checklist, Costs)
 NUMBERING = re.compile(r"^\s*(?:(?:vraag|stap|fase)\s+)?(?:\d+[.)]?\d*[.)]?|[a-z][.)]|[ivx]+[.)])\s+",
                        re.IGNORECASE)
-GOOD_ENOUGH = 0.62  # below this a label is left for HR to choose ("niet invullen" proposed)
+GOOD_ENOUGH = 0.62
+LONGEST = 160  # characters of a label compared: a question is shorter, a paragraph of help longer  # below this a label is left for HR to choose ("niet invullen" proposed)
 
 
 @dataclass(frozen=True)
@@ -109,16 +110,27 @@ def plain(text: str) -> str:
     return text.strip(" :.?…_-–").strip()
 
 
+@lru_cache(maxsize=50_000)
+def _prepared(text: str) -> tuple[str, frozenset]:
+    written = plain(text)[:LONGEST]
+    return loose(written), frozenset(words(written))
+
+
 @lru_cache(maxsize=200_000)
 def similarity(a: str, b: str) -> float:
     """0..1: how alike two printed labels are, by their letters and by their words."""
-    la, lb = loose(plain(a)), loose(plain(b))
+    (la, wa), (lb, wb) = _prepared(a), _prepared(b)
     if not la or not lb:
         return 0.0
     if la == lb:
         return 1.0
-    ratio = difflib.SequenceMatcher(None, la, lb, autojunk=False).ratio()
-    wa, wb = set(words(plain(a))), set(words(plain(b)))
+    ratio = 0.0
+    # Two texts of very different length are never alike letter by letter (the ratio is at most
+    # 2 * shorter / both): the costly comparison is left out where it cannot reach a match.
+    if 2 * min(len(la), len(lb)) / (len(la) + len(lb)) >= 0.5:
+        matcher = difflib.SequenceMatcher(None, la, lb, autojunk=False)
+        if matcher.quick_ratio() >= 0.45:  # an upper bound of the ratio, far cheaper
+            ratio = matcher.ratio()
     if wa and wb:
         shared = len(wa & wb) + 0.8 * _near_words(wa - wb, wb - wa)
         # A shortened question ("Meer doen" for "Meer doen: wat wilt u meer doen?") still names it.
@@ -130,9 +142,17 @@ def similarity(a: str, b: str) -> float:
     return ratio
 
 
-def _near_words(left: set[str], right: set[str]) -> int:
+def _near_words(left: frozenset, right: frozenset) -> int:
     """Words that differ only by a slip ("ontwikkelingsdoel" / "ontwikkeldoel")."""
-    return sum(1 for w in left if difflib.get_close_matches(w, list(right), n=1, cutoff=0.8))
+    if not left or not right or len(left) * len(right) > 60:
+        return 0
+    return sum(1 for w in left if any(_near(w, r) for r in right))
+
+
+@lru_cache(maxsize=100_000)
+def _near(a: str, b: str) -> bool:
+    return abs(len(a) - len(b)) <= max(len(a), len(b)) * 0.4 and \
+        difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
 
 
 def _role_in(heading: str) -> str | None:

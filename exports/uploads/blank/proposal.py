@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import hashlib
 import io
 import zipfile
 
@@ -16,6 +17,9 @@ from .match import (ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, Target, answer_score
                     targets, tick_scores)
 
 ROWS_GOOD_ENOUGH = 0.5
+MAX_SCORED = 800  # texts weighed as possible questions, per form
+_SCORED: dict[tuple[str, str], dict[str, float]] = {}  # the last few uploads' weighed texts
+MAX_PLACES = 600  # places proposed; the paper forms have up to 160
 
 
 @dataclass
@@ -46,10 +50,28 @@ def _key(t: Target) -> str:
     return t.key or t.path
 
 
+def clear_cache() -> None:
+    _SCORED.clear()
+
+
 def _spots(data: bytes, fmt: str, definition, options: list[Target]):
+    # The page, its post and the marked download each walk the same upload: its texts are weighed once.
+    cache_key = (hashlib.sha256(data).hexdigest(), definition.key)
+    scored = _SCORED.pop(cache_key, None) or {}
+    _SCORED[cache_key] = scored
+    while len(_SCORED) > 8:
+        _SCORED.pop(next(iter(_SCORED)))
+
     def question_score(text: str) -> float:
-        scores = answer_scores(Place("", ANSWER, text.strip()), definition, options)
-        return max((score for score, _ in scores), default=0.0)
+        text = text.strip()
+        if text not in scored:
+            # A form has a few hundred texts; past that a file is no form, and its further texts
+            # count as questions only by their colon or question mark: the work stays bounded.
+            if len(scored) >= MAX_SCORED:
+                return 0.0
+            scores = answer_scores(Place("", ANSWER, text), definition, options)
+            scored[text] = max((score for score, _ in scores), default=0.0)
+        return scored[text]
 
     def likely_question(text: str) -> bool:
         return text.strip().endswith((":", "?")) or question_score(text) >= GOOD_ENOUGH
@@ -67,7 +89,7 @@ def propose(data: bytes, fmt: str, definition) -> Proposal:
     proposed as "niet invullen"."""
     options = targets(definition)
     spots, _save = _spots(data, fmt, definition, options)
-    places = [s.place for s in spots]
+    places = [s.place for s in spots[:MAX_PLACES]]
     assign(places, definition, options)
     return Proposal(places, options)
 
@@ -99,6 +121,7 @@ def apply(data: bytes, fmt: str, definition, chosen: dict[str, str | None],
     options = targets(definition)
     by_path = {t.path: t for t in options}
     spots, save = _spots(data, fmt, definition, options)
+    spots = spots[:MAX_PLACES]
     places = [s.place for s in spots]
     assign(places, definition, options)
     # From the end back: a write changes the text after it, never the offsets of what comes before.
@@ -147,6 +170,7 @@ def outline(data: bytes, fmt: str, definition, numbers: dict[str, int]) -> list[
     unique = {place_id: f"plaats{n}" for place_id, n in numbers.items()}
     options = targets(definition)
     spots, save = _spots(data, fmt, definition, options)
+    spots = spots[:MAX_PLACES]
     say = Markers(numbers, {v: k for k, v in unique.items()})
     for spot in reversed(spots):
         if spot.place.id in unique:
