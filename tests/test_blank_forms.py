@@ -110,7 +110,7 @@ def test_a_blank_word_form_gets_a_proposal_hr_corrects_and_the_download_holds_ea
     assert starting(labels, "Meer doen:") == ["meer_doen"]
     assert starting(labels, "Nieuwe ontwikkelingen:") == ["nieuwe_ontwikkelingen"]
     assert starting(labels, "tabel met kolommen Sterke punten | Verbeterpunten") == ["kwaliteiten"]
-    assert starting(labels, "Het volgende gesprek is een:: ☐ voortgangsgesprek") == \
+    assert starting(labels, "Het volgende gesprek is een: ☐ voortgangsgesprek") == \
         ["volgend_gesprek_voortgangsgesprek"]
     # The form's own text with each place numbered, and the questions that got no place.
     outline = [[" ".join(td.text_content().split()) for td in tr.xpath("./td")]

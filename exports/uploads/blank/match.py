@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from exports.field_names import PEOPLE, ROLE_WORDS, loose, resolve, words
 from forms.kinds import Check, Checklist, Choice, Costs, Info, Matrix, Signature, Smart, Table
@@ -36,15 +36,20 @@ class Target:
     question: str = ""  # a tick: the question or grid row its option belongs to
     columns: tuple[tuple[str, str], ...] = ()  # rows: (column key, column label)
     key: str = ""  # the form's question it belongs to
+    section: str = ""  # the section or person it is under, to tell "Naam" from "Naam"
 
     @property
     def choice_label(self) -> str:
-        """How HR sees it in the list to choose from."""
+        """How HR sees it in the list to choose from: "Naam (Medewerker)", "Het volgende gesprek is
+        een: Voortgangsgesprek", "Sterke punten (tabel: Sterke punten, Verbeterpunten)"."""
         if self.shape == TICK:
-            return f"{self.question}: {self.label}"
+            return f"{self.question.rstrip(': ')}: {self.label}"
         if self.shape == ROWS:
             return f"{self.label} (tabel: {', '.join(label for _, label in self.columns)})"
-        return self.label
+        label = self.label.rstrip(": ")
+        if self.section and len(label.split()) <= 2 and loose(self.section) not in loose(label):
+            return f"{label} ({self.section})"
+        return label
 
 
 def targets(definition) -> list[Target]:
@@ -56,7 +61,8 @@ def targets(definition) -> list[Target]:
                                        ("leidinggevende", ("manager", "Leidinggevende"))):
         for attribute, label in PEOPLE.items():
             if f"{source}.{attribute}" not in prefilled:
-                out.append(Target(f"{role}.{attribute}", label, ANSWER, context=role_label))
+                out.append(Target(f"{role}.{attribute}", label, ANSWER, context=role_label,
+                                  section=role_label))
     out.append(Target("plan.periode", "Periode", ANSWER))
     for part in definition.parts:
         for section in part.sections:
@@ -64,7 +70,7 @@ def targets(definition) -> list[Target]:
             for item in section.items:
                 if isinstance(item, (Info, *UNPLACED)):
                     continue
-                out += _targets_of(item, context)
+                out += [replace(t, section=t.section or section.title) for t in _targets_of(item, context)]
     return out
 
 
@@ -82,8 +88,8 @@ def _targets_of(f, context: str) -> list[Target]:
                     for c in f.columns if not isinstance(c, UNPLACED)]
         return out
     if isinstance(f, Signature):
-        return [Target(f"{f.key}.naam", f"{label} naam", ANSWER, context, key=f.key),
-                Target(f"{f.key}.datum", f"{label} datum", ANSWER, context, key=f.key)]
+        return [Target(f"{f.key}.naam", f"{label} naam", ANSWER, context, key=f.key, section=label),
+                Target(f"{f.key}.datum", f"{label} datum", ANSWER, context, key=f.key, section=label)]
     if isinstance(f, Matrix):
         out = []
         for row in f.rows:
