@@ -66,7 +66,7 @@ def test_hr_turns_a_blank_word_form_into_a_template_and_the_plan_s_word_file_fol
     manager_name = place_row(page, r"^\s*Naam:\s*\(onder ‘Leidinggevende’\)")
     expect(manager_name).to_have_count(1)
     expect(manager_name.get_by_role("combobox").first).to_have_value("leidinggevende_naam")
-    expect(manager_name.locator("select option:checked").first).to_have_text("Naam leidinggevende:")
+    expect(manager_name.locator("select option:checked").first).to_have_text("Naam leidinggevende")
     employee_name = place_row(page, r"^\s*Naam:\s*\(onder ‘Medewerker’\)")
     expect(employee_name.get_by_role("combobox").first).to_have_value("medewerker_naam")
 
