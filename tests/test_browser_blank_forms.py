@@ -78,7 +78,7 @@ def test_hr_turns_a_blank_word_form_into_a_template_and_the_plan_s_word_file_fol
     label = page.locator(f'label[for="{select_id}"]')
     expect(label).to_have_count(1)
     meer_doen.focus()
-    meer_doen.select_option(label="Nieuwe ontwikkelingen")
+    meer_doen.select_option(value="nieuwe_ontwikkelingen")
     expect(meer_doen).to_have_value("nieuwe_ontwikkelingen")
 
     page.get_by_role("button", name="Bevestigen en sjabloon maken").click()
