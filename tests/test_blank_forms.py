@@ -177,6 +177,17 @@ def test_a_choice_not_in_the_list_is_refused_beside_it_and_every_other_choice_st
     assert selects(page)[second] == "medewerker_functie", "HR's other choice was lost"
     with world.app.app_context():
         assert ExportTemplate.select().count() == 0
+    # A table's column that is no column of that table: the same message, at the table.
+    rows = next(k for k, v in selects(page).items() if v == "kwaliteiten")
+    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
+    posted.update({f"kolom-{rows}-0": "doel", f"kolom-{rows}-1": "sterk", "actie": "bevestigen"})
+    response = hr.post(url, data=posted)
+    assert response.status_code == 422
+    message = proposal_page(response).xpath(
+        f'//select[@name="plaats-{rows}"]/following-sibling::ul[@class="errors"]')
+    assert message and "staat niet in de lijst" in message[0].text_content()
+    with world.app.app_context():
+        assert ExportTemplate.select().count() == 0
 
 
 def test_the_marked_document_downloads_with_hr_s_choices_and_uploads_again_as_an_ordinary_template(

@@ -53,22 +53,15 @@ def _choices(proposal) -> tuple[dict, dict, dict]:
             errors[place.id] = NOT_IN_LIST
             value = place.target or NOT_FILLED
         chosen[place.id] = value or None
-        if place.shape == ROWS and value:
-            table = next(t for t in proposal.targets if t.path == value)
-            keys = {key for key, _ in table.columns}
-            mapped = {}
-            for index, _header in enumerate(place.headers):
-                picked = request.form.get(f"kolom-{place.id}-{index}")
-                if picked is None:
-                    continue
-                if picked and picked not in keys:
+        # The column lists belong to the table proposed: for another table the app matches the columns.
+        if place.shape == ROWS and value and value == place.target:
+            posted = {i: request.form.get(f"kolom-{place.id}-{i}") for i in range(len(place.headers))}
+            if any(picked is not None for picked in posted.values()):
+                keys = {key for key, _ in next(t for t in proposal.targets if t.path == value).columns}
+                if any(picked and picked not in keys for picked in posted.values()):
                     errors[place.id] = NOT_IN_LIST
-                    continue
-                if picked:
-                    mapped[index] = picked
-            if any(f"kolom-{place.id}-{i}" in request.form for i in range(len(place.headers))) and \
-                    value == place.target:
-                columns[place.id] = mapped
+                else:
+                    columns[place.id] = {i: picked for i, picked in posted.items() if picked}
     return chosen, columns, errors
 
 
