@@ -3,6 +3,7 @@ goes in each empty place, HR corrects what is wrong and confirms, and the employ
 answer in its place (exports/uploads/blank, pop/views/blank_forms.py)."""
 import io
 import re
+import zipfile
 
 import lxml.html
 import pytest
@@ -268,7 +269,6 @@ def test_only_hr_sees_a_proposal_and_an_unknown_one_is_not_there(world, hr):
 
 def test_a_blank_form_with_a_macro_is_refused_like_any_upload_and_never_proposed(world, hr):
     data = blank_word_form()
-    import zipfile
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
@@ -279,3 +279,22 @@ def test_a_blank_form_with_a_macro_is_refused_like_any_upload_and_never_proposed
     assert "macro" in upload_errors(response).lower()
     with world.app.app_context():
         assert BlankUpload.select().count() == 0
+
+
+def test_a_blank_form_too_large_to_search_keeps_the_message_that_nothing_is_filled_in(world, hr,
+                                                                                       monkeypatch):
+    """The search runs in the web process: a body past MAX_SEARCHED is not searched at all (a real
+    form is a few hundred KB), and HR reads the upload's own message instead of waiting."""
+    from exports.uploads.blank import proposal
+
+    data = blank_word_form()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.getinfo("word/document.xml").file_size
+    monkeypatch.setattr(proposal, "MAX_SEARCHED", body - 1)
+    response = upload(hr, data, "formulier.docx")
+    assert response.status_code == 422
+    assert "geen enkel veld" in upload_errors(response)
+    with world.app.app_context():
+        assert BlankUpload.select().count() == 0
+    monkeypatch.setattr(proposal, "MAX_SEARCHED", body)
+    assert upload(hr, data, "formulier.docx").status_code == 302

@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from exports.filenames import safe_part
@@ -29,7 +29,8 @@ def start(form_key: str, fmt: str, name: str, data: bytes) -> BlankUpload | None
     finds none (then the upload's own message stands)."""
     try:
         proposal = propose(data, fmt, FORMS[form_key])
-    except Exception:  # noqa: BLE001 - a file the mapper cannot read keeps the check's message
+    except Exception:  # noqa: BLE001 - a file the mapper cannot read (or too large) keeps the check's message
+        current_app.logger.info("Blanco formulier niet doorzocht: %s", name, exc_info=True)
         return None
     if not any(p.target for p in proposal.places):
         return None

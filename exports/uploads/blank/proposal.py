@@ -54,6 +54,21 @@ def clear_cache() -> None:
     _SCORED.clear()
 
 
+class TooLarge(ValueError):
+    """A file whose parts are too large to search in the web process (a form is a few hundred KB)."""
+
+
+MAX_SEARCHED = 20 * 1024 * 1024  # unpacked bytes of the parts searched: the body, the worksheets
+
+
+def _searchable(data: bytes, fmt: str) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [i for i in archive.infolist()
+                 if (i.filename == word.BODY if fmt == "docx" else i.filename.startswith("xl/worksheets/"))]
+        if sum(i.file_size for i in parts) > MAX_SEARCHED:
+            raise TooLarge(fmt)
+
+
 def _spots(data: bytes, fmt: str, definition, options: list[Target]):
     # The page, its post and the marked download each walk the same upload: its texts are weighed once.
     cache_key = (hashlib.sha256(data).hexdigest(), definition.key)
@@ -79,6 +94,7 @@ def _spots(data: bytes, fmt: str, definition, options: list[Target]):
     def likely_rows(headers: list[str]) -> bool:
         return any(score >= ROWS_GOOD_ENOUGH for score, *_ in rows_scores(headers, options))
 
+    _searchable(data, fmt)
     reader = word if fmt == "docx" else excel
     return reader.walk(data, likely_question, likely_rows, question_score)
 
