@@ -238,9 +238,23 @@ def _checked(template: ExportTemplate) -> tuple[dict, bytes]:
     report = check_template(bytes(template.data), template.format, FORMS[template.form_key])
     if report.problems:
         raise TemplateProblem(" ".join(report.problems))
-    ExportTemplate.update(report=json.dumps(_report_data(report)), preview=report.preview).where(
-        ExportTemplate.id == template.id).execute()
-    return _report_data(report), report.preview
+    from ..db import database
+
+    data = _report_data(report)
+    with database.atomic():
+        # What downloads keep in the report (exports/templates.py: the limit hits, and the note why it
+        # was switched off, first among the notes) is read again here, not from before the check: a
+        # hit counted while it ran is kept too, and HR still reads why the template is off.
+        row = ExportTemplate.select(ExportTemplate.report).where(ExportTemplate.id == template.id).first()
+        kept = json.loads(row.report) if row is not None and row.report else {}
+        for key in ("limit_hits", "switched_off"):
+            if key in kept:
+                data[key] = kept[key]
+        if data.get("switched_off"):
+            data["notes"] = [data["switched_off"]] + [n for n in data["notes"] if n != data["switched_off"]]
+        ExportTemplate.update(report=json.dumps(data), preview=report.preview).where(
+            ExportTemplate.id == template.id).execute()
+    return data, report.preview
 
 
 @bp.route("/sjablonen/<int:template_id>")
