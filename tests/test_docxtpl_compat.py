@@ -156,14 +156,14 @@ def test_pass_rate():
         why = about(name).get("refused", {}).get("why", "")
         print(f"  {name}: {'refused by design: ' + why if why else ''}"
               f"{'' if why else f'check {problems[:1]}; text {difference}'}")
-    # Refused by design (each says why in its JSON): a block across paragraphs, which docxtpl's own
-    # documentation rules out ("can not be used across several paragraphs"), and an embedded
-    # program (OLE object), which the package check refuses in any upload.
+    # Refused by design (said why in its JSON): an embedded program (OLE object), which the package
+    # check refuses in any upload. Over all templates, that one included, the rate is 22 of 23.
     allowed = [n for n in NAMES if not about(n).get("refused")]
     rate = sum(1 for n in allowed if n not in failing) / len(allowed)
     print(f"  of the {len(allowed)} within docxtpl's own rules and without an embedded program: "
           f"{rate:.0%}")
     assert rate >= 0.95
+    assert passing / len(NAMES) >= 0.95
 
 
 # ---------------------------------------------------------------- the defects, one real file each
@@ -193,10 +193,21 @@ def test_a_block_across_the_runs_of_one_paragraph_is_accepted():
         assert inspect_structure(entry(name)[0], "docx", FORM).problems == [], name
 
 
-def test_a_block_across_paragraphs_is_still_refused():
-    from word_builder import p, r, word_document
+def test_a_block_across_paragraphs_side_by_side_is_accepted_and_into_a_table_refused():
+    from word_builder import p, r, table, word_document
 
-    data = word_document(p(r("{% if medewerker.naam %}Naam")) + p(r("{% endif %}")))
+    # Paragraphs side by side, tags at the same depth: what the block removes or repeats closes what
+    # it opens, so the document stays whole, as docxtpl renders it.
+    data = word_document(p(r("Doelen: {% for r in kwaliteiten %}")) + p(r("{{ r.sterk }}")) +
+                         p(r("{% endfor %}einde")) + p(r("{% if medewerker.naam %}Naam")) +
+                         p(r("{% endif %}")))
+    assert _problems(data) == []
+    context = {"medewerker": {"naam": ""}, "kwaliteiten": [{"sterk": "a"}, {"sterk": "b"}]}
+    assert check_problems(data, context) == [] and text_difference(data, context) is None
+    texts = paragraphs(CompiledDocx(data, FORM).render(context))["word/document.xml"]
+    assert texts == ["Doelen: ", "a", "", "b", "einde", ""], texts  # as docxtpl writes it
+    # From a paragraph into a table cell the depths differ: filled in, the XML would break.
+    data = word_document(p(r("{% if medewerker.naam %}Naam")) + table([p(r("{% endif %}"))]))
     problems = _problems(data)
     assert len(problems) == 1 and "verschillende alinea's" in problems[0]
 

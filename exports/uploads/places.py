@@ -3,9 +3,11 @@
 that filling them in keeps the document whole.
 
 A Word part is one long line of XML, so Jinja's line numbers say nothing; this reads the XML's own
-structure instead. The blocks matter because Jinja knows nothing of XML: an {% if %} in one paragraph
-with its {% endif %} in the next removes or repeats half a paragraph, which leaves Word's XML broken
-(docxtpl's {%p %} and {%tr %} exist for whole paragraphs and rows)."""
+structure instead. The blocks matter because Jinja knows nothing of XML: what a block removes or repeats
+must close every element it opens. From the text of one run to the text of another in the same
+paragraph, or in a sibling paragraph at the same depth, it does (docxtpl renders both, and so do we);
+from a paragraph into a table row, or from one row or cell to another, it does not, and the document
+breaks (docxtpl's {%p %} and {%tr %} exist for whole paragraphs and rows)."""
 from __future__ import annotations
 
 import re
@@ -196,14 +198,17 @@ def _block_step(mark: Mark, blocks: list, stack) -> str | None:
     return None
 
 
-# Inside one paragraph, a tag's own run and its text: a block from the text of one run to the text of
+# A tag's own run and its text, and its paragraph: a block from the text of one run to the text of
 # another closes and reopens exactly these, so removing or repeating it keeps the XML whole. Word
-# splits a line into runs wherever the formatting changes (a bold value is enough).
+# splits a line into runs wherever the formatting changes (a bold value is enough); paragraphs side by
+# side under one parent (the body, a cell) are the same shape. docxtpl renders both.
 RUN_LEVEL = ("w:r", "w:t")
+PARAGRAPH_LEVEL = ("w:p",) + RUN_LEVEL
 
 
 def _same_paragraph(opener: Mark, mark: Mark) -> bool:
-    """Whether a block from opener to mark removes or repeats only runs of one paragraph."""
+    """Whether a block from opener to mark removes or repeats only runs of one paragraph, or whole
+    paragraphs between two paragraphs side by side whose tags stand at the same depth."""
     if opener.elements == mark.elements:
         return True
     shared = 0
@@ -212,7 +217,8 @@ def _same_paragraph(opener: Mark, mark: Mark) -> bool:
             break
         shared += 1
     own, theirs = opener.tags[shared:], mark.tags[shared:]
-    return own == theirs and all(tag in RUN_LEVEL for tag in own)
+    return own == theirs and (all(tag in RUN_LEVEL for tag in own) or
+                              (own[:1] == ("w:p",) and all(tag in PARAGRAPH_LEVEL for tag in own)))
 
 
 def _split_block(opener: Mark, mark: Mark) -> str:
