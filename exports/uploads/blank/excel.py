@@ -95,7 +95,7 @@ def _column_of(ref: str) -> int:
     return n
 
 
-def walk(data: bytes, likely_question, likely_rows, score=None):
+def walk(data: bytes, likely_question, likely_rows, score=None, is_label=None):
     book = load_workbook(io.BytesIO(data), rich_text=False)
     sheets = Sheets(data)
     spots: list[Spot] = []
@@ -167,6 +167,12 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows, score) -> list[Spot
             spots.append(_rows(title, sheets, r, filled[0], headers, empty_below, heading))
             r = empty_below[-1] + 1
             continue
+        boxes_below = _boxes_below(g, r, filled[0])
+        if len(filled) == 1 and len(boxes_below) >= 2 and likely_rows(headers):
+            # One heading over a column of two or more drawn empty cells: a table of one column.
+            spots.append(_rows(title, sheets, r, filled[0], headers, boxes_below, heading))
+            r = boxes_below[-1] + 1
+            continue
         if all(g.mark(text[(r, c)]) for c in filled):
             r += 1  # "+ ± –" over a grid's boxes: read upwards from each box
             continue
@@ -220,6 +226,16 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows, score) -> list[Spot
             taken.add(cell)
         r += 1
     return spots
+
+
+def _boxes_below(g: _Grid, r: int, c: int) -> list[int]:
+    """The rows of empty, bordered, unmerged cells right under (r, c)."""
+    rows = []
+    for below in range(r + 1, min(g.last_row + 1, r + 1 + MAX_TABLE_ROWS)):
+        if g.text.get((below, c)) or (below, c) in g.cover or not _boxed(g.ws, below, c):
+            break
+        rows.append(below)
+    return rows
 
 
 def _heading_row(g: _Grid, r: int, filled: list[int]) -> bool:

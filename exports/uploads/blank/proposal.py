@@ -13,7 +13,8 @@ from lxml import etree
 from exports.excel.template import SAFE_PARSER
 from . import excel, word
 from .word import BOX, Placeholders, _blocks, q
-from .match import (ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, Target, answer_scores, rows_scores,
+from exports.field_names import loose
+from .match import (ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, Target, answer_scores, plain, rows_scores,
                     targets, tick_scores)
 
 ROWS_GOOD_ENOUGH = 0.5
@@ -94,9 +95,15 @@ def _spots(data: bytes, fmt: str, definition, options: list[Target]):
     def likely_rows(headers: list[str]) -> bool:
         return any(score >= ROWS_GOOD_ENOUGH for score, *_ in rows_scores(headers, options))
 
+    labels = {loose(plain(f.label)) for f in definition.fields}
+
+    def is_label(text: str) -> bool:
+        """A question's own label on this form ("medewerker:" is pop-tabel's akkoord line)."""
+        return loose(plain(text)) in labels
+
     _searchable(data, fmt)
     reader = word if fmt == "docx" else excel
-    return reader.walk(data, likely_question, likely_rows, question_score)
+    return reader.walk(data, likely_question, likely_rows, question_score, is_label)
 
 
 def propose(data: bytes, fmt: str, definition) -> Proposal:

@@ -23,12 +23,13 @@ from typing import Callable
 from lxml import etree
 
 from exports.excel.template import SAFE_PARSER
-from exports.field_names import ROLE_WORDS, loose
-from .match import ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, is_mark
+from exports.field_names import PEOPLE, ROLE_WORDS, SYNONYMS, loose
+from .match import ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, is_mark, plain
 
 # What papers print between a question and its box: never a label.
 PROMPTS = {"uwantwoord", "antwoord"}
 ROLE_NAMES = {loose(word) for words in ROLE_WORDS.values() for word in words}
+DETAILS = {loose(word) for word in (*PEOPLE.values(), *(w for ws in SYNONYMS.values() for w in ws))}
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -167,8 +168,10 @@ class Walker:
     """Finds the places of one document part, in order."""
 
     def __init__(self, root, likely_question: Callable[[str], bool], likely_rows: Callable[[list], bool],
-                 score: Callable[[str], float] = lambda text: 0.0):
+                 score: Callable[[str], float] = lambda text: 0.0,
+                 is_label: Callable[[str], bool] = lambda text: False):
         self.root = root
+        self.is_label = is_label
         self.likely_question = likely_question
         self.score = score
         self.likely_rows = likely_rows
@@ -358,6 +361,8 @@ class Walker:
             if not (named_all and len(empty_below) >= 2 and _consecutive(empty_below)) and \
                     not self.likely_rows(headers):
                 continue
+            if len([x for x in headers if x]) == 1 and len(empty_below) < 2:
+                continue  # one label over one empty cell: a question and its box
             place = Place(f"t{t}.rows", ROWS, _label(headers[0] or " ".join(headers)), heading=self.heading,
                           where=f"tabel {t}", headers=[_label(x) for x in headers])
             trs = tbl.findall(q("w:tr"))
@@ -390,7 +395,11 @@ class Walker:
             text = _label(texts[r][c])
             # "Akkoord medewerker (naam)" over "Datum:" is a label with its own place, "Medewerker"
             # over "Naam:" a heading: a role, a repeat of the label below, or no question at all.
-            if not (loose(text) in ROLE_NAMES or loose(text) == loose(_first_text(rows[r + 1][below]))
+            under = _first_text(rows[r + 1][below])
+            # A role over a person's details is a heading; over a date it may be pop-tabel's akkoord
+            # line ("medewerker:" is a label of that form), with its name to the right.
+            role = loose(text) in ROLE_NAMES and (not self.is_label(text) or loose(plain(under)) in DETAILS)
+            if not (role or loose(text) == loose(under)
                     or not self.likely_question(text)):
                 return False
         for c in filled:
@@ -570,12 +579,13 @@ def _fill_row(tr, texts: dict[int, str]) -> None:
             tc.remove(extra)
 
 
-def walk(data: bytes, likely_question, likely_rows, score=lambda text: 0.0) -> tuple[list[Spot], Callable[[], bytes]]:
+def walk(data: bytes, likely_question, likely_rows, score=lambda text: 0.0,
+         is_label=lambda text: False) -> tuple[list[Spot], Callable[[], bytes]]:
     """The places of a blank Word form, and a function that returns the document with what was written
     into them."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     root = etree.fromstring(archive.read(BODY), SAFE_PARSER)
-    spots = Walker(root, likely_question, likely_rows, score).walk()
+    spots = Walker(root, likely_question, likely_rows, score, is_label).walk()
 
     def save() -> bytes:
         out = io.BytesIO()
