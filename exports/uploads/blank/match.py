@@ -210,7 +210,9 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
             break
     scored = []
     for t in by_path.values():
-        score = similarity(written, t.label)
+        # The question's key was named by its meaning ("voorbereiding_functie"): HR's shortened
+        # label often says the same words.
+        score = max(similarity(written, t.label), similarity(written, _key_words(t.path)) - 0.05)
         for context in contexts:
             score = max(score, similarity(f"{context} {written}", t.label) - 0.02)
         if score < 0.4 and t.path != exact:
@@ -221,6 +223,11 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
             score += 0.1
         scored.append((1.0 + score / 100 if t.path == exact else min(score, 0.99), t.path))
     return scored
+
+
+def _key_words(path: str) -> str:
+    """A question's key as words; "" for a grid's cell or a row's column, whose keys say less."""
+    return "" if "." in path or "[" in path else re.sub(r"[\W_]+|\d+", " ", path).strip()
 
 
 def _own_question(path, definition, by_path) -> str | None:
