@@ -213,6 +213,8 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows, score) -> list[Spot
             right, below = (r, c + 1), (r + 1, c)
             blank_right = not text.get(right) and right not in g.tail and \
                 not any(text[(r, x)] for x in range(c + 1, min(c + 2, g.last_column) + 1))
+            if right in taken or below in taken:
+                continue  # claimed by the label above or beside it: one place, one question
             if g.empty_box(*right):
                 spot, cell = _answer(title, sheets, r, c + 1, value, label_heading, above=above), right
             elif g.empty_box(*below) and not text.get(right):

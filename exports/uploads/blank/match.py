@@ -161,6 +161,17 @@ def _near(a: str, b: str) -> bool:
         difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
 
 
+# The paper's signature line is where the app's akkoord goes: its name and date stand in for the
+# signature ("Handtekening medewerker" → akkoord_medewerker.naam, "Datum:" under it → .datum).
+SIGNED = re.compile(r"\b(handtekening(en)?|paraaf|ondertekening|ondertekend|getekend|signature)\b",
+                    re.IGNORECASE)
+ROLE_LOOSE = {loose(word) for role_words in ROLE_WORDS.values() for word in role_words}
+
+
+def signed(text: str) -> str:
+    return SIGNED.sub("akkoord", text)
+
+
 def _role_in(heading: str) -> str | None:
     found = set(words(heading))
     for role, role_words in ROLE_WORDS.items():
@@ -191,14 +202,21 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
     (field_names.resolve: labels, "Naam leidinggevende"), then by likeness of the printed label, the
     heading breaking ties between questions printed alike."""
     by_path = {t.path: t for t in options if t.shape == ANSWER}
-    role = _role_in(place.heading)
     written = plain(place.label)
+    if SIGNED.search(written):
+        return []  # a signature is written by hand; the app's akkoord goes beside it, under "Naam"
+    role = _role_in(place.heading) or _role_in(place.above) or _role_in(written)
     exact = None
-    tries = [f"{written} {role}", f"{role} {written}"] if role and written and \
-        loose(written) not in {loose(r) for r in ROLE_WORDS[role]} else []
-    contexts = [plain(c) for c in (place.above, place.heading) if c] if len(words(written)) <= 2 else []
-    for context in contexts:  # "Datum:" under "Akkoord medewerker"
-        tries += [f"{context} {written}", f"{written} {context}"]
+    contexts = [signed(plain(c)) for c in (place.above, place.heading) if c] \
+        if len(words(written)) <= 2 else []
+    by_role = [f"{written} {role}", f"{role} {written}"] \
+        if role and written and loose(written) not in {loose(r) for r in ROLE_WORDS[role]} else []
+    in_context = [name for context in contexts  # "Datum:" under "Akkoord medewerker"
+                  for name in (f"{context} {written}", f"{written} {context}")]
+    # Under a bare role ("Medewerker") the label is that person's; under more ("Akkoord medewerker")
+    # the more says what it is.
+    bare_role = bool(contexts) and all(loose(c) in ROLE_LOOSE for c in contexts)
+    tries = by_role + in_context if bare_role or not contexts else in_context + by_role
     for name in (*tries, written):
         path = resolve(name, definition) if name else None
         if path in by_path:
@@ -219,8 +237,8 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
             continue
         if place.heading and t.context:
             score += 0.08 * similarity(place.heading, t.context)
-        if role and (t.path.startswith(role + ".") or t.context.lower() == role):
-            score += 0.1
+        if role and score >= 0.5 and (t.path.startswith(role + ".") or t.context.lower() == role):
+            score += 0.05  # whose it is, between questions already alike: never what makes them alike
         scored.append((1.0 + score / 100 if t.path == exact else min(score, 0.99), t.path))
     return scored
 

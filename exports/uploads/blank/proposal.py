@@ -103,7 +103,14 @@ def _spots(data: bytes, fmt: str, definition, options: list[Target]):
 
     _searchable(data, fmt)
     reader = word if fmt == "docx" else excel
-    return reader.walk(data, likely_question, likely_rows, question_score, is_label)
+    spots, save = reader.walk(data, likely_question, likely_rows, question_score, is_label)
+    seen: set[str] = set()
+    unique = []
+    for spot in spots:  # one id, one place: the page posts one choice per id
+        if spot.place.id not in seen:
+            seen.add(spot.place.id)
+            unique.append(spot)
+    return unique, save
 
 
 def propose(data: bytes, fmt: str, definition) -> Proposal:

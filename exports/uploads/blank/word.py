@@ -38,6 +38,11 @@ CONTROL = "\ue000"  # a checkbox content control, as one character of a paragrap
 BOX = re.compile(r"[☐□❑☒■▢◻]|\[ ?\]|" + CONTROL)
 FILL = re.compile(r"(?:[.…_]\s?){4,}")
 FILL_ONLY = re.compile(r"^[\s.…_\-]*$")
+SYMBOL = "sym"  # the offset marking a w:sym box in Para.spots
+# Box characters of the symbol fonts (Wingdings o, q, ¨; Wingdings 2 £, *) and Unicode's ballot boxes.
+SYMBOL_BOXES = {"F06F", "F070", "F071", "F072", "F0A8", "F0A3", "F02A", "F0FE", "F0FD", "2610", "2611",
+                "2612"}
+FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 CHECKED = {"☐": "☒", "□": "■", "❑": "☒", "▢": "☒", "◻": "☒", "☒": "☒", "■": "■"}
 
 
@@ -82,13 +87,20 @@ class Para:
     def of(cls, p) -> "Para":
         para = cls(p)
         chars, spots = [], []
-        for node in p.iter(q("w:t"), q("w:tab"), q("w:br"), q("w:sdt")):
+        for node in p.iter(q("w:t"), q("w:tab"), q("w:br"), q("w:sdt"), q("w:sym")):
+            if _elsewhere(node, p):
+                continue
             if node.tag == q("w:sdt"):
                 if node.find(f".//{q('w14:checkbox')}") is not None:
                     chars.append(CONTROL)
                     spots.append((node, None))
                 continue
             if _inside_checkbox(node, p):
+                continue
+            if node.tag == q("w:sym"):
+                if (node.get(q("w:char")) or "").upper().lstrip("0") in SYMBOL_BOXES:
+                    chars.append("☐")  # a Wingdings box, as a box of our own
+                    spots.append((node, SYMBOL))
                 continue
             if node.tag == q("w:t"):
                 for i, c in enumerate(node.text or ""):
@@ -110,6 +122,11 @@ class Para:
         for element, i in touched:
             by_element.setdefault(element, []).append(i)
         for element, offsets in by_element.items():
+            if offsets[0] == SYMBOL:
+                element = _symbol_as_text(element)
+                offsets = [0]
+                if first.tag == q("w:sym"):
+                    first = element
             text = element.text or ""
             lo, hi = min(offsets), max(offsets) + 1
             element.text = text[:lo] + (new if element is first else "") + text[hi:]
@@ -126,6 +143,30 @@ class Para:
             return
         run = etree.SubElement(self.element, q("w:r"))
         etree.SubElement(run, q("w:t")).text = new
+
+
+def _symbol_as_text(sym):
+    """A w:sym box becomes a w:t holding the box, in the run's look without the symbol font."""
+    run = sym.getparent()
+    fonts = run.find(f"{q('w:rPr')}/{q('w:rFonts')}")
+    if fonts is not None:
+        fonts.getparent().remove(fonts)
+    text = etree.Element(q("w:t"))
+    text.text = "☐"
+    sym.addprevious(text)
+    run.remove(sym)
+    return text
+
+
+def _elsewhere(node, p) -> bool:
+    """Text not of this paragraph's own line: a text box drawn in it (Word stores it twice, as
+    DrawingML and as its VML fallback), never searched."""
+    parent = node.getparent()
+    while parent is not None and parent is not p:
+        if parent.tag in (q("w:txbxContent"), FALLBACK):
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _inside_checkbox(node, p) -> bool:
@@ -309,7 +350,7 @@ class Walker:
         heading_row = -2
         for r, row in enumerate(rows):
             if any(BOX.search(x) for x in texts[r]):
-                self._tick_row(rows, texts, grid, r, marks_row, t)
+                self._tick_row(rows, texts, firsts, grid, r, marks_row, t)
                 continue
             # A heading is not over a heading: the second of two such rows holds the labels.
             if heading_row != r - 1 and self._heading_row(rows, texts, grid, r, headings):
@@ -337,13 +378,15 @@ class Walker:
                     for para in inline:
                         self._inline(para, f"t{t}.r{r + 1}.c{c + 1}", f"tabel {t}, rij {r + 1}")
                     continue
-                if c + 1 < len(row) and _is_blank(texts[r][c + 1]) and _not_merged(row[c + 1]):
+                if c + 1 < len(row) and (r, c + 1) not in taken and _is_blank(texts[r][c + 1]) and \
+                        _not_merged(row[c + 1]):
                     self._answer_cell(row[c + 1], f"t{t}.r{r + 1}.c{c + 2}", label,
                                       f"tabel {t}, rij {r + 1}, kolom {c + 2}", heading, above)
                     taken.add((r, c + 1))
                     continue
                 below = _cell_below(rows, grid, r, c)
-                if below is not None and _is_blank(texts[r + 1][below]) and _not_merged(rows[r + 1][below]):
+                if below is not None and (r + 1, below) not in taken and _is_blank(texts[r + 1][below]) and \
+                        _not_merged(rows[r + 1][below]):
                     self._answer_cell(rows[r + 1][below], f"t{t}.r{r + 2}.c{below + 1}", label,
                                       f"tabel {t}, rij {r + 2}", heading, above)
                     taken.add((r + 1, below))
@@ -418,7 +461,7 @@ class Walker:
                 tc.remove(extra)
         self.spots.append(Spot(place, write))
 
-    def _tick_row(self, rows, texts, grid, r, marks_row, t) -> None:
+    def _tick_row(self, rows, texts, firsts, grid, r, marks_row, t) -> None:
         row_label = next((_first_text(tc) for tc, x in zip(rows[r], texts[r]) if x and not BOX.search(x)),
                          "")
         for c, tc in enumerate(rows[r]):
@@ -437,6 +480,9 @@ class Walker:
                 above = _first_text(rows[up][column])
                 break
             question = f"{row_label} {above}".strip()
+            if not option and not BOX.sub("", texts[r][c]).strip() and c + 1 < len(rows[r]) and \
+                    texts[r][c + 1] and not BOX.search(texts[r][c + 1]):
+                option = firsts[r][c + 1]  # "☐ | Voortgangsgesprek": the option word in the next cell
             for p_index, para in enumerate(_cell_paras(tc)):
                 if BOX.search(para.text):
                     self._ticks(para, f"t{t}.r{r + 1}.c{c + 1}.p{p_index}", question,
@@ -444,9 +490,11 @@ class Walker:
 
 
 def _is_bullet(p, text: str) -> bool:
-    """A help bullet under a question ("• Wat gaat goed?"): never the label of the box after it."""
-    return text.startswith(("•", "·", "-", "–", "▪", "o ")) or \
-        p.find(f"{q('w:pPr')}/{q('w:numPr')}") is not None
+    """A help bullet under a question ("• Wat gaat goed?"): never the label of the box after it. A
+    numbered list is no help: HR numbers its questions."""
+    style = p.find(f"{q('w:pPr')}/{q('w:pStyle')}")
+    name = ((style.get(q("w:val")) if style is not None else "") or "").lower()
+    return text.startswith(("•", "·", "-", "–", "▪", "o ")) or "bullet" in name or "opsomming" in name
 
 
 def _consecutive(numbers: list[int]) -> bool:
