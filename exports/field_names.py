@@ -38,7 +38,8 @@ PLAN = {"periode": "Periode", "status": "Status", "formulier": "Formulier",
         "bijgewerkt": "Laatst bijgewerkt"}
 ROLES = {"medewerker": ("employee", "Medewerker"), "leidinggevende": ("manager", "Leidinggevende")}
 # Other words HR uses for the same thing.
-SYNONYMS = {"email": ("E-mail", "Email", "Mail", "E-mailadres"), "naam": ("Volledige naam",)}
+SYNONYMS = {"email": ("E-mail", "Email", "Mail", "E-mailadres"), "naam": ("Volledige naam", "Name"),
+            "afdeling": ("Department", "Team", "Afd"), "functie": ("Job title", "Functietitel", "Position")}
 ROLE_WORDS = {"medewerker": ("Medewerker", "Werknemer", "Employee"),
               "leidinggevende": ("Leidinggevende", "Manager", "Chef", "Teamleider")}
 PLAN_WORDS = {"periode": ("Periode", "Jaar", "POP-periode", "Planperiode"), "status": ("Status",),

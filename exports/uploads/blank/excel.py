@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from exports.excel.template import SAFE_PARSER
-from .match import ANSWER, ROWS, TICK, Place, is_mark
+from .match import ANSWER, ROWS, TICK, Place, is_mark, is_number
 from .word import BOX, FILL, Spot, _label, _short
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -158,7 +158,8 @@ def _sheet(ws, sheets: Sheets, likely_question, likely_rows, score) -> list[Spot
         empty_below = []
         for below in range(r + 1, min(g.last_row + 60, r + 1 + MAX_TABLE_ROWS)):
             # Empty across the sheet, not only under the header: text beside them is the form going on.
-            if any(text.get((below, c)) for c in range(1, g.last_column + 1)):
+            if any(text.get((below, c)) and not (c == filled[0] and is_number(text[(below, c)]))
+                   for c in range(1, g.last_column + 1)):
                 break
             empty_below.append(below)
         # See word.py: every column named over two empty rows or more is a table.

@@ -36,6 +36,7 @@ class Target:
     question: str = ""  # a tick: the question or grid row its option belongs to
     columns: tuple[tuple[str, str], ...] = ()  # rows: (column key, column label)
     key: str = ""  # the form's question it belongs to
+    also: str = ""  # the sentence printed under the question, which HR's own wording often follows
     section: str = ""  # the section or person it is under, to tell "Naam" from "Naam"
 
     @property
@@ -102,7 +103,7 @@ def _targets_of(f, context: str) -> list[Target]:
         return out
     if isinstance(f, Check):
         return [Target(f"{f.key}_ja", label, TICK, context, question=label, key=f.key)]
-    out = [Target(f.key, label, ANSWER, context, key=f.key)]
+    out = [Target(f.key, label, ANSWER, context, key=f.key, also=f.intro)]
     if isinstance(f, Choice):
         out += [Target(f"{f.key}_{value}", option, TICK, context, question=label, key=f.key)
                 for value, option in f.options]
@@ -230,7 +231,8 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
     for t in by_path.values():
         # The question's key was named by its meaning ("voorbereiding_functie"): HR's shortened
         # label often says the same words.
-        score = max(similarity(written, t.label), similarity(written, _key_words(t.path)) - 0.05)
+        score = max(similarity(written, t.label), similarity(written, _key_words(t.path)) - 0.05,
+                    similarity(written, t.also) - 0.08 if t.also else 0.0)
         for context in contexts:
             score = max(score, similarity(f"{context} {written}", t.label) - 0.02)
         if score < 0.4 and t.path != exact:
@@ -260,6 +262,8 @@ def _own_question(path, definition, by_path) -> str | None:
 def rows_scores(headers: list[str], options: list[Target]) -> list[tuple[float, str, dict[int, str]]]:
     """How well a header row names each table of the form, and which header is which column."""
     out = []
+    # A column of row numbers ("Nr.", "#") is the paper's own, no column of the form.
+    headers = ["" if loose(h) in NUMBER_HEADERS or not loose(h) else h for h in headers]
     named = sum(1 for h in headers if h.strip()) or 1
     if len({loose(h) for h in headers if h.strip()}) < named:
         return []  # "Datum: | | Datum:" side by side is two labels, not a table's columns
@@ -272,7 +276,7 @@ def rows_scores(headers: list[str], options: list[Target]) -> list[tuple[float, 
         pairs = sorted(((similarity(h, label), i, key) for i, h in enumerate(headers) if h.strip()
                         for key, label in t.columns), reverse=True)
         for score, i, key in pairs:
-            if score >= 0.55 and i not in columns and key not in taken:
+            if score >= 0.5 and i not in columns and key not in taken:
                 columns[i] = key
                 taken.add(key)
                 total += score
@@ -306,6 +310,15 @@ def tick_scores(place: Place, options: list[Target]) -> list[tuple[float, str]]:
 
 
 MARKS = {"+": "+", "±": "±", "+/-": "±", "+-": "±", "-": "–", "–": "–", "—": "–", "−": "–", "0": "±"}
+
+
+NUMBER_HEADERS = {"nr", "no", "nummer", "volgnummer", "number"}
+NUMBER = re.compile(r"\s*(#|nr\.?|no\.?)?\s*\d{1,3}[.)]?\s*", re.IGNORECASE)
+
+
+def is_number(text: str) -> bool:
+    """A row's printed number ("1", "2.", "#3"): an empty row of a numbered table still."""
+    return bool(NUMBER.fullmatch(text))
 
 
 def is_mark(text: str) -> bool:

@@ -17,7 +17,7 @@ from exports.field_names import loose
 from .match import (ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, Target, answer_scores, plain, rows_scores,
                     targets, tick_scores)
 
-ROWS_GOOD_ENOUGH = 0.5
+ROWS_GOOD_ENOUGH = 0.45  # with two columns named at least (one for a table of one column)
 MAX_SCORED = 800  # texts weighed as possible questions, per form
 _SCORED: dict[tuple[str, str], dict[str, float]] = {}  # the last few uploads' weighed texts
 MAX_PLACES = 600  # places proposed; the paper forms have up to 160
@@ -129,7 +129,7 @@ def assign(places: list[Place], definition, options: list[Target]) -> None:
     for index, place in enumerate(places):
         if place.shape == ROWS:
             for score, path, columns in rows_scores(place.headers, options):
-                if score >= ROWS_GOOD_ENOUGH:
+                if score >= ROWS_GOOD_ENOUGH and len(columns) >= min(2, len(place.headers)):
                     candidates.append((score, index, path, columns))
             continue
         scores = answer_scores(place, definition, options) if place.shape == ANSWER else \

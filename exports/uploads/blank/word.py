@@ -24,7 +24,7 @@ from lxml import etree
 
 from exports.excel.template import SAFE_PARSER
 from exports.field_names import PEOPLE, ROLE_WORDS, SYNONYMS, loose
-from .match import ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, is_mark, plain
+from .match import ANSWER, GOOD_ENOUGH, ROWS, TICK, Place, is_mark, is_number, plain
 
 # What papers print between a question and its box: never a label.
 PROMPTS = {"uwantwoord", "antwoord"}
@@ -395,7 +395,8 @@ class Walker:
         """A header row over empty rows, naming the columns of one of the form's tables."""
         for h in range(min(2, len(rows) - 1)):
             headers = texts[h]
-            empty_below = [r for r in range(h + 1, len(rows)) if all(_is_blank(x) for x in texts[r])]
+            empty_below = [r for r in range(h + 1, len(rows))
+                           if all(_is_blank(x) or (c == 0 and is_number(x)) for c, x in enumerate(texts[r]))]
             if len([x for x in headers if x]) < 1 or not empty_below or empty_below[0] != h + 1:
                 continue
             # Every column named over two empty rows or more is a table to fill row by row, whatever
