@@ -189,12 +189,39 @@ def _is_heading(p) -> bool:
     return bool(bold) and len(text) < 90 and not text.endswith((":", "?"))
 
 
+NESTED = "⧉"  # a cell holding a table of its own: never empty, never a label
+
+
+def _own_paragraphs(tc) -> list:
+    """A cell's own paragraphs (also in a content control), not those of a table inside it."""
+    out = []
+    for child in tc:
+        if child.tag == q("w:p"):
+            out.append(child)
+        elif child.tag == q("w:sdt"):
+            content = child.find(q("w:sdtContent"))
+            out += _own_paragraphs(content) if content is not None else []
+    return out
+
+
+def _nested_tables(tc) -> list:
+    return [child for child in tc.iter(q("w:tbl")) if child is not tc and _owner_cell(child) is tc]
+
+
+def _owner_cell(tbl):
+    parent = tbl.getparent()
+    while parent is not None and parent.tag != q("w:tc"):
+        parent = parent.getparent()
+    return parent
+
+
 def _cell_paras(tc) -> list[Para]:
-    return [Para.of(p) for p in tc.iter(q("w:p"))]
+    return [Para.of(p) for p in _own_paragraphs(tc)]
 
 
 def _cell_text(tc) -> str:
-    return " ".join(p.text for p in _cell_paras(tc)).strip()
+    text = " ".join(p.text for p in _cell_paras(tc)).strip()
+    return f"{text} {NESTED}".strip() if _nested_tables(tc) else text
 
 
 def _is_blank(text: str) -> bool:
@@ -330,6 +357,15 @@ class Walker:
 
     # -------------------------------------------------------------------- tables
     def _table(self, tbl, before: str) -> None:
+        self._table_itself(tbl, before)
+        # Tables inside its cells (a block of personal details in a cell of the layout table), after it.
+        for tr in tbl.findall(q("w:tr")):
+            for tc in tr.findall(q("w:tc")):
+                for nested in _nested_tables(tc):
+                    self.table_number += 1
+                    self._table(nested, _first_text(tc))
+
+    def _table_itself(self, tbl, before: str) -> None:
         rows = [[tc for tc in tr.findall(q("w:tc"))] for tr in tbl.findall(q("w:tr"))]
         t = self.table_number
         if not rows:
@@ -456,10 +492,10 @@ class Walker:
                       where=where, above=_label(above))
 
         def write(path, _columns, say, tc=tc):
-            paras = tc.findall(q("w:p"))
+            paras = _own_paragraphs(tc)
             Para.of(paras[0]).set_text(say.answer(path))
             for extra in paras[1:]:
-                tc.remove(extra)
+                extra.getparent().remove(extra)
         self.spots.append(Spot(place, write))
 
     def _tick_row(self, rows, texts, firsts, grid, r, marks_row, t) -> None:
