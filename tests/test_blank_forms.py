@@ -298,3 +298,35 @@ def test_a_blank_form_too_large_to_search_keeps_the_message_that_nothing_is_fill
         assert BlankUpload.select().count() == 0
     monkeypatch.setattr(proposal, "MAX_SEARCHED", body)
     assert upload(hr, data, "formulier.docx").status_code == 302
+
+
+def test_a_name_line_in_the_page_header_and_a_table_inside_a_cell_are_places_too(world, hr):
+    """Letterheads carry 'Naam medewerker: ______' in the page header, and layout tables hold a block
+    of details in one of their cells: both are found, and the download fills them."""
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].text = "Naam medewerker: ____________________"
+    doc.add_heading("Persoonlijk Ontwikkelplan", 0)
+    layout = doc.add_table(rows=1, cols=2)
+    layout.cell(0, 0).text = "Gegevens leidinggevende"
+    inner = layout.cell(0, 1).add_table(rows=2, cols=2)
+    inner.cell(0, 0).text = "Naam leidinggevende:"
+    inner.cell(1, 0).text = "Functie leidinggevende:"
+    url, page = start_proposal(hr, docx_bytes(doc), "briefhoofd.docx")
+    labels = by_label(page)
+    assert starting(labels, "Naam medewerker:") == ["medewerker_naam"]
+    assert starting(labels, "Naam leidinggevende:") == ["leidinggevende_naam"]
+    assert starting(labels, "Functie leidinggevende:") == ["leidinggevende_functie"]
+    wheres = [" ".join(td.text_content().split()) for td in page.xpath(
+        '//table[contains(@class, "blank-places")]/tbody/tr/td[3]')]
+    assert any(w.startswith("de koptekst") for w in wheres), wheres
+    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
+    posted["actie"] = "bevestigen"
+    assert hr.post(url, data=posted).status_code == 302
+    with world.app.app_context():
+        template = ExportTemplate.get()
+    hr.post(f"/sjablonen/{template.id}/activeren")
+    download = world.client("zoe").get(f"/plans/{world.org['plan']}/download.docx")
+    filled = Document(io.BytesIO(download.data))
+    assert filled.sections[0].header.paragraphs[0].text == f"Naam medewerker: {EMPLOYEE_NAME}"
+    inner = filled.tables[0].cell(0, 1).tables[0]
+    assert [inner.cell(0, 1).text, inner.cell(1, 1).text] == [MANAGER_NAME, "+31 6"]

@@ -65,7 +65,8 @@ MAX_SEARCHED = 20 * 1024 * 1024  # unpacked bytes of the parts searched: the bod
 def _searchable(data: bytes, fmt: str) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = [i for i in archive.infolist()
-                 if (i.filename == word.BODY if fmt == "docx" else i.filename.startswith("xl/worksheets/"))]
+                 if (i.filename == word.BODY or word.HEADER.fullmatch(i.filename) if fmt == "docx"
+                     else i.filename.startswith("xl/worksheets/"))]
         if sum(i.file_size for i in parts) > MAX_SEARCHED:
             raise TooLarge(fmt)
 
@@ -208,15 +209,20 @@ def outline(data: bytes, fmt: str, definition, numbers: dict[str, int]) -> list[
     marked = save()
     rows: list[list[str]] = []
     if fmt == "docx":
-        root = etree.fromstring(zipfile.ZipFile(io.BytesIO(marked)).read(word.BODY), SAFE_PARSER)
-        for block in _blocks(root.find(q("w:body"))):
-            if block.tag == q("w:p"):
-                text = word.Para.of(block).text.strip()
-                if text:
-                    rows.append([text])
-                continue
-            for tr in block.iter(q("w:tr")):
-                rows.append([word._cell_text(tc) for tc in tr.findall(q("w:tc"))])
+        archive = zipfile.ZipFile(io.BytesIO(marked))
+        headers = sorted(n for n in archive.namelist() if word.HEADER.fullmatch(n))
+        for part in [*headers, word.BODY]:
+            root = etree.fromstring(archive.read(part), SAFE_PARSER)
+            body = root.find(q("w:body"))
+            for block in _blocks(root if body is None else body):
+                if block.tag == q("w:p"):
+                    text = word.Para.of(block).text.strip()
+                    if text:
+                        rows.append([text])
+                    continue
+                for tr in block.iter(q("w:tr")):
+                    rows.append([word._cell_text(tc).replace(word.NESTED, "").strip()
+                                 for tc in tr.findall(q("w:tc"))])
     else:
         from openpyxl import load_workbook
 

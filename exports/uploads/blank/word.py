@@ -250,6 +250,7 @@ class Walker:
     # -------------------------------------------------------------------- body
     def walk(self) -> list[Spot]:
         body = self.root.find(q("w:body"))
+        body = self.root if body is None else body  # a page header holds its paragraphs itself
         recent: list[tuple[str, bool]] = []  # text paragraphs since the last place: (text, a bullet?)
         last_answer: Spot | None = None  # the place more fill lines belong to
         question = ""  # the text a line of tick boxes answers
@@ -664,21 +665,37 @@ def _fill_row(tr, texts: dict[int, str]) -> None:
             tc.remove(extra)
 
 
+HEADER = re.compile(r"word/header\d*\.xml")
+
+
 def walk(data: bytes, likely_question, likely_rows, score=lambda text: 0.0,
          is_label=lambda text: False) -> tuple[list[Spot], Callable[[], bytes]]:
     """The places of a blank Word form, and a function that returns the document with what was written
-    into them."""
+    into them. The page headers first, as on the page ("Naam medewerker: ____" in the letterhead)."""
     archive = zipfile.ZipFile(io.BytesIO(data))
-    root = etree.fromstring(archive.read(BODY), SAFE_PARSER)
-    spots = Walker(root, likely_question, likely_rows, score, is_label).walk()
+    headers = sorted((n for n in archive.namelist() if HEADER.fullmatch(n)),
+                     key=lambda n: int(re.sub(r"\D", "", n) or 0))
+    roots: dict[str, object] = {}
+    spots: list[Spot] = []
+    for number, part in enumerate([*headers, BODY], start=1):
+        roots[part] = etree.fromstring(archive.read(part), SAFE_PARSER)
+        found = Walker(roots[part], likely_question, likely_rows, score, is_label).walk()
+        if part != BODY:
+            for spot in found:  # an id of its own per header; "where" says it is the page header
+                spot.place.id = f"kop{number}:{spot.place.id}"
+                where = spot.place.where
+                spot.place.where = where.replace("de hoofdtekst", "de koptekst") \
+                    if where.startswith("de hoofdtekst") else f"de koptekst, {where}"
+        spots += found
 
     def save() -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
             for info in archive.infolist():
                 content = archive.read(info.filename)
-                if info.filename == BODY:
-                    content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                if info.filename in roots:
+                    content = etree.tostring(roots[info.filename], xml_declaration=True, encoding="UTF-8",
+                                             standalone=True)
                 target.writestr(info, content)
         return out.getvalue()
     return spots, save
