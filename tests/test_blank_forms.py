@@ -330,3 +330,32 @@ def test_a_name_line_in_the_page_header_and_a_table_inside_a_cell_are_places_too
     assert filled.sections[0].header.paragraphs[0].text == f"Naam medewerker: {EMPLOYEE_NAME}"
     inner = filled.tables[0].cell(0, 1).tables[0]
     assert [inner.cell(0, 1).text, inner.cell(1, 1).text] == [MANAGER_NAME, "+31 6"]
+
+
+def test_wingdings_boxes_are_tick_boxes_and_the_chosen_one_is_ticked(world, hr):
+    """Many forms draw their boxes with a symbol font (Word's Insert > Symbol: Wingdings 'o'); those
+    are boxes too, written back as ☒/☐ in the run's look without the symbol font."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = Document()
+    doc.add_paragraph("Het volgende gesprek is een:")
+    line = doc.add_paragraph()
+    for option in ("Doelstellingengesprek", "Voortgangsgesprek"):
+        run = line.add_run()
+        run._r.append(parse_xml(f'<w:sym {nsdecls("w")} w:font="Wingdings" w:char="F06F"/>'))
+        line.add_run(f" {option}   ")
+    url, page = start_proposal(hr, docx_bytes(doc), "symbolen.docx")
+    assert starting(by_label(page), "Het volgende gesprek is een: ☐ Voortgangsgesprek") == \
+        ["volgend_gesprek_voortgangsgesprek"]
+    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
+    posted["actie"] = "bevestigen"
+    assert hr.post(url, data=posted).status_code == 302
+    with world.app.app_context():
+        template = ExportTemplate.get()
+    hr.post(f"/sjablonen/{template.id}/activeren")
+    download = world.client("zoe").get(f"/plans/{world.org['plan']}/download.docx")
+    filled = Document(io.BytesIO(download.data))
+    ticks = next(p.text for p in filled.paragraphs if "Voortgangsgesprek" in p.text)
+    assert ticks.split() == ["☐", "Doelstellingengesprek", "☒", "Voortgangsgesprek"]
+    assert "Wingdings" not in filled.paragraphs[1]._p.xml, "the box is no symbol any more"
