@@ -170,7 +170,8 @@ ROLE_LOOSE = {loose(word) for role_words in ROLE_WORDS.values() for word in role
 
 
 def signed(text: str) -> str:
-    return SIGNED.sub("akkoord", text)
+    """A heading as the akkoord it is: "Handtekening medewerker", "Voor akkoord medewerker"."""
+    return re.sub(r"\bvoor akkoord\b", "akkoord", SIGNED.sub("akkoord", text), flags=re.IGNORECASE)
 
 
 def _role_in(heading: str) -> str | None:
