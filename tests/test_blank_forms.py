@@ -359,3 +359,44 @@ def test_wingdings_boxes_are_tick_boxes_and_the_chosen_one_is_ticked(world, hr):
     ticks = next(p.text for p in filled.paragraphs if "Voortgangsgesprek" in p.text)
     assert ticks.split() == ["☐", "Doelstellingengesprek", "☒", "Voortgangsgesprek"]
     assert "Wingdings" not in filled.paragraphs[1]._p.xml, "the box is no symbol any more"
+
+
+def test_content_controls_nobody_named_and_legacy_form_fields_are_the_form_s_places(world, hr):
+    """The common modern Word form: a content control in each answer cell showing 'Klik of tik om
+    tekst in te voeren.', and older forms with legacy text fields. Unnamed, they are no template (the
+    upload check says so); as a blank form each is a place, and the download holds the answers there."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    doc = Document()
+    table = doc.add_table(rows=2, cols=2)
+    for row, label in enumerate(["Naam", "Afdeling"]):
+        table.cell(row, 0).text = label
+        cell = table.cell(row, 1)._tc
+        cell.remove(cell.findall(f"{{{cell.nsmap['w']}}}p")[0])
+        cell.append(parse_xml(
+            f'<w:sdt {nsdecls("w")}><w:sdtPr><w:id w:val="{100 + row}"/><w:showingPlcHdr/><w:text/>'
+            f'</w:sdtPr><w:sdtContent><w:p><w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>'
+            f'<w:t>Klik of tik om tekst in te voeren.</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    line = doc.add_paragraph("Naam leidinggevende: ")
+    for xml in ('<w:r {w}><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Tekst1"/>'
+                '<w:textInput/></w:ffData></w:fldChar></w:r>',
+                '<w:r {w}><w:instrText xml:space="preserve"> FORMTEXT </w:instrText></w:r>',
+                '<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>',
+                '<w:r {w}><w:t xml:space="preserve">     </w:t></w:r>',
+                '<w:r {w}><w:fldChar w:fldCharType="end"/></w:r>'):
+        line._p.append(parse_xml(xml.format(w=nsdecls("w"))))
+    data = docx_bytes(doc)
+    url, page = start_proposal(hr, data, "invulformulier.docx")
+    labels = by_label(page)
+    assert starting(labels, "Naam") == ["medewerker_naam", "leidinggevende_naam"]
+    assert starting(labels, "Afdeling") == ["medewerker_afdeling"]
+    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
+    posted["actie"] = "bevestigen"
+    assert hr.post(url, data=posted).status_code == 302
+    with world.app.app_context():
+        template = ExportTemplate.get()
+    hr.post(f"/sjablonen/{template.id}/activeren")
+    filled = Document(io.BytesIO(world.client("zoe").get(f"/plans/{world.org['plan']}/download.docx").data))
+    assert [filled.tables[0].cell(0, 1).text, filled.tables[0].cell(1, 1).text] == [EMPLOYEE_NAME, AMP]
+    assert filled.paragraphs[0].text == f"Naam leidinggevende: {MANAGER_NAME}"

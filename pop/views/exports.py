@@ -36,6 +36,8 @@ bp = Blueprint("exports", __name__)
 # The start of the check's message for an upload without a single field (uploads/check.py): such an
 # upload is HR's blank form, and goes to the proposal of where each answer goes instead.
 NOTHING_FOUND = "In dit sjabloon staat geen enkel veld dat wordt ingevuld"
+# ... and for Word's content controls nobody named, which a blank form uses for its answers.
+UNNAMED_CONTROL = "Een inhoudsbesturingselement zonder titel of tag"
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -186,7 +188,7 @@ def templates():
                 problems = report.problems
             except TemplateProblem as exc:
                 problems = [str(exc)]
-            if problems == [p for p in problems if p.startswith(NOTHING_FOUND)] and problems:
+            if problems and all(p.startswith((NOTHING_FOUND, UNNAMED_CONTROL)) for p in problems):
                 # No placeholder at all: HR's own blank form. The app proposes where each answer goes.
                 blank = blank_forms.start(form.form_key.data, fmt, filename, data)
                 if blank is not None:

@@ -666,6 +666,55 @@ def _fill_row(tr, texts: dict[int, str]) -> None:
 
 
 HEADER = re.compile(r"word/header\d*\.xml")
+DOTS = "……………………"
+
+
+def plain_controls(root) -> None:
+    """Word's own ways of leaving room for an answer, made plain before the walk: a content control
+    nobody named (showing "Klik of tik om tekst in te voeren.") and a legacy text form field become
+    a line of dots in their place, a legacy check box a box. The walk then finds them as any dotted
+    line, and the marked document holds plain placeholders where the controls stood."""
+    for sdt in list(root.iter(q("w:sdt"))):
+        pr = sdt.find(q("w:sdtPr"))
+        if pr is None or any(pr.find(q(tag)) is not None for tag in ("w:tag", "w:alias", "w:dataBinding")) \
+                or pr.find(q("w14:checkbox")) is not None:
+            continue
+        content = sdt.find(q("w:sdtContent"))
+        if content is None:
+            continue
+        if pr.find(q("w:showingPlcHdr")) is not None:
+            texts = list(content.iter(q("w:t")))
+            for t in texts:
+                t.text = ""
+            if texts:
+                texts[0].text = DOTS
+            else:
+                paragraph = content.find(q("w:p"))
+                holder = paragraph if paragraph is not None else content
+                run = etree.SubElement(holder, q("w:r"))
+                etree.SubElement(run, q("w:t")).text = DOTS
+        for child in list(content):
+            sdt.addprevious(child)
+        sdt.getparent().remove(sdt)
+    for begin in list(root.iter(q("w:fldChar"))):
+        if begin.get(q("w:fldCharType")) != "begin" or begin.find(q("w:ffData")) is None:
+            continue
+        runs, run = [], begin.getparent()
+        while run is not None:
+            runs.append(run)
+            end = run.find(q("w:fldChar"))
+            if end is not None and end.get(q("w:fldCharType")) == "end":
+                break
+            run = run.getnext()
+        instruction = "".join(t.text or "" for r in runs for t in r.iter(q("w:instrText")))
+        kind = "☐" if "FORMCHECKBOX" in instruction else DOTS if "FORMTEXT" in instruction else None
+        if kind is None or run is None:
+            continue
+        replacement = etree.Element(q("w:r"))
+        etree.SubElement(replacement, q("w:t")).text = kind
+        runs[0].addprevious(replacement)
+        for r in runs:
+            r.getparent().remove(r)
 
 
 def walk(data: bytes, likely_question, likely_rows, score=lambda text: 0.0,
@@ -679,6 +728,7 @@ def walk(data: bytes, likely_question, likely_rows, score=lambda text: 0.0,
     spots: list[Spot] = []
     for number, part in enumerate([*headers, BODY], start=1):
         roots[part] = etree.fromstring(archive.read(part), SAFE_PARSER)
+        plain_controls(roots[part])
         found = Walker(roots[part], likely_question, likely_rows, score, is_label).walk()
         if part != BODY:
             for spot in found:  # an id of its own per header; "where" says it is the page header
