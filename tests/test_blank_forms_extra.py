@@ -96,3 +96,16 @@ def test_an_independent_blank_form_gets_a_proposal_that_confirms_into_a_template
         assert hr.post(f"/sjablonen/{template.id}/activeren").status_code == 302
         download = world.client("zoe").get(f"/plans/{world.org['plan']}/download.{blank.kind}")
         assert download.status_code == 200, download.status_code
+
+
+def test_the_independent_forms_together_get_four_of_five_places_right():
+    """Made apart from the corpus, these forms measured the mapper at 69 of 150 places right; what they
+    showed was then fixed (symbol-font boxes, tables in cells, page headers, unnamed content controls
+    and legacy fields, numbered tables, signature lines), so they are no longer independent: this
+    keeps that work from sliding back. New independent forms are the honest measure."""
+    expected = found = right = 0
+    for blank in FORMS_EXTRA:
+        score, _ = score_file(blank)
+        expected, found, right = expected + score.expected, found + score.found, right + score.right
+    print(f"\nonafhankelijke formulieren: {expected} plaatsen, gevonden {found}, goed voorgesteld {right}")
+    assert found / expected >= 0.95 and right / expected >= 0.8
