@@ -49,6 +49,7 @@ class Sheets:
             self.parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else \
                 posixpath.normpath(posixpath.join("xl", target))
         self.roots: dict[str, object] = {}
+        self.ticks: dict[tuple, dict[int, str]] = {}  # (sheet, row, column) -> box index -> its text
 
     def set(self, sheet: str, row: int, column: int, text: str) -> None:
         part = self.parts[sheet]
@@ -330,8 +331,8 @@ def _ticks(title, sheets, r, c, value, question, mark, heading) -> list[Spot]:
 
 
 def _tick_writer(sheets, title, r, c, value, boxes, k):
-    # Every box of the cell is written at once: the cell is rewritten whole.
-    state = sheets.__dict__.setdefault("_ticks", {})
+    # Every box of the cell is written at once: the cell is rewritten whole, with the boxes chosen so far.
+    state = sheets.ticks
 
     def write(path, _columns, say):
         chosen = state.setdefault((title, r, c), {})
