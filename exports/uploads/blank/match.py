@@ -85,8 +85,8 @@ def _targets_of(f, context: str) -> list[Target]:
         if f.layout == "blocks":
             # On paper a block of questions ("Voortgangsgesprek 1"): its places hold the first row.
             block = f"{f.row_title or label} 1"
-            out += [Target(f"{f.key}[0].{c.key}", c.label, ANSWER, f"{context} {block}", key=f.key)
-                    for c in f.columns if not isinstance(c, UNPLACED)]
+            out += [Target(f"{f.key}[0].{c.key}", c.label, ANSWER, f"{context} {block}", key=f.key,
+                           also=c.intro) for c in f.columns if not isinstance(c, UNPLACED)]
         return out
     if isinstance(f, Signature):
         return [Target(f"{f.key}.naam", f"{label} naam", ANSWER, context, key=f.key, section=label),
@@ -145,7 +145,9 @@ def similarity(a: str, b: str) -> float:
         overlap = shared / max(len(wa), len(wb))
         ratio = max(ratio, 0.55 * cover + 0.45 * overlap)
     if la in lb or lb in la:
-        ratio = max(ratio, 0.55 + 0.45 * min(len(la), len(lb)) / max(len(la), len(lb)))
+        # A label shortened from the question names it; one word found inside a long question does not.
+        share = min(len(la), len(lb)) / max(len(la), len(lb))
+        ratio = max(ratio, 0.55 + 0.45 * share if share >= 0.3 else 0.45)
     return ratio
 
 
@@ -167,6 +169,21 @@ def _near(a: str, b: str) -> bool:
 SIGNED = re.compile(r"\b(handtekening(en)?|paraaf|ondertekening|ondertekend|getekend|signature)\b",
                     re.IGNORECASE)
 ROLE_LOOSE = {loose(word) for role_words in ROLE_WORDS.values() for word in role_words}
+
+
+# Other words for the two roles, as organisations print them: read as the form's own words.
+ROLES_AS = {"leidinggevende": ("teamleider", "bedrijfsleider", "manager", "direct leidinggevende",
+                               "chef", "afdelingshoofd"),
+            "medewerker": ("werknemer", "employee", "docent", "medewerkster")}
+ROLES_AS_RE = {role: re.compile(r"\b(" + "|".join(map(re.escape, others)) + r")\b", re.IGNORECASE)
+               for role, others in ROLES_AS.items()}
+
+
+def canonical(text: str) -> str:
+    """'Akkoord teamleider' as 'Akkoord leidinggevende', 'Naam docent' as 'Naam medewerker'."""
+    for role, pattern in ROLES_AS_RE.items():
+        text = pattern.sub(role, text)
+    return text
 
 
 def signed(text: str) -> str:
@@ -204,12 +221,12 @@ def answer_scores(place: Place, definition, options: list[Target]) -> list[tuple
     (field_names.resolve: labels, "Naam leidinggevende"), then by likeness of the printed label, the
     heading breaking ties between questions printed alike."""
     by_path = {t.path: t for t in options if t.shape == ANSWER}
-    written = plain(place.label)
+    written = canonical(plain(place.label))
     if SIGNED.search(written):
         return []  # a signature is written by hand; the app's akkoord goes beside it, under "Naam"
-    role = _role_in(place.heading) or _role_in(place.above) or _role_in(written)
+    role = _role_in(place.heading) or _role_in(written)
     exact = None
-    contexts = [signed(plain(c)) for c in (place.above, place.heading) if c] \
+    contexts = [canonical(signed(plain(c))) for c in (place.above, place.heading) if c] \
         if len(words(written)) <= 2 else []
     by_role = [f"{written} {role}", f"{role} {written}"] \
         if role and written and loose(written) not in {loose(r) for r in ROLE_WORDS[role]} else []

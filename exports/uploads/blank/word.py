@@ -606,6 +606,9 @@ def _label_above(rows, firsts, grid, r: int, c: int, label: str) -> str:
         above = firsts[up][column] if column is not None else ""
         if above and not BOX.search(above) and not is_mark(above):
             return above
+    # "Handtekening medewerker | ____ | Datum: | ____": the label before the one before it.
+    if c >= 2 and _is_blank(firsts[r][c - 1]) and firsts[r][c - 2] and not BOX.search(firsts[r][c - 2]):
+        return firsts[r][c - 2]
     return ""
 
 
