@@ -86,12 +86,12 @@ def proposal(upload_id: int):
             except TemplateProblem as exc:
                 problems = [str(exc)]
             if not problems:
+                from .exports import _report_data  # the upload's report, kept as every upload keeps it
+
                 template = ExportTemplate.create(
                     form_key=upload.form_key, format=upload.format, name=upload.name, data=marked,
                     sha256=hashlib.sha256(marked).hexdigest(), uploaded_by=current_user.id,
-                    report=json.dumps({"notes": report.notes, "found": report.found,
-                                       "unused": report.unused}),
-                    preview=report.preview)
+                    report=json.dumps(_report_data(report)), preview=report.preview)
                 upload.delete_instance()
                 flash(f"‘{template.name}’ is nu een sjabloon: de antwoorden staan op de plaatsen die u "
                       "bevestigde. Bekijk hieronder het voorbeeld en activeer het daarna.", "success")
