@@ -112,14 +112,17 @@ def _account(email: str) -> str:
     return hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
 
 
-def keys_for(email: str, address: str | None, device: str | None) -> list[tuple[Rule, str]]:
+def keys_for(email: str, address: str | None, device: str | None, kind: str = ""
+             ) -> list[tuple[Rule, str]]:
+    """kind: "" for log-ins; another word ("herstel:") counts that action by the same rules apart, so
+    asking for reset mails neither uses up nor resets what a log-in may still try."""
     account = _account(normal(email))
     if device:
-        return [(CLIENT_RULE, f"{CLIENT_RULE.prefix}{account}:apparaat:{device}")]
+        return [(CLIENT_RULE, f"{kind}{CLIENT_RULE.prefix}{account}:apparaat:{device}")]
     address = (address or "onbekend")[:100]
-    return [(CLIENT_RULE, f"{CLIENT_RULE.prefix}{account}:ip:{address}"),
-            (ACCOUNT_RULE, ACCOUNT_RULE.prefix + account),
-            (ADDRESS_RULE, ADDRESS_RULE.prefix + address)]
+    return [(CLIENT_RULE, f"{kind}{CLIENT_RULE.prefix}{account}:ip:{address}"),
+            (ACCOUNT_RULE, kind + ACCOUNT_RULE.prefix + account),
+            (ADDRESS_RULE, kind + ADDRESS_RULE.prefix + address)]
 
 
 def _claim(keys: list[tuple[Rule, str]], at: dt.datetime) -> int:
@@ -166,19 +169,25 @@ def _forget_old(at: dt.datetime) -> None:
                                     | (LoginThrottle.wait_until < at))).execute()
 
 
+def claim(keys: list[tuple[Rule, str]]) -> str:
+    """Count one attempt on these keys: '' when it may go ahead, else the Dutch message to wait."""
+    at = now()
+    if random.random() < 0.01:
+        _forget_old(at)
+    wait = _claim(keys, at)
+    return _wait_message(wait) if wait else ""
+
+
 def attempt(email: str, password: str, address: str | None, device: str | None = None
             ) -> tuple[Person | None, str]:
     """(the person when the password is right, else None; a message when it is not). device: this
     browser's id from its device cookie for this account (device_of), if it has one."""
     email = normal(email)
     keys = keys_for(email, address, device)
-    at = now()
-    if random.random() < 0.01:
-        _forget_old(at)
-    wait = _claim(keys, at)
+    wait = claim(keys)
     if wait:
         # No password check: an outsider's flood must not cost a hash computation each.
-        return None, _wait_message(wait)
+        return None, wait
     person = Person.get_or_none(Person.email == email)
     if person is None or not person.active:
         # As slow as checking a real password: the answer time must not tell which e-mail
@@ -188,6 +197,8 @@ def attempt(email: str, password: str, address: str | None, device: str | None =
     if not person.check_password(password):
         return None, WRONG
     _give_back(keys)
+    from .passwords import rehash_if_weaker  # imports this module
+    rehash_if_weaker(person, password)
     return person, ""
 
 

@@ -30,10 +30,17 @@ class BaseModel(Model):
         database = database
 
 
+# OWASP's Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1 (Werkzeug's default is N=2^15). It
+# needs 128 MB for the length of one hash (Werkzeug passes hashlib.scrypt a maxmem to match); the cost on
+# this machine is in the README. A stored hash made with other parameters is redone at the next log-in
+# (pop.login.attempt, pop.passwords.needs_rehash).
+HASH_METHOD = "scrypt:131072:8:1"
+
+
 def _hash_method() -> str:
-    # scrypt by default; the tests set a cheap method, as hashing dominates their set-up time.
+    # The tests set a cheap method, as hashing dominates their set-up time.
     method = current_app.config.get("PASSWORD_HASH_METHOD") if has_app_context() else None
-    return method or "scrypt"
+    return method or HASH_METHOD
 
 
 @lru_cache(maxsize=4)
@@ -288,5 +295,18 @@ class BlankUpload(BaseModel):
     uploaded_at = DateTimeField(default=now, index=True)
 
 
+class AccountToken(BaseModel):
+    """A link that sets a password, used once (pop/passwords.py): an invitation from HR or a reset the
+    person asked for. Only the SHA-256 of the token is kept, so a copy of the database opens no
+    account; the link itself is also signed with the app's secret key."""
+
+    token_hash = CharField(max_length=64, unique=True)
+    purpose = CharField(max_length=20)  # uitnodiging | herstel
+    person = ForeignKeyField(Person, backref="+", on_delete="CASCADE")
+    created_at = DateTimeField(default=now)
+    expires_at = DateTimeField(index=True)
+    used_at = DateTimeField(null=True)
+
+
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
-          Reminder, FormSetting, Placement, Budget, Draft, BlankUpload]
+          Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken]

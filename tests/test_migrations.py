@@ -352,3 +352,51 @@ def test_m0010_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
         kept = BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx",
                                   data=b"\x00PK\xff", uploaded_by=person)
         assert bytes(BlankUpload.get_by_id(kept.id).data) == b"\x00PK\xff"
+
+
+def test_m0012_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0012 adds the one-time password links (invitations, resets) to a database the migrations before
+    it left, with data in it (a draft, a blank upload, a password): every row is as it was, the old
+    password still logs in, and a token can be stored and read back."""
+    import datetime as dt
+
+    from pop.models import AccountToken, BlankUpload, Draft, Person, Plan
+
+    make_release_0_1(database_url)
+    real_known = schema.known
+    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] < "m0012"])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0012_account_tokens" not in schema.applied(database)
+        assert not database.table_exists("accounttoken")
+        person = Person.select(Person.id).order_by(Person.id).first()  # columns of later steps: not yet
+        Draft.create(token="u" * 64, person=person, plan=Plan.select().first(), part_key="fase-1",
+                     kind="onderdeel", data='[["meer_doen", "bewaard"]]')
+        BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx", data=b"PK..",
+                           uploaded_by=person)
+        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
+        before = {t: all_rows(t) for t in tables}
+        assert before["draft"] and before["blankupload"] and before["answer"] and before["person"]
+
+    monkeypatch.setattr(schema, "known", real_known)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0012_account_tokens" in schema.applied(database) and schema.pending(database) == []
+        for table in tables:
+            assert all_rows(table) == before[table], table
+        assert current_rows("accounttoken") == []
+        until = dt.datetime(2030, 1, 1, 12, 0)
+        kept = AccountToken.create(token_hash="a" * 64, purpose="uitnodiging", person=person,
+                                   expires_at=until)
+        again = AccountToken.get_by_id(kept.id)
+        assert (again.token_hash, again.person_id, again.expires_at, again.used_at) == (
+            "a" * 64, person.id, until, None)
+        assert Person.get(Person.email == "hr@voorbeeld.nl").password_hash.startswith("scrypt:32768:8:1$")
+    # The release's hash (Werkzeug's scrypt default, N=2^15) still logs in, and is redone with the app's
+    # own parameters (this app has no cheap test method set): the real upgrade path of every account.
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    with app.app_context(), database.connection_context():
+        assert Person.get(Person.email == "hr@voorbeeld.nl").password_hash.startswith("scrypt:131072:8:1$")
+    assert Client(app).login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
