@@ -60,6 +60,9 @@ class Person(BaseModel):
     tussenvoegsel = CharField(max_length=30, default="")
     achternaam = CharField(max_length=100)
     email = CharField(max_length=254, unique=True)
+    # The HR system's own number for the person: a re-import finds people by it first (pop/importing.py),
+    # so a changed e-mail address updates the person instead of making a second one.
+    personeelsnummer = CharField(max_length=50, null=True, unique=True)
     password_hash = CharField(max_length=255, default="")
     functie = CharField(max_length=150, default="")
     afdeling = CharField(max_length=150, default="")
@@ -308,5 +311,17 @@ class AccountToken(BaseModel):
     used_at = DateTimeField(null=True)
 
 
+class PeopleImport(BaseModel):
+    """An uploaded export of the HR system, kept while HR maps its columns and looks at the preview
+    (pop/importing.py); confirming it writes the people and removes this. Nothing else refers to it."""
+
+    name = CharField(max_length=200)  # the uploaded file's name, for HR to recognise it
+    data = BlobField()
+    mapping = TextField(default="")  # JSON: the chosen field of each column, "" = not imported
+    deactivate = BooleanField(default=False)  # deactivate active people who are not in the file
+    uploaded_by = ForeignKeyField(Person, on_delete="CASCADE", backref="+")
+    uploaded_at = DateTimeField(default=now, index=True)
+
+
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
-          Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken]
+          Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken, PeopleImport]

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_PASSWORD = "demo-pop-2026"
 # Gone on purpose in m0002 (throttling moved to its own table); everything else must survive.
 # Columns added since 0.1, with what the upgrade gives the rows that were there.
-ADDED = {"exporttemplate": {"report": None, "preview": None}}  # m0006: made when HR opens the report
+ADDED = {"exporttemplate": {"report": None, "preview": None},  # m0006: made when HR opens the report
+         "person": {"personeelsnummer": None}}  # m0011: given by the first import from the HR system
 DROPPED = {"person": {"failed_logins", "locked_until"}}
 
 
@@ -243,6 +244,13 @@ def all_rows(table):
     return rows_of_cursor(database.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1'))
 
 
+def rows_as_before(table, before):
+    """The table's rows in the columns it had before (a later step may add one, e.g. m0011's
+    person.personeelsnummer; that step's own test checks what the new column holds)."""
+    columns = set(before[0]) if before else set()
+    return [{k: v for k, v in r.items() if k in columns} for r in all_rows(table)]
+
+
 def test_m0007_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
                                                                                 monkeypatch):
     """m0007 adds the organisation's tables (formsetting, placement, budget) to a database that m0006
@@ -260,7 +268,8 @@ def test_m0007_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
         assert "m0007_organisation" not in schema.applied(database)
         assert not database.table_exists("placement")
         plan = Plan.select().order_by(Plan.id).first()
-        AuditEntry.create(plan=plan, person=plan.employee, person_name="Oude naam", action="bekeken")
+        # plan.employee would select every column of today's Person, some of which come later (m0011).
+        AuditEntry.create(plan=plan, person=plan.employee_id, person_name="Oude naam", action="bekeken")
         Reminder.create(plan=plan, kind="gesprek-7", day=dt.date(2026, 3, 1), recipients="a@b.nl")
         database.execute_sql('UPDATE "exporttemplate" SET "report" = \'{"notes": []}\'')
         tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
@@ -272,7 +281,7 @@ def test_m0007_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert "m0007_organisation" in schema.applied(database) and schema.pending(database) == []
         for table in tables:
-            assert all_rows(table) == before[table], table
+            assert rows_as_before(table, before[table]) == before[table], table
         for table in ("formsetting", "placement", "budget"):
             assert current_rows(table) == [], table
         from forms import DEFAULT_FORM, FORMS
@@ -303,7 +312,7 @@ def test_m0008_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     app = start(database_url, tmp_path)
     with app.app_context(), database.connection_context():
         assert "m0008_drafts" not in schema.applied(database) and not database.table_exists("draft")
-        person = Person.select().order_by(Person.id).first()
+        person = Person.select(Person.id).order_by(Person.id).first()  # columns of later steps: not yet
         Budget.create(person=person, year="2026", euro=Decimal("1250.50"))
         Placement.create(person=person, period="2026", prestaties="plus", potentie="min")
         tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
@@ -315,7 +324,7 @@ def test_m0008_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert "m0008_drafts" in schema.applied(database) and schema.pending(database) == []
         for table in tables:
-            assert all_rows(table) == before[table], table
+            assert rows_as_before(table, before[table]) == before[table], table
         assert current_rows("draft") == []
 
 
@@ -333,7 +342,7 @@ def test_m0010_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert "m0010_blank_uploads" not in schema.applied(database)
         assert not database.table_exists("blankupload")
-        person = Person.select().order_by(Person.id).first()
+        person = Person.select(Person.id).order_by(Person.id).first()  # columns of later steps: not yet
         Draft.create(token="t" * 64, person=person, plan=Plan.select().first(), part_key="fase-1",
                      kind="onderdeel", data='[["meer_doen", "bewaard"]]')
         ExportTemplate.create(form_key="pop-uitgebreid", format="docx", name="eigen.docx", data=b"PK..",
@@ -347,7 +356,7 @@ def test_m0010_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert "m0010_blank_uploads" in schema.applied(database) and schema.pending(database) == []
         for table in tables:
-            assert all_rows(table) == before[table], table
+            assert rows_as_before(table, before[table]) == before[table], table
         assert current_rows("blankupload") == []
         kept = BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx",
                                   data=b"\x00PK\xff", uploaded_by=person)
@@ -384,7 +393,7 @@ def test_m0012_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert "m0012_account_tokens" in schema.applied(database) and schema.pending(database) == []
         for table in tables:
-            assert all_rows(table) == before[table], table
+            assert rows_as_before(table, before[table]) == before[table], table
         assert current_rows("accounttoken") == []
         until = dt.datetime(2030, 1, 1, 12, 0)
         kept = AccountToken.create(token_hash="a" * 64, purpose="uitnodiging", person=person,
@@ -400,3 +409,48 @@ def test_m0012_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert Person.get(Person.email == "hr@voorbeeld.nl").password_hash.startswith("scrypt:131072:8:1$")
     assert Client(app).login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+
+
+def test_m0011_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0011 adds the personeelsnummer to person and the peopleimport table to a database that m0010
+    left, with data in it (a blank upload, people with plans): every row is as it was with an empty
+    personeelsnummer, people log in as before, and numbers are unique but may be empty for many."""
+    from peewee import IntegrityError
+
+    from pop.models import BlankUpload, PeopleImport, Person
+
+    make_release_0_1(database_url)
+    real_known = schema.known
+    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] <= "m0010"])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0011_personeelsnummer" not in schema.applied(database)
+        assert "personeelsnummer" not in {c.name for c in database.get_columns("person")}
+        assert not database.table_exists("peopleimport")
+        person = Person.select(Person.id).order_by(Person.id).first()
+        BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx", data=b"PK",
+                           uploaded_by=person)
+        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
+        before = {t: all_rows(t) for t in tables}
+        assert before["blankupload"] and before["answer"] and len(before["person"]) > 3
+
+    monkeypatch.setattr(schema, "known", real_known)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0011_personeelsnummer" in schema.applied(database)
+        for table in tables:
+            expected = before[table]
+            if table == "person":
+                expected = [{**r, "personeelsnummer": None} for r in expected]
+            assert all_rows(table) == expected, table
+        assert current_rows("peopleimport") == []
+        first, second = Person.select().order_by(Person.id)[:2]
+        Person.update(personeelsnummer="1001").where(Person.id == first.id).execute()
+        with pytest.raises(IntegrityError), database.atomic():
+            Person.update(personeelsnummer="1001").where(Person.id == second.id).execute()
+        kept = PeopleImport.create(name="export.csv", data=b"a;b\r\n", mapping="[]", uploaded_by=first)
+        assert bytes(PeopleImport.get_by_id(kept.id).data) == b"a;b\r\n"
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    assert "Daan" in text_of(hr.get("/mensen/"))
