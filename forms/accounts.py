@@ -40,6 +40,8 @@ class PersonForm(DutchForm):
     password = PasswordField("Nieuw wachtwoord", validators=[
         Optional(), Length(min=8, message="Een wachtwoord heeft minstens 8 tekens.")],
         description="Leeg laten om het wachtwoord niet te wijzigen.")
+    # A new person only (people/edit.html): they choose their password through a mailed link.
+    invite = BooleanField("Uitnodiging sturen: de persoon kiest zelf een wachtwoord", default=True)
 
 
 class NewPlanForm(DutchForm):

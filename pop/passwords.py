@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
@@ -192,7 +193,36 @@ def texts(person: Person, purpose: str, url: str) -> tuple[str, str]:
 
 def send(config, person: Person, purpose: str, url: str) -> None:
     """One mail through the reminders' SMTP settings and connection; raises reminders.MailFailed."""
+    _deliver(mail_settings(config), _message(mail_settings(config), person, purpose, url))
+
+
+_sending: list[threading.Thread] = []
+
+
+def send_later(config, person: Person, purpose: str, url: str) -> None:
+    """The reset mail, sent after the answer: a page that waited for the mail server only for known
+    addresses would tell by its speed which addresses have an account. A failure goes to the log."""
     settings = mail_settings(config)
+    mail = _message(settings, person, purpose, url)  # made here: the thread needs no database
+
+    def deliver():
+        try:
+            _deliver(settings, mail)
+        except reminders.MailFailed as exc:
+            log.error("Herstelmail aan %s niet verstuurd: %s", mail["To"], exc)
+
+    thread = threading.Thread(target=deliver, name="pop-herstelmail", daemon=True)
+    _sending[:] = [t for t in _sending if t.is_alive()] + [thread]
+    thread.start()
+
+
+def wait_for_mail(timeout: float = 30) -> None:
+    """Until the mails sent in the background have gone (the tests, before reading the inbox)."""
+    for thread in list(_sending):
+        thread.join(timeout)
+
+
+def _message(settings: reminders.Settings, person: Person, purpose: str, url: str) -> EmailMessage:
     subject, body = texts(person, purpose, url)
     mail = EmailMessage()
     mail["From"] = settings.sender
@@ -202,6 +232,10 @@ def send(config, person: Person, purpose: str, url: str) -> None:
     mail["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(body)
+    return mail
+
+
+def _deliver(settings: reminders.Settings, mail: EmailMessage) -> None:
     smtp = reminders._connect(settings)  # the reminders' connection: STARTTLS, log-in, Dutch errors
     try:
         try:

@@ -49,7 +49,8 @@ def save_person(person: Person | None, data: dict) -> dict:
         # Without an active HR account nobody can manage people any more (not even undo this).
         return {"role" if data.get("role") != "hr" else "active":
                 "Dit is het laatste actieve HR-account. Geef eerst iemand anders de rol HR."}
-    if person is None and not data.get("password"):
+    if person is None and not data.get("password") and not data.get("invite"):
+        # With "invite" the person chooses it through the invitation's link (pop.passwords).
         return {"password": "Geef een nieuw account een wachtwoord."}
     with database.atomic():
         person = person or Person()

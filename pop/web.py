@@ -80,7 +80,7 @@ def init_app(app):
 
     csrf.init_app(app)
 
-    from .views import audit, auth, blank_forms, cycle, exports, organisation, people, plans, rhythm
+    from .views import account, audit, auth, blank_forms, cycle, exports, organisation, people, plans, rhythm
     app.register_blueprint(audit.bp)
     app.register_blueprint(cycle.bp)
     app.register_blueprint(rhythm.bp)
@@ -90,6 +90,7 @@ def init_app(app):
     app.register_blueprint(plans.bp)
     app.register_blueprint(people.bp)
     app.register_blueprint(organisation.bp)
+    app.register_blueprint(account.bp)
 
     @app.errorhandler(400)
     def bad_request(error):

@@ -43,7 +43,8 @@ def _person_form(person: Person | None) -> PersonForm:
     if person is None:
         # A new account needs a password, and the hint about leaving it empty does not apply.
         form.password.label.text = "Wachtwoord"
-        form.password.description = "Minstens 8 tekens. Geef het de persoon op een veilige manier door."
+        form.password.description = ("Minstens 8 tekens. Alleen nodig zonder uitnodiging: geef het de "
+                                     "persoon dan op een veilige manier door.")
     if request.method == "GET" and person:
         form.manager.data = person.manager_id or 0
     return form
@@ -65,6 +66,10 @@ def edit(person_id: int | None = None):
     form = _person_form(person)
     if form.validate_on_submit():
         errors = save_person(person, form.data)
+        if not errors and person is None and form.invite.data and not form.password.data:
+            from .account import invitation_sent  # imports this module
+            flash("Opgeslagen.", "success")
+            return invitation_sent(Person.get(Person.email == form.email.data.strip().lower()))
         if not errors:
             flash("Opgeslagen.", "success")
             return redirect(url_for("people.index"))
