@@ -89,6 +89,8 @@ def init_app(app):
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(people.bp)
+    from .views import people_import  # noqa: E402 (HR's import of people)
+    app.register_blueprint(people_import.bp)
     app.register_blueprint(organisation.bp)
     app.register_blueprint(account.bp)
 
