@@ -93,6 +93,8 @@ def init_app(app):
     app.register_blueprint(people_import.bp)
     app.register_blueprint(organisation.bp)
     app.register_blueprint(account.bp)
+    from .views import my_data  # noqa: E402 (Mijn gegevens: one's own data, AVG)
+    app.register_blueprint(my_data.bp)
 
     @app.errorhandler(400)
     def bad_request(error):
