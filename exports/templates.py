@@ -178,6 +178,14 @@ def _count_limit_hit(template_id: int, reason: str) -> None:
             if switch_off:
                 changes[ExportTemplate.active] = False
             ExportTemplate.update(changes).where(ExportTemplate.id == template_id).execute()
+            if switch_off:
+                from pop import security_log  # the app's, for HR's security log
+
+                named = ExportTemplate.select(ExportTemplate.name).where(
+                    ExportTemplate.id == template_id).first()
+                security_log.record("sjabloon_uitgeschakeld", None, None,
+                                    f"‘{named.name}’; sjabloon #{template_id}; {len(hits)} keer binnen "
+                                    f"24 uur een tijd- of geheugenlimiet bij het downloaden")
     except Exception:  # noqa: BLE001 - counting must never cost the person their document
         log.exception("could not count a limit hit of template %s", template_id)
         return

@@ -549,7 +549,34 @@ def apply(table: Table, mapping: list[str], deactivate_missing: bool, acting_id:
         _create(plan)
         _update(plan)
         _deactivate(plan)
+        _log(plan, acting_id)
     return plan
+
+
+def _log(plan: Plan, acting_id: int) -> None:
+    """The security log: the import's counts, and each role, manager and active state it changed (old
+    → new), as the people page logs them. Never the file's other contents."""
+    from . import security_log
+
+    _, actor_name = security_log._who(acting_id)
+    actor = (acting_id, actor_name)
+    lines = [("import_bevestigd", actor, (None, ""),
+              f"{len(plan.created)} nieuw, {len(plan.changed)} gewijzigd, {len(plan.deactivated)} "
+              f"gedeactiveerd, {len(plan.unchanged)} ongewijzigd, {len(plan.refused)} rijen niet "
+              "geïmporteerd")]
+    kinds = {CHANGE_LABELS["role"]: "rol_gewijzigd", CHANGE_LABELS["manager"]: "leidinggevende_gewijzigd",
+             CHANGE_LABELS["active"]: "geactiveerd"}
+    for row, changes in plan.changed:
+        subject = (row.person["id"], _name_of(row.person))
+        for label, old, new in changes:
+            if label in kinds:
+                detail = "bij import" if label == CHANGE_LABELS["active"] else \
+                    f"van ‘{old or 'geen'}’ naar ‘{new or 'geen'}’ bij import"
+                lines.append((kinds[label], actor, subject, detail))
+    for person in plan.deactivated:
+        lines.append(("gedeactiveerd", actor, (person["id"], _name_of(person)),
+                      "bij import: niet in het bestand; sessies beëindigd"))
+    security_log.record_many(lines)
 
 
 def _create(plan: Plan) -> None:

@@ -213,6 +213,23 @@ class AuditEntry(BaseModel):
         indexes = ((("plan", "created_at"), False),)  # HR reads one plan's log, newest first
 
 
+class SecurityEvent(BaseModel):
+    """One line of the organisation's security log (pop/security_log.py): failed and throttled log-ins,
+    passwords, invitations, roles, managers, imports, templates. Written, never changed: the app has no
+    code that updates or deletes a line. Never a password, a token or a plan's answer in it."""
+
+    created_at = DateTimeField(default=now, index=True)  # HR reads the newest first, by period
+    kind = CharField(max_length=40, index=True)  # a key of pop.security_log.KINDS
+    # Who did it (None: nobody logged in, or the system) and whom it was about, each with the name as
+    # it was then: the line must still say who it was after a rename or a removal.
+    actor = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    actor_name = CharField(max_length=255, default="")
+    subject = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    subject_name = CharField(max_length=255, default="")
+    address = CharField(max_length=100, default="")  # the client's network address, if a request
+    detail = CharField(max_length=500, default="")
+
+
 class Reminder(BaseModel):
     """A reminder mail sent (pop/reminders.py). The unique key is what makes the command idempotent: a
     second run, or two at once, finds the row and sends nothing again."""
@@ -324,4 +341,5 @@ class PeopleImport(BaseModel):
 
 
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
-          Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken, PeopleImport]
+          Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken, PeopleImport,
+          SecurityEvent]

@@ -17,8 +17,9 @@ def control_characters(text: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cf") for c in text or "")
 
 
-def save_person(person: Person | None, data: dict) -> dict:
-    """Create (person None) or update a person. Returns {field: message} for what cannot be saved."""
+def save_person(person: Person | None, data: dict, actor: Person | None = None) -> dict:
+    """Create (person None) or update a person. Returns {field: message} for what cannot be saved.
+    actor: who does it (HR on the people page; None from the command line), for the security log."""
     for name in TEXT_FIELDS + ("email",):
         # The web form checks this too (forms.accounts); the command line and crafted posts do not.
         if control_characters(data.get(name) or ""):
@@ -53,6 +54,7 @@ def save_person(person: Person | None, data: dict) -> dict:
         # With "invite" the person chooses it through the invitation's link (pop.passwords).
         return {"password": "Geef een nieuw account een wachtwoord."}
     with database.atomic():
+        before = None if person is None else (person.role, person.manager_id, person.active)
         person = person or Person()
         for name in TEXT_FIELDS + ("role",):
             setattr(person, name, (data.get(name) or "").strip())
@@ -67,7 +69,32 @@ def save_person(person: Person | None, data: dict) -> dict:
         if data.get("password"):
             person.set_password(data["password"])
         person.save()
+        if before is not None:
+            _log_changes(actor, person, *before)
     return {}
+
+
+def _log_changes(actor: Person | None, person: Person, role: str, manager_id: int | None,
+                 active: bool) -> None:
+    """The security log's lines for a changed role, manager or active state (old → new)."""
+    from . import security_log  # imports the models, as this module does
+
+    if role != person.role:
+        security_log.record("rol_gewijzigd", actor, person,
+                            f"van ‘{ROLES.get(role, role)}’ naar ‘{person.role_label}’")
+    if (manager_id or None) != (person.manager_id or None):
+        security_log.record("leidinggevende_gewijzigd", actor, person,
+                            f"van ‘{_name(manager_id)}’ naar ‘{_name(person.manager_id)}’")
+    if active != person.active:
+        security_log.record("geactiveerd" if person.active else "gedeactiveerd", actor, person,
+                            "" if person.active else "sessies beëindigd")
+
+
+def _name(person_id: int | None) -> str:
+    if not person_id:
+        return "geen"
+    found = Person.get_or_none(Person.id == person_id)
+    return found.naam if found else "geen"
 
 
 def _reports_to(manager_id: int, person_id: int) -> bool:

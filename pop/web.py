@@ -91,6 +91,8 @@ def init_app(app):
     app.register_blueprint(people.bp)
     from .views import people_import  # noqa: E402 (HR's import of people)
     app.register_blueprint(people_import.bp)
+    from .views import security_log  # noqa: E402 (HR's security log)
+    app.register_blueprint(security_log.bp)
     app.register_blueprint(organisation.bp)
     app.register_blueprint(account.bp)
     from .views import my_data  # noqa: E402 (Mijn gegevens: one's own data, AVG)

@@ -454,3 +454,43 @@ def test_m0011_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     hr = Client(app)
     assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
     assert "Daan" in text_of(hr.get("/mensen/"))
+
+
+def test_m0013_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0013 adds the security log to a database the migrations before it left, with data in it (an
+    account token, a people import, a personeelsnummer): every row is as it was, the log starts empty,
+    and a failed log-in is written to it with the person's name."""
+    import datetime as dt
+
+    from pop.models import AccountToken, PeopleImport, Person, SecurityEvent
+
+    make_release_0_1(database_url)
+    real_known = schema.known
+    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] < "m0013"])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0013_security_log" not in schema.applied(database)
+        assert not database.table_exists("securityevent")
+        person = Person.select().order_by(Person.id).first()
+        Person.update(personeelsnummer="1001").where(Person.id == person.id).execute()
+        AccountToken.create(token_hash="b" * 64, purpose="herstel", person=person,
+                            expires_at=dt.datetime(2030, 1, 1))
+        PeopleImport.create(name="export.csv", data=b"a;b\r\n", mapping="[]", uploaded_by=person)
+        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
+        before = {t: all_rows(t) for t in tables}
+        assert before["accounttoken"] and before["peopleimport"] and before["answer"]
+
+    monkeypatch.setattr(schema, "known", real_known)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0013_security_log" in schema.applied(database) and schema.pending(database) == []
+        for table in tables:
+            assert all_rows(table) == before[table], table
+        assert current_rows("securityevent") == []
+    assert Client(app).login("hr@voorbeeld.nl", "niet-het-wachtwoord").status_code == 200
+    with app.app_context(), database.connection_context():
+        line = SecurityEvent.get()
+        hr = Person.get(Person.email == "hr@voorbeeld.nl")
+        assert (line.kind, line.subject_id, line.subject_name, line.actor_id) == (
+            "inloggen_mislukt", hr.id, hr.naam, None)

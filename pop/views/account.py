@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user
 from forms.account_forms import ChangePasswordForm, ForgotForm, SetPasswordForm
 
 from .. import login as rules
-from .. import passwords
+from .. import passwords, security_log
 from ..models import Person
 from ..reminders import MailFailed
 from .people import hr_required
@@ -34,10 +34,15 @@ def own():
         # unlimited guesses at the password behind it.
         person, message = rules.attempt(current_user.email, form.current.data, request.remote_addr)
         if person is None or person.id != current_user.id:
+            security_log.record("wachtwoord_wijzigen_mislukt", current_user, current_user,
+                                "huidig wachtwoord onjuist" if message in ("", rules.WRONG)
+                                else "te veel pogingen, tegengehouden")
             form.current.errors.append("Dit is niet uw huidige wachtwoord."
                                        if message in ("", rules.WRONG) else message)
         else:
             passwords.set_password(person, form.password.data)
+            security_log.record("wachtwoord_gewijzigd", person, person,
+                                "via Mijn account; sessies op andere apparaten beëindigd")
             # The new session version ends every other session; this one goes on with it.
             login_user(person)
             flash("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd.", "success")
@@ -55,12 +60,22 @@ def forgot():
         email = rules.normal(form.email.data)
         device = rules.device_of(current_app.secret_key, request.cookies.get(rules.DEVICE_COOKIE), email)
         wait = passwords.throttle_reset(email, request.remote_addr, device)
+        # Only the log tells whether the address has an account; the page answers every one the same.
+        known = Person.get_or_none(Person.email == email)
+        if known is None:
+            about, detail = None, f"onbekend e-mailadres: {email}"
+        else:
+            about, detail = known, "" if known.active else "account is niet actief; niets gemaild"
         if wait:
+            security_log.record("herstel_tegengehouden", None, about, detail)
             form.email.errors.append(wait)
             status = 429
         else:
             asked = True
-            person = Person.get_or_none((Person.email == email) & (Person.active == True))  # noqa: E712
+            person = known if known is not None and known.active else None
+            if person is not None and not ready:
+                detail = "e-mail is niet ingesteld; niets gemaild"
+            security_log.record("herstel_gevraagd", None, about, detail)
             if person is not None and ready:
                 passwords.send_later(current_app.config, person, passwords.RESET,
                                      _link(person, passwords.RESET))
@@ -88,6 +103,10 @@ def link(purpose: str, token: str):
         form = SetPasswordForm()
         if form.validate_on_submit():
             if passwords.use(found.token, form.password.data):
+                who = found.token.person
+                security_log.record("uitnodiging_gebruikt" if purpose == passwords.INVITATION
+                                    else "herstel_gebruikt", who, who,
+                                    "wachtwoord gekozen; andere links en sessies vervallen")
                 flash("Uw wachtwoord is ingesteld. Log in met uw e-mailadres en het nieuwe wachtwoord.",
                       "success")
                 return redirect(url_for("auth.login"))
@@ -125,6 +144,7 @@ def invitation_sent(person: Person):
         except MailFailed as exc:
             problem = f"De uitnodiging kon niet worden gemaild: {exc}"
         else:
+            security_log.record("uitnodiging_verstuurd", current_user, person, f"gemaild naar {person.email}")
             flash(f"Uitnodiging gemaild naar {person.email}. De link is 7 dagen geldig.", "success")
             return redirect(url_for("people.index"))
     else:
@@ -132,4 +152,7 @@ def invitation_sent(person: Person):
         missing = ["POP_SMTP_HOST"] * (not settings.enabled) + settings.missing()
         problem = ("E-mail is niet ingesteld (" + ", ".join(missing) + " ontbreekt), dus de uitnodiging is "
                    "niet gemaild.")
+    # The link itself never: whoever reads the log must not be able to set the password with it.
+    security_log.record("uitnodiging_verstuurd", current_user, person,
+                        "niet gemaild; link aan HR getoond om door te geven")
     return render_template("account/invited.html", person=person, url=url, problem=problem)

@@ -5,7 +5,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.accounts import LoginForm
 
-from ..login import DEVICE_COOKIE, DEVICE_DAYS, attempt, device_cookie, device_of, end_sessions
+from .. import security_log
+from ..login import (DEVICE_COOKIE, DEVICE_DAYS, WRONG, attempt, device_cookie, device_of, end_sessions,
+                     normal)
+from ..models import Person
 
 bp = Blueprint("auth", __name__)
 
@@ -46,11 +49,31 @@ def login():
             # A fresh session (so a fresh CSRF token): nothing planted before the log-in carries over.
             session.clear()
             login_user(person)
+            security_log.record("ingelogd", person, person)
             response = redirect(_safe_next(request.args.get("next")))
             _remember_device(response, device_cookie(secret, person.email))
             return response
+        _failed(form.email.data, message)
         form.password.errors.append(message)
     return render_template("auth/login.html", form=form)
+
+
+def failed_detail(email: str) -> tuple[Person | None, str]:
+    """Whom a failed attempt was about, and the detail: the address typed when it is no active account
+    (only the log says so; the page answers the same)."""
+    email = normal(email)
+    person = Person.get_or_none(Person.email == email)
+    if person is None:
+        return None, f"onbekend e-mailadres: {email}"
+    return person, "" if person.active else "account is niet actief"
+
+
+def _failed(email: str, message: str) -> None:
+    person, detail = failed_detail(email)
+    if message == WRONG:
+        security_log.record("inloggen_mislukt", None, person, detail)
+    else:  # waiting: refused without a password check
+        security_log.record("inloggen_tegengehouden", None, person, detail)
 
 
 def _remember_device(response, value: str) -> None:
@@ -65,6 +88,7 @@ def _remember_device(response, value: str) -> None:
 @login_required
 def logout():
     end_sessions(current_user)
+    security_log.record("uitgelogd", current_user, current_user)
     logout_user()
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"))

@@ -14,6 +14,7 @@ from exports.uploads.check import check_template
 from exports.word.engine import TemplateProblem
 from forms import FORMS
 
+from .. import security_log
 from ..models import BlankUpload, ExportTemplate, now
 from .people import hr_required
 
@@ -93,6 +94,9 @@ def proposal(upload_id: int):
                     sha256=hashlib.sha256(marked).hexdigest(), uploaded_by=current_user.id,
                     report=json.dumps(_report_data(report)), preview=report.preview)
                 upload.delete_instance()
+                from .exports import template_detail
+                security_log.record("blanco_formulier_bevestigd", current_user, None,
+                                    template_detail(template))
                 flash(f"‘{template.name}’ is nu een sjabloon: de antwoorden staan op de plaatsen die u "
                       "bevestigde. Bekijk hieronder het voorbeeld en activeer het daarna.", "success")
                 return redirect(url_for("exports.template_report", template_id=template.id))

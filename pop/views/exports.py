@@ -22,7 +22,7 @@ from forms import FORMS
 from forms.accounts import BulkExportForm, TemplateUploadForm
 from forms.kinds import choices
 
-from .. import answers, audit, clock, cycle, organisation
+from .. import answers, audit, clock, cycle, organisation, security_log
 from . import blank_forms
 from ..access import visible_plans
 from ..jobs import start_bulk_export
@@ -198,6 +198,7 @@ def templates():
                 form_key=form.form_key.data, format=fmt, name=filename[:200], data=data,
                 sha256=hashlib.sha256(data).hexdigest(), uploaded_by=current_user.id,
                 report=json.dumps(_report_data(report)), preview=report.preview)
+            security_log.record("sjabloon_geupload", current_user, None, template_detail(template))
             flash(f"Sjabloon ‘{template.name}’ is gecontroleerd en opgeslagen. Bekijk hieronder wat er is "
                   "gevonden en het voorbeeld, en activeer het daarna.", "success")
             return redirect(url_for("exports.template_report", template_id=template.id))
@@ -222,6 +223,13 @@ def _active_by_form() -> dict[str, dict[str, ExportTemplate | None]]:
         if template.form_key in active and template.format in active[template.form_key]:
             active[template.form_key][template.format] = template
     return active
+
+
+def template_detail(template: ExportTemplate) -> str:
+    """The security log's words for a template: its name, form and format, never its contents."""
+    form = FORMS.get(template.form_key)
+    return (f"‘{template.name}’ ({'Word' if template.format == 'docx' else 'Excel'}) voor "
+            f"{form.short_title if form else template.form_key}; sjabloon #{template.id}")
 
 
 def _template_or_404(template_id: int) -> ExportTemplate:
@@ -310,6 +318,7 @@ def template_preview(template_id: int):
 def template_activate(template_id: int):
     template = _template_or_404(template_id)
     activate(template)
+    security_log.record("sjabloon_geactiveerd", current_user, None, template_detail(template))
     kind = "Word" if template.format == "docx" else "Excel"
     flash(f"‘{template.name}’ wordt nu gebruikt voor {kind}-exports.", "success")
     return redirect(url_for("exports.templates"))
@@ -320,6 +329,7 @@ def template_activate(template_id: int):
 def template_deactivate(template_id: int):
     template = _template_or_404(template_id)
     ExportTemplate.update(active=False).where(ExportTemplate.id == template.id).execute()
+    security_log.record("sjabloon_gedeactiveerd", current_user, None, template_detail(template))
     flash(f"‘{template.name}’ is niet meer actief; de standaardopmaak wordt weer gebruikt.", "success")
     return redirect(url_for("exports.templates"))
 
@@ -328,7 +338,9 @@ def template_deactivate(template_id: int):
 @hr_required
 def template_delete(template_id: int):
     template = _template_or_404(template_id)
+    detail = template_detail(template)
     template.delete_instance()
+    security_log.record("sjabloon_verwijderd", current_user, None, detail)
     preview_pages.remove(current_app.instance_path, template)
     flash(f"‘{template.name}’ is verwijderd.", "success")
     return redirect(url_for("exports.templates"))

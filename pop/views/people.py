@@ -65,7 +65,7 @@ def edit(person_id: int | None = None):
         abort(404)
     form = _person_form(person)
     if form.validate_on_submit():
-        errors = save_person(person, form.data)
+        errors = save_person(person, form.data, actor=current_user)
         if not errors and person is None and form.invite.data and not form.password.data:
             from .account import invitation_sent  # imports this module
             flash("Opgeslagen.", "success")
