@@ -27,6 +27,8 @@ XLSX = "POP_van-t-Hof-Test_Zoe_2026.xlsx"
 REACTION = "REACTIE-VAN-MARCO: mooi plan, ga zo door"
 BRAM_SECRET = "GEHEIM-ANTWOORD-VAN-BRAM"
 MIRA_REACTION = "REACTIE-VAN-MIRA op het plan van Bram"
+MIRA_OVERWRITTEN = "REACTIE-VAN-MIRA die Marco later herschreef"
+MARCO_ON_BRAM = "REACTIE-VAN-MARCO op Fase II van Bram"
 # Everything a placement could show (as tests/test_matrix.py): the quadrants' names and texts.
 SECRET = sorted({text for q in matrix.QUADRANTS for text in (q.name, q.group, q.advice, *q.traits)}
                 | {"Breaksmen", "Solid Citizens", "High potentials", "Learners", "potentie", "prestaties"})
@@ -68,6 +70,12 @@ def setup(world):
         answers.save(bram_plan, {"meer_doen": BRAM_SECRET})
         Plan.update(status="ontwikkelgesprek").where(Plan.id == bram_plan.id).execute()
         cycle.save_reaction(Plan.get_by_id(bram_plan.id), form.part("fase-1"), m2, MIRA_REACTION)
+        cycle.save_reaction(Plan.get_by_id(bram_plan.id), form.part("fase-2"), m2, MIRA_OVERWRITTEN)
+        # Bram moves to Marco, who rewrites the reaction on Fase II: no longer Mira's words.
+        Person.update(manager=m1).where(Person.email == org["b"]).execute()
+        cycle.save_reaction(Plan.get_by_id(bram_plan.id), form.part("fase-2"), Person.get_by_id(m1.id),
+                            MARCO_ON_BRAM)
+        Person.update(manager=m2).where(Person.email == org["b"]).execute()
 
         nina = make_person("nina@test.nl", "Nina", "Nul", manager=m1)
         org["nina"] = nina.email
@@ -205,6 +213,26 @@ def test_the_json_holds_her_record_answers_versions_reaction_and_log(zoe_zip, se
     assert data["feedback"] == [] and "nog niet" in data["feedback_toelichting"]
 
 
+PERSON_KEYS = {"id", "voornaam", "tussenvoegsel", "achternaam", "email", "personeelsnummer", "functie",
+               "afdeling", "rol", "actief", "leidinggevende", "aangemaakt_op", "wachtwoord_ingesteld"}
+TOP_KEYS = {"over_dit_bestand", "gemaakt_op", "persoon", "plannen", "geschreven_reacties",
+            "logboek_eigen_handelingen", "budget", "feedback", "feedback_toelichting", "niet_opgenomen"}
+PLAN_KEYS = {"id", "formulier", "periode", "status", "aangemaakt_op", "gewijzigd_op", "versienummer_nu",
+             "vorig_plan", "leidinggevende", "bestanden", "antwoorden", "reacties_leidinggevende",
+             "vastgestelde_versies", "logboek", "herinneringen"}
+
+
+def test_the_json_holds_exactly_the_agreed_kinds_of_data(zoe_zip):
+    """Nothing slips in unnoticed (a placement, a hash): every key of the person and the plans is known."""
+    _, files = zoe_zip
+    data = gegevens(files)
+    assert set(data) == TOP_KEYS
+    assert set(data["persoon"]) == PERSON_KEYS
+    assert all(set(plan) == PLAN_KEYS for plan in data["plannen"]) and len(data["plannen"]) == 2
+    assert all(set(v) == {"versie", "vastgesteld_op", "antwoorden", "reacties_leidinggevende"}
+               for plan in data["plannen"] for v in plan["vastgestelde_versies"])
+
+
 def test_the_json_has_no_password_hash_and_no_other_persons_answers(zoe_zip, setup):
     _, files = zoe_zip
     raw = files["gegevens.json"].decode("utf-8")
@@ -247,15 +275,27 @@ def test_the_manager_gets_his_own_reactions_without_his_employees_answers(world,
     assert "Mijn_gegevens_Hernoemd_Marco.zip" in response.headers["Content-Disposition"]
     data = gegevens(files)
     assert data["persoon"]["email"] == "m1@test.nl" and data["plannen"] == []
-    assert data["geschreven_reacties"] == [{
-        "plan_van": EMPLOYEE_NAME, "periode": "2026", "onderdeel": "Fase I: Zelfanalyse", "tekst": REACTION,
-        "laatst_gewijzigd_op": data["geschreven_reacties"][0]["laatst_gewijzigd_op"]}]
+    written = [{k: v for k, v in r.items() if k != "laatst_gewijzigd_op"} for r in data["geschreven_reacties"]]
+    assert sorted(written, key=lambda r: r["plan_van"], reverse=True) == [
+        {"plan_van": EMPLOYEE_NAME, "periode": "2026", "onderdeel": "Fase I: Zelfanalyse", "tekst": REACTION},
+        {"plan_van": "Bram Beta", "periode": "2026", "onderdeel": "Fase II: Ontwikkelgesprek en opstellen POP",
+         "tekst": MARCO_ON_BRAM}]
+    assert all(r["laatst_gewijzigd_op"].startswith("20") for r in data["geschreven_reacties"])
     assert any(e["plan_van"] == EMPLOYEE_NAME and e["wat"] == "gewijzigd"
                for e in data["logboek_eigen_handelingen"])
     everything = all_text(files)
     for answer in (LONG_10K[:200], "Doel met belang drie", "NU-WAT", "VERSIE-EEN-WAT", BRAM_SECRET):
         assert answer not in everything, answer
     assert sorted(files) == ["README.txt", "gegevens.json"]
+
+
+def test_a_reaction_someone_else_rewrote_is_no_longer_among_the_written_ones(world, setup):
+    _, files = download(world, "m2")
+    written = [(r["plan_van"], r["onderdeel"], r["tekst"]) for r in gegevens(files)["geschreven_reacties"]]
+    assert written == [("Bram Beta", "Fase I: Zelfanalyse", MIRA_REACTION)]
+    everything = all_text(files)
+    assert MARCO_ON_BRAM not in everything and MIRA_OVERWRITTEN not in everything
+    assert BRAM_SECRET not in everything
 
 
 def test_no_route_takes_another_person_and_hr_gets_only_their_own(world, setup):
