@@ -34,6 +34,8 @@ class PersonForm(DutchForm):
         Length(max=254)])
     functie = StringField("Functie", validators=[one_line, Optional(), Length(max=150)])
     afdeling = StringField("Afdeling", validators=[one_line, Optional(), Length(max=150)])
+    # The HR system's number: what a re-import of its export matches people by (pop.importing).
+    personeelsnummer = StringField("Personeelsnummer", validators=[one_line, Optional(), Length(max=50)])
     manager = SelectField("Leidinggevende", coerce=int, validate_choice=True)
     role = SelectField("Rol")
     active = BooleanField("Actief (kan inloggen)", default=True)

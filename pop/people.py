@@ -32,6 +32,17 @@ def save_person(person: Person | None, data: dict, actor: Person | None = None) 
         clash = clash.where(Person.id != person.id)
     if clash.exists():
         return {"email": "Er is al iemand met dit e-mailadres."}
+    number = (data.get("personeelsnummer") or "").strip() or None
+    if number is not None:
+        if control_characters(number):
+            return {"personeelsnummer": ONE_LINE}
+        if len(number) > Person.personeelsnummer.max_length:
+            return {"personeelsnummer": f"Dit is te lang: hoogstens {Person.personeelsnummer.max_length} tekens."}
+        taken = Person.select().where(Person.personeelsnummer == number)
+        if person is not None:
+            taken = taken.where(Person.id != person.id)
+        if taken.exists():
+            return {"personeelsnummer": "Er is al iemand met dit personeelsnummer."}
     if data.get("role") not in ROLES:
         return {"role": "Kies een rol."}
     for name in TEXT_FIELDS + ("email",):
@@ -59,6 +70,8 @@ def save_person(person: Person | None, data: dict, actor: Person | None = None) 
         for name in TEXT_FIELDS + ("role",):
             setattr(person, name, (data.get(name) or "").strip())
         person.email = email
+        if "personeelsnummer" in data:  # the command line does not ask for it: left as it is
+            person.personeelsnummer = number
         person.manager = manager_id
         active = bool(data.get("active", True))
         if person.id is not None and active != person.active:

@@ -263,3 +263,23 @@ def test_save_person_refuses_control_characters_whoever_calls_it(app):
                                     "role": "medewerker", "password": "wachtwoord-123"})
         assert list(errors) == ["achternaam"]  # U+2028 is a line separator (Zl), not Cc/Cf: allowed
         assert not Person.select().where(Person.email == "x@test.nl").exists()
+
+
+def test_hr_gives_a_personeelsnummer_which_is_unique_and_can_be_emptied(app, org, hr):
+    """The HR system's number, which a re-import matches people by, is on the person's page: stored as
+    typed (trimmed), refused with a Dutch message when another person has it (what was typed stays),
+    and emptied by clearing the box."""
+    who = ids(app, org)
+    response = hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], personeelsnummer=" 10042 "))
+    assert response.status_code == 302
+    assert person(app, org["a"]).personeelsnummer == "10042"
+    assert 'value="10042"' in hr.get(f"/mensen/{who['a']}").get_data(as_text=True)
+    response = hr.post(f"/mensen/{who['b']}", data=edit_data(app, org["b"], personeelsnummer="10042",
+                                                             functie="Nieuwe functie"))
+    assert response.status_code == 422
+    assert error_text(response, "personeelsnummer") == "Er is al iemand met dit personeelsnummer."
+    assert card_values(response)["functie"] == "Nieuwe functie"
+    assert person(app, org["b"]).personeelsnummer is None
+    response = hr.post(f"/mensen/{who['a']}", data=edit_data(app, org["a"], personeelsnummer=""))
+    assert response.status_code == 302
+    assert person(app, org["a"]).personeelsnummer is None
