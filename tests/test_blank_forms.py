@@ -99,6 +99,20 @@ def start_proposal(hr, data: bytes, name: str) -> tuple[str, object]:
     return url, proposal_page(page)
 
 
+def confirm_as_proposed(world, hr, url, page, fmt: str = "docx"):
+    """HR confirms the proposal as it stands and activates the template; Zoë's download of her plan."""
+    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
+    posted["actie"] = "bevestigen"
+    response = hr.post(url, data=posted)
+    assert response.status_code == 302, text_of(response)[:1500]
+    with world.app.app_context():
+        template = ExportTemplate.get()
+    assert hr.post(f"/sjablonen/{template.id}/activeren").status_code == 302
+    download = world.client("zoe").get(f"/plans/{world.org['plan']}/download.{fmt}")
+    assert download.status_code == 200
+    return Document(io.BytesIO(download.data)) if fmt == "docx" else load_workbook(io.BytesIO(download.data))
+
+
 def test_a_blank_word_form_gets_a_proposal_hr_corrects_and_the_download_holds_each_answer_in_place(
         world, hr):
     url, page = start_proposal(hr, blank_word_form(), "Ons POP-formulier.docx")
@@ -234,16 +248,7 @@ def test_a_blank_excel_form_gets_its_answers_in_the_cells_beside_the_labels(worl
     assert labels["Naam: (onder ‘Medewerker’)"] == ["medewerker_naam"]
     assert labels["Naam: (onder ‘Leidinggevende’)"] == ["leidinggevende_naam"]
     assert starting(labels, "tabel met kolommen Sterke punten | Verbeterpunten") == ["kwaliteiten"]
-    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
-    posted["actie"] = "bevestigen"
-    response = hr.post(url, data=posted)
-    assert response.status_code == 302, text_of(response)[:1500]
-    with world.app.app_context():
-        template = ExportTemplate.get()
-    hr.post(f"/sjablonen/{template.id}/activeren")
-    download = world.client("zoe").get(f"/plans/{world.org['plan']}/download.xlsx")
-    assert download.status_code == 200
-    ws = load_workbook(io.BytesIO(download.data))["POP"]
+    ws = confirm_as_proposed(world, hr, url, page, "xlsx")["POP"]
     assert (ws["A2"].value, ws["B2"].value) == ("Naam:", EMPLOYEE_NAME)
     assert (ws["A6"].value, ws["B6"].value) == ("Naam:", MANAGER_NAME)
     assert ws["B3"].value == AMP
@@ -319,14 +324,7 @@ def test_a_name_line_in_the_page_header_and_a_table_inside_a_cell_are_places_too
     wheres = [" ".join(td.text_content().split()) for td in page.xpath(
         '//table[contains(@class, "blank-places")]/tbody/tr/td[3]')]
     assert any(w.startswith("de koptekst") for w in wheres), wheres
-    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
-    posted["actie"] = "bevestigen"
-    assert hr.post(url, data=posted).status_code == 302
-    with world.app.app_context():
-        template = ExportTemplate.get()
-    hr.post(f"/sjablonen/{template.id}/activeren")
-    download = world.client("zoe").get(f"/plans/{world.org['plan']}/download.docx")
-    filled = Document(io.BytesIO(download.data))
+    filled = confirm_as_proposed(world, hr, url, page)
     assert filled.sections[0].header.paragraphs[0].text == f"Naam medewerker: {EMPLOYEE_NAME}"
     inner = filled.tables[0].cell(0, 1).tables[0]
     assert [inner.cell(0, 1).text, inner.cell(1, 1).text] == [MANAGER_NAME, "+31 6"]
@@ -348,14 +346,7 @@ def test_wingdings_boxes_are_tick_boxes_and_the_chosen_one_is_ticked(world, hr):
     url, page = start_proposal(hr, docx_bytes(doc), "symbolen.docx")
     assert starting(by_label(page), "Het volgende gesprek is een: ☐ Voortgangsgesprek") == \
         ["volgend_gesprek_voortgangsgesprek"]
-    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
-    posted["actie"] = "bevestigen"
-    assert hr.post(url, data=posted).status_code == 302
-    with world.app.app_context():
-        template = ExportTemplate.get()
-    hr.post(f"/sjablonen/{template.id}/activeren")
-    download = world.client("zoe").get(f"/plans/{world.org['plan']}/download.docx")
-    filled = Document(io.BytesIO(download.data))
+    filled = confirm_as_proposed(world, hr, url, page)
     ticks = next(p.text for p in filled.paragraphs if "Voortgangsgesprek" in p.text)
     assert ticks.split() == ["☐", "Doelstellingengesprek", "☒", "Voortgangsgesprek"]
     assert "Wingdings" not in filled.paragraphs[1]._p.xml, "the box is no symbol any more"
@@ -391,12 +382,6 @@ def test_content_controls_nobody_named_and_legacy_form_fields_are_the_form_s_pla
     labels = by_label(page)
     assert starting(labels, "Naam") == ["medewerker_naam", "leidinggevende_naam"]
     assert starting(labels, "Afdeling") == ["medewerker_afdeling"]
-    posted = {f"plaats-{k}": v for k, v in selects(page).items()}
-    posted["actie"] = "bevestigen"
-    assert hr.post(url, data=posted).status_code == 302
-    with world.app.app_context():
-        template = ExportTemplate.get()
-    hr.post(f"/sjablonen/{template.id}/activeren")
-    filled = Document(io.BytesIO(world.client("zoe").get(f"/plans/{world.org['plan']}/download.docx").data))
+    filled = confirm_as_proposed(world, hr, url, page)
     assert [filled.tables[0].cell(0, 1).text, filled.tables[0].cell(1, 1).text] == [EMPLOYEE_NAME, AMP]
     assert filled.paragraphs[0].text == f"Naam leidinggevende: {MANAGER_NAME}"

@@ -16,6 +16,7 @@ from conftest import text_of
 from export_support import FORM_KEY, upload, upload_errors, use_database, world  # noqa: F401
 from export_support import _no_templates  # noqa: F401 - autouse: no template left behind
 from pop.models import BlankUpload, ExportTemplate
+from test_blank_forms import selects
 from tests.blank_forms_extra.make_extra import extra_forms
 
 FORMS_EXTRA = extra_forms()
@@ -32,14 +33,6 @@ def _no_blank_uploads(world):
     use_database(world.app)
     with world.app.app_context():
         BlankUpload.delete().execute()
-
-
-def _selects(page) -> dict[str, str]:
-    out = {}
-    for select in page.xpath('//select[starts-with(@name, "plaats-")]'):
-        chosen = select.xpath('./option[@selected]/@value')
-        out[select.get("name")[len("plaats-"):]] = chosen[0] if chosen else ""
-    return out
 
 
 def _columns(page) -> dict[str, str]:
@@ -73,7 +66,7 @@ def test_an_independent_blank_form_gets_a_proposal_that_confirms_into_a_template
     page = hr.get(url)
     assert page.status_code == 200, text_of(page)[:800]
     page = lxml.html.fromstring(page.get_data(as_text=True))
-    chosen = _selects(page)
+    chosen = selects(page)
     assert chosen, "a proposal page without any place"
 
     posted = {f"plaats-{k}": v for k, v in chosen.items()}

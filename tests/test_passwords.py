@@ -3,7 +3,6 @@ HR when mail is off), changing one's own password, a forgotten password (the sam
 address, throttled like the log-in), and hashes redone with the current parameters at log-in. Mail
 goes to a real SMTP server on loopback (aiosmtpd, as in test_reminders); the clock of the links'
 expiry is models.now as pop.passwords reads it, moved by the tests."""
-import datetime as dt
 import re
 
 import pytest
@@ -12,21 +11,11 @@ from conftest import PASSWORD, Client, csrf_from, text_of
 from pop import login as rules
 from pop import models, passwords
 from pop.models import AccountToken, Person
+from test_login_throttling import Clock
 from test_reminders import BASE, mail_on, smtp  # noqa: F401 - the fixture
 
 ASKED = passwords.ASKED
 LINK = re.compile(re.escape(BASE) + r"(/wachtwoord/[a-z]+/[A-Za-z0-9_.\-]+)")
-
-
-class Clock:
-    def __init__(self):
-        self.at = models.now()
-
-    def __call__(self):
-        return self.at
-
-    def move(self, **delta):
-        self.at += dt.timedelta(**delta)
 
 
 @pytest.fixture

@@ -244,12 +244,17 @@ def _found(template, fmt, marks) -> list[tuple[str, str]]:
     return listed
 
 
+# How the message for an upload without a single field begins: the upload view sends such an upload
+# to the blank-form proposal (pop/views/blank_forms.py) instead of refusing it.
+NOTHING_FOUND = "In dit sjabloon staat geen enkel veld dat wordt ingevuld"
+
+
 def _nothing_found(template) -> str:
     from exports.word.fields import describe_markings
 
     markings = getattr(template, "markings", None) or {}
     seen = describe_markings(markings) if any(markings.values()) else ""
-    return ("In dit sjabloon staat geen enkel veld dat wordt ingevuld: geen plaatshouders zoals "
+    return (f"{NOTHING_FOUND}: geen plaatshouders zoals "
             "{{ medewerker.naam }}, geen samenvoegvelden («Naam») en geen inhoudsbesturingselementen "
             "met de naam van een vraag uit het formulier." +
             (f" Wel gevonden: {seen}, maar zonder naam die in het formulier voorkomt." if seen else

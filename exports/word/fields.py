@@ -66,6 +66,10 @@ MARKING_WORDS = {"samenvoegvelden": ("samenvoegveld", "samenvoegvelden"),
                  "formuliervelden": ("formulierveld", "formuliervelden"),
                  "plaatshouders": ("plaatshouder", "plaatshouders")}
 
+# How the message for a content control nobody named begins: a blank form uses such controls for its
+# answers, and the upload view sends it to the blank-form proposal (pop/views/blank_forms.py).
+UNNAMED_CONTROL = "Een inhoudsbesturingselement zonder titel of tag"
+
 
 def q(tag: str, ns: str = W) -> str:
     return f"{{{ns}}}{tag}"
@@ -386,7 +390,7 @@ class _Converter:
                 if not names:
                     if properties.find(q("showingPlcHdr")) is not None:
                         self.fields.problem(
-                            f"Een inhoudsbesturingselement zonder titel of tag in {place} toont nog "
+                            f"{UNNAMED_CONTROL} in {place} toont nog "
                             "Words voorbeeldtekst. Geef het in Word (Ontwikkelaars > Eigenschappen) als "
                             "titel of tag de naam van een veld, of verwijder het.")
                     continue

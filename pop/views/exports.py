@@ -12,9 +12,10 @@ from wtforms import SelectField
 from exports.pdf import convert as pdf
 from exports.pdf import preview as preview_pages
 from exports.word.engine import TemplateProblem
+from exports.word.fields import UNNAMED_CONTROL
 from exports.filenames import plan_filename, safe_part
 from exports.placeholders import catalogue
-from exports.uploads.check import check_template
+from exports.uploads.check import NOTHING_FOUND, check_template
 from exports.templates import activate, render_docx, render_xlsx
 from exports.word.default import default_docx_template
 from exports.excel.default_template import default_xlsx_template
@@ -33,11 +34,6 @@ from .people import hr_required
 from .plans import plan_or_404, readable_or_403
 
 bp = Blueprint("exports", __name__)
-# The start of the check's message for an upload without a single field (uploads/check.py): such an
-# upload is HR's blank form, and goes to the proposal of where each answer goes instead.
-NOTHING_FOUND = "In dit sjabloon staat geen enkel veld dat wordt ingevuld"
-# ... and for Word's content controls nobody named, which a blank form uses for its answers.
-UNNAMED_CONTROL = "Een inhoudsbesturingselement zonder titel of tag"
 
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

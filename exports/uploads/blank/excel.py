@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from exports.excel.template import SAFE_PARSER
 from .match import ANSWER, ROWS, TICK, Place, is_mark, is_number
-from .word import BOX, FILL, Spot, _label, _short
+from .word import BOX, FILL, Spot, _heading_at, _label, _short
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -264,11 +264,6 @@ def _label_above(g: _Grid, r: int, c: int, value: str) -> str:
         if above and not BOX.search(above) and not g.mark(above):
             return above
     return ""
-
-
-def _heading_at(headings: dict[int, str], column: int) -> str:
-    starts = [start for start in headings if start <= column]
-    return headings[max(starts)] if starts else ""
 
 
 def _mark_above(g: _Grid, r: int, c: int) -> str:
