@@ -251,6 +251,36 @@ def rows_as_before(table, before):
     return [{k: v for k, v in r.items() if k in columns} for r in all_rows(table)]
 
 
+ALL_MIGRATIONS = schema.known  # as the app has them, before a test narrows them down
+
+
+def before_migration(name, database_url, tmp_path, monkeypatch):
+    """The app on a database of release 0.1 brought up to just before migration `name`."""
+    make_release_0_1(database_url)
+    monkeypatch.setattr(schema, "known", lambda: [m for m in ALL_MIGRATIONS() if m.name < name])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert name not in schema.applied(database)
+    return app
+
+
+def every_row() -> dict:
+    """Each table's rows (but the migrations' own record), to compare after an upgrade."""
+    return {t: all_rows(t) for t in sorted(database.get_tables()) if t != schema.TABLE}
+
+
+def after_migration(name, before, database_url, tmp_path, monkeypatch, strict=False):
+    """The app after upgrading the rest of the way: `name` applied, nothing pending, and every row of
+    `before` as it was (in the columns it had then; strict: with no column added either)."""
+    monkeypatch.setattr(schema, "known", ALL_MIGRATIONS)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert name in schema.applied(database) and schema.pending(database) == []
+        for table, rows in before.items():
+            assert (all_rows(table) if strict else rows_as_before(table, rows)) == rows, table
+    return app
+
+
 def test_m0007_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
                                                                                 monkeypatch):
     """m0007 adds the organisation's tables (formsetting, placement, budget) to a database that m0006
@@ -260,28 +290,19 @@ def test_m0007_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
 
     from pop.models import AuditEntry, Plan, Reminder
 
-    make_release_0_1(database_url)
-    real_known = schema.known
-    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] <= "m0006"])
-    app = start(database_url, tmp_path)
+    app = before_migration("m0007_organisation", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0007_organisation" not in schema.applied(database)
         assert not database.table_exists("placement")
         plan = Plan.select().order_by(Plan.id).first()
         # plan.employee would select every column of today's Person, some of which come later (m0011).
         AuditEntry.create(plan=plan, person=plan.employee_id, person_name="Oude naam", action="bekeken")
         Reminder.create(plan=plan, kind="gesprek-7", day=dt.date(2026, 3, 1), recipients="a@b.nl")
         database.execute_sql('UPDATE "exporttemplate" SET "report" = \'{"notes": []}\'')
-        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
-        before = {t: all_rows(t) for t in tables}
+        before = every_row()
         assert before["auditentry"] and before["reminder"] and before["answer"]
 
-    monkeypatch.setattr(schema, "known", real_known)
-    app = start(database_url, tmp_path)
+    app = after_migration("m0007_organisation", before, database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0007_organisation" in schema.applied(database) and schema.pending(database) == []
-        for table in tables:
-            assert rows_as_before(table, before[table]) == before[table], table
         for table in ("formsetting", "placement", "budget"):
             assert current_rows(table) == [], table
         from forms import DEFAULT_FORM, FORMS
@@ -306,25 +327,17 @@ def test_m0008_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
 
     from pop.models import Budget, Person, Placement
 
-    make_release_0_1(database_url)
-    real_known = schema.known
-    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] <= "m0007"])
-    app = start(database_url, tmp_path)
+    app = before_migration("m0008_drafts", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0008_drafts" not in schema.applied(database) and not database.table_exists("draft")
+        assert not database.table_exists("draft")
         person = Person.select(Person.id).order_by(Person.id).first()  # columns of later steps: not yet
         Budget.create(person=person, year="2026", euro=Decimal("1250.50"))
         Placement.create(person=person, period="2026", prestaties="plus", potentie="min")
-        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
-        before = {t: all_rows(t) for t in tables}
+        before = every_row()
         assert before["budget"] and before["placement"] and before["answer"]
 
-    monkeypatch.setattr(schema, "known", real_known)
-    app = start(database_url, tmp_path)
+    app = after_migration("m0008_drafts", before, database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0008_drafts" in schema.applied(database) and schema.pending(database) == []
-        for table in tables:
-            assert rows_as_before(table, before[table]) == before[table], table
         assert current_rows("draft") == []
 
 
@@ -335,28 +348,19 @@ def test_m0010_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     was, and a blank upload can be kept and read back."""
     from pop.models import BlankUpload, Draft, ExportTemplate, Person, Plan
 
-    make_release_0_1(database_url)
-    real_known = schema.known
-    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] < "m0010"])
-    app = start(database_url, tmp_path)
+    app = before_migration("m0010_blank_uploads", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0010_blank_uploads" not in schema.applied(database)
         assert not database.table_exists("blankupload")
         person = Person.select(Person.id).order_by(Person.id).first()  # columns of later steps: not yet
         Draft.create(token="t" * 64, person=person, plan=Plan.select().first(), part_key="fase-1",
                      kind="onderdeel", data='[["meer_doen", "bewaard"]]')
         ExportTemplate.create(form_key="pop-uitgebreid", format="docx", name="eigen.docx", data=b"PK..",
                               sha256="0" * 64)
-        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
-        before = {t: all_rows(t) for t in tables}
+        before = every_row()
         assert before["draft"] and before["exporttemplate"] and before["answer"]
 
-    monkeypatch.setattr(schema, "known", real_known)
-    app = start(database_url, tmp_path)
+    app = after_migration("m0010_blank_uploads", before, database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0010_blank_uploads" in schema.applied(database) and schema.pending(database) == []
-        for table in tables:
-            assert rows_as_before(table, before[table]) == before[table], table
         assert current_rows("blankupload") == []
         kept = BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx",
                                   data=b"\x00PK\xff", uploaded_by=person)
@@ -372,28 +376,19 @@ def test_m0012_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
 
     from pop.models import AccountToken, BlankUpload, Draft, Person, Plan
 
-    make_release_0_1(database_url)
-    real_known = schema.known
-    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] < "m0012"])
-    app = start(database_url, tmp_path)
+    app = before_migration("m0012_account_tokens", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0012_account_tokens" not in schema.applied(database)
         assert not database.table_exists("accounttoken")
         person = Person.select(Person.id).order_by(Person.id).first()  # columns of later steps: not yet
         Draft.create(token="u" * 64, person=person, plan=Plan.select().first(), part_key="fase-1",
                      kind="onderdeel", data='[["meer_doen", "bewaard"]]')
         BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx", data=b"PK..",
                            uploaded_by=person)
-        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
-        before = {t: all_rows(t) for t in tables}
+        before = every_row()
         assert before["draft"] and before["blankupload"] and before["answer"] and before["person"]
 
-    monkeypatch.setattr(schema, "known", real_known)
-    app = start(database_url, tmp_path)
+    app = after_migration("m0012_account_tokens", before, database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0012_account_tokens" in schema.applied(database) and schema.pending(database) == []
-        for table in tables:
-            assert rows_as_before(table, before[table]) == before[table], table
         assert current_rows("accounttoken") == []
         until = dt.datetime(2030, 1, 1, 12, 0)
         kept = AccountToken.create(token_hash="a" * 64, purpose="uitnodiging", person=person,
@@ -420,26 +415,21 @@ def test_m0011_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
 
     from pop.models import BlankUpload, PeopleImport, Person
 
-    make_release_0_1(database_url)
-    real_known = schema.known
-    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] <= "m0010"])
-    app = start(database_url, tmp_path)
+    app = before_migration("m0011_personeelsnummer", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0011_personeelsnummer" not in schema.applied(database)
         assert "personeelsnummer" not in {c.name for c in database.get_columns("person")}
         assert not database.table_exists("peopleimport")
         person = Person.select(Person.id).order_by(Person.id).first()
         BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx", data=b"PK",
                            uploaded_by=person)
-        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
-        before = {t: all_rows(t) for t in tables}
+        before = every_row()
         assert before["blankupload"] and before["answer"] and len(before["person"]) > 3
 
-    monkeypatch.setattr(schema, "known", real_known)
+    monkeypatch.setattr(schema, "known", ALL_MIGRATIONS)
     app = start(database_url, tmp_path)
     with app.app_context(), database.connection_context():
         assert "m0011_personeelsnummer" in schema.applied(database)
-        for table in tables:
+        for table in before:
             expected = before[table]
             if table == "person":
                 expected = [{**r, "personeelsnummer": None} for r in expected]
@@ -465,28 +455,19 @@ def test_m0013_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
 
     from pop.models import AccountToken, PeopleImport, Person, SecurityEvent
 
-    make_release_0_1(database_url)
-    real_known = schema.known
-    monkeypatch.setattr(schema, "known", lambda: [m for m in real_known() if m.name[:5] < "m0013"])
-    app = start(database_url, tmp_path)
+    app = before_migration("m0013_security_log", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert "m0013_security_log" not in schema.applied(database)
         assert not database.table_exists("securityevent")
         person = Person.select().order_by(Person.id).first()
         Person.update(personeelsnummer="1001").where(Person.id == person.id).execute()
         AccountToken.create(token_hash="b" * 64, purpose="herstel", person=person,
                             expires_at=dt.datetime(2030, 1, 1))
         PeopleImport.create(name="export.csv", data=b"a;b\r\n", mapping="[]", uploaded_by=person)
-        tables = sorted(t for t in database.get_tables() if t != schema.TABLE)
-        before = {t: all_rows(t) for t in tables}
+        before = every_row()
         assert before["accounttoken"] and before["peopleimport"] and before["answer"]
 
-    monkeypatch.setattr(schema, "known", real_known)
-    app = start(database_url, tmp_path)
+    app = after_migration("m0013_security_log", before, database_url, tmp_path, monkeypatch, strict=True)
     with app.app_context(), database.connection_context():
-        assert "m0013_security_log" in schema.applied(database) and schema.pending(database) == []
-        for table in tables:
-            assert all_rows(table) == before[table], table
         assert current_rows("securityevent") == []
     assert Client(app).login("hr@voorbeeld.nl", "niet-het-wachtwoord").status_code == 200
     with app.app_context(), database.connection_context():
