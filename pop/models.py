@@ -70,6 +70,13 @@ class Person(BaseModel):
     role = CharField(max_length=20, default="medewerker", choices=list(ROLES.items()))
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
+    # When the person was last deactivated (left the organisation): with their last plan, when their
+    # retention period starts (pop/retention.py). None while active, and for people deactivated before
+    # m0014 recorded it.
+    left_at = DateTimeField(null=True)
+    # When their plans and answers were erased (AVG): the row stays, without name or address, so the
+    # log lines that point to it still read "gewist" rather than a dangling number.
+    erased_at = DateTimeField(null=True)
     # Part of the log-in cookie; raised at log-out and at a new password, so a copied or old
     # cookie stops working (Flask's cookie sessions cannot be revoked otherwise).
     session_version = IntegerField(default=0)
@@ -340,6 +347,36 @@ class PeopleImport(BaseModel):
     uploaded_at = DateTimeField(default=now, index=True)
 
 
+class Setting(BaseModel):
+    """A choice HR makes for the whole organisation, by key (pop/settings.py holds the keys, their
+    defaults and how a value is read). No row: the default holds."""
+
+    key = CharField(max_length=60, unique=True)
+    value = TextField()
+    changed_by = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    changed_at = DateTimeField(default=now)
+
+
+class FeedbackRequest(BaseModel):
+    """A colleague asked for feedback by the employee (seed 003, Fase I: "Vraag voorleggen aan
+    collega's"; pop/feedback.py). The answers are the employee's alone until they share them with the
+    plan (shared_at). A colleague with an account answers in the app (colleague); one without by a
+    signed link that expires, of which only the SHA-256 is kept (token_hash)."""
+
+    plan = ForeignKeyField(Plan, backref="feedback_requests", on_delete="CASCADE")
+    colleague = ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")
+    colleague_name = CharField(max_length=255)  # as asked; kept when the colleague's account goes
+    email = CharField(max_length=254)
+    token_hash = CharField(max_length=64, null=True, unique=True)
+    created_at = DateTimeField(default=now)
+    expires_at = DateTimeField(index=True)
+    answered_at = DateTimeField(null=True)
+    sterk = TextField(default="")  # "Wat zijn zaken waarvan u vindt dat ik die goed doe, ..."
+    verbeteren = TextField(default="")  # "Op welke gebieden zou ik me moeten verbeteren?"
+    shared_at = DateTimeField(null=True)
+    reminded_at = DateTimeField(null=True)
+
+
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
           Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken, PeopleImport,
-          SecurityEvent]
+          SecurityEvent, Setting, FeedbackRequest]

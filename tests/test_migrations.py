@@ -23,7 +23,8 @@ DEMO_PASSWORD = "demo-pop-2026"
 # Gone on purpose in m0002 (throttling moved to its own table); everything else must survive.
 # Columns added since 0.1, with what the upgrade gives the rows that were there.
 ADDED = {"exporttemplate": {"report": None, "preview": None},  # m0006: made when HR opens the report
-         "person": {"personeelsnummer": None}}  # m0011: given by the first import from the HR system
+         # m0011: given by the first import from the HR system; m0014: set when someone leaves, is erased
+         "person": {"personeelsnummer": None, "left_at": None, "erased_at": None}}
 DROPPED = {"person": {"failed_logins", "locked_until"}}
 
 
@@ -270,14 +271,19 @@ def every_row() -> dict:
 
 
 def after_migration(name, before, database_url, tmp_path, monkeypatch, strict=False):
-    """The app after upgrading the rest of the way: `name` applied, nothing pending, and every row of
-    `before` as it was (in the columns it had then; strict: with no column added either)."""
-    monkeypatch.setattr(schema, "known", ALL_MIGRATIONS)
+    """The app after upgrading the rest of the way. Checked first with `name` as the last step applied:
+    every row of `before` as it was (in the columns it had then; strict: with no column added either),
+    which later steps adding columns of their own do not change."""
+    monkeypatch.setattr(schema, "known", lambda: [m for m in ALL_MIGRATIONS() if m.name <= name])
     app = start(database_url, tmp_path)
     with app.app_context(), database.connection_context():
         assert name in schema.applied(database) and schema.pending(database) == []
         for table, rows in before.items():
             assert (all_rows(table) if strict else rows_as_before(table, rows)) == rows, table
+    monkeypatch.setattr(schema, "known", ALL_MIGRATIONS)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert schema.pending(database) == []
     return app
 
 
@@ -431,9 +437,11 @@ def test_m0011_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
         assert "m0011_personeelsnummer" in schema.applied(database)
         for table in before:
             expected = before[table]
-            if table == "person":
+            rows = all_rows(table)
+            if table == "person":  # in the columns it has after m0011 (later steps add their own)
                 expected = [{**r, "personeelsnummer": None} for r in expected]
-            assert all_rows(table) == expected, table
+                rows = [{k: r[k] for k in expected[0]} for r in rows]
+            assert rows == expected, table
         assert current_rows("peopleimport") == []
         first, second = Person.select().order_by(Person.id)[:2]
         Person.update(personeelsnummer="1001").where(Person.id == first.id).execute()
@@ -458,7 +466,7 @@ def test_m0013_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     app = before_migration("m0013_security_log", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
         assert not database.table_exists("securityevent")
-        person = Person.select().order_by(Person.id).first()
+        person = Person.select(Person.id).order_by(Person.id).first()  # without m0014's columns
         Person.update(personeelsnummer="1001").where(Person.id == person.id).execute()
         AccountToken.create(token_hash="b" * 64, purpose="herstel", person=person,
                             expires_at=dt.datetime(2030, 1, 1))
@@ -475,3 +483,70 @@ def test_m0013_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
         hr = Person.get(Person.email == "hr@voorbeeld.nl")
         assert (line.kind, line.subject_id, line.subject_name, line.actor_id) == (
             "inloggen_mislukt", hr.id, hr.naam, None)
+
+
+def test_m0014_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0014 adds when a person left and was erased, and HR's settings, to a database that m0013 left
+    with data in it (an inactive person, a security log line): every row is as it was with both dates
+    empty (an inactive person's leaving date was never recorded, so none is invented), the settings
+    start empty so their defaults hold, and a setting HR saves is read back."""
+    from pop import settings
+    from pop.models import Person, SecurityEvent
+
+    app = before_migration("m0014_leavers_and_settings", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert "left_at" not in {c.name for c in database.get_columns("person")}
+        person = Person.select(Person.id).order_by(Person.id.desc()).first()
+        Person.update(active=False).where(Person.id == person.id).execute()
+        SecurityEvent.create(kind="inloggen_mislukt", subject=person, subject_name="Iemand")
+        before = every_row()
+        assert before["securityevent"] and before["answer"]
+
+    monkeypatch.setattr(schema, "known", ALL_MIGRATIONS)
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0014_leavers_and_settings" in schema.applied(database)
+        for table, rows in before.items():
+            now = all_rows(table)
+            if table == "person":  # in the columns it has after m0014 (later steps add their own)
+                rows = [{**r, "left_at": None, "erased_at": None} for r in rows]
+                now = [{k: r[k] for k in rows[0]} for r in now]
+            assert now == rows, table
+        assert current_rows("setting") == []
+        assert settings.get(settings.RETENTION_MONTHS) == 24
+        assert settings.get(settings.CREATE_UNKNOWN_ON_LOGIN) is False
+        settings.put(settings.RETENTION_MONTHS, 36, Person.get_by_id(person.id))
+        settings.put(settings.RETENTION_MONTHS, 30, None)
+        assert settings.get(settings.RETENTION_MONTHS) == 30
+        assert len(current_rows("setting")) == 1
+    assert Client(app).login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+
+
+def test_m0015_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0015 adds the colleagues' feedback to a database that m0014 left with data in it (a setting, a
+    leaving date): every row is as it was, with no column added, and the table starts empty."""
+    import datetime as dt
+
+    from pop import settings
+    from pop.models import FeedbackRequest, Person, Plan
+
+    app = before_migration("m0015_colleague_feedback", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert not database.table_exists("feedbackrequest")
+        settings.put(settings.CREATE_UNKNOWN_ON_LOGIN, True, None)
+        Person.update(left_at=dt.datetime(2026, 1, 31)).where(
+            Person.id == Person.select(Person.id).order_by(Person.id.desc()).first().id).execute()
+        before = every_row()
+        assert before["setting"] and before["answer"]
+
+    app = after_migration("m0015_colleague_feedback", before, database_url, tmp_path, monkeypatch,
+                          strict=True)
+    with app.app_context(), database.connection_context():
+        assert current_rows("feedbackrequest") == []
+        plan = Plan.select().order_by(Plan.id).first()
+        request = FeedbackRequest.create(plan=plan, colleague_name="Collega", email="c@voorbeeld.nl",
+                                         expires_at=dt.datetime(2030, 1, 1), sterk="Goed in overzicht")
+        assert FeedbackRequest.get_by_id(request.id).sterk == "Goed in overzicht"
+    assert Client(app).login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
