@@ -58,6 +58,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         POP_BASE_URL=os.environ.get("POP_BASE_URL", ""),  # the address in links, e.g. https://pop.intranet.nl
         POP_REMINDER_AKKOORD_DAYS=int(os.environ.get("POP_REMINDER_AKKOORD_DAYS") or 7),
     )
+    # The directory (POP_LDAP_*) and single sign-on (POP_OIDC_*): see the README's table of settings.
+    app.config.update({k: v for k, v in os.environ.items() if k.startswith(("POP_LDAP_", "POP_OIDC_"))})
+    # POP_LOCAL_PASSWORDS=0: only the directory or single sign-on log people in; POP's own passwords,
+    # invitations and resets are off.
+    app.config["POP_LOCAL_PASSWORDS"] = os.environ.get("POP_LOCAL_PASSWORDS", "1") != "0"
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):

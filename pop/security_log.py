@@ -46,6 +46,7 @@ KINDS = {
     "sjabloon_uitgeschakeld": "sjabloon uitgeschakeld na time-outs",
     "blanco_formulier_bevestigd": "blanco formulier als sjabloon bevestigd",
     "gegevens_gewist": "gegevens gewist",
+    "aangemaakt_bij_inloggen": "aangemaakt bij de eerste log-in via de directory",
 }
 # Failures go to the application log as warnings, so a monitor that watches warnings sees them.
 WARNINGS = {"inloggen_mislukt", "inloggen_tegengehouden", "wachtwoord_wijzigen_mislukt",

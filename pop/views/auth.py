@@ -29,7 +29,7 @@ def _untrusted_proxy():
             request.remote_addr)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only paths on this site, so a crafted link cannot send someone elsewhere after logging in.
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -46,16 +46,28 @@ def login():
         device = device_of(secret, request.cookies.get(DEVICE_COOKIE), form.email.data)
         person, message = attempt(form.email.data, form.password.data, request.remote_addr, device)
         if person is not None:
-            # A fresh session (so a fresh CSRF token): nothing planted before the log-in carries over.
-            session.clear()
-            login_user(person)
-            security_log.record("ingelogd", person, person)
-            response = redirect(_safe_next(request.args.get("next")))
+            response = finish_login(person, safe_next(request.args.get("next")))
             _remember_device(response, device_cookie(secret, person.email))
             return response
         _failed(form.email.data, message)
         form.password.errors.append(message)
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, sso_name=sso_name())
+
+
+def sso_name() -> str:
+    """The identity provider's name on the log-in page's button ("Inloggen met …"), "" without one."""
+    config = current_app.config
+    return (config.get("POP_OIDC_NAME") or "single sign-on") if config.get("POP_OIDC_ISSUER") else ""
+
+
+def finish_login(person: Person, target: str, how: str = ""):
+    """Log the person in, whichever way they proved who they are (password, directory, single sign-on),
+    and send them on to target, a path on this site."""
+    # A fresh session (so a fresh CSRF token): nothing planted before the log-in carries over.
+    session.clear()
+    login_user(person)
+    security_log.record("ingelogd", person, person, f"via {how}" if how else "")
+    return redirect(target)
 
 
 def failed_detail(email: str) -> tuple[Person | None, str]:
