@@ -11,6 +11,24 @@ from .kinds import Field, Info
 
 
 @dataclass(frozen=True)
+class AskColleagues(Info):
+    """Guidance on paper that has the employee put questions to colleagues (seed 003, Fase I: "Vraag
+    voorleggen aan collega’s"). It reads and prints as any Info; a form that holds one also lets the
+    employee send its questions to colleagues in the app (pop/feedback.py), and a form without one has
+    no feedback from colleagues at all. The bullets are the questions, word for word, and the only place
+    they are written: the first asks for strengths, the second for what to improve, and their answers
+    are shown beside the table named by `beside` (Sterke punten / Verbeterpunten, in that order), in the
+    same part. An answer may be as long as an open question of the form."""
+
+    beside: str = ""
+    max_length: int = limits.LONG_ANSWER_CHARS
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return self.bullets
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     intro: tuple[str, ...] = ()  # paragraphs printed under the heading
@@ -78,6 +96,18 @@ class FormDefinition:
             key = getattr(self, name)
             if key and (key not in keys or self._by_key[key].kind != kind):
                 raise ValueError(f"{self.key}: {name} {key!r} is no {kind} field of this form")
+        asking = [(p, i) for p in self.parts for s in p.sections for i in s.items
+                  if isinstance(i, AskColleagues)]
+        if len(asking) > 1:
+            raise ValueError(f"{self.key}: colleagues are asked in one place of a form, not {len(asking)}")
+        for part, item in asking:
+            # Two answers are stored per colleague (pop.models.FeedbackRequest: sterk, verbeteren).
+            if len(item.questions) != 2:
+                raise ValueError(f"{self.key}: AskColleagues asks two questions (strengths, points to "
+                                 f"improve), not {len(item.questions)}")
+            if not any(f.key == item.beside and f.kind == "table" for f in part.fields):
+                raise ValueError(f"{self.key}: AskColleagues beside {item.beside!r}: no table of part "
+                                 f"{part.key!r}")
 
     @cached_property
     def _by_key(self) -> dict[str, Field]:
@@ -86,6 +116,12 @@ class FormDefinition:
     @property
     def fields(self) -> list[Field]:
         return [f for p in self.parts for f in p.fields]
+
+    @cached_property
+    def colleague_feedback(self) -> tuple[Part, AskColleagues] | None:
+        """Where this form asks colleagues for feedback, or None when it does not."""
+        return next(((p, i) for p in self.parts for s in p.sections for i in s.items
+                     if isinstance(i, AskColleagues)), None)
 
     def parts_in(self, cycle: str) -> list[Part]:
         return [p for p in self.parts if p.cycle == cycle]

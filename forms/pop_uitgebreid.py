@@ -11,7 +11,7 @@ II section 3, and the manager's conversation checklist. No field of the paper ch
 stored before keep every answer.
 """
 from .common import COSTS_KEY, akkoord_part, checklist_part, costs_field, smart_field
-from .definition import FormDefinition, Part, Section
+from .definition import AskColleagues, FormDefinition, Part, Section
 from .limits import CELL_CHARS, PROGRESS_TALKS, TALK_ANSWER_CHARS
 from .kinds import (Choice, Date, Info, LongText, Matrix, MatrixRow, Rank, Table, Text)
 
@@ -73,15 +73,18 @@ fase1 = Part(
                      "U bespreekt waarschijnlijk regelmatig met uw leidinggevende hoe uw werk verloopt. "
                      "Als van deze gesprekken verslagen zijn gemaakt, kunt u deze prima gebruiken om "
                      "sterke – en verbeterpunten uit te halen."),
-                Info("Vraag voorleggen aan collega’s",
-                     "Collega’s kunnen vaak prima aangeven waar iemand sterk en minder sterk in is! Vaak "
-                     "vragen we daar niet naar. Kies twee à drie collega’s uit met wie u in de afgelopen "
-                     "tijd regelmatig hebt gewerkt en waarmee u goed contact hebt. Zeg dat u bezig bent uw "
-                     "POP voor te bereiden en maak met elk van hen een afspraak. Vraag hen voorafgaand aan "
-                     "het gesprek:", (
-                         "Wat zijn zaken waarvan u vindt dat ik die goed doe, waar u mij sterk in vindt?",
-                         "Op welke gebieden zou ik me moeten verbeteren?",
-                     )),
+                # The two questions colleagues are asked in the app too (pop/feedback.py); their
+                # answers are shown beside the table of Sterke punten / Verbeterpunten below.
+                AskColleagues(
+                    "Vraag voorleggen aan collega’s",
+                    "Collega’s kunnen vaak prima aangeven waar iemand sterk en minder sterk in is! Vaak "
+                    "vragen we daar niet naar. Kies twee à drie collega’s uit met wie u in de afgelopen "
+                    "tijd regelmatig hebt gewerkt en waarmee u goed contact hebt. Zeg dat u bezig bent uw "
+                    "POP voor te bereiden en maak met elk van hen een afspraak. Vraag hen voorafgaand aan "
+                    "het gesprek:", (
+                        "Wat zijn zaken waarvan u vindt dat ik die goed doe, waar u mij sterk in vindt?",
+                        "Op welke gebieden zou ik me moeten verbeteren?",
+                    ), beside="kwaliteiten"),
                 Info("Uw activiteiten buiten het werk bekijken",
                      "Misschien doet u buiten uw werk dingen waar u erg goed in bent (bijv. coachen van "
                      "een voetbalelftal), die u ook binnen uw werk zou kunnen gebruiken (bijv. voor het "

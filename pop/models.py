@@ -368,6 +368,8 @@ class FeedbackRequest(BaseModel):
     colleague_name = CharField(max_length=255)  # as asked; kept when the colleague's account goes
     email = CharField(max_length=254)
     token_hash = CharField(max_length=64, null=True, unique=True)
+    # The reminder's own link (m0016), so the first mail's link keeps working beside it; SHA-256 too.
+    reminder_token_hash = CharField(max_length=64, null=True, unique=True)
     created_at = DateTimeField(default=now)
     expires_at = DateTimeField(index=True)
     answered_at = DateTimeField(null=True)

@@ -550,3 +550,36 @@ def test_m0015_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
                                          expires_at=dt.datetime(2030, 1, 1), sterk="Goed in overzicht")
         assert FeedbackRequest.get_by_id(request.id).sterk == "Goed in overzicht"
     assert Client(app).login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+
+
+def test_m0016_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0016 gives a feedback request the hash of its reminder's link, on a database that m0015 left with
+    a request in it: every row is as it was, the new column is empty, and it holds a hash once, like the
+    first link's."""
+    import datetime as dt
+
+    from peewee import IntegrityError
+
+    from pop.models import FeedbackRequest, Plan
+
+    app = before_migration("m0016_feedback_reminder_link", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        plan_id = Plan.select(Plan.id).order_by(Plan.id).scalar()
+        database.execute_sql(
+            'INSERT INTO "feedbackrequest" (plan_id, colleague_name, email, token_hash, created_at, '
+            'expires_at, sterk, verbeteren) VALUES (%s)' % ", ".join([database.param] * 8),
+            (plan_id, "Collega", "c@voorbeeld.nl", "a" * 64, dt.datetime(2026, 1, 1),
+             dt.datetime(2026, 1, 31), "Goed in overzicht", ""))
+        before = every_row()
+        assert len(before["feedbackrequest"]) == 1
+
+    app = after_migration("m0016_feedback_reminder_link", before, database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        row = FeedbackRequest.get()
+        assert row.reminder_token_hash is None and row.sterk == "Goed in overzicht"
+        FeedbackRequest.update(reminder_token_hash="b" * 64).execute()
+        with pytest.raises(IntegrityError), database.atomic():
+            FeedbackRequest.create(plan=plan_id, colleague_name="Ander", email="d@voorbeeld.nl",
+                                   expires_at=dt.datetime(2030, 1, 1), reminder_token_hash="b" * 64)
+    assert Client(app).login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
