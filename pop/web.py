@@ -97,6 +97,8 @@ def init_app(app):
     app.register_blueprint(account.bp)
     from .views import my_data  # noqa: E402 (Mijn gegevens: one's own data, AVG)
     app.register_blueprint(my_data.bp)
+    from .views import sso  # noqa: E402 (single sign-on with OpenID Connect)
+    app.register_blueprint(sso.bp)
 
     @app.errorhandler(400)
     def bad_request(error):
