@@ -1,6 +1,7 @@
 """A plan's audit log: who created, changed, shared, signed, adjusted, viewed and downloaded it, and
 when. HR reads it per plan (/plans/<id>/logboek). The log is append-only: this module adds and reads,
-and nothing in the app updates or deletes an entry.
+and nothing in the app updates or deletes an entry, but for an erasure (pop/retention.py, AVG): an erased
+person's plans go with their log, and on others' plans their name becomes "Gewiste persoon #<id>".
 
 Call record() where the thing happens, inside its transaction when there is one: the change and its
 line in the log are then stored together or not at all."""

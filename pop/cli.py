@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app app create-user | demo | export | reminders | db."""
+"""Command-line tasks: flask --app app create-user | demo | export | reminders | retention | db."""
 import functools
 
 import click
@@ -29,7 +29,7 @@ def upgraded(command):
 
 
 def init_app(app):
-    for command in (create_user, demo, export, reminders):
+    for command in (create_user, demo, export, reminders, retention):
         app.cli.add_command(upgraded(command))
     app.cli.add_command(db_group)
 
@@ -197,3 +197,47 @@ def reminders(dry_run, datum):
     if failed:
         raise click.ClickException(f"{_count(failed, 'herinnering is', 'herinneringen zijn')} niet "
                                    "verstuurd; de volgende keer opnieuw.")
+
+
+@click.command("retention")
+@click.option("--dry-run", "--toon", "dry_run", is_flag=True,
+              help="Alleen tonen wie er gewist zou worden (met naam); niets wissen.")
+@click.option("--datum", type=click.DateTime(formats=["%Y-%m-%d", "%d-%m-%Y"]), default=None,
+              help="Reken alsof het deze dag is (JJJJ-MM-DD of DD-MM-JJJJ); standaard vandaag.")
+def retention(dry_run, datum):
+    """Wis de gegevens van wie vertrokken is en van wie de bewaartermijn verstreken is (elke dag of week,
+    uit cron of een systemd-timer)."""
+    from . import clock
+    from . import retention as rules
+
+    today = datum.date() if datum else clock.today()
+    months = rules.retention_months()
+    leavers = rules.due(today, months)
+    if dry_run:
+        for leaver in leavers:
+            found = rules.inventory(leaver.person)
+            # Names are for HR at the console; the real run below prints none, as its output may be kept
+            # (cron's mail, the journal) after the names are gone from POP.
+            click.echo(f"Zou wissen: #{leaver.person.id} {leaver.person.naam} <{leaver.person.email}>, "
+                       f"bewaartermijn verstreken op {clock.format_time(leaver.until)}: {found.summary()}")
+        click.echo(f"{_count(len(leavers), 'persoon', 'personen')} te wissen (bewaartermijn {months} "
+                   "maanden); er is niets gewist (--dry-run).")
+        return
+    erased, failed = 0, 0
+    for leaver in leavers:
+        try:
+            found = rules.erase(leaver.person.id, None, rules.BY_RETENTION)
+        except rules.NotErasable as exc:  # reactivated, or erased by HR, since the list was made
+            click.echo(f"Niet gewist: #{leaver.person.id}: {exc}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - one failure must not keep the others
+            failed += 1
+            current_app.logger.exception("Wissen van persoon #%s mislukt", leaver.person.id)
+            click.echo(f"Mislukt: #{leaver.person.id}: {type(exc).__name__}; er is niets van gewist.")
+            continue
+        erased += 1
+        click.echo(f"Gewist: #{leaver.person.id} ({found.summary()}).")
+    click.echo(f"{_count(erased, 'persoon', 'personen')} gewist (bewaartermijn {months} maanden).")
+    if failed:
+        raise click.ClickException(f"{_count(failed, 'persoon is', 'personen zijn')} niet gewist; de "
+                                   "volgende keer opnieuw.")

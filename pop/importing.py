@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from peewee import Case
 
 from .db import write_lock
-from .models import ROLES, Person
+from .models import ROLES, Person, now
 from .people import EMAIL, control_characters
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -635,11 +635,16 @@ def _update(plan: Plan) -> None:
                 # On PostgreSQL a CASE of only NULLs is text, which an integer column refuses.
                 sets[getattr(Person, name)] = case.cast("INTEGER") if name == "manager" else case
             Person.update(sets).where(Person.id.in_(ids)).execute()
+    # Back from leaving: their retention period no longer runs (pop/retention.py).
+    back = [row.person["id"] for row, _ in plan.changed if not row.person["active"]]
+    for start in range(0, len(back), BATCH):
+        Person.update(left_at=None).where(Person.id.in_(back[start:start + BATCH])).execute()
 
 
 def _deactivate(plan: Plan) -> None:
     ids = [p["id"] for p in plan.deactivated]
     for start in range(0, len(ids), BATCH):
-        # A new session version ends their sessions at once, as deactivating on the people page does.
-        Person.update(active=False, session_version=Person.session_version + 1).where(
+        # A new session version ends their sessions at once, as deactivating on the people page does;
+        # left_at starts their retention period (pop/retention.py).
+        Person.update(active=False, session_version=Person.session_version + 1, left_at=now()).where(
             Person.id.in_(ids[start:start + BATCH])).execute()

@@ -204,7 +204,7 @@ class LoginThrottle(BaseModel):
 
 class AuditEntry(BaseModel):
     """One line of a plan's log: who did what with it, and when (pop/audit.py). Written, never changed:
-    the app has no code that updates or deletes an entry."""
+    the app has no code that updates or deletes an entry, but for an erasure (pop/retention.py)."""
 
     # CASCADE: a plan is removed only with its employee, and then the log of who read that person's
     # plan is personal data about them as much as the plan itself.
@@ -223,7 +223,8 @@ class AuditEntry(BaseModel):
 class SecurityEvent(BaseModel):
     """One line of the organisation's security log (pop/security_log.py): failed and throttled log-ins,
     passwords, invitations, roles, managers, imports, templates. Written, never changed: the app has no
-    code that updates or deletes a line. Never a password, a token or a plan's answer in it."""
+    code that updates or deletes a line, but for an erasure, which puts "Gewiste persoon #<id>" in place of
+    the erased person's name (pop/retention.py). Never a password, a token or a plan's answer in it."""
 
     created_at = DateTimeField(default=now, index=True)  # HR reads the newest first, by period
     kind = CharField(max_length=40, index=True)  # a key of pop.security_log.KINDS

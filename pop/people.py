@@ -3,11 +3,12 @@ import re
 import unicodedata
 
 from .db import database
-from .models import ROLES, Person
+from .models import ROLES, Person, now
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TEXT_FIELDS = ("voornaam", "tussenvoegsel", "achternaam", "functie", "afdeling")
 ONE_LINE = "Dit veld is één regel: haal het regeleinde, de tab of het onzichtbare teken weg."
+ERASED = "De gegevens van deze persoon zijn gewist; er valt niets meer aan te wijzigen."
 
 
 def control_characters(text: str) -> bool:
@@ -19,7 +20,12 @@ def control_characters(text: str) -> bool:
 
 def save_person(person: Person | None, data: dict, actor: Person | None = None) -> dict:
     """Create (person None) or update a person. Returns {field: message} for what cannot be saved.
-    actor: who does it (HR on the people page; None from the command line), for the security log."""
+    actor: who does it (HR on the people page; None from the command line), for the security log.
+    Deactivating sets left_at (from then the retention period counts, pop/retention.py); reactivating
+    clears it."""
+    if person is not None and person.erased_at is not None:
+        # The row stays only for the lines that point to it (pop/retention.py): no new life for it.
+        return {"active": ERASED}
     for name in TEXT_FIELDS + ("email",):
         # The web form checks this too (forms.accounts); the command line and crafted posts do not.
         if control_characters(data.get(name) or ""):
@@ -78,6 +84,7 @@ def save_person(person: Person | None, data: dict, actor: Person | None = None) 
             # The cookie checks active, but only now: reactivated, an old cookie (a shared PC, a stolen
             # one) would work again. A new session version ends them for good.
             person.session_version = (person.session_version or 0) + 1
+            person.left_at = None if active else now()
         person.active = active
         if data.get("password"):
             person.set_password(data["password"])

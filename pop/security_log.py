@@ -3,7 +3,9 @@ invitations, role and manager changes, (de)activations, imports of people, and H
 and filters it on /beveiliging; every line also goes to the application log (logger "pop.security").
 
 Like the plans' audit log (pop/audit.py) it is append-only: this module adds and reads, and nothing in
-the app updates or deletes a line. Each line keeps the names as they were then.
+the app updates or deletes a line. Each line keeps the names as they were then. The one exception is an
+erasure (pop/retention.py, AVG): the lines stay, but the erased person's name and address in them are
+replaced by "Gewiste persoon #<id>".
 
 Never a secret: record() is called with what happened and whom it was about, never with a password, a
 token or a link, nor with a plan's answers. A detail is a short Dutch sentence made by the caller from
@@ -46,6 +48,7 @@ KINDS = {
     "sjabloon_uitgeschakeld": "sjabloon uitgeschakeld na time-outs",
     "blanco_formulier_bevestigd": "blanco formulier als sjabloon bevestigd",
     "gegevens_gewist": "gegevens gewist",
+    "instelling_gewijzigd": "instelling gewijzigd",
     "aangemaakt_bij_inloggen": "aangemaakt bij de eerste log-in via de directory",
 }
 # Failures go to the application log as warnings, so a monitor that watches warnings sees them.

@@ -13,6 +13,12 @@ class Choice:
     key: str
     default: object
     kind: type  # bool or int
+    label: str = ""  # as HR reads it, on the settings page and in the security log
+
+    def shown(self, value) -> str:
+        if self.kind is bool:
+            return "aan" if value else "uit"
+        return str(value)
 
     def read(self, text: str):
         if self.kind is bool:
@@ -27,10 +33,11 @@ class Choice:
 
 # A person who logs in with the directory or single sign-on and is not in POP yet: refused (the
 # default: HR imports or adds people), or created as a medewerker when HR allows it.
-CREATE_UNKNOWN_ON_LOGIN = Choice("nieuwe_personen_bij_eerste_login", False, bool)
+CREATE_UNKNOWN_ON_LOGIN = Choice("nieuwe_personen_bij_eerste_login", False, bool,
+                                 "Onbekende mensen aanmaken bij hun eerste log-in")
 # How long a leaver's plans and answers are kept after their last plan (or after they left, when they
 # had none), in months; then `flask retention` erases them (pop/retention.py).
-RETENTION_MONTHS = Choice("bewaartermijn_maanden", 24, int)
+RETENTION_MONTHS = Choice("bewaartermijn_maanden", 24, int, "Bewaartermijn na vertrek (maanden)")
 
 
 def get(choice: Choice):
@@ -49,3 +56,19 @@ def put(choice: Choice, value, by: Person | None) -> None:
                .where(Setting.key == choice.key).execute())
     if not updated:
         Setting.create(key=choice.key, value=text, changed_by=by)
+
+
+def change(choice: Choice, value, by: Person | None) -> bool:
+    """Store HR's new value and write the change (old → new) to the security log, in one transaction;
+    False, and nothing written, when it is the value already in force."""
+    from . import security_log
+    from .db import write_lock
+
+    with write_lock():
+        old = get(choice)
+        if choice.read(choice.write(value)) == old:
+            return False
+        put(choice, value, by)
+        security_log.record("instelling_gewijzigd", by, None,
+                            f"{choice.label}: van ‘{choice.shown(old)}’ naar ‘{choice.shown(value)}’")
+    return True

@@ -1,5 +1,5 @@
-"""The organisation's settings and overviews: the forms in use (HR), the performance/potential matrix
-(managers and HR) and the development budgets (HR)."""
+"""The organisation's settings and overviews: the forms in use and log-in and retention (HR), the
+performance/potential matrix (managers and HR) and the development budgets (HR)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from peewee import fn
@@ -7,9 +7,10 @@ from peewee import fn
 from forms import FORMS
 from forms.accounts import FormChoiceForm
 from forms.kinds import choices, dutch_number
+from forms.retention import LoginRetentionForm
 
 from .. import budget as pob
-from .. import matrix, organisation
+from .. import matrix, organisation, settings
 from ..models import Plan
 from ..people import departments
 from ..plans import current_period
@@ -46,6 +47,23 @@ def forms_in_use():
     counts = dict(Plan.select(Plan.form_key, fn.COUNT(Plan.id)).group_by(Plan.form_key).tuples())
     return render_template("organisation/forms.html", form=form, forms=FORMS, counts=counts,
                            configured=organisation.is_configured()), 422 if form.errors else 200
+
+
+# ---------------------------------------------------------------- log-in and retention (HR)
+
+@bp.route("/instellingen/inloggen-en-bewaren", methods=["GET", "POST"])
+@hr_required
+def login_and_retention():
+    form = LoginRetentionForm()
+    if request.method == "GET":
+        form.create_unknown.data = settings.get(settings.CREATE_UNKNOWN_ON_LOGIN)
+        form.retention_months.data = str(settings.get(settings.RETENTION_MONTHS))
+    if form.validate_on_submit():
+        changed = [settings.change(settings.CREATE_UNKNOWN_ON_LOGIN, form.create_unknown.data, current_user),
+                   settings.change(settings.RETENTION_MONTHS, form.months(), current_user)]
+        flash("Opgeslagen." if any(changed) else "Niets gewijzigd.", "success")
+        return redirect(url_for("organisation.login_and_retention"))
+    return render_template("organisation/login_retention.html", form=form), 422 if form.errors else 200
 
 
 # ---------------------------------------------------------------- the matrix (managers, HR)

@@ -6,10 +6,12 @@ from flask_login import current_user, login_required
 
 from forms.kinds import choices
 from forms.accounts import PersonForm
+from forms.retention import EraseForm
 
 from ..access import is_hr
 from ..models import ROLES, Person
 from ..people import departments, save_person
+from .. import retention
 
 bp = Blueprint("people", __name__, url_prefix="/mensen")
 
@@ -63,6 +65,9 @@ def edit(person_id: int | None = None):
     person = Person.get_or_none(Person.id == person_id) if person_id else None
     if person_id and person is None:
         abort(404)
+    if person is not None and person.erased_at is not None:
+        # Only the row is left, for the lines that point to it: nothing to change, nobody to reactivate.
+        return render_template("people/erased.html", person=person), 409 if request.method == "POST" else 200
     form = _person_form(person)
     if form.validate_on_submit():
         errors = save_person(person, form.data, actor=current_user)
@@ -77,3 +82,33 @@ def edit(person_id: int | None = None):
             form[name].errors.append(message)
     return render_template("people/edit.html", form=form, person=person,
                            departments=departments()), 422 if form.errors else 200
+
+
+@bp.route("/<int:person_id>/wissen", methods=["GET", "POST"])
+@hr_required
+def erase(person_id: int):
+    """HR erases a leaver's data on their request (AVG art. 17): a page that names what will go and what
+    stays, and asks for the name or e-mail address typed; then pop.retention.erase."""
+    person = Person.get_or_none(Person.id == person_id)
+    if person is None:
+        abort(404)
+    if person.erased_at is not None:
+        return redirect(url_for("people.edit", person_id=person.id))
+    form = EraseForm()
+    problem = retention.refusal(person, current_user)
+    if not problem and form.validate_on_submit():
+        if not retention.confirms(person, form.confirmation.data):
+            form.confirmation.errors.append("Dit is niet de naam of het e-mailadres van deze persoon. "
+                                            "Er is niets gewist.")
+        else:
+            try:
+                found = retention.erase(person.id, current_user, retention.ON_REQUEST)
+            except retention.NotErasable as exc:  # changed meanwhile (reactivated, erased by another)
+                problem = str(exc)
+            else:
+                flash(f"De gegevens zijn gewist: {found.summary()}.", "success")
+                return redirect(url_for("people.edit", person_id=person.id))
+    status = 200 if request.method == "GET" else 409 if problem else 422
+    return render_template("people/erase.html", person=person, form=form, problem=problem,
+                           found=retention.inventory(person), months=retention.retention_months(),
+                           leaver=retention.leaver(person)), status
