@@ -142,7 +142,7 @@ def authorization_url(redirect_uri: str, target: str | None) -> str | Refusal:
     try:
         _metadata(client)
         found = client.create_authorization_url(redirect_uri)
-    except (requests.RequestException, ValueError, Misconfigured) as error:
+    except Exception as error:  # noqa: BLE001 - whatever the discovery document holds, never a 500
         return _refuse_for(error)
     url = found.pop("url")  # the rest (state, nonce, code_verifier) is what the callback needs
     client.save_authorize_data(redirect_uri=redirect_uri, next=target or "", **found)
@@ -194,7 +194,8 @@ def identity_from(claims: dict, config) -> Identity | Refusal:
 
 def _refuse_for(error: Exception) -> Refusal:
     if isinstance(error, requests.Timeout):
-        return _refuse(DOWN, f"de inlogdienst gaf binnen {timeout(current_app.config):g} s geen antwoord")
+        seconds = f"{timeout(current_app.config):g}".replace(".", ",")
+        return _refuse(DOWN, f"de inlogdienst gaf binnen {seconds} s geen antwoord")
     if isinstance(error, requests.RequestException):
         return _refuse(DOWN, f"de inlogdienst is niet bereikbaar ({type(error).__name__})")
     if isinstance(error, Misconfigured):

@@ -284,7 +284,7 @@ def test_slow_provider_is_given_up_on_after_the_time_out(sso_app, provider):
     began = time.monotonic()
     response = client.get(back)
     assert time.monotonic() - began < 1.2
-    refused(sso_app, client, response, sso.DOWN, "binnen 0.3 s geen antwoord")
+    refused(sso_app, client, response, sso.DOWN, "binnen 0,3 s geen antwoord")
 
 
 def test_set_up_wrongly_refused_with_a_message_for_the_administrator(sso_app, provider):
