@@ -164,7 +164,9 @@ def reminders(dry_run, datum):
 
     from flask import url_for
 
+    from . import feedback_mail
     from . import reminders as mail
+    from .models import now
 
     settings = mail.Settings.from_config(current_app.config)
     if not settings.enabled and not dry_run:
@@ -175,13 +177,18 @@ def reminders(dry_run, datum):
     # One date for the whole run, so a run that crosses midnight does not mix two days.
     today = datum.date() if datum else dt.date.today()
     items = mail.pending(today, int(current_app.config.get("POP_REMINDER_AKKOORD_DAYS") or 7))
+    # Colleagues' feedback still unanswered (pop/feedback_mail.py), counted from this moment of that day.
+    at = dt.datetime.combine(today, now().time())
+    asks = feedback_mail.pending(at, feedback_mail.reminder_days(current_app.config))
     if dry_run:
         for item in items:
             click.echo(f"Zou versturen: {mail.describe(item)}")
-        click.echo(f"{_count(len(items), 'herinnering', 'herinneringen')} te versturen; er is niets "
-                   "verstuurd (--dry-run).")
+        for ask in asks:
+            click.echo(f"Zou versturen: {feedback_mail.describe(ask)}")
+        click.echo(f"{_count(len(items) + len(asks), 'herinnering', 'herinneringen')} te versturen; er is "
+                   "niets verstuurd (--dry-run).")
         return
-    if not items:
+    if not items and not asks:
         click.echo("Geen herinneringen te versturen.")
         return
     # Mails link to the site as its users know it (POP_BASE_URL), also from a command line.
@@ -190,9 +197,12 @@ def reminders(dry_run, datum):
             return url_for(endpoint, _external=True, **args)
         try:
             sent, failed = mail.send(items, settings, link, today, click.echo)
+            more_sent, more_failed = feedback_mail.send_reminders(
+                asks, settings, link, current_app.secret_key, click.echo)
         except mail.MailFailed as exc:
             raise click.ClickException(f"{exc} De herinneringen die niet zijn verstuurd, volgen bij de "
                                        "volgende keer.") from exc
+    sent, failed = sent + more_sent, failed + more_failed
     click.echo(f"{_count(sent, 'herinnering', 'herinneringen')} verstuurd.")
     if failed:
         raise click.ClickException(f"{_count(failed, 'herinnering is', 'herinneringen zijn')} niet "

@@ -57,6 +57,14 @@ def keep_posted(plan_id: int, part_key: str, kind: str) -> str | None:
     from .answers import form_of
     if form_of(plan).part(part_key) is None:
         return None
+    return keep(plan, part_key, kind)
+
+
+def keep(plan: Plan, key: str, kind: str) -> str | None:
+    """Keep what this request posted under the plan and a key of the caller's (a part's key; a
+    colleague's feedback, pop/views/feedback.py); the token for the draft cookie, or None."""
+    if not _from_our_page():
+        return None
     data = json.dumps([[name, value] for name, value in request.form.items(multi=True)
                        if name != "csrf_token"])
     if len(data) > LARGEST:
@@ -67,7 +75,7 @@ def keep_posted(plan_id: int, part_key: str, kind: str) -> str | None:
         _forget_old(Draft.plan == plan)
         if person is None:
             _forget_old(Draft.person.is_null(), UNKNOWN_WRITERS)
-        Draft.create(token=token, person=person, plan=plan, part_key=part_key, kind=kind, data=data)
+        Draft.create(token=token, person=person, plan=plan, part_key=key, kind=kind, data=data)
     return token
 
 

@@ -16,7 +16,10 @@ Left out on purpose:
   the right of access without changing that rule;
 - other people's answers: of the plans they reacted to as a manager only their own reaction, the plan's
   employee and period.
-Colleagues' feedback is not built yet; gegevens.json says so in "feedback".
+- feedback they gave colleagues (pop/feedback.py): it is about someone else, and is in the zip of
+  whoever asked for it, under the giver's name. The feedback they received is in: every request on
+  their plans, whom it went to and when, the answers and whether they shared them, in gegevens.json and
+  readable in FEEDBACK_NAME.
 """
 from __future__ import annotations
 
@@ -30,19 +33,21 @@ from exports.filenames import plan_filename, safe_part
 from exports.templates import render_docx, render_xlsx
 from exports.uploads.isolation import TemplateLimit
 
-from . import answers, audit, clock, cycle
+from . import answers, audit, clock, cycle, feedback
 from .models import STATUSES, AuditEntry, Budget, Person, Plan, PlanVersion, Reminder, now
 
 JSON_NAME = "gegevens.json"
 README_NAME = "README.txt"
+FEEDBACK_NAME = "Feedback_van_collegas.txt"
 # After this many renders stopped at the template's time or memory limit (each may take
 # POP_TEMPLATE_TIMEOUT seconds), the rest is made in the default layout straight away, as the bulk
 # export does: the person gets their zip in seconds, not minutes.
 LIMIT_HITS = 3
 REACTION_PREFIX = "Reactie leidinggevende, "  # the detail pop.cycle.save_reaction logs
 
-FEEDBACK_NOTE = ("Feedback van collega's kan in POP nog niet worden gevraagd of gegeven; er is daarom "
-                 "geen feedback over u opgeslagen.")
+FEEDBACK_NOTE = ("De feedback die u collega's vroeg op uw plannen: aan wie, wanneer, hun antwoorden en of u "
+                 "ze deelde met het plan. Feedback die u zelf aan anderen gaf, staat hier niet in: die gaat "
+                 "over iemand anders en staat in de gegevens van wie erom vroeg.")
 NOT_INCLUDED = [
     "Uw wachtwoord: POP bewaart alleen een onomkeerbare versleuteling ervan (een hash), die niets over "
     "u zegt en geheim blijft.",
@@ -205,6 +210,7 @@ def build(person: Person) -> tuple[bytes, list[Plan]]:
                               for r in reminders[plan.id]],
         })
 
+    received = _feedback(person)
     data = {
         "over_dit_bestand": ("Alle gegevens die POP over u bewaart, op uw verzoek gedownload "
                              "(AVG artikel 15 en 20). Tijden in de tijdzone van de organisatie."),
@@ -216,17 +222,74 @@ def build(person: Person) -> tuple[bytes, list[Plan]]:
         "budget": [{"jaar": b.year, "euro": plain(b.euro), "uren": plain(b.uren),
                     "vastgesteld_op": moment(b.set_at)}
                    for b in Budget.select().where(Budget.person == person).order_by(Budget.year)],
-        "feedback": [],
+        "feedback": received,
         "feedback_toelichting": FEEDBACK_NOTE,
         "niet_opgenomen": NOT_INCLUDED,
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(README_NAME, readme(person, plan_records, render.notes))
+        archive.writestr(README_NAME, readme(person, plan_records, render.notes, bool(received)))
         archive.writestr(JSON_NAME, json.dumps(data, ensure_ascii=False, indent=2))
+        if received:
+            archive.writestr(FEEDBACK_NAME, feedback_text(person, received))
         for name, content in files:
             archive.writestr(name, content)
     return buffer.getvalue(), plans
+
+
+FEEDBACK_STATES = {"beantwoord": "beantwoord", "open": "nog niet beantwoord",
+                   "verlopen": "verlopen zonder antwoord"}
+
+
+def _feedback(person: Person) -> list[dict]:
+    """The requests for feedback on person's plans (pop/feedback.py), with the questions as the form
+    asked them."""
+    found = []
+    for request in feedback.received_by(person):
+        declared = feedback.declared(request.plan)
+        questions = declared[1].questions if declared else ("Sterke punten", "Verbeterpunten")
+        found.append({
+            "plan": request.plan_id,
+            "periode": request.plan.period,
+            "gevraagd_aan": request.colleague_name,
+            "email": request.email,
+            "hoe": "in POP" if request.colleague_id else "via een link",
+            "gevraagd_op": moment(request.created_at),
+            "geldig_tot": moment(request.expires_at),
+            "herinnering_gestuurd_op": moment(request.reminded_at),
+            "stand": FEEDBACK_STATES[feedback.state(request)],
+            "beantwoord_op": moment(request.answered_at),
+            "antwoorden": ([{"vraag": questions[0], "antwoord": request.sterk},
+                            {"vraag": questions[1], "antwoord": request.verbeteren}]
+                           if request.answered_at else []),
+            "gedeeld_met_plan": request.shared_at is not None,
+            "gedeeld_op": moment(request.shared_at),
+        })
+    return found
+
+
+def feedback_text(person: Person, received: list[dict]) -> str:
+    """The feedback received, to read: one block per request."""
+    lines = [f"Feedback van collega's voor {person.naam}", ""]
+    for record in received:
+        lines += [f"{record['gevraagd_aan']} ({record['email']}, {record['hoe']}), POP {record['periode']}",
+                  f"    gevraagd op {_day(record['gevraagd_op'])}, {record['stand']}"
+                  + (f" op {_day(record['beantwoord_op'])}" if record["beantwoord_op"] else "")
+                  + (f", herinnering gestuurd op {_day(record['herinnering_gestuurd_op'])}"
+                     if record["herinnering_gestuurd_op"] else "")]
+        if record["antwoorden"]:
+            lines.append(f"    gedeeld met het plan sinds {_day(record['gedeeld_op'])}"
+                         if record["gedeeld_met_plan"] else "    niet gedeeld: alleen voor u")
+            for item in record["antwoorden"]:
+                lines.append(f"    {item['vraag']}")
+                lines += [f"        {line}" for line in (item["antwoord"] or "(niet ingevuld)").splitlines()]
+        lines.append("")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _day(iso: str | None) -> str:
+    """15-03-2026 from an ISO moment of moment()."""
+    return dt.date.fromisoformat(iso[:10]).strftime("%d-%m-%Y") if iso else ""
 
 
 def _person_record(person: Person) -> dict:
@@ -292,7 +355,7 @@ def _own_actions(person: Person) -> list[dict]:
     return lines
 
 
-def readme(person: Person, plans: list[dict], notes: list[str]) -> str:
+def readme(person: Person, plans: list[dict], notes: list[str], has_feedback: bool = False) -> str:
     lines = [
         f"Mijn gegevens in POP: {person.naam}",
         f"Gemaakt op {clock.format_time(now())}.",
@@ -334,6 +397,8 @@ def readme(person: Person, plans: list[dict], notes: list[str]) -> str:
         "Feedback van collega's",
         "----------------------",
         FEEDBACK_NOTE,
+        (f"Ze staan in {JSON_NAME} onder \"feedback\" en om te lezen in {FEEDBACK_NAME}." if has_feedback
+         else "U heeft (nog) geen collega's om feedback gevraagd."),
         "",
         "Wat er niet in staat",
         "--------------------",

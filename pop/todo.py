@@ -14,7 +14,7 @@ from peewee import fn
 
 from forms import FORMS
 
-from . import answers, clock, cycle, rhythm
+from . import answers, clock, cycle, feedback, rhythm
 from .access import acts_as_manager, is_hr, visible_plans
 from .models import STATUSES, Answer, Person, Plan
 from .plans import current_period, filter_plans, next_period, people_without_plan
@@ -224,6 +224,17 @@ class ToDo:
     team: list[Item]
     manager: bool
     hr: HrOverview | None
+    asked: list[Item] = field(default_factory=list)  # colleagues' requests for feedback, to answer
+
+
+def asked_items(requests) -> list[Item]:
+    """The colleagues' requests for feedback this person can answer (pop.feedback.open_for): to the
+    answer page, which shows the employee's name and the questions, nothing of the plan."""
+    return [Item(f"Geef feedback aan {r.plan.employee.naam}", *_link("feedback.answer", request_id=r.id),
+                 hint=(f"gevraagd op {feedback.day(r.created_at)}, kan tot en met "
+                       f"{feedback.day(r.expires_at)}"),
+                 order=(5, r.expires_at, r.id))
+            for r in requests]
 
 
 def team_fields() -> set[str]:
@@ -287,4 +298,4 @@ def for_user(user: Person, today: dt.date | None = None, period: str = "") -> To
         own_items.append(start)
     return ToDo(own=own_items,
                 team=manager_items(team, values, reacted, without, team_period, today) if manager else [],
-                manager=manager, hr=hr)
+                manager=manager, hr=hr, asked=asked_items(feedback.open_for(user)))

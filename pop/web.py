@@ -99,6 +99,8 @@ def init_app(app):
     app.register_blueprint(my_data.bp)
     from .views import sso  # noqa: E402 (single sign-on with OpenID Connect)
     app.register_blueprint(sso.bp)
+    from .views import feedback  # noqa: E402 (colleagues' feedback on Fase I)
+    app.register_blueprint(feedback.bp)
 
     @app.errorhandler(400)
     def bad_request(error):
@@ -118,6 +120,12 @@ def init_app(app):
             try:
                 return plans.after_csrf_failure()
             except BadRequest as odd:  # raised inside an error handler it would be a 500
+                return bad_request(odd)
+        if request.endpoint in feedback.KEPT_POSTS:
+            # A colleague's answer: the page again with the text typed, or kept for after the log-in.
+            try:
+                return feedback.after_csrf_failure()
+            except BadRequest as odd:
                 return bad_request(odd)
         return render_template("error.html", title="Formulier verlopen",
                                message="Het formulier is verlopen of ongeldig. Ga terug, vernieuw de "

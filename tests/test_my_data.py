@@ -210,7 +210,9 @@ def test_the_json_holds_her_record_answers_versions_reaction_and_log(zoe_zip, se
     assert (MANAGER_NAME, "gewijzigd", "Reactie leidinggevende, Fase I: Zelfanalyse") in log
     assert all(e["wanneer"] and "T" in e["wanneer"] for e in plan["logboek"])
     assert plan["bestanden"][0] == f"{FOLDER.format(id=setup['plan'])}/{DOCX}"
-    assert data["feedback"] == [] and "nog niet" in data["feedback_toelichting"]
+    # No colleague was asked; what the note says of feedback given is in test_colleague_feedback.py.
+    assert data["feedback"] == [] and "Feedback die u zelf aan anderen gaf" in data["feedback_toelichting"]
+    assert "U heeft (nog) geen collega's om feedback gevraagd." in files["README.txt"].decode("utf-8")
 
 
 PERSON_KEYS = {"id", "voornaam", "tussenvoegsel", "achternaam", "email", "personeelsnummer", "functie",

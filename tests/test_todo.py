@@ -235,7 +235,9 @@ def test_the_list_takes_the_same_few_queries_however_many_plans(app, company, qu
             Person.manager == user.id).count()
         queries.count = 0
         result = todo.for_user(user, TODAY)
-        assert queries.count <= 6, (email, plans, queries.count)
+        # At most 7: the plans, their answers, the team's reactions, who has no plan, HR's counts, and
+        # the colleagues' requests for feedback waiting for this person (pop/feedback.py).
+        assert queries.count <= 7, (email, plans, queries.count)
         if email == "manager1@org.test":
             assert plans >= 15 and len(result.team) >= 5  # many plans, and still a handful of queries
 

@@ -11,7 +11,7 @@ from forms.limits import BLANK_ROWS, REACTION_CHARS
 from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
                        read_part_form, validate_part_form)
 
-from .. import akkoord, answers, audit, clock, cycle, drafts, organisation, todo
+from .. import akkoord, answers, audit, clock, cycle, drafts, feedback, organisation, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans, last_writer,
@@ -201,6 +201,8 @@ def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=No
                            previous=_previous_plan(plan),
                            too_long=too_long, plan_chars=definition.chars(values),
                            reaction_chars=REACTION_CHARS,
+                           # Colleagues' answers beside the table the form names (pop/feedback.py).
+                           colleague_feedback=feedback.beside(plan, part, current_user),
                            dirty=bool(problems or meanwhile or (notice and status != 403 and editable)),
                            version=version or part_version(plan, part, snapshot),
                            basis=basis if basis is not None and version else json.dumps(
