@@ -360,5 +360,5 @@ def _pseudonymise(person: Person, names: list[str], email: str) -> None:
         Reminder.update(recipients=address.sub(placeholder, reminder.recipients)).where(
             Reminder.id == reminder.id).execute()
     # Feedback they gave stays (the colleague's record, under the name they gave it); the address goes.
-    FeedbackRequest.update(email=placeholder, token_hash=None).where(
+    FeedbackRequest.update(email=placeholder, token_hash=None, reminder_token_hash=None).where(
         _feedback_to(person.id, email)).execute()

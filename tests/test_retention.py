@@ -164,7 +164,8 @@ def build_leaver(app, org, hr_client) -> dict:
         # Feedback she gave on Bram's plan (stays, his), and a request to her never answered (goes).
         given = FeedbackRequest.create(plan=plan_b, colleague=x, colleague_name="Ximena Quaglio",
                                        email="xq@test.nl", expires_at=later, answered_at=now(),
-                                       sterk="Bram plant goed", token_hash="a" * 64)
+                                       sterk="Bram plant goed", token_hash="a" * 64,
+                                       reminder_token_hash="e" * 64)
         FeedbackRequest.create(plan=Plan.get_by_id(org["plan_a"]), colleague=None,
                                colleague_name="Ximena Quaglio", email="XQ@test.nl", expires_at=later,
                                token_hash="b" * 64)
@@ -238,8 +239,8 @@ def test_erasing_removes_everything_of_theirs_and_keeps_only_what_is_documented(
     assert len(left) == 1 and left[0].startswith("FeedbackRequest:") and "Bram plant goed" in left[0], left
     with app.app_context():
         given = FeedbackRequest.get_by_id(x["given"])
-        assert (given.colleague_name, given.email, given.token_hash) == (
-            "Ximena Quaglio", f"gewist-{x['id']}@invalid", None)
+        assert (given.colleague_name, given.email, given.token_hash, given.reminder_token_hash) == (
+            "Ximena Quaglio", f"gewist-{x['id']}@invalid", None, None)
         # The lines about her stay, under the pseudonym, and one line says what went, counts only.
         pseudonym = f"Gewiste persoon #{x['id']}"
         about = SecurityEvent.select().where(SecurityEvent.subject == x["id"]).order_by(SecurityEvent.id)
