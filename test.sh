@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need and runs them: ./test.sh [pytest arguments]
 # ./test.sh --postgres [pytest arguments] runs them on a throwaway PostgreSQL server instead of SQLite.
-# The browser tests use Debian's Chromium; as root this script installs it when it is missing.
+# The browser tests use Debian's Chromium, the directory tests Debian's slapd; as root this script
+# installs them when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ "${1:-}" = "--postgres" ]; then
@@ -18,6 +19,16 @@ if [ "${POP_TEST_SET_UP:-}" != 1 ]; then
   if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Chromium installeren voor de browsertests..."
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  # The directory tests start their own OpenLDAP server (Debian's slapd); without it they are skipped.
+  if [ ! -x /usr/sbin/slapd ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "OpenLDAP (slapd) installeren voor de directorytests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      slapd ldap-utils >/dev/null
+    # Only the tests' own server is wanted, not the package's service (where systemd started it).
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet slapd 2>/dev/null; then
+      systemctl disable --now slapd >/dev/null 2>&1 || true
+    fi
   fi
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -3,7 +3,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField,
                      StringField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.fields import Label
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from pop.people import EMAIL, ONE_LINE, control_characters
 
@@ -13,8 +14,19 @@ REQUIRED = "Dit veld is verplicht."
 
 
 class LoginForm(DutchForm):
+    # Named email for what it holds without a directory; with one also a user name (login_form).
     email = EmailField("E-mailadres", validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField("Wachtwoord", validators=[DataRequired(REQUIRED)])
+
+
+def login_form(directory: bool) -> LoginForm:
+    """The log-in form; with the directory (pop.directory) its first field takes an e-mail address or a
+    user name, so it is a text field (a browser would refuse "jdevries" in an e-mail field)."""
+    form = LoginForm()
+    if directory:
+        form.email.label = Label(form.email.id, "E-mailadres of gebruikersnaam")
+        form.email.widget = TextInput()
+    return form
 
 
 def one_line(form, field):

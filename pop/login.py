@@ -22,7 +22,27 @@ of 30 parallel attempts exactly the free ones get their password checked, and no
 count. A right password then resets its client's and account's count and takes its failure back from
 the address. A wait is measured from the failure that started it; attempts during a wait are refused
 without being counted, so hammering does not stretch it. Unknown addresses are counted exactly like
-known ones, so neither the message nor the waiting tells which e-mail addresses have an account."""
+known ones, so neither the message nor the waiting tells which e-mail addresses have an account.
+
+With the directory (pop/directory.py, POP_LDAP_URL) a log-in goes through the same claim, on the name
+typed (an e-mail address or a user name), and then:
+
+- a person in POP with a password of POP's own (HR's emergency account, for when the directory is down)
+  logs in with it while local passwords are on (POP_LOCAL_PASSWORDS); that person's password is checked
+  first, and without the directory when it is right;
+- otherwise, or when that password is wrong, the directory checks the name and password, and
+  pop.external_login matches the person it names by e-mail address;
+- a wrong password, a name POP and the directory do not know, and (for a local password) an inactive
+  account get one and the same message (WRONG_NAME); only after a right password does the page say that
+  someone is not in POP, not active, or not in the directory's group for POP. Only a log-in resets the
+  counts. A directory that cannot be reached checked nothing: that attempt is taken back from the
+  counts (not the earlier ones), so an outage does not make people wait afterwards.
+
+The time of the answer may tell whether a name has a password of POP's own (it is checked first); it
+does not tell whether a name exists, in POP or in the directory, beyond the directory's own round trips.
+
+POP_LOCAL_PASSWORDS=0: no password of POP's own is ever checked; the directory or single sign-on alone
+logs people in."""
 from __future__ import annotations
 
 import datetime as dt
@@ -33,10 +53,14 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from . import directory as ldap
 from .db import lock_row, write_lock
+from .external_login import person_for
 from .models import LoginThrottle, Person, now, waste_password_check
 
 WRONG = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
+# With the directory the first field takes a user name too (forms.accounts.login_form).
+WRONG_NAME = "Dit e-mailadres of deze gebruikersnaam hoort niet bij dit wachtwoord."
 DEVICE_COOKIE = "pop_apparaat"
 DEVICE_DAYS = 365
 
@@ -147,15 +171,16 @@ def _claim(keys: list[tuple[Rule, str]], at: dt.datetime) -> int:
     return 0
 
 
-def _give_back(keys: list[tuple[Rule, str]]) -> None:
+def _give_back(keys: list[tuple[Rule, str]], only_this: bool = False) -> None:
     """A right password: the client's and the account's count start again; the address only loses this
+    attempt. only_this: nothing was checked (the directory was unreachable): every count loses just this
     attempt."""
     with write_lock():
         for rule, key in keys:
             row = LoginThrottle.get_or_none(LoginThrottle.key == key)
             if row is None:
                 continue
-            row.failures = 0 if rule.resets else max(0, row.failures - 1)
+            row.failures = 0 if rule.resets and not only_this else max(0, row.failures - 1)
             if rule.wait(row.failures) is None:
                 row.wait_until = None
             row.save()
@@ -178,28 +203,95 @@ def claim(keys: list[tuple[Rule, str]]) -> str:
     return _wait_message(wait) if wait else ""
 
 
-def attempt(email: str, password: str, address: str | None, device: str | None = None
-            ) -> tuple[Person | None, str]:
-    """(the person when the password is right, else None; a message when it is not). device: this
-    browser's id from its device cookie for this account (device_of), if it has one."""
-    email = normal(email)
-    keys = keys_for(email, address, device)
+@dataclass(frozen=True)
+class Outcome:
+    """What a log-in attempt came to. A failure says for the security log what to write, unless
+    pop.external_login wrote it already (log_kind "")."""
+
+    person: Person | None  # logged in; None when refused
+    message: str = ""  # the Dutch message for the page when refused
+    how: str = ""  # who vouched for them: "" for POP's own password, else e.g. "directory (LDAP)"
+    log_kind: str = ""  # "inloggen_mislukt" or "inloggen_tegengehouden"
+    about: Person | None = None  # whom a failure was about, when POP knows them
+    detail: str = ""
+
+
+def log_in(name: str, password: str, address: str | None, device: str | None = None, *,
+           local: bool = True, directory: ldap.Settings | None = None) -> Outcome:
+    """One log-in attempt with a name (an e-mail address, or with the directory also a user name) and a
+    password, by the rules of this module's text. local: passwords of POP's own are on; directory: its
+    settings when one is configured. device: this browser's id from its device cookie for this name
+    (device_of), if it has one."""
+    typed = name.strip()
+    name = normal(name)
+    wrong = WRONG if directory is None else WRONG_NAME
+    keys = keys_for(name, address, device)
     wait = claim(keys)
     if wait:
-        # No password check: an outsider's flood must not cost a hash computation each.
-        return None, wait
-    person = Person.get_or_none(Person.email == email)
-    if person is None or not person.active:
-        # As slow as checking a real password: the answer time must not tell which e-mail
-        # addresses have an account.
-        waste_password_check(password)
-        return None, WRONG
-    if not person.check_password(password):
-        return None, WRONG
-    _give_back(keys)
-    from .passwords import rehash_if_weaker  # imports this module
-    rehash_if_weaker(person, password)
-    return person, ""
+        # No password check: an outsider's flood must not cost a hash computation (or a bind) each.
+        return _refused(wait, "inloggen_tegengehouden", name, directory, looked_up=False)
+    person = Person.get_or_none(Person.email == name)
+    usable = person is not None and person.active
+    checked = False
+    if local and (directory is None or (usable and person.password_hash)):
+        checked = True
+        if not usable:
+            # As slow as checking a real password: the answer time must not tell which e-mail
+            # addresses have an account.
+            waste_password_check(password)
+        elif person.check_password(password):
+            _give_back(keys)
+            from .passwords import rehash_if_weaker  # imports this module
+            rehash_if_weaker(person, password)
+            return Outcome(person)
+    if directory is None:
+        if not checked:  # no way to log in with a password at all (the view offers none)
+            waste_password_check(password)
+        return _refused(wrong, "inloggen_mislukt", name, directory)
+    found = ldap.authenticate(directory, typed, password)
+    if found.identity is not None:
+        matched = person_for(found.identity)  # writes its own security log line when it refuses
+        if isinstance(matched, str):
+            return Outcome(None, matched)
+        _give_back(keys)
+        return Outcome(matched, how=ldap.SOURCE)
+    if found.problem == ldap.UNAVAILABLE:
+        if not checked:
+            _give_back(keys, only_this=True)
+        return _refused(ldap.UNAVAILABLE_TEXT, "inloggen_mislukt", name, directory,
+                        why=f"de directory was niet bereikbaar (via {ldap.SOURCE})", looked_up=False)
+    if found.problem == ldap.NOT_IN_GROUP:
+        return _refused(ldap.NOT_IN_GROUP_TEXT, "inloggen_mislukt", name, directory, found.email,
+                        f"niet in de groep voor POP (POP_LDAP_GROUP_DN, via {ldap.SOURCE})")
+    return _refused(wrong, "inloggen_mislukt", name, directory, found.email)
+
+
+def _refused(message: str, kind: str, name: str, directory: ldap.Settings | None, email: str = "",
+             why: str = "", looked_up: bool = True) -> Outcome:
+    """A refusal, with whom it was about for the log: the person the directory's entry names, else the
+    one with the address typed; the name typed when POP knows no one by it (only the log says so; the
+    page answers the same). looked_up: False when the directory was not asked (a wait, an outage), so
+    a user name is not known to be unknown."""
+    about = Person.get_or_none(Person.email == normal(email)) if email else None
+    about = about or Person.get_or_none(Person.email == name)
+    if about is None and directory is None:
+        detail = f"onbekend e-mailadres: {name}"
+    elif about is None:
+        detail = f"{'onbekende' if looked_up else 'ingetypte'} naam: {name}"
+    else:
+        detail = "" if about.active else "account is niet actief"
+    if not why and directory is not None and kind == "inloggen_mislukt":
+        why = f"via {ldap.SOURCE}"
+    detail = "; ".join(part for part in (detail, why) if part)
+    return Outcome(None, message, log_kind=kind, about=about, detail=detail)
+
+
+def attempt(email: str, password: str, address: str | None, device: str | None = None
+            ) -> tuple[Person | None, str]:
+    """POP's own password only (changing one's password checks the current one this way): (the person
+    when the password is right, else None; a message when it is not)."""
+    outcome = log_in(email, password, address, device)
+    return outcome.person, outcome.message
 
 
 def end_sessions(person: Person) -> None:

@@ -10,7 +10,11 @@ password uses it, in the same transaction that sets the password, and the other 
 with it. The expiry is the database row's, read with models.now, so the tests move one clock.
 
 Reset mails are asked for on a page that answers every address the same (ASKED); asking is counted by
-the log-in rules of pop.login, on counters of their own ("herstel:")."""
+the log-in rules of pop.login, on counters of their own ("herstel:").
+
+POP_LOCAL_PASSWORDS=0 (local_passwords) switches all of this off for an organisation whose people log
+in with the directory or single sign-on only: no password is changed, reset, set through a link or
+asked for by HR, and the pages say so (off_text) where people would look for them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -42,6 +46,45 @@ VALID = {INVITATION: dt.timedelta(days=7), RESET: dt.timedelta(hours=1)}
 ASKED = ("Als dit e-mailadres bij een account hoort, is er nu een e-mail onderweg met een link om een "
          "nieuw wachtwoord te kiezen. De link is een uur geldig.")
 RESET_THROTTLE = "herstel:"
+
+
+# ---------------------------------------------------------------- on or off
+
+def local_passwords(config) -> bool:
+    """POP's own passwords are on (the default); POP_LOCAL_PASSWORDS=0 switches them off."""
+    return bool(config.get("POP_LOCAL_PASSWORDS", True))
+
+
+def _other_ways(config, own: bool) -> list[str]:
+    ways = []
+    if (config.get("POP_LDAP_URL") or "").strip():
+        ways.append("uw netwerkaccount (de directory)" if own else "de directory")
+    if config.get("POP_OIDC_ISSUER"):
+        ways.append(config.get("POP_OIDC_NAME") or "single sign-on")
+    return ways
+
+
+def other_way(config) -> bool:
+    """The directory or single sign-on can log people in."""
+    return bool(_other_ways(config, True))
+
+
+def login_way(config, own: bool = True) -> str:
+    """How people log in besides POP's passwords, in words: "uw netwerkaccount (de directory)" (own:
+    said to the person; else "de directory"), "Keycloak", or both."""
+    return " of ".join(_other_ways(config, own)) or "de directory of single sign-on"
+
+
+def off_text(config) -> str:
+    """Said where someone looks for a password of POP's own while they are off."""
+    return (f"POP heeft geen eigen wachtwoorden: u logt in met {login_way(config)}. Uw wachtwoord "
+            "wijzigt of herstelt u daar, niet in POP. Lukt dat niet, dan helpt de servicedesk.")
+
+
+def off_text_hr(config) -> str:
+    """The same for HR on the people pages."""
+    return (f"De wachtwoorden van POP staan uit (POP_LOCAL_PASSWORDS=0): iedereen logt in via "
+            f"{login_way(config, own=False)}. Een nieuwe persoon heeft geen wachtwoord of uitnodiging nodig.")
 
 
 # ---------------------------------------------------------------- hashes

@@ -18,7 +18,8 @@ def control_characters(text: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cf") for c in text or "")
 
 
-def save_person(person: Person | None, data: dict, actor: Person | None = None) -> dict:
+def save_person(person: Person | None, data: dict, actor: Person | None = None,
+                local_passwords: bool = True) -> dict:
     """Create (person None) or update a person. Returns {field: message} for what cannot be saved.
     actor: who does it (HR on the people page; None from the command line), for the security log.
     Deactivating sets left_at (from then the retention period counts, pop/retention.py); reactivating
@@ -67,8 +68,9 @@ def save_person(person: Person | None, data: dict, actor: Person | None = None) 
         # Without an active HR account nobody can manage people any more (not even undo this).
         return {"role" if data.get("role") != "hr" else "active":
                 "Dit is het laatste actieve HR-account. Geef eerst iemand anders de rol HR."}
-    if person is None and not data.get("password") and not data.get("invite"):
-        # With "invite" the person chooses it through the invitation's link (pop.passwords).
+    if local_passwords and person is None and not data.get("password") and not data.get("invite"):
+        # With "invite" the person chooses it through the invitation's link (pop.passwords). Without
+        # POP's own passwords (POP_LOCAL_PASSWORDS=0) the directory or single sign-on logs them in.
         return {"password": "Geef een nieuw account een wachtwoord."}
     with database.atomic():
         before = None if person is None else (person.role, person.manager_id, person.active)

@@ -28,6 +28,9 @@ PROBLEMS = {
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def own():
+    off = _no_password_to_change(current_app.config)
+    if off:
+        return render_template("account/own.html", form=None, off=off), 403 if request.method == "POST" else 200
     form = ChangePasswordForm()
     if form.validate_on_submit():
         # Checked like a log-in, on the same counters: a session left open on a shared PC must not give
@@ -50,8 +53,23 @@ def own():
     return render_template("account/own.html", form=form), 422 if form.errors else 200
 
 
+def _no_password_to_change(config) -> str:
+    """Why /account has no password form, or "" when it has one."""
+    if not passwords.local_passwords(config):
+        return passwords.off_text(config)
+    if not current_user.password_hash and passwords.other_way(config):
+        # Someone the directory or single sign-on logs in: POP has no password of theirs to change.
+        return (f"U logt in met {passwords.login_way(config)} en hebt geen wachtwoord van POP. Uw "
+                "wachtwoord wijzigt u daar, niet in POP.")
+    return ""
+
+
 @bp.route("/login/vergeten", methods=["GET", "POST"])  # under /login: the device cookie comes along
 def forgot():
+    config = current_app.config
+    if not passwords.local_passwords(config):
+        return render_template("account/forgot.html", form=None, off=passwords.off_text(config)), \
+            403 if request.method == "POST" else 200
     form = ForgotForm()
     asked = False
     status = 200
@@ -94,6 +112,13 @@ def _link(person: Person, purpose: str) -> str:
 
 @bp.route("/wachtwoord/<any(uitnodiging, herstel):purpose>/<token>", methods=["GET", "POST"])
 def link(purpose: str, token: str):
+    if not passwords.local_passwords(current_app.config):
+        # An invitation or reset mailed before the passwords were switched off.
+        response = current_app.make_response((render_template(
+            "account/link_problem.html", title="Wachtwoorden van POP staan uit",
+            text=passwords.off_text(current_app.config), purpose=purpose, off=True), 410))
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
     found = passwords.find(token, purpose, current_app.secret_key)
     if found.problem:
         title, text = PROBLEMS[found.problem]
@@ -126,6 +151,9 @@ def invite(person_id: int):
     person = Person.get_or_none(Person.id == person_id)
     if person is None:
         abort(404)
+    if not passwords.local_passwords(current_app.config):
+        flash(passwords.off_text_hr(current_app.config) + f" {person.naam} is dus niet uitgenodigd.", "error")
+        return redirect(url_for("people.index"))
     return invitation_sent(person)
 
 

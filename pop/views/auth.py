@@ -3,11 +3,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from forms.accounts import LoginForm
+from forms.accounts import login_form
 
-from .. import security_log
-from ..login import (DEVICE_COOKIE, DEVICE_DAYS, WRONG, attempt, device_cookie, device_of, end_sessions,
-                     normal)
+from .. import directory, security_log
+from ..login import DEVICE_COOKIE, DEVICE_DAYS, Outcome, device_cookie, device_of, end_sessions, log_in
 from ..models import Person
 
 bp = Blueprint("auth", __name__)
@@ -40,18 +39,27 @@ def safe_next(target: str | None) -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("plans.index"))
-    form = LoginForm()
-    if form.validate_on_submit():
+    config = current_app.config
+    ldap = directory.Settings.from_config(config)
+    local = bool(config.get("POP_LOCAL_PASSWORDS", True))
+    # No password form when no password can be checked: only single sign-on logs people in.
+    form = login_form(ldap is not None) if local or ldap is not None else None
+    if form is None and request.method == "POST":
+        return render_template("auth/login.html", form=None, sso_name=sso_name()), 403
+    if form is not None and form.validate_on_submit():
         secret = current_app.secret_key
         device = device_of(secret, request.cookies.get(DEVICE_COOKIE), form.email.data)
-        person, message = attempt(form.email.data, form.password.data, request.remote_addr, device)
-        if person is not None:
-            response = finish_login(person, safe_next(request.args.get("next")))
-            _remember_device(response, device_cookie(secret, person.email))
+        outcome = log_in(form.email.data, form.password.data, request.remote_addr, device, local=local,
+                         directory=ldap)
+        if outcome.person is not None:
+            response = finish_login(outcome.person, safe_next(request.args.get("next")), outcome.how)
+            # The cookie names what was typed (an address or a user name): the next log-in finds it.
+            _remember_device(response, device_cookie(secret, form.email.data))
             return response
-        _failed(form.email.data, message)
-        form.password.errors.append(message)
-    return render_template("auth/login.html", form=form, sso_name=sso_name())
+        _failed(outcome)
+        form.password.errors.append(outcome.message)
+    return render_template("auth/login.html", form=form, sso_name=sso_name(), directory=ldap is not None,
+                           local_passwords=local)
 
 
 def sso_name() -> str:
@@ -70,22 +78,9 @@ def finish_login(person: Person, target: str, how: str = ""):
     return redirect(target)
 
 
-def failed_detail(email: str) -> tuple[Person | None, str]:
-    """Whom a failed attempt was about, and the detail: the address typed when it is no active account
-    (only the log says so; the page answers the same)."""
-    email = normal(email)
-    person = Person.get_or_none(Person.email == email)
-    if person is None:
-        return None, f"onbekend e-mailadres: {email}"
-    return person, "" if person.active else "account is niet actief"
-
-
-def _failed(email: str, message: str) -> None:
-    person, detail = failed_detail(email)
-    if message == WRONG:
-        security_log.record("inloggen_mislukt", None, person, detail)
-    else:  # waiting: refused without a password check
-        security_log.record("inloggen_tegengehouden", None, person, detail)
+def _failed(outcome: Outcome) -> None:
+    if outcome.log_kind:  # "": pop.external_login wrote its line already
+        security_log.record(outcome.log_kind, None, outcome.about, outcome.detail)
 
 
 def _remember_device(response, value: str) -> None:

@@ -1,13 +1,14 @@
 """HR manages the people: who exists, their role, department and manager, and their password."""
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forms.kinds import choices
 from forms.accounts import PersonForm
 from forms.retention import EraseForm
 
+from .. import passwords
 from ..access import is_hr
 from ..models import ROLES, Person
 from ..people import departments, save_person
@@ -30,7 +31,15 @@ def hr_required(view):
 @hr_required
 def index():
     people = Person.select().order_by(Person.afdeling, Person.achternaam, Person.voornaam)
-    return render_template("people/index.html", people=people)
+    return render_template("people/index.html", people=people, **_password_context())
+
+
+def _password_context() -> dict:
+    """Whether the pages offer POP's own passwords and invitations, and what they say when not."""
+    config = current_app.config
+    on = passwords.local_passwords(config)
+    return dict(local_passwords=on, passwords_off=passwords.off_text_hr(config) if not on else "",
+                login_way=passwords.login_way(config, own=False))
 
 
 def _person_form(person: Person | None) -> PersonForm:
@@ -42,7 +51,11 @@ def _person_form(person: Person | None) -> PersonForm:
     ordered = sorted(others, key=lambda p: (p.role == "medewerker", p.achternaam.lower(), p.voornaam))
     form.manager.choices = choices([(0, "— geen —")] + [(p.id, _sort_name(p)) for p in ordered])
     form.role.choices = choices(ROLES.items())
-    if person is None:
+    if not passwords.local_passwords(current_app.config):
+        # Nothing to set or send: the directory or single sign-on logs people in.
+        del form.password
+        del form.invite
+    elif person is None:
         # A new account needs a password, and the hint about leaving it empty does not apply.
         form.password.label.text = "Wachtwoord"
         form.password.description = ("Minstens 8 tekens. Alleen nodig zonder uitnodiging: geef het de "
@@ -70,8 +83,9 @@ def edit(person_id: int | None = None):
         return render_template("people/erased.html", person=person), 409 if request.method == "POST" else 200
     form = _person_form(person)
     if form.validate_on_submit():
-        errors = save_person(person, form.data, actor=current_user)
-        if not errors and person is None and form.invite.data and not form.password.data:
+        local = passwords.local_passwords(current_app.config)
+        errors = save_person(person, form.data, actor=current_user, local_passwords=local)
+        if not errors and person is None and local and form.invite.data and not form.password.data:
             from .account import invitation_sent  # imports this module
             flash("Opgeslagen.", "success")
             return invitation_sent(Person.get(Person.email == form.email.data.strip().lower()))
@@ -80,8 +94,8 @@ def edit(person_id: int | None = None):
             return redirect(url_for("people.index"))
         for name, message in errors.items():
             form[name].errors.append(message)
-    return render_template("people/edit.html", form=form, person=person,
-                           departments=departments()), 422 if form.errors else 200
+    return render_template("people/edit.html", form=form, person=person, departments=departments(),
+                           **_password_context()), 422 if form.errors else 200
 
 
 @bp.route("/<int:person_id>/wissen", methods=["GET", "POST"])
