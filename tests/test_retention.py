@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from conftest import Client, make_person, text_of
-from pop import audit, retention, security_log, settings
+from pop import audit, external_login, retention, security_log, settings
 from pop.models import (MODELS, AccountToken, Answer, AuditEntry, Budget, Draft, FeedbackRequest,
                         LoginThrottle, Person, Placement, Plan, PlanVersion, Reminder, SecurityEvent, now)
 from pop.plans import start_plan
@@ -388,6 +388,10 @@ def test_hr_erases_on_request_after_a_confirmation_that_names_what_goes(app, org
     assert shown == set(PAGES)
     assert "Quaglio" in exported_text(app, tmp_path)
 
+    with app.app_context():
+        person = Person.get_by_id(x["id"])
+        assert retention.confirms(person, " XQ@Test.nl") and retention.confirms(person, "ximena quaglio")
+        assert not any(retention.confirms(person, typed) for typed in ("", "Ximena", "xq@test", "Quaglio"))
     page = hr.get(f"/mensen/{x['id']}/wissen")
     assert page.status_code == 200
     text = text_of(page)
@@ -436,8 +440,11 @@ def test_hr_erases_on_request_after_a_confirmation_that_names_what_goes(app, org
     assert edit.status_code == 409 and "gewist" in text_of(edit)
     assert get(app, f"gewist-{x['id']}@invalid").active is False
     assert hr.get(f"/mensen/{x['id']}/wissen").status_code == 302
-    # Whoever returns is someone new: the old address is free again.
+    # Whoever returns is someone new: the old address is free again, and unknown to the directory's
+    # log-in unless HR allows creating people.
     assert Client(app).login("xq@test.nl", "fout-wachtwoord").status_code == 200
+    with app.app_context():
+        assert external_login.person_for(external_login.Identity("xq@test.nl")) == external_login.UNKNOWN
 
 
 def test_an_active_person_yourself_or_not_hr_cannot_erase(app, org, hr, login):
@@ -498,6 +505,9 @@ def test_hr_sets_log_in_and_retention_and_each_change_is_logged(app, org, hr):
         ("Hanna HR", "Bewaartermijn na vertrek (maanden): van ‘24’ naar ‘36’")]
     page = hr.get(URL)
     assert "checked" in tag(page, "create_unknown") and 'value="36"' in tag(page, "retention_months")
+    with app.app_context():  # what the directory and single sign-on log-ins read
+        created = external_login.person_for(external_login.Identity("nieuw@test.nl", "Nina", "Nieuw"))
+        assert isinstance(created, Person) and created.naam == "Nina Nieuw" and created.role == "medewerker"
 
     # The same again changes nothing and logs nothing; switching one back logs that one.
     assert "Niets gewijzigd" in text_of(hr.get(hr.post(URL, data={"create_unknown": "y",
