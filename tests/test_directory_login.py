@@ -201,14 +201,17 @@ def test_outside_the_group_refused_but_only_a_right_password_tells(app, org):
     assert mira.login("mira", MIRA.password).status_code == 302
 
 
-@pytest.mark.parametrize("name", ["*", "a*", ")(uid=*", "*)(|(uid=*", "anna)(|(uid=*)", "\\2a", "dubbel@test.nl"])
-def test_filter_characters_in_the_name_are_a_name_not_a_wildcard(app, org, name):
-    # Anna's password with a name that, unescaped, would match her (or everyone); and an address two
-    # entries share (with a right password of one of them).
-    for password in (ANNA.password, BY_UID["dubbel1"].password):
-        client = Client(app)
-        assert refusal(client.login(name, password)) == WRONG_NAME
-        assert client.get("/").status_code == 302
+NAMES = ["*", "a*", ")(uid=*", "*)(|(uid=*", "anna)(|(uid=*)", "\\2a", "dubbel@test.nl"]
+
+
+def test_filter_characters_in_the_name_are_a_name_not_a_wildcard(app, org):
+    # Anna's password with names that, unescaped, would match her (or everyone); and an address two
+    # entries share (with a right password of one of them). One database for all: they log nobody in.
+    for name in NAMES:
+        for password in (ANNA.password, BY_UID["dubbel1"].password):
+            client = Client(app)
+            assert refusal(client.login(name, password)) == WRONG_NAME, name
+            assert client.get("/").status_code == 302
     assert rows(app, "ingelogd") == []
 
 
