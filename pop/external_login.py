@@ -20,11 +20,11 @@ from .db import database
 from .models import Person
 from .people import EMAIL, control_characters
 
-UNKNOWN = ("U bent bij de directory bekend, maar nog niet in POP. Vraag HR om u toe te voegen; daarna "
-           "kunt u hier inloggen.")
+UNKNOWN = ("Uw organisatie kent u, maar POP nog niet. Vraag HR om u toe te voegen; daarna kunt u hier "
+           "inloggen.")
 INACTIVE = "Uw account in POP is niet actief. Neem contact op met HR als dat niet klopt."
-NO_ADDRESS = ("De directory gaf geen (geldig) e-mailadres van u door, en POP herkent mensen aan hun "
-              "e-mailadres. Vraag de beheerder van de directory om het in te vullen.")
+NO_ADDRESS = ("Bij het inloggen kwam geen (geldig) e-mailadres van u mee, en POP herkent mensen aan hun "
+              "e-mailadres. Vraag de beheerder van de directory of de inlogdienst om het in te vullen.")
 
 
 @dataclass(frozen=True)

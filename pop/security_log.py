@@ -49,7 +49,7 @@ KINDS = {
     "blanco_formulier_bevestigd": "blanco formulier als sjabloon bevestigd",
     "gegevens_gewist": "gegevens gewist",
     "instelling_gewijzigd": "instelling gewijzigd",
-    "aangemaakt_bij_inloggen": "aangemaakt bij de eerste log-in via de directory",
+    "aangemaakt_bij_inloggen": "aangemaakt bij de eerste log-in (directory of single sign-on)",
 }
 # Failures go to the application log as warnings, so a monitor that watches warnings sees them.
 WARNINGS = {"inloggen_mislukt", "inloggen_tegengehouden", "wachtwoord_wijzigen_mislukt",
