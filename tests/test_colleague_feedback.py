@@ -259,6 +259,17 @@ def test_without_mail_the_employee_gets_the_link_and_a_colleague_in_pop_finds_it
     assert "Geef feedback aan Anna Alfa" in text_of(login(people["cees"]).get("/"))
 
 
+def test_a_request_the_mail_server_refuses_gives_the_employee_the_link(app, people, login, mail):
+    mail.refuse.add("olga@extern.nl")
+    response = ask(login(people["a"]), people["plan_a"], colleague=0, name="Olga Buiten",
+                   email="olga@extern.nl")
+    assert response.status_code == 200 and not mail.mails
+    assert "De vraag kon niet worden gemaild: De mailserver nam de e-mail niet aan" in text_of(response)
+    link = doc(response).xpath('//input[@id="feedbacklink"]/@value')[0]
+    assert link.startswith(BASE + "/feedback/link/")  # the address people know, as in a mail
+    assert Client(app).get(path_of(link)).status_code == 200
+
+
 def test_an_expired_a_tampered_and_a_withdrawn_link_are_refused_in_dutch(app, people, login):
     anna, link, request = _ask_olga(app, people, login)
     olga = Client(app)
@@ -325,7 +336,8 @@ def test_nobody_else_asks_on_or_reads_a_plans_feedback(app, people, login):
     assert marco.post(f"/plans/{plan}/feedback/{request.id}/intrekken").status_code == 403
     with app.app_context():
         assert FeedbackRequest.select().count() == 1 and FeedbackRequest.get().answered_at is None
-    # Bram's own plan is another form's? No: the same form, and his block shows nothing of Anna's.
+    # Nor does Bram read Anna's feedback anywhere: not her part, and not beside his own table.
+    assert bram.get(f"/plans/{plan}/fase-1").status_code == 404
     assert "Cees" not in block_text(bram.get(f"/plans/{people['plan_b']}/fase-1"))
 
 
