@@ -177,8 +177,8 @@ def reminders(dry_run, datum):
     # One date for the whole run, so a run that crosses midnight does not mix two days.
     today = datum.date() if datum else dt.date.today()
     items = mail.pending(today, int(current_app.config.get("POP_REMINDER_AKKOORD_DAYS") or 7))
-    # Colleagues' feedback still unanswered (pop/feedback_mail.py), counted from this moment of that day.
-    at = dt.datetime.combine(today, now().time())
+    # Colleagues' feedback still unanswered (pop/feedback_mail.py): this moment, moved to that day.
+    at = now() + (today - dt.date.today())
     asks = feedback_mail.pending(at, feedback_mail.reminder_days(current_app.config))
     if dry_run:
         for item in items:

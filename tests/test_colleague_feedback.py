@@ -475,6 +475,12 @@ def test_an_unanswered_request_is_reminded_once_with_a_link_that_works_beside_th
         FeedbackRequest.update(expires_at=now() - dt.timedelta(hours=1)).where(
             FeedbackRequest.email == "quinten@extern.nl").execute()
         Person.update(active=False).where(Person.id == dora.id).execute()
+    result = app.test_cli_runner().invoke(
+        args=["reminders", "--dry-run", "--datum", dt.date.today().isoformat()])
+    lines = [line for line in result.output.splitlines() if line.startswith("Zou versturen: feedback")]
+    assert len(lines) == 2, result.output
+    assert "aan cees@test.nl" in lines[0] and "aan olga@extern.nl" in lines[1]
+    assert not mail.mails and request_of(app, "cees@test.nl").reminded_at is None
     mail.refuse.add("olga@extern.nl")  # the server refuses her address at first
 
     code, output = run_reminders(app)
