@@ -1,5 +1,6 @@
 """Wiring of the web layer: log-in sessions, CSRF, blueprints, error pages."""
 from flask import render_template, request
+from jinja2 import BytecodeCache
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, RequestEntityTooLarge
@@ -56,8 +57,30 @@ OTHER_ERRORS = {
 }
 
 
+class CompiledTemplates(BytecodeCache):
+    """The page templates' compiled code, shared by every app of this process. A server has one app and
+    compiles each template once anyway; the test suite makes an app per test, and compiling the same
+    templates again for each took half of its time. Jinja checks each entry against the template's
+    source, so a changed template is compiled again."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def init_app(app):
     app.url_map.converters["int"] = IdConverter  # before the blueprints' routes are added
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     login_manager.init_app(app)
     app.jinja_env.globals["aria"] = aria
     app.jinja_env.globals["number"] = number  # 150.000: limits read the Dutch way

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from app import create_app
-from databases import drop_database_url, new_database_url
+from databases import drop_database_url, fresh_database_url, new_database_url, release_database_url
 from pop.models import Person
 from pop.people import save_person
 from pop.plans import start_plan
@@ -16,12 +16,12 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _database(tmp_path, migrated):
-    url = new_database_url(tmp_path, migrated=migrated)
+    url = fresh_database_url(tmp_path) if migrated else new_database_url(tmp_path, migrated=False)
     yield url
     from pop.db import database
     if getattr(database, "obj", None) is not None and not database.is_closed():
         database.close()
-    drop_database_url(url)
+    release_database_url(url) if migrated else drop_database_url(url)
 
 
 @pytest.fixture
