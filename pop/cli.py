@@ -43,21 +43,31 @@ def init_app(app):
 @click.option("--afdeling", default="")
 @click.option("--role", type=click.Choice(list(ROLES)), default="medewerker", show_default=True)
 @click.option("--manager-email", default="", help="E-mailadres van de leidinggevende.")
-@click.password_option("--password", prompt="Wachtwoord", confirmation_prompt=True)
+@click.option("--password", default=None,
+              help="Het wachtwoord (anders gevraagd). Niet met POP_LOCAL_PASSWORDS=0: dan logt men in via de "
+                   "directory of single sign-on.")
 def create_user(email, voornaam, achternaam, tussenvoegsel, functie, afdeling, role, manager_email,
                 password):
     """Maak een account aan."""
+    from .passwords import local_passwords
+
+    local = local_passwords(current_app.config)
+    if not local and password is not None:
+        raise click.ClickException("Wachtwoorden van POP zelf staan uit (POP_LOCAL_PASSWORDS=0): laat "
+                                   "--password weg; men logt in via de directory of single sign-on.")
+    if local and password is None:
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
     manager = None
     if manager_email:
         manager = Person.get_or_none(Person.email == manager_email.strip().lower())
         if manager is None:
             raise click.ClickException(f"Geen leidinggevende met e-mailadres {manager_email}.")
-    if len(password) < 8:
+    if local and len(password) < 8:
         raise click.ClickException("Een wachtwoord heeft minstens 8 tekens.")
     errors = save_person(None, dict(email=email, voornaam=voornaam, achternaam=achternaam,
                                     tussenvoegsel=tussenvoegsel, functie=functie, afdeling=afdeling,
                                     role=role, manager=manager.id if manager else None,
-                                    password=password, active=True))
+                                    password=password or "", active=True), local_passwords=local)
     if errors:
         raise click.ClickException(" ".join(errors.values()))
     click.echo(f"Account aangemaakt: {email.strip().lower()} ({ROLES[role]}).")

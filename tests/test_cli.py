@@ -125,6 +125,26 @@ def test_create_user_with_a_manager(app, runner):
         assert kim.role == "medewerker" and kim.manager.email == "p.jansen@org.nl"
 
 
+def test_create_user_without_local_passwords_takes_none_and_asks_none(tmp_path, monkeypatch):
+    """POP_LOCAL_PASSWORDS=0: the account is made without a password (the directory or single sign-on
+    logs the person in), no password is asked, and one given is refused rather than silently dropped."""
+    from app import create_app
+    from databases import fresh_database_url
+
+    monkeypatch.setenv("POP_LOCAL_PASSWORDS", "0")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": fresh_database_url(tmp_path)})
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=CREATE + ["--password", "geheim-wachtwoord"])
+    assert refused.exit_code == 1 and "POP_LOCAL_PASSWORDS=0" in refused.output
+    result = runner.invoke(args=CREATE, input="")
+    assert result.exit_code == 0, result.output
+    assert "Wachtwoord" not in result.output and "p.jansen@org.nl" in result.output
+    with app.app_context():
+        assert Person.get(Person.email == "p.jansen@org.nl").password_hash == ""
+    from pop.db import database
+    database.close()
+
+
 @pytest.mark.parametrize("extra, message", [
     (["--password", "kort"], "minstens 8 tekens"),
     (["--password", "geheim-wachtwoord", "--manager-email", "niemand@org.nl"],
