@@ -388,8 +388,11 @@ def test_no_code_updates_or_deletes_entries():
                          r"audit_entries\s*\.\s*delete|auditentry\"?\s+SET|DELETE\s+FROM\s+\"?auditentry",
                          re.I)
     found = [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in sources if "migrations" not in p.parts
-             for m in [pattern.search(p.read_text(encoding="utf-8"))] if m]
-    assert found == []
+             for m in pattern.finditer(p.read_text(encoding="utf-8"))]
+    # The one design change so far: erasing a person (AVG, pop/retention.py) deletes the log of their
+    # own plans with the plans, and puts a pseudonym for their name in the lines of others' plans that
+    # name them (tests/test_retention.py checks both). Any other update or delete must start here.
+    assert sorted(found) == ["pop/retention.py: AuditEntry.update"]
 
 
 # ---------------------------------------------------------------- the record outlives names and people

@@ -14,10 +14,11 @@ PLAN_PARTS = ("gegevens", "fase-1", "fase-2")
 
 
 def answer_inputs(page):
-    """Inputs in the page's content, leaving out the log-out form and the manager's reaction form."""
+    """Inputs in the page's content, leaving out the log-out form, the manager's reaction form and the
+    employee's colleague-feedback actions (share, withdraw: her own, not the plan's answers)."""
     return [f"<{el.tag} name={el.get('name')!r}>" for el in doc(page).xpath(
         "//main//input | //main//textarea | //main//select")
-        if not el.xpath("ancestor::form[contains(@action, '/reactie')]")]
+        if not el.xpath("ancestor::form[contains(@action, '/reactie') or contains(@action, '/feedback/')]")]
 
 
 def part_text(page) -> str:
