@@ -730,7 +730,7 @@ def test_hr_switches_to_the_compact_pop_and_a_new_plan_is_agreed_and_exported_on
     import openpyxl
     token = uuid.uuid4().hex[:6]
     hr = logged_in(browser, own_site, HR)
-    hr.get_by_role("link", name="Formulieren", exact=True).click()
+    hr.get_by_role("link", name="Instellingen", exact=True).click()  # its first page: the forms
     hr.get_by_role("checkbox", name=re.compile(r"^POP \(uitgebreid\)")).uncheck()
     hr.get_by_role("radio", name="POP (compact)", exact=True).check()
     hr.get_by_role("button", name="Opslaan", exact=True).click()

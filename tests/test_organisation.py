@@ -45,7 +45,7 @@ def test_nothing_chosen_means_every_form_with_the_default_form(org, login, app):
         assert "(nog geen plannen)" in doc(page).xpath(f'//*[@id="enabled-{OTHER[0]}-desc"]')[0].text_content()
     new = login(org["a"]).get("/plans/nieuw")
     assert offered(new) == list(FORMS) and card_values(new)["form_key"] == DEFAULT_FORM
-    assert "Formulieren" in text_of(hr.get("/")) and "Budget" in text_of(hr.get("/"))
+    assert "Instellingen" in text_of(hr.get("/")) and "Budget" in text_of(hr.get("/"))
 
 
 @pytest.mark.parametrize("who", ["a", "m1"])
@@ -55,7 +55,7 @@ def test_only_hr_may_choose(org, login, app, who):
     response = choose(client, [DEFAULT_FORM], DEFAULT_FORM)
     assert response.status_code == 403 and "Geen toegang" in text_of(response)
     assert settings(app) == {}
-    assert "Formulieren" not in text_of(client.get("/"))
+    assert "Instellingen" not in text_of(client.get("/"))
 
 
 def test_anonymous_goes_to_the_login(client):
