@@ -29,7 +29,7 @@ from export_support import EMPLOYEE_NAME, FORM, FORM_KEY, new_app, simple_docx
 from export_support import _db, world  # noqa: F401 - the shared fixtures
 from exports.pdf import convert as pdf
 from exports.context import example_plan_context
-from pop import answers
+from pop import answers, cpus
 from pop.plans import start_plan
 from test_exports_pdf import need_pdf, need_warm, pdf_text  # noqa: F401 - fixtures among them
 
@@ -164,7 +164,8 @@ def test_settings_default_to_the_cpus_and_follow_the_environment_and_config(worl
         monkeypatch.delenv(f"POP_PDF_{name}", raising=False)
     with world.app.app_context():
         s = pdf.settings()
-        assert (s.max_parallel, s.timeout, s.wait) == (os.cpu_count(), 20, 5)
+        # All CPUs this process may use but one, left for pages (pop/cpus.py; test_cpus.py).
+        assert (s.max_parallel, s.timeout, s.wait) == (cpus.for_background(), 20, 5)
         assert s.slot_dir == Path(world.app.instance_path, "pdf-slots")
         monkeypatch.setenv("POP_PDF_MAX_PARALLEL", "3")
         monkeypatch.setenv("POP_PDF_TIMEOUT", "12.5")

@@ -12,10 +12,12 @@
   the same process, broken or still starting, the one-shot `soffice --convert-to pdf` does the work,
   and it does large documents too (WARM_MAX_TEXT), which the warm one makes more slowly.
 
+LibreOffice runs niced (pop/cpus.py): pages come first while it lays out a long plan.
+
 Settings come from the app's config, else the environment (POP_ + the name), else the default:
-PDF_MAX_PARALLEL (the number of CPUs), PDF_TIMEOUT (20 s), PDF_WAIT (5 s), PDF_WARM (1; 0 = one-shot
-only), PDF_SOFFICE (soffice on PATH), PDF_UNO_PYTHON (a Python with UNO), PDF_SLOT_DIR
-(instance/pdf-slots).
+PDF_MAX_PARALLEL (the CPUs this process may use but one, at least 1: pop/cpus.py), PDF_TIMEOUT
+(20 s), PDF_WAIT (5 s), PDF_WARM (1; 0 = one-shot only), PDF_SOFFICE (soffice on PATH),
+PDF_UNO_PYTHON (a Python with UNO), PDF_SLOT_DIR (instance/pdf-slots).
 """
 from __future__ import annotations
 
@@ -42,6 +44,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, has_app_context
+
+from pop import cpus
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +118,7 @@ def settings() -> Settings:
         default_slots = Path(tempfile.gettempdir(), f"pop-pdf-slots-{os.getuid()}")
     return Settings(
         soffice=soffice,
-        max_parallel=max(1, int(pick("PDF_MAX_PARALLEL", os.cpu_count() or 1))),
+        max_parallel=max(1, int(pick("PDF_MAX_PARALLEL", cpus.for_background()))),
         timeout=float(pick("PDF_TIMEOUT", 20)),
         wait=float(pick("PDF_WAIT", 5)),
         warm=str(pick("PDF_WARM", "1")).lower() not in ("0", "false", "no", "nee", ""),
@@ -237,11 +241,24 @@ def _remove_pipes(*names: str) -> None:
             pass
 
 
+@lru_cache(maxsize=1)
+def _nice_command() -> str | None:
+    return shutil.which("nice", path="/usr/bin:/bin")
+
+
+def _niced(command: list[str]) -> list[str]:
+    """The command run by nice(1) at background priority; LibreOffice and everything it starts inherit
+    it. nice execs the command, so the process (and its group) stays the one Popen started. Not a
+    preexec_fn: that is unsafe in a server process with threads."""
+    nice = _nice_command()
+    return [nice, "-n", str(cpus.BACKGROUND_NICE), *command] if nice else command
+
+
 def _one_shot(s: Settings, source: Path, outdir: str, deadline: float) -> None:
     profile = Path(outdir, "profile").as_uri()  # its own profile: parallel runs block each other
     proc = subprocess.Popen(
-        [s.soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-         "--convert-to", "pdf", "--outdir", outdir, str(source)],
+        _niced([s.soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                "--nolockcheck", "--convert-to", "pdf", "--outdir", outdir, str(source)]),
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True)
     try:
@@ -276,7 +293,7 @@ class _Warm:
         # Named after this process: a profile whose process is gone can be told apart and removed.
         self.profile = tempfile.mkdtemp(prefix=f"{WARM_PREFIX}{os.getpid()}-")
         self.proc = subprocess.Popen(
-            [self.key[0], str(WARM_HELPER), self.key[1], self.profile, _warm_pipe(self.profile)],
+            _niced([self.key[0], str(WARM_HELPER), self.key[1], self.profile, _warm_pipe(self.profile)]),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
         self.ready, self.uses, self.buffer = False, 0, b""
         self.started = time.monotonic()
@@ -329,7 +346,7 @@ class _Warm:
                 if proc.returncode == NO_UNO:
                     # No later start can work without them: not tried again until a restart.
                     log.warning("Geen warme LibreOffice: %s heeft geen UNO-bindingen (python3-uno); "
-                                "elke PDF wordt eenmalig gemaakt.", proc.args[0])
+                                "elke PDF wordt eenmalig gemaakt.", self.key[0])
                     self.failed_at = float("inf")
                 return False
             if line == b"":
