@@ -17,5 +17,7 @@ echo "POP draait op http://${HOST:-127.0.0.1}:${PORT:-5000}  (stoppen: Ctrl+C)"
 # other requests with its other threads; sync workers serve one request at a time. --timeout stays
 # above those 25 s, so even a worker class that counts whole requests against it never kills a worker
 # mid-PDF (exports/pdf/convert.py ends LibreOffice itself at its time limit).
+# No --access-logfile: POP writes a line per request itself, without query values or link tokens
+# (pop/logs.py); gunicorn's would hold whole addresses, one-time links included.
 exec .venv/bin/gunicorn --bind "${HOST:-127.0.0.1}:${PORT:-5000}" --workers 2 --worker-class gthread \
-  --threads 4 --timeout 60 --preload --access-logfile - "app:create_app()"
+  --threads 4 --timeout 60 --preload "app:create_app()"

@@ -7,7 +7,7 @@ answered at length (as bench_exports.py), every field filled to the form's limit
 maximum length, each table at its maximum rows) and the huge plan of the limits when issue 6 was found
 (100 rows a table, 20.000 characters an answer; the same plan while the form still has those limits). The time limit is lifted here, to see how
 long the large plan really takes. A document too large for the warm LibreOffice (exports.pdf.convert.
-WARM_MAX_TEXT) is made one-shot with PDF_WARM on, as the server does; --force-warm lifts that limit to
+WARM_MAX_TEXT) is made one-shot with POP_PDF_WARM on, as the server does; --force-warm lifts that limit to
 measure why it is there. It prints figures; it does not fail on a slow machine.
 """
 from __future__ import annotations
@@ -83,7 +83,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 
 def measure(app, document: bytes, runs: int, warm: bool) -> tuple[list[float], int] | None:
-    app.config["PDF_WARM"] = warm
+    app.config["POP_PDF_WARM"] = warm
     with app.app_context():
         if warm and not pdf.warm_up():
             return None
@@ -113,7 +113,7 @@ def main() -> None:
     definition = get_form(DEFAULT_FORM)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-                          "PDF_TIMEOUT": 3600, "PDF_SLOT_DIR": f"{tmp}/slots"})
+                          "POP_PDF_TIMEOUT": 3600, "POP_PDF_SLOT_DIR": f"{tmp}/slots"})
         documents = {}
         with app.app_context():
             database.connect(reuse_if_open=True)

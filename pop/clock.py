@@ -5,7 +5,6 @@ yesterday."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "Europe/Amsterdam"
@@ -13,13 +12,8 @@ TIME_FORMAT = "%d-%m-%Y %H:%M"
 
 
 def zone_name() -> str:
-    try:
-        from flask import current_app, has_app_context
-        if has_app_context() and current_app.config.get("POP_TIMEZONE"):
-            return current_app.config["POP_TIMEZONE"]
-    except ImportError:  # pragma: no cover
-        pass
-    return os.environ.get("POP_TIMEZONE") or DEFAULT_ZONE
+    from . import config  # the app's setting, or outside an app the environment's (pop/config.py)
+    return config.current("POP_TIMEZONE")
 
 
 def zone() -> ZoneInfo:

@@ -29,6 +29,7 @@ LOCK_PATIENCE = 120  # seconds a starting worker waits for another one's upgrade
 class Migration:
     name: str  # m0001_release_0_1
     doc: str
+    release: str = ""  # the module's RELEASE: the version of POP that brought it (pop/version.py)
 
     @property
     def module(self):
@@ -40,8 +41,9 @@ def known() -> list[Migration]:
                    and m.name[1:5].isdigit())
     found = []
     for name in names:
-        doc = (importlib.import_module(f"{migrations.__name__}.{name}").__doc__ or "").strip()
-        found.append(Migration(name, doc.splitlines()[0] if doc else ""))
+        module = importlib.import_module(f"{migrations.__name__}.{name}")
+        doc = (module.__doc__ or "").strip()
+        found.append(Migration(name, doc.splitlines()[0] if doc else "", getattr(module, "RELEASE", "")))
     return found
 
 

@@ -26,12 +26,14 @@ def db_group():
 @with_appcontext
 def status():
     """Welke migraties zijn toegepast en welke nog niet."""
+    from .version import version
+    click.echo(f"POP {version()}; per migratie de versie die haar bracht (CHANGELOG.md).")
     with database.connection_context():
         done = schema.applied(database)
         for migration in schema.known():
             when = done.get(migration.name)
             mark = f"toegepast {when:%d-%m-%Y %H:%M}" if when else "NOG NIET TOEGEPAST"
-            click.echo(f"{migration.name:<28} {mark:<28} {migration.doc}")
+            click.echo(f"{migration.name:<28} {migration.release:<7} {mark:<28} {migration.doc}")
         waiting = [m for m in schema.known() if m.name not in done]
     unknown = sorted(set(done) - {m.name for m in schema.known()})
     for name in unknown:

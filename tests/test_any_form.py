@@ -706,7 +706,7 @@ def test_the_pdf_download_of_a_tiny_plan(app, org, login, tiny, monkeypatch):
     from export_support import skip_or_fail
     if not pdf.available():
         skip_or_fail("LibreOffice (soffice) is not installed, so no PDF can be made")
-    monkeypatch.setenv("POP_PDF_WARM", "0")
+    monkeypatch.setitem(app.config, "POP_PDF_WARM", False)
     plan_id, anna, marco = _filled_tiny_plan(app, org, login)
     response = anna.get(f"/plans/{plan_id}/download.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"

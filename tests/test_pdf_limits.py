@@ -54,8 +54,8 @@ def fresh_pdf():
 
 @pytest.fixture
 def pdf_config(world, monkeypatch, tmp_path):
-    """Set PDF_* settings on the module's app for one test; slots in a folder of the test's own."""
-    monkeypatch.setitem(world.app.config, "PDF_SLOT_DIR", str(tmp_path / "slots"))
+    """Set POP_PDF_* settings on the module's app for one test; slots in a folder of the test's own."""
+    monkeypatch.setitem(world.app.config, "POP_PDF_SLOT_DIR", str(tmp_path / "slots"))
 
     def set_(**values):
         for key, value in values.items():
@@ -159,7 +159,8 @@ sys.stdin.read()
 # ---------------------------------------------------------------- at most N at once
 
 
-def test_settings_default_to_the_cpus_and_follow_the_environment_and_config(world, monkeypatch):
+def test_settings_default_to_the_cpus_and_follow_the_apps_settings_or_outside_it_the_environment(
+        world, monkeypatch):
     for name in ("MAX_PARALLEL", "TIMEOUT", "WAIT", "SLOT_DIR"):
         monkeypatch.delenv(f"POP_PDF_{name}", raising=False)
     with world.app.app_context():
@@ -168,16 +169,19 @@ def test_settings_default_to_the_cpus_and_follow_the_environment_and_config(worl
         assert (s.max_parallel, s.timeout, s.wait) == (cpus.for_background(), 20, 5)
         assert s.slot_dir == Path(world.app.instance_path, "pdf-slots")
         monkeypatch.setenv("POP_PDF_MAX_PARALLEL", "3")
-        monkeypatch.setenv("POP_PDF_TIMEOUT", "12.5")
-        s = pdf.settings()
-        assert (s.max_parallel, s.timeout) == (3, 12.5)
-        monkeypatch.setitem(world.app.config, "PDF_MAX_PARALLEL", 1)  # the app's config comes first
+        monkeypatch.setenv("POP_PDF_TIMEOUT", "12,5")
+        # The app read its settings when it started (pop/config.py): a later environment is not it.
+        assert pdf.settings().max_parallel == cpus.for_background()
+        monkeypatch.setitem(world.app.config, "POP_PDF_MAX_PARALLEL", 1)
         assert pdf.settings().max_parallel == 1
+    # Outside an app (a bench, a script) the environment, read by the same rules.
+    s = pdf.settings()
+    assert (s.max_parallel, s.timeout) == (3, 12.5)
 
 
 def test_beyond_n_conversions_a_download_waits_briefly_then_gets_the_dutch_busy_page(
         world, pdf_config, tmp_path):
-    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path), PDF_WARM=False, PDF_MAX_PARALLEL=2, PDF_WAIT=0.6)
+    pdf_config(POP_PDF_SOFFICE=fake_soffice(tmp_path), POP_PDF_WARM=False, POP_PDF_MAX_PARALLEL=2, POP_PDF_WAIT=0.6)
     zoe = world.client("zoe")
     with world.app.app_context():
         s = pdf.settings()
@@ -219,7 +223,7 @@ def test_beyond_n_conversions_a_download_waits_briefly_then_gets_the_dutch_busy_
 
 
 def test_the_cli_gets_the_busy_message_too(world, pdf_config, tmp_path):
-    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path), PDF_WARM=False, PDF_MAX_PARALLEL=1, PDF_WAIT=0.2)
+    pdf_config(POP_PDF_SOFFICE=fake_soffice(tmp_path), POP_PDF_WARM=False, POP_PDF_MAX_PARALLEL=1, POP_PDF_WAIT=0.2)
     target = tmp_path / "plan.pdf"
     with world.app.app_context():
         s = pdf.settings()
@@ -236,7 +240,7 @@ def test_the_cli_gets_the_busy_message_too(world, pdf_config, tmp_path):
 
 def test_past_the_time_limit_the_whole_group_is_killed_and_word_is_offered(world, pdf_config, tmp_path):
     record = tmp_path / "ids.json"
-    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path, "hangs", record), PDF_WARM=False, PDF_TIMEOUT=1.5)
+    pdf_config(POP_PDF_SOFFICE=fake_soffice(tmp_path, "hangs", record), POP_PDF_WARM=False, POP_PDF_TIMEOUT=1.5)
     zoe = world.client("zoe")
     start = time.monotonic()
     response = zoe.get(url(world))
@@ -256,7 +260,7 @@ def test_past_the_time_limit_the_whole_group_is_killed_and_word_is_offered(world
 
 def test_after_a_conversion_in_time_its_group_is_killed_too(world, pdf_config, tmp_path):
     record = tmp_path / "ids.json"
-    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path, "leaves_child", record), PDF_WARM=False)
+    pdf_config(POP_PDF_SOFFICE=fake_soffice(tmp_path, "leaves_child", record), POP_PDF_WARM=False)
     response = world.client("zoe").get(url(world))
     assert response.status_code == 200, response.status_code
     assert response.data == FAKE_PDF
@@ -270,8 +274,8 @@ def test_after_a_conversion_in_time_its_group_is_killed_too(world, pdf_config, t
 
 @pytest.mark.parametrize("failure", ["exits", "error", "dies"])
 def test_a_failing_warm_path_falls_back_to_one_shot(world, pdf_config, tmp_path, failure, caplog):
-    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path), PDF_WARM=True,
-               PDF_UNO_PYTHON=fake_helper(tmp_path, failure))
+    pdf_config(POP_PDF_SOFFICE=fake_soffice(tmp_path), POP_PDF_WARM=True,
+               POP_PDF_UNO_PYTHON=fake_helper(tmp_path, failure))
     with world.app.app_context():
         assert pdf.warm_up(timeout=10) is (failure != "exits")
     response = world.client("zoe").get(url(world))
@@ -288,7 +292,7 @@ def test_without_uno_bindings_the_warm_path_is_not_tried_again(world, pdf_config
     python = tmp_path / "python-without-uno"
     python.write_text(f"#!/bin/sh\nPYTHONPATH={tmp_path / 'no_uno'} exec {sys.executable} \"$@\"\n")
     python.chmod(0o755)
-    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path), PDF_WARM=True, PDF_UNO_PYTHON=str(python))
+    pdf_config(POP_PDF_SOFFICE=fake_soffice(tmp_path), POP_PDF_WARM=True, POP_PDF_UNO_PYTHON=str(python))
     with world.app.app_context():
         assert pdf.warm_up(timeout=10) is False
     assert "heeft geen UNO-bindingen (python3-uno)" in caplog.text
@@ -303,8 +307,8 @@ def test_without_uno_bindings_the_warm_path_is_not_tried_again(world, pdf_config
 
 def test_the_warm_path_takes_small_documents_and_leaves_large_ones_to_one_shot(
         world, pdf_config, tmp_path, monkeypatch):
-    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path), PDF_WARM=True,
-               PDF_UNO_PYTHON=fake_helper(tmp_path, "works"))
+    pdf_config(POP_PDF_SOFFICE=fake_soffice(tmp_path), POP_PDF_WARM=True,
+               POP_PDF_UNO_PYTHON=fake_helper(tmp_path, "works"))
     zoe = world.client("zoe")
     with world.app.app_context():
         assert pdf.warm_up(timeout=10)
@@ -321,8 +325,8 @@ def test_the_warm_path_takes_small_documents_and_leaves_large_ones_to_one_shot(
 def test_a_hanging_warm_path_is_killed_at_the_time_limit_and_started_afresh(
         world, pdf_config, tmp_path):
     record = tmp_path / "ids.json"
-    pdf_config(PDF_SOFFICE=fake_soffice(tmp_path), PDF_WARM=True, PDF_TIMEOUT=1.5,
-               PDF_UNO_PYTHON=fake_helper(tmp_path, "hangs", record))
+    pdf_config(POP_PDF_SOFFICE=fake_soffice(tmp_path), POP_PDF_WARM=True, POP_PDF_TIMEOUT=1.5,
+               POP_PDF_UNO_PYTHON=fake_helper(tmp_path, "hangs", record))
     zoe = world.client("zoe")
     with world.app.app_context():
         assert pdf.warm_up(timeout=10)
@@ -348,7 +352,7 @@ def test_a_hanging_warm_path_is_killed_at_the_time_limit_and_started_afresh(
 
 
 def test_the_warm_libreoffice_makes_the_pdf_and_is_replaced_when_it_dies(world, pdf_config, need_warm):
-    pdf_config(PDF_WARM=True)
+    pdf_config(POP_PDF_WARM=True)
     zoe = world.client("zoe")
     with world.app.app_context():
         assert pdf.warm_up()
@@ -403,7 +407,7 @@ def test_a_one_shot_libreoffice_killed_at_the_time_limit_leaves_no_pipe(world, p
     # About 300 pages, several seconds of work: LibreOffice has made its pipe by the time-out.
     document = simple_docx(*[f"Alinea {i}. " + "Veel tekst in een heel groot plan. " * 30
                              for i in range(2000)])
-    pdf_config(PDF_WARM=False, PDF_TIMEOUT=3)
+    pdf_config(POP_PDF_WARM=False, POP_PDF_TIMEOUT=3)
     with world.app.app_context(), pytest.raises(pdf.PdfTimeout):
         pdf.to_pdf(document)
     [(pipe, existed)] = made

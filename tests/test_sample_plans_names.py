@@ -137,7 +137,7 @@ def test_a_template_failing_only_behind_a_condition_is_refused(world, case):
 def test_a_template_slow_only_for_a_tussenvoegsel_is_refused_at_upload(world, monkeypatch):
     # The case: a billion loop turns, only for an employee with a tussenvoegsel. At download
     # it held a server thread for the whole time limit; now the upload check runs into its own.
-    monkeypatch.setenv("POP_TEMPLATE_CHECK_TIMEOUT", "3")
+    monkeypatch.setitem(world.app.config, "POP_TEMPLATE_CHECK_TIMEOUT", 3.0)
     slow = simple_docx("Naam: {{ medewerker.naam }}",
                        "{% if medewerker.tussenvoegsel %}{% for i in range(1000) %}{% for j in range(1000) %}"
                        "{% for k in range(1000) %}{% endfor %}{% endfor %}{% endfor %}{% endif %}")

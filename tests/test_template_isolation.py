@@ -272,7 +272,8 @@ def test_a_well_formed_document_passes_the_thorough_check():
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     w = World(tmp_path_factory.mktemp("template_isolation"))
-    w.app.config.update(TEMPLATE_TIMEOUT=TIMEOUT, TEMPLATE_CHECK_TIMEOUT=TIMEOUT, TEMPLATE_MEMORY_MB=MEMORY_MB, TEMPLATE_CHILDREN=1)
+    w.app.config.update(POP_TEMPLATE_TIMEOUT=TIMEOUT, POP_TEMPLATE_CHECK_TIMEOUT=TIMEOUT,
+                        POP_TEMPLATE_MEMORY_MB=MEMORY_MB, POP_TEMPLATE_CHILDREN=1)
     w.app.config["PROPAGATE_EXCEPTIONS"] = False
     return w
 

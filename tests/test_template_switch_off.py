@@ -22,8 +22,8 @@ TIMEOUT = 1.0
 
 @pytest.fixture
 def in_app(world, monkeypatch):
-    monkeypatch.setenv("POP_TEMPLATE_TIMEOUT", str(TIMEOUT))
-    monkeypatch.setenv("POP_TEMPLATE_CHILDREN", "1")
+    monkeypatch.setitem(world.app.config, "POP_TEMPLATE_TIMEOUT", TIMEOUT)
+    monkeypatch.setitem(world.app.config, "POP_TEMPLATE_CHILDREN", 1)
     use_database(world.app)
     yield world
     use_database(world.app)

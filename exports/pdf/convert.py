@@ -14,10 +14,10 @@
 
 LibreOffice runs niced (pop/cpus.py): pages come first while it lays out a long plan.
 
-Settings come from the app's config, else the environment (POP_ + the name), else the default:
-PDF_MAX_PARALLEL (the CPUs this process may use but one, at least 1: pop/cpus.py), PDF_TIMEOUT
-(20 s), PDF_WAIT (5 s), PDF_WARM (1; 0 = one-shot only), PDF_SOFFICE (soffice on PATH),
-PDF_UNO_PYTHON (a Python with UNO), PDF_SLOT_DIR (instance/pdf-slots).
+Settings (pop/config.py, the README's table): POP_PDF_MAX_PARALLEL (the CPUs this process may use but
+one, at least 1: pop/cpus.py), POP_PDF_TIMEOUT (20 s), POP_PDF_WAIT (5 s), POP_PDF_WARM (1; 0 = one-shot
+only), POP_PDF_SOFFICE (soffice on PATH), POP_PDF_UNO_PYTHON (a Python with UNO), POP_PDF_SLOT_DIR
+(instance/pdf-slots).
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 
-from pop import cpus
+from pop import config, cpus
 
 log = logging.getLogger(__name__)
 
@@ -104,26 +104,19 @@ def _uno_python(soffice: str | None) -> str | None:
 
 
 def settings() -> Settings:
-    config = current_app.config if has_app_context() else {}
-
-    def pick(name, default):
-        if config.get(name) is not None:
-            return config[name]
-        return os.environ.get("POP_" + name) or default
-
-    soffice = pick("PDF_SOFFICE", None) or soffice_path()
+    soffice = config.current("POP_PDF_SOFFICE") or soffice_path()
     if has_app_context():
         default_slots = Path(current_app.instance_path, "pdf-slots")
     else:
         default_slots = Path(tempfile.gettempdir(), f"pop-pdf-slots-{os.getuid()}")
     return Settings(
         soffice=soffice,
-        max_parallel=max(1, int(pick("PDF_MAX_PARALLEL", cpus.for_background()))),
-        timeout=float(pick("PDF_TIMEOUT", 20)),
-        wait=float(pick("PDF_WAIT", 5)),
-        warm=str(pick("PDF_WARM", "1")).lower() not in ("0", "false", "no", "nee", ""),
-        uno_python=pick("PDF_UNO_PYTHON", None) or _uno_python(soffice),
-        slot_dir=Path(pick("PDF_SLOT_DIR", default_slots)),
+        max_parallel=config.current("POP_PDF_MAX_PARALLEL") or cpus.for_background(),
+        timeout=config.current("POP_PDF_TIMEOUT"),
+        wait=config.current("POP_PDF_WAIT"),
+        warm=config.current("POP_PDF_WARM"),
+        uno_python=config.current("POP_PDF_UNO_PYTHON") or _uno_python(soffice),
+        slot_dir=Path(config.current("POP_PDF_SLOT_DIR") or default_slots),
     )
 
 

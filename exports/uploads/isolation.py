@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 from exports.word.engine import TemplateProblem
+from pop import config
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,6 @@ STATUSES = ("document", "done", "problem", "memory", "unknown", "inspected")
 REPORT_LISTS = ("problems", "notes", "unused")
 START_SECONDS = 30  # imports only, before any template code runs; generous for a loaded machine
 
-DEFAULT_TIMEOUT = 5.0
-DEFAULT_CHECK_TIMEOUT = 15.0  # well below gunicorn's --timeout 60 in start.sh
-DEFAULT_MEMORY_MB = 1024
-DEFAULT_CHILDREN = 2
 
 
 class TemplateLimit(TemplateProblem):
@@ -102,36 +99,18 @@ class _NotSent(Exception):
     """The child was gone before it got the job: nothing of the template ran."""
 
 
-# ---------------------------------------------------------------- limits, from the app or environment
-
-def setting(key, default, kind):
-    """The app's config first, then the POP_ environment variable, then the default."""
-    config = {}
-    try:
-        from flask import current_app, has_app_context
-        if has_app_context():
-            config = current_app.config
-    except ImportError:  # pragma: no cover - flask is a dependency; the bench may run without an app
-        pass
-    value = config.get(key) or os.environ.get(f"POP_{key}") or default
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        log.warning("POP_%s=%r is not a number; using %s", key, value, default)
-        return kind(default)
-
+# ---------------------------------------------------------------- limits: settings (pop/config.py)
 
 def check_timeout() -> float:
     """Seconds for an upload check: reading the template and filling it for every trial plan. HR
     waits for it once per upload, so it may take longer than one plan's download, not minutes."""
-    return setting("TEMPLATE_CHECK_TIMEOUT", DEFAULT_CHECK_TIMEOUT, float)
+    return config.current("POP_TEMPLATE_CHECK_TIMEOUT")
 
 
 def limits() -> tuple[float, int, int]:
     """(seconds per call, megabytes of address space, children per server process)."""
-    return (setting("TEMPLATE_TIMEOUT", DEFAULT_TIMEOUT, float),
-            setting("TEMPLATE_MEMORY_MB", DEFAULT_MEMORY_MB, int),
-            max(1, setting("TEMPLATE_CHILDREN", DEFAULT_CHILDREN, int)))
+    return (config.current("POP_TEMPLATE_TIMEOUT"), config.current("POP_TEMPLATE_MEMORY_MB"),
+            config.current("POP_TEMPLATE_CHILDREN"))
 
 
 def _seconds(value: float) -> str:

@@ -8,6 +8,8 @@ import datetime as dt
 from peewee import (BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
                     Model, TextField)
 
+RELEASE = "0.1.0"  # the schema of release 0.1, the last without migrations
+
 
 def _now():
     return dt.datetime.now().replace(microsecond=0)

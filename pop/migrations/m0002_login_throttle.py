@@ -5,6 +5,8 @@ which addresses exist (only they could be locked), and a read-then-write count l
 parallel attempts."""
 from peewee import CharField, DateTimeField, IntegerField, Model
 
+RELEASE = "0.2.0"
+
 
 def upgrade(db, migrator):
     class LoginThrottle(Model):

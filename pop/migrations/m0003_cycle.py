@@ -9,6 +9,8 @@ import json
 
 from peewee import SQL, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
 
+RELEASE = "0.2.0"
+
 SIGNATURES = ("akkoord_medewerker", "akkoord_leidinggevende")
 
 

@@ -3,6 +3,8 @@ import datetime as dt
 
 from peewee import CharField, DateField, DateTimeField, ForeignKeyField, Model, TextField
 
+RELEASE = "0.2.0"
+
 
 def upgrade(db, migrator):
     class Plan(Model):

@@ -2,6 +2,8 @@
 before keep working, and their report is made when HR first opens it."""
 from peewee import BlobField, TextField
 
+RELEASE = "0.2.0"
+
 
 def upgrade(db, migrator):
     migrator.add_column("exporttemplate", "report", TextField(null=True)).run()

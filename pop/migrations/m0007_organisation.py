@@ -7,6 +7,8 @@ import datetime as dt
 
 from peewee import BooleanField, CharField, DateTimeField, DecimalField, ForeignKeyField, Model
 
+RELEASE = "0.2.0"
+
 
 def _now():
     return dt.datetime.now().replace(microsecond=0)

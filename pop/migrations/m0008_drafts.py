@@ -4,6 +4,8 @@ import datetime as dt
 
 from peewee import CharField, DateTimeField, ForeignKeyField, Model, TextField
 
+RELEASE = "0.2.0"
+
 
 def _now():
     return dt.datetime.now().replace(microsecond=0)

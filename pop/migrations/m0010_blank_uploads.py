@@ -4,6 +4,8 @@ import datetime as dt
 
 from peewee import BlobField, CharField, DateTimeField, ForeignKeyField, Model
 
+RELEASE = "0.2.0"
+
 
 def _now():
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)

@@ -5,6 +5,8 @@ import datetime as dt
 
 from peewee import BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField, Model, TextField
 
+RELEASE = "0.2.0"
+
 
 def _now():
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)

@@ -3,6 +3,8 @@ mails to a colleague without an account. The reminder needs a link of its own, s
 link's hash is kept; both work until the request expires. A column that may be NULL: no row changes."""
 from peewee import CharField
 
+RELEASE = "0.2.0"
+
 
 def upgrade(db, migrator):
     migrator.add_column("feedbackrequest", "reminder_token_hash",
