@@ -64,8 +64,10 @@ def login():
 
 def sso_name() -> str:
     """The identity provider's name on the log-in page's button ("Inloggen met …"), "" without one."""
+    from .. import sso
+
     config = current_app.config
-    return (config.get("POP_OIDC_NAME") or "single sign-on") if config.get("POP_OIDC_ISSUER") else ""
+    return sso.name(config) if sso.enabled(config) else ""
 
 
 def finish_login(person: Person, target: str, how: str = ""):
