@@ -1,6 +1,7 @@
 """POP's version (pop/version.py): pyproject.toml's, printed by `flask --app app version` with the state
 of the database, at the foot of HR's pages and nobody else's; every migration names the release that
 brought it, in order, each in the CHANGELOG."""
+import datetime as dt
 import re
 import tomllib
 from pathlib import Path
@@ -51,21 +52,29 @@ def test_the_version_command_says_the_release_and_where_the_database_stands(app)
             f"kwam met versie {known[-1].release}.") in output
     # A step waiting (this release is newer than the database), and one this release does not know
     # (a newer release made the database: restore with that one, or a backup made by this one).
+    recorded(app, remove=known[-1].name, add="m9999_van_later")
+    try:
+        code, output = run(app, "version")
+        assert code == 0, output
+        assert f"de laatste, {known[-2].name}, kwam met versie {known[-2].release}." in output
+        assert f"Wachten: 1 ({known[-1].name}); flask --app app db upgrade --backup past ze toe." in output
+        assert f"Onbekend in deze versie: m9999_van_later: de database is bijgewerkt door een nieuwere " \
+               f"versie dan {version()}." in output
+        # db status names each step's release beside it.
+        code, output = run(app, "db", "status")
+        assert code == 0, output
+        assert re.search(r"^m0001_release_0_1 +0\.1\.0 +toegepast", output, re.M), output
+        assert re.search(rf"^{known[-1].name} +{re.escape(known[-1].release)} +NOG NIET TOEGEPAST", output,
+                         re.M), output
+    finally:  # as it was: on PostgreSQL the next test gets this database, emptied but for this table
+        recorded(app, remove="m9999_van_later", add=known[-1].name)
+
+
+def recorded(app, remove: str, add: str) -> None:
     with app.app_context(), database.connection_context():
-        database.execute_sql(f"DELETE FROM schema_migrations WHERE name = '{known[-1].name}'")
-        database.execute_sql("INSERT INTO schema_migrations (name, applied_at) VALUES "
-                             "('m9999_van_later', '2030-01-01 00:00:00')")
-    code, output = run(app, "version")
-    assert code == 0, output
-    assert f"de laatste, {known[-2].name}, kwam met versie {known[-2].release}." in output
-    assert f"Wachten: 1 ({known[-1].name}); flask --app app db upgrade --backup past ze toe." in output
-    assert f"Onbekend in deze versie: m9999_van_later: de database is bijgewerkt door een nieuwere versie " \
-           f"dan {version()}." in output
-    # db status names each step's release beside it.
-    code, output = run(app, "db", "status")
-    assert code == 0, output
-    assert re.search(r"^m0001_release_0_1 +0\.1\.0 +toegepast", output, re.M), output
-    assert re.search(rf"^{known[-1].name} +{re.escape(known[-1].release)} +NOG NIET TOEGEPAST", output, re.M)
+        record = schema._record_model(database.obj)
+        record.delete().where(record.name == remove).execute()
+        record.create(name=add, applied_at=dt.datetime(2030, 1, 1))
 
 
 def footer(response) -> str:
