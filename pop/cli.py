@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app app create-user | demo | export | reminders | retention | db."""
+"""Command-line tasks: flask --app app create-user | demo | export | reminders | retention | worker | db."""
 import functools
 
 import click
@@ -29,7 +29,7 @@ def upgraded(command):
 
 
 def init_app(app):
-    for command in (create_user, demo, export, reminders, retention):
+    for command in (create_user, demo, export, reminders, retention, worker):
         app.cli.add_command(upgraded(command))
     app.cli.add_command(db_group)
 
@@ -172,11 +172,8 @@ def reminders(dry_run, datum):
     """Verstuur de herinneringen per e-mail (elke dag, uit cron of een systemd-timer)."""
     import datetime as dt
 
-    from flask import url_for
-
     from . import feedback_mail
     from . import reminders as mail
-    from .models import now
 
     settings = mail.Settings.from_config(current_app.config)
     if not settings.enabled and not dry_run:
@@ -186,10 +183,7 @@ def reminders(dry_run, datum):
         raise click.ClickException(f"Stel ook {' en '.join(settings.missing())} in; er is niets verstuurd.")
     # One date for the whole run, so a run that crosses midnight does not mix two days.
     today = datum.date() if datum else dt.date.today()
-    items = mail.pending(today, int(current_app.config.get("POP_REMINDER_AKKOORD_DAYS") or 7))
-    # Colleagues' feedback still unanswered (pop/feedback_mail.py): this moment, moved to that day.
-    at = now() + (today - dt.date.today())
-    asks = feedback_mail.pending(at, feedback_mail.reminder_days(current_app.config))
+    items, asks = mail.gather(current_app.config, today)
     if dry_run:
         for item in items:
             click.echo(f"Zou versturen: {mail.describe(item)}")
@@ -201,18 +195,11 @@ def reminders(dry_run, datum):
     if not items and not asks:
         click.echo("Geen herinneringen te versturen.")
         return
-    # Mails link to the site as its users know it (POP_BASE_URL), also from a command line.
-    with current_app.test_request_context(base_url=settings.base_url):
-        def link(endpoint, **args):
-            return url_for(endpoint, _external=True, **args)
-        try:
-            sent, failed = mail.send(items, settings, link, today, click.echo)
-            more_sent, more_failed = feedback_mail.send_reminders(
-                asks, settings, link, current_app.secret_key, click.echo)
-        except mail.MailFailed as exc:
-            raise click.ClickException(f"{exc} De herinneringen die niet zijn verstuurd, volgen bij de "
-                                       "volgende keer.") from exc
-    sent, failed = sent + more_sent, failed + more_failed
+    try:
+        sent, failed = mail.send_all(current_app._get_current_object(), settings, items, asks, today, click.echo)
+    except mail.MailFailed as exc:
+        raise click.ClickException(f"{exc} De herinneringen die niet zijn verstuurd, volgen bij de "
+                                   "volgende keer.") from exc
     click.echo(f"{_count(sent, 'herinnering', 'herinneringen')} verstuurd.")
     if failed:
         raise click.ClickException(f"{_count(failed, 'herinnering is', 'herinneringen zijn')} niet "
@@ -243,21 +230,33 @@ def retention(dry_run, datum):
         click.echo(f"{_count(len(leavers), 'persoon', 'personen')} te wissen (bewaartermijn {months} "
                    "maanden); er is niets gewist (--dry-run).")
         return
-    erased, failed = 0, 0
-    for leaver in leavers:
-        try:
-            found = rules.erase(leaver.person.id, None, rules.BY_RETENTION)
-        except rules.NotErasable as exc:  # reactivated, or erased by HR, since the list was made
-            click.echo(f"Niet gewist: #{leaver.person.id}: {exc}")
-            continue
-        except Exception as exc:  # noqa: BLE001 - one failure must not keep the others
-            failed += 1
-            current_app.logger.exception("Wissen van persoon #%s mislukt", leaver.person.id)
-            click.echo(f"Mislukt: #{leaver.person.id}: {type(exc).__name__}; er is niets van gewist.")
-            continue
-        erased += 1
-        click.echo(f"Gewist: #{leaver.person.id} ({found.summary()}).")
+    erased, failed = rules.erase_all_due(today, click.echo, leavers)
     click.echo(f"{_count(erased, 'persoon', 'personen')} gewist (bewaartermijn {months} maanden).")
     if failed:
         raise click.ClickException(f"{_count(failed, 'persoon is', 'personen zijn')} niet gewist; de "
                                    "volgende keer opnieuw.")
+
+
+@click.command("worker")
+@click.option("--threads", type=click.IntRange(1, 32), default=2, show_default=True,
+              help="Hoeveel taken tegelijk (een grote export houdt zo een voorbeeld niet op).")
+@click.option("--zonder-dagtaken", "without_daily", is_flag=True,
+              help="Niet elke dag de herinneringen versturen en de bewaartermijn toepassen (voor wie "
+                   "'flask reminders' en 'flask retention' uit cron draait).")
+def worker(threads, without_daily):
+    """Voer de taken van de wachtrij uit: exports, voorbeelden van sjablonen en de dagelijkse taken.
+    Draait naast de webserver (start.sh start hem mee; op een server een eigen systemd-dienst)."""
+    import logging
+
+    from . import queue
+
+    app = current_app._get_current_object()
+    if queue.queue_url(app) == queue.IMMEDIATE:
+        raise click.ClickException("POP_QUEUE_URL=immediate: er is geen wachtrij, de taken lopen meteen "
+                                   "in het proces dat ze vraagt. Er is niets te doen voor een verwerker.")
+    if not logging.getLogger().handlers:  # the app's logging (pop/logs.py) when it set one up
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("huey").setLevel(logging.INFO)
+    click.echo(f"POP-verwerker: {queue.describe(app)}, {threads} tegelijk"
+               f"{', zonder dagtaken' if without_daily else ''}. Stoppen: Ctrl+C.")
+    queue.run_worker(app, threads, periodic=not without_daily)

@@ -179,17 +179,54 @@ class ExportTemplate(BaseModel):
 
 
 class ExportJob(BaseModel):
-    """A bulk export being built in the background; its progress is read by any server process."""
+    """A bulk export made by the queue's worker (pop/jobs.py); its progress is read by any server."""
 
     requested_by = ForeignKeyField(Person, on_delete="CASCADE")
     description = CharField(max_length=300, default="")
     status = CharField(max_length=10, default="wacht")  # wacht | bezig | klaar | mislukt
     done = IntegerField(default=0)
     total = IntegerField(default=0)
+    plan_ids = TextField(default="")  # JSON list: what a restart exports again (m0018)
+    # The run that counts: a restart makes a new one, and a task of an older run does nothing (m0018).
+    attempt = IntegerField(default=1)
+    worker = CharField(max_length=200, default="")  # host:pid of the worker running it (m0018)
+    started_at = DateTimeField(null=True)
+    heartbeat_at = DateTimeField(null=True)  # written while it runs; long silent = its worker died
+    # The zip's name in SharedFile, "export/12-1-….zip" (pop/shared_files.py); before m0018 a file in
+    # one server's instance folder, which no longer counts.
     path = CharField(max_length=500, default="")
     error = TextField(default="")
     created_at = DateTimeField(default=now)
     finished_at = DateTimeField(null=True)
+
+
+class SharedFile(BaseModel):
+    """A file made off the request path for whichever server is asked for it (pop/shared_files.py): a
+    bulk export's zip, a template's preview pages. In parts, so no server holds a large one in memory."""
+
+    name = CharField(max_length=200)  # "export/12-1-….zip", "voorbeeld/5-…/pagina-1.png"
+    part = IntegerField(default=0)
+    data = BlobField()
+    expires_at = DateTimeField(null=True, index=True)  # null: kept until removed with what it belongs to
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("name", "part"), True),)
+
+
+class DailyRun(BaseModel):
+    """One run of a daily task (pop/daily.py) per day, whichever server's worker wakes first: the unique
+    key makes the claim. Counts only in detail: the mails' addresses are in Reminder."""
+
+    task = CharField(max_length=30)  # herinneringen | bewaartermijn
+    day = DateField()
+    status = CharField(max_length=10, default="bezig")  # bezig | klaar | mislukt
+    started_at = DateTimeField(default=now)
+    finished_at = DateTimeField(null=True)
+    detail = CharField(max_length=500, default="")
+
+    class Meta:
+        indexes = ((("task", "day"), True),)
 
 
 class LoginThrottle(BaseModel):
@@ -382,4 +419,4 @@ class FeedbackRequest(BaseModel):
 
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
           Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken, PeopleImport,
-          SecurityEvent, Setting, FeedbackRequest]
+          SecurityEvent, Setting, FeedbackRequest, SharedFile, DailyRun]

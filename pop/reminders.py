@@ -314,3 +314,35 @@ def describe(item: Due) -> str:
         what = f"{item.talk.label.lower()} op {rhythm.dutch_date(item.day)}"
     return (f"{what}, POP {item.plan.period} van {one_line(item.plan.employee.naam)} (plan {item.plan.id}), aan "
             + ", ".join(p.email for p in item.to))
+
+
+# ---------------------------------------------------------------- one run: `flask reminders` and the daily task
+
+def gather(config, today: dt.date) -> tuple[list[Due], list]:
+    """What is due on `today` and not sent yet: (talk and akkoord reminders, colleagues' feedback
+    requests to remind)."""
+    from . import feedback_mail
+    from .models import now
+
+    items = pending(today, int(config.get("POP_REMINDER_AKKOORD_DAYS") or 7))
+    # Colleagues' feedback still unanswered (pop/feedback_mail.py): this moment, moved to that day.
+    at = now() + (today - dt.date.today())
+    return items, feedback_mail.pending(at, feedback_mail.reminder_days(config))
+
+
+def send_all(app, settings: Settings, items: list[Due], asks: list, today: dt.date, echo) -> tuple[int, int]:
+    """Send both kinds; returns (sent, failed). Raises MailFailed when the mail server cannot be
+    reached: what was not sent follows the next time."""
+    from flask import url_for
+
+    from . import feedback_mail
+
+    if not items and not asks:
+        return 0, 0
+    # Mails link to the site as its users know it (POP_BASE_URL), also from a command line or the worker.
+    with app.test_request_context(base_url=settings.base_url):
+        def link(endpoint, **args):
+            return url_for(endpoint, _external=True, **args)
+        sent, failed = send(items, settings, link, today, echo)
+        more_sent, more_failed = feedback_mail.send_reminders(asks, settings, link, app.secret_key, echo)
+    return sent + more_sent, failed + more_failed

@@ -56,14 +56,15 @@ What stays, and why:
 - feedback they gave on a colleague's plan, with the name they gave it under (the colleague's record of
   who said it); the address it was sent to is replaced.
 - outside the database, out of this module's reach: the application log (logger pop.security) keeps
-  its lines under the server's own retention, backups until they age out, and a bulk export zip at most
-  a day (pop/jobs.py).
+  its lines under the server's own retention, and backups until they age out. (HR's bulk export zips
+  that hold their plans are in the database and go with them: pop/jobs.py forget_plans.)
 
 People due are listed by due(); erase() erases one person."""
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -71,7 +72,7 @@ from peewee import fn
 
 from forms import FORMS
 
-from . import clock, security_log, settings
+from . import clock, jobs, security_log, settings
 from .db import lock_row, write_lock
 from .login import _account, normal  # the throttle's key of an address
 from .models import (AccountToken, Answer, AuditEntry, Budget, Draft, FeedbackRequest, LoginThrottle,
@@ -294,8 +295,31 @@ def erase(person_id: int, actor: Person | None, reason: str) -> Inventory:
     return found
 
 
+
+def erase_all_due(today: dt.date, echo, leavers: list[Leaver] | None = None) -> tuple[int, int]:
+    """Erase everyone due on `today` (`flask retention`, the worker's daily task); returns (erased,
+    failed). Says per person only the number and the counts: the output may be kept (cron's mail, the
+    journal) after the names are gone. One failure leaves that person as they were and the others go
+    on; the next run tries again."""
+    erased, failed = 0, 0
+    for leaver in due(today) if leavers is None else leavers:
+        try:
+            found = erase(leaver.person.id, None, BY_RETENTION)
+        except NotErasable as exc:  # reactivated, or erased by HR, since the list was made
+            echo(f"Niet gewist: #{leaver.person.id}: {exc}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - one failure must not keep the others
+            failed += 1
+            logging.getLogger(__name__).exception("Wissen van persoon #%s mislukt", leaver.person.id)
+            echo(f"Mislukt: #{leaver.person.id}: {type(exc).__name__}; er is niets van gewist.")
+            continue
+        erased += 1
+        echo(f"Gewist: #{leaver.person.id} ({found.summary()}).")
+    return erased, failed
+
 def _remove(person: Person) -> None:
     ids = _their_plans(person)
+    jobs.forget_plans([p.id for p in ids])  # HR's bulk export zips that hold their plans (kept a day otherwise)
     Draft.delete().where(Draft.plan.in_(ids) | (Draft.person == person.id)).execute()
     for model in (Answer, PlanVersion, AuditEntry, Reminder, FeedbackRequest):
         model.delete().where(model.plan.in_(ids)).execute()

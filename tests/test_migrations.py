@@ -24,7 +24,9 @@ DEMO_PASSWORD = "demo-pop-2026"
 # Columns added since 0.1, with what the upgrade gives the rows that were there.
 ADDED = {"exporttemplate": {"report": None, "preview": None},  # m0006: made when HR opens the report
          # m0011: given by the first import from the HR system; m0014: set when someone leaves, is erased
-         "person": {"personeelsnummer": None, "left_at": None, "erased_at": None}}
+         "person": {"personeelsnummer": None, "left_at": None, "erased_at": None},
+         # m0018: a job of before kept no plans, and never ran on the queue
+         "exportjob": {"plan_ids": "", "attempt": 1, "worker": "", "started_at": None, "heartbeat_at": None}}
 DROPPED = {"person": {"failed_logins", "locked_until"}}
 
 
@@ -438,7 +440,8 @@ def test_m0011_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
         assert "m0011_personeelsnummer" in schema.applied(database)
         for table in before:
             expected = before[table]
-            rows = all_rows(table)
+            # Later steps add columns of their own (m0018 to exportjob): the columns it had before.
+            rows = all_rows(table) if table == "person" else rows_as_before(table, expected)
             if table == "person":  # in the columns it has after m0011 (later steps add their own)
                 expected = [{**r, "personeelsnummer": None} for r in expected]
                 rows = [{k: r[k] for k in expected[0]} for r in rows]
@@ -509,7 +512,7 @@ def test_m0014_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert "m0014_leavers_and_settings" in schema.applied(database)
         for table, rows in before.items():
-            now = all_rows(table)
+            now = all_rows(table) if table == "person" else rows_as_before(table, rows)
             if table == "person":  # in the columns it has after m0014 (later steps add their own)
                 rows = [{**r, "left_at": None, "erased_at": None} for r in rows]
                 now = [{k: r[k] for k in rows[0]} for r in now]
@@ -584,3 +587,46 @@ def test_m0016_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
             FeedbackRequest.create(plan=plan_id, colleague_name="Ander", email="d@voorbeeld.nl",
                                    expires_at=dt.datetime(2030, 1, 1), reminder_token_hash="b" * 64)
     assert Client(app).login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+
+
+def test_m0018_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0018 (the task queue) on a database that m0017 left with export jobs in it: a finished one whose
+    zip lay in an instance folder, and one a stopped server left 'bezig'. Every row is as it was; the
+    new columns hold their defaults and the new tables start empty. Then HR sees the finished one as no
+    longer there and the other as failed, neither with a restart button (they kept no plans), and the
+    next export goes through the queue."""
+    import datetime as dt
+
+    from pop.models import DailyRun, ExportJob, SharedFile
+
+    app = before_migration("m0018_task_queue", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        hr_id = database.execute_sql("SELECT id FROM person WHERE email = 'hr@voorbeeld.nl'").fetchone()[0]
+        database.execute_sql(
+            'INSERT INTO "exportjob" (requested_by_id, description, status, done, total, path, error, '
+            'created_at) VALUES (%s)' % ", ".join([database.param] * 8),
+            (hr_id, "Afdeling Zuid", "bezig", 1, 4, "", "", dt.datetime(2026, 3, 1, 9, 0)))
+        before = every_row()
+        assert [r["status"] for r in before["exportjob"]] == ["klaar", "bezig"]
+        assert "sharedfile" not in before and "dailyrun" not in before
+
+    app = after_migration("m0018_task_queue", before, database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        rows = current_rows("exportjob")
+        assert [{k: r[k] for k in ("plan_ids", "attempt", "worker", "started_at", "heartbeat_at")}
+                for r in rows] == [ADDED["exportjob"]] * 2
+        assert SharedFile.select().count() == 0 and DailyRun.select().count() == 0
+        finished, left = (ExportJob.get_by_id(r["id"]) for r in rows)
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    page = text_of(hr.get(f"/export/{finished.id}"))
+    assert "niet meer te downloaden" in page and "Opnieuw starten" not in page
+    download = hr.get(f"/export/{finished.id}/download")
+    assert download.status_code == 302 and download.headers["Location"].endswith(f"/export/{finished.id}")
+    page = text_of(hr.get(f"/export/{left.id}"))
+    assert "De export is mislukt: De achtergrondverwerker die deze export maakte, is gestopt" in page
+    assert "Opnieuw starten" not in page
+    started = hr.post("/export", data={"afdeling": "", "periode": "", "status": ""})
+    assert started.status_code == 302
+    assert "Klaar:" in text_of(hr.get(started.headers["Location"]))

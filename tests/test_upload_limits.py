@@ -118,11 +118,15 @@ def test_a_form_of_a_few_hundred_rows_is_accepted(world):
 
 # ---------------------------------------------------------------- the preview is tried once
 
-class _Template:
-    id, sha256, format = 7, "ab" * 32, "docx"
+def stored_template(world, sha256="ab" * 32):
+    from pop.models import ExportTemplate
+
+    with world.app.app_context():
+        return ExportTemplate.create(form_key="pop-uitgebreid", format="docx", name="t.docx", data=b"PK",
+                                     sha256=sha256, preview=b"document")
 
 
-def test_a_failed_preview_is_remembered_and_not_tried_again(tmp_path, monkeypatch):
+def test_a_failed_preview_is_remembered_and_not_tried_again(world, monkeypatch):
     calls = []
 
     def too_slow(document, suffix=".docx"):
@@ -130,20 +134,24 @@ def test_a_failed_preview_is_remembered_and_not_tried_again(tmp_path, monkeypatc
         raise pdf.PdfTimeout("Het omzetten naar PDF duurde langer dan 20 seconden en is gestopt.")
 
     monkeypatch.setattr(pdf, "to_pdf", too_slow)
-    for _ in range(3):
-        with pytest.raises(pdf.PdfFailed) as failed:
-            preview_pages.pages(str(tmp_path), _Template(), b"document")
-        assert "langer dan 20 seconden" in str(failed.value)
-    assert calls == [".docx"]
-    # A changed template is another folder: tried afresh.
-    changed = _Template()
-    changed.sha256 = "cd" * 32
-    with pytest.raises(pdf.PdfFailed):
-        preview_pages.pages(str(tmp_path), changed, b"document")
-    assert len(calls) == 2
+    template = stored_template(world)
+    with world.app.app_context():
+        for _ in range(3):  # the report page opened three times
+            found = preview_pages.requested(template)
+            assert found.state == "mislukt" and "langer dan 20 seconden" in found.message
+        assert calls == [".docx"]
+        # A changed template is another folder: tried afresh.
+        template.sha256 = "cd" * 32
+        template.save()
+        assert preview_pages.requested(template).state == "mislukt"
+        assert len(calls) == 2
 
 
-def test_a_busy_libreoffice_is_not_remembered_as_a_failure(tmp_path, monkeypatch):
+def test_a_busy_libreoffice_is_not_remembered_as_a_failure(world, monkeypatch):
+    import datetime as dt
+
+    from pop.models import SharedFile, now
+
     calls = []
 
     def busy(document, suffix=".docx"):
@@ -151,10 +159,16 @@ def test_a_busy_libreoffice_is_not_remembered_as_a_failure(tmp_path, monkeypatch
         raise pdf.PdfBusy("Er worden nu veel PDF's gemaakt.")
 
     monkeypatch.setattr(pdf, "to_pdf", busy)
-    for _ in range(2):
-        with pytest.raises(pdf.PdfBusy):
-            preview_pages.pages(str(tmp_path), _Template(), b"document")
-    assert len(calls) == 2
+    template = stored_template(world, sha256="ef" * 32)  # not the folder the test above left its failure in
+    with world.app.app_context():
+        for _ in range(2):  # still asked for: the queue tries it again, the page asks no second time
+            assert preview_pages.requested(template).state == "bezig"
+        assert len(calls) == 1
+        # A request no worker finished within PATIENCE (its worker died) is asked for again.
+        SharedFile.update(created_at=now() - preview_pages.PATIENCE - dt.timedelta(seconds=1)).where(
+            SharedFile.name == preview_pages.folder(template) + preview_pages.MAKING).execute()
+        assert preview_pages.requested(template).state == "bezig"
+        assert len(calls) == 2
 
 
 # ---------------------------------------------------------------- INDIRECT

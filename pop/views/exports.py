@@ -4,8 +4,8 @@ import io
 import json
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+                   send_file, stream_with_context, url_for)
 from flask_login import current_user, login_required
 from wtforms import SelectField
 
@@ -23,10 +23,9 @@ from forms import FORMS
 from forms.accounts import BulkExportForm, TemplateUploadForm
 from forms.kinds import choices
 
-from .. import answers, audit, clock, cycle, organisation, security_log
+from .. import answers, audit, clock, cycle, jobs, organisation, security_log, shared_files
 from . import blank_forms
 from ..access import visible_plans
-from ..jobs import start_bulk_export
 from ..models import STATUSES, ExportJob, ExportTemplate
 from ..people import departments
 from ..plans import filter_plans, periods
@@ -127,11 +126,12 @@ def bulk():
             chosen_form = FORMS[form.formulier.data].short_title if form.formulier.data else ""
             parts = [v for v in (chosen_form, form.afdeling.data, form.periode.data,
                                  STATUSES.get(form.status.data, "")) if v]
-            job = start_bulk_export(current_user, plan_ids, ", ".join(parts) or "alle plannen")
+            job = jobs.start(current_user, plan_ids, ", ".join(parts) or "alle plannen")
             return redirect(url_for("exports.bulk_status", job_id=job.id))
-    jobs = (ExportJob.select().where(ExportJob.requested_by == current_user.id)
-            .order_by(ExportJob.id.desc()).limit(10))
-    return render_template("exports/bulk.html", form=form, jobs=jobs, forms=FORMS,
+    jobs.fail_lost()
+    recent = (ExportJob.select().where(ExportJob.requested_by == current_user.id)
+              .order_by(ExportJob.id.desc()).limit(10))
+    return render_template("exports/bulk.html", form=form, jobs=recent, forms=FORMS,
                            active=_active_by_form())
 
 
@@ -143,17 +143,36 @@ def _job_or_404(job_id: int) -> ExportJob:
 @bp.route("/export/<int:job_id>")
 @hr_required
 def bulk_status(job_id: int):
-    return render_template("exports/job.html", job=_job_or_404(job_id))
+    jobs.fail_lost()
+    job = _job_or_404(job_id)
+    return render_template("exports/job.html", job=job, shown=jobs.describe(job))
+
+
+@bp.route("/export/<int:job_id>/opnieuw", methods=["POST"])
+@hr_required
+def bulk_restart(job_id: int):
+    job = _job_or_404(job_id)
+    if not jobs.restart(job):
+        flash("Deze export loopt al of is klaar; hij is niet opnieuw gestart.", "info")
+    return redirect(url_for("exports.bulk_status", job_id=job.id))
 
 
 @bp.route("/export/<int:job_id>/download")
 @hr_required
 def bulk_download(job_id: int):
     job = _job_or_404(job_id)
-    if job.status != "klaar" or not Path(job.path).exists():
+    if job.status != "klaar":
         abort(404)
+    size = shared_files.size(job.path)
+    if size is None:  # a day old, or made before zips were kept in the database: the page says so
+        return redirect(url_for("exports.bulk_status", job_id=job.id))
     name = f"POP_export_{clock.local(job.created_at):%Y-%m-%d}_{safe_part(job.description)}.zip"
-    return send_file(job.path, mimetype=MIMETYPES["zip"], as_attachment=True, download_name=name)
+    # Part by part from the database (pop/shared_files.py): a zip of thousands of plans never sits in
+    # this process's memory whole.
+    response = Response(stream_with_context(shared_files.parts(job.path)), mimetype=MIMETYPES["zip"])
+    response.headers["Content-Length"] = str(size)
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response
 
 
 # ---------------------------------------------------------------- the organisation's templates (HR)
@@ -268,21 +287,22 @@ def _checked(template: ExportTemplate) -> tuple[dict, bytes]:
 def template_report(template_id: int):
     template = _template_or_404(template_id)
     definition = FORMS[template.form_key]
-    problem, report, pages, text, preview_note = None, None, [], [], None
+    problem, report, pictures, text, preview_note = None, None, None, [], None
     try:
         report, preview = _checked(template)
     except TemplateProblem as exc:
         problem = str(exc)
     else:
         if preview_pages.available():
-            try:
-                pages = preview_pages.pages(current_app.instance_path, template, preview)
-            except pdf.PdfFailed as exc:
-                preview_note = f"{exc} Hieronder staat de tekst van het voorbeeld."
-        if not pages:
+            # Made by the queue's worker (it takes seconds); meanwhile the text, and the page refreshes.
+            pictures = preview_pages.requested(template)
+            if pictures.state == "mislukt":
+                preview_note = f"{pictures.message} Hieronder staat de tekst van het voorbeeld."
+        if pictures is None or not pictures.pages:
             text = preview_pages.text_of(preview, template.format)
     return render_template("exports/template_report.html", template=template, definition=definition,
-                           report=report, problem=problem, pages=len(pages), text=text,
+                           report=report, problem=problem, pages=pictures.pages if pictures else 0,
+                           making=bool(pictures and pictures.state == "bezig"), text=text,
                            preview_note=preview_note)
 
 
@@ -290,10 +310,10 @@ def template_report(template_id: int):
 @hr_required
 def template_preview_page(template_id: int, page: int):
     template = _template_or_404(template_id)
-    picture = preview_pages.folder(current_app.instance_path, template) / f"pagina-{page}.png"
-    if not picture.is_file():
+    picture = shared_files.read(preview_pages.page_name(template, page))
+    if picture is None:
         abort(404)
-    return send_file(picture, mimetype="image/png", max_age=0)
+    return send_file(io.BytesIO(picture), mimetype="image/png", max_age=0)
 
 
 @bp.route("/sjablonen/<int:template_id>/voorbeeld")
@@ -337,7 +357,7 @@ def template_delete(template_id: int):
     detail = template_detail(template)
     template.delete_instance()
     security_log.record("sjabloon_verwijderd", current_user, None, detail)
-    preview_pages.remove(current_app.instance_path, template)
+    preview_pages.remove(template)
     flash(f"‘{template.name}’ is verwijderd.", "success")
     return redirect(url_for("exports.templates"))
 
