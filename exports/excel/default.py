@@ -3,12 +3,10 @@ as tables, dates as dates) and the HR overview (a row per plan, with filters and
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
+from functools import lru_cache
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from forms.kinds import Matrix, Signature, Table
@@ -16,12 +14,13 @@ from pop import clock
 
 from exports.context import (CHECKED, UNCHECKED, Group, build_context, checklist_groups, labelled,
                       smart_letters, with_colon)
+from exports.excel.writer import Border, Fill, Font, PageSetup, Workbook
 from exports.word.engine import INVALID_XML_CHARS
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 does not allow (the same rule as for Word): openpyxl refuses to save them, so one
-# answer holding U+FFFF made the plan's workbook and HR's whole bulk export fail.
+# Characters XML 1.0 does not allow (the same rule as for Word): no reader takes them (openpyxl refused
+# to save them), so one answer holding U+FFFF made the plan's workbook and HR's whole bulk export fail.
 ILLEGAL = INVALID_XML_CHARS
 DATE_FORMAT = "DD-MM-YYYY"
 # Amounts are numbers, so HR can add them up; Excel shows them the way its language does (in Dutch:
@@ -30,50 +29,47 @@ EURO_FORMAT = '"€" #,##0.00'
 # Hours with their unit, as Word prints them ("24 uur", "12,5 uur"): General drops the decimals a
 # whole number has not, where 0.## would print "24, uur".
 HOURS_FORMAT = 'General" uur"'
-HEADER_FILL = PatternFill("solid", fgColor="E8EEF3")
-FONT = "Calibri"  # the workbook's own default; a Font without a name falls back to a serif face
-BOLD = Font(name=FONT, bold=True)
-SECTION_FONT = Font(name=FONT, bold=True, size=12, color="174A6D")
-TITLE_FONT = Font(name=FONT, bold=True, size=14, color="174A6D")
-THIN = Side(style="thin", color="B8C2CC")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL = Fill("E8EEF3")
+BOLD = Font(bold=True)  # Calibri, the workbook's own default (writer.py)
+SECTION_FONT = Font(bold=True, size=12, color="174A6D")
+TITLE_FONT = Font(bold=True, size=14, color="174A6D")
+BOX = Border("B8C2CC")  # thin, all round
 
 
 MAX_CELL = 32767
 
 
-def set_value(cell, value) -> None:
+def put(ws, row: int, col: int, value, bold=False, header=False, number_format=None, border=None,
+        font=None) -> None:
     """Text is always text, never a formula, whatever it starts with; dates are real dates."""
+    quote = False
     if isinstance(value, str):
-        value = ILLEGAL.sub("", value)
-        if len(value) > MAX_CELL:  # Excel's own limit; past it Excel "repairs" the whole file
-            value = value[:MAX_CELL - 1] + "…"
-        cell.value = value
-        if value.startswith(FORMULA_START):
-            cell.data_type = "s"
-            cell.quotePrefix = True  # Excel shows it as typed and will not evaluate it on edit either
+        value, quote = _cleaned(value) if len(value) <= SHORT else _clean(value)
     elif isinstance(value, dt.datetime):
-        cell.value = value
-        cell.number_format = "DD-MM-YYYY HH:MM"
+        number_format = number_format or "DD-MM-YYYY HH:MM"
     elif isinstance(value, dt.date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
-    else:
-        cell.value = value
+        number_format = number_format or DATE_FORMAT
+    # number_format also on a template's placeholder cell: the number put there takes it.
+    if font is None and (bold or header):
+        font = BOLD
+    ws.put(row, col, value, font, HEADER_FILL if header else None, border, number_format, quote)
 
 
-def put(ws, row: int, col: int, value, bold=False, header=False, number_format=None):
-    cell = ws.cell(row=row, column=col)
-    set_value(cell, value)
-    if number_format:  # also on a template's placeholder cell: the number put there takes it
-        cell.number_format = number_format
-    cell.alignment = WRAP
-    if bold or header:
-        cell.font = BOLD
-    if header:
-        cell.fill = HEADER_FILL
-    return cell
+def _clean(value: str) -> tuple[str, bool]:
+    """The text as a cell holds it, and whether Excel must show it as typed (quotePrefix), not
+    evaluate it, on opening or on edit."""
+    value = ILLEGAL.sub("", value)
+    if len(value) > MAX_CELL:  # Excel's own limit; past it Excel "repairs" the whole file
+        value = value[:MAX_CELL - 1] + "…"
+    return value, value.startswith(FORMULA_START)
+
+
+SHORT = 300  # the forms' own questions and headings, the same in every plan, are kept
+
+
+@lru_cache(maxsize=4096)
+def _cleaned(value: str) -> tuple[str, bool]:
+    return _clean(value)
 
 
 LINE_HEIGHT = 15  # points, for 11 pt text
@@ -87,12 +83,39 @@ CHARS_PER_UNIT = 1.0
 
 def _lines(text: str, per_line: int) -> int:
     """Lines a wrapped cell takes: words are not broken, so a line holds less than per_line."""
+    if len(text) <= per_line and "\n" not in text:
+        return 1
+    if len(text) <= SHORT:
+        return _counted_lines(text, per_line)
+    return _count_lines(text, per_line)
+
+
+@lru_cache(maxsize=4096)
+def _counted_lines(text: str, per_line: int) -> int:
+    return _count_lines(text, per_line)
+
+
+def _count_lines(text: str, per_line: int) -> int:
     count = 0
     for paragraph in text.split("\n"):
-        used = 0
         count += 1
-        for word in paragraph.split(" "):
-            length = len(word)
+        if len(paragraph) <= per_line:  # then no word in it is longer than a line either
+            continue
+        if "  " not in paragraph and paragraph[0] != " " and paragraph[-1] != " ":
+            # Words one space apart: each line ends at the last space that fits (str.rfind, far
+            # quicker than a word at a time), unless a word is longer than a line.
+            start, end = 0, len(paragraph)
+            while end - start > per_line:
+                cut = paragraph.rfind(" ", start, start + per_line + 1)
+                if cut <= start:
+                    break
+                count += 1
+                start = cut + 1
+            else:
+                continue
+            paragraph = paragraph[start:]  # from the long word on, word by word
+        used = 0
+        for length in map(len, paragraph.split(" ")):
             if used and used + 1 + length > per_line:
                 count += 1
                 used = 0
@@ -104,39 +127,32 @@ def _lines(text: str, per_line: int) -> int:
 
 
 def _merged_widths(ws, widths: dict) -> dict:
-    out = {}
-    for merged in ws.merged_cells.ranges:
-        out[(merged.min_row, merged.min_col)] = sum(
-            widths.get(get_column_letter(c), 10) for c in range(merged.min_col, merged.max_col + 1))
-    return out
-
-
-def _shown(cell) -> str:
-    """About what a cell shows: a date as dd-mm-jjjj (with its time), not as Python writes it."""
-    if isinstance(cell.value, (dt.date, dt.datetime)):
-        return "0" * (16 if "HH" in (cell.number_format or "").upper() else 10)
-    return cell.value if isinstance(cell.value, str) else str(cell.value)
+    return {(row, first): sum(widths.get(c, 10) for c in range(first, last + 1))
+            for row, first, last in ws.merged}
 
 
 def fit_row_heights(ws) -> None:
-    """Row heights for wrapped text. Neither Excel nor LibreOffice reliably grows a row that
-    openpyxl wrote, so long answers would print over the next row; estimate the lines instead."""
-    widths = {letter: dim.width or 10 for letter, dim in ws.column_dimensions.items()}
+    """Row heights for wrapped text. Neither Excel nor LibreOffice reliably grows a row of a
+    workbook they did not save themselves, so long answers would print over the next row; estimate
+    the lines instead."""
+    widths = {col: width or 10 for col, width in ws.widths.items()}
     merged = _merged_widths(ws, widths)
-    for row in ws.iter_rows():
+    measures = {}  # (width, font): (characters per line, font size)
+    for row, texts in ws.texts.items():
         height = 0.0
-        for cell in row:
-            if cell.value is None or cell.value == "":
-                continue
-            text = _shown(cell)
-            width = merged.get((cell.row, cell.column), widths.get(cell.column_letter, 10))
-            size = float(cell.font.sz or 11) if cell.font else 11.0
-            bold = bool(cell.font and cell.font.b)
-            per_line = max(int((width - 1) * CHARS_PER_UNIT * 11 / size * (0.9 if bold else 1)), 1)
+        for col, text, font in texts:
+            width = merged.get((row, col)) or widths.get(col, 10)
+            measure = measures.get((width, font))
+            if measure is None:
+                size = float(font.size or 11) if font else 11.0
+                bold = bool(font and font.bold)
+                per_line = max(int((width - 1) * CHARS_PER_UNIT * 11 / size * (0.9 if bold else 1)), 1)
+                measure = measures[(width, font)] = (per_line, size)
+            per_line, size = measure
             lines = _lines(text, per_line)
             height = max(height, lines * LINE_HEIGHT * size / 11 + (3 if lines > 1 else 0))
         if height > LINE_HEIGHT:
-            ws.row_dimensions[row[0].row].height = min(round(height, 1), MAX_ROW_HEIGHT)
+            ws.heights[row] = min(round(height, 1), MAX_ROW_HEIGHT)
 
 
 def _sheet_title(text: str) -> str:
@@ -195,28 +211,22 @@ class _Sheet:
 def _heading(sheet: "_Sheet", row: int, text: str, font=BOLD):
     """A heading on a row of its own: it reads across the sheet (merged at the end), not wrapped
     into the width of column A."""
-    cell = put(sheet.ws, row, 1, text)
-    cell.font = font
+    put(sheet.ws, row, 1, text, font=font)
     sheet.headings.append(row)
-    return cell
 
 
 def write_workbook(definition, context: dict, page_header: str) -> bytes:
     """The workbook for one plan, from the export context (see exports/context.py). The default
     Excel template is this same workbook written with placeholders for values."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.title = ILLEGAL.sub("", definition.title)
-    wb.properties.creator = "POP"
-    wb.properties.lastModifiedBy = "POP"
+    wb = Workbook(title=ILLEGAL.sub("", definition.title), creator="POP")
     scales = []
     for index, part in enumerate(definition.parts):
-        ws = wb.create_sheet(_sheet_title(part.nav_title))
+        ws = wb.sheet(_sheet_title(part.nav_title))
         sheet = _Sheet(ws)
         sheet.need(1, 12)  # the Vraag | Antwoord header, on a sheet of nothing else
         sheet.need(2, 12)
-        ws.oddHeader.right.text = ILLEGAL.sub("", page_header)
-        ws.oddFooter.center.text = "Pagina &P van &N"
+        ws.header_right = ILLEGAL.sub("", page_header)
+        ws.footer_center = "Pagina &P van &N"
         row = 1
         titles = [part.title]
         if index == 0 and definition.title != part.title:  # the workbook opens with the form's name
@@ -227,7 +237,7 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
         put(ws, row, 1, "Vraag", header=True)
         put(ws, row, 2, "Antwoord", header=True)
         header_row = row
-        ws.freeze_panes = f"A{row + 1}"
+        ws.freeze = (row + 1, 1)
         row += 1
         for section in part.sections:
             if section.title != part.title:
@@ -241,11 +251,9 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
         fit_row_heights(ws)
     # One scale for the whole workbook: printed at different scales its sheets had different letter
     # sizes from page to page. The smallest a sheet needs, so every sheet still fits its width.
-    for ws in wb.worksheets:
-        ws.page_setup.scale = min(scales)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    for ws in wb.sheets:
+        ws.page.scale = min(scales)
+    return wb.save()
 
 
 def _page_setup(sheet: _Sheet, definition, header_row: int) -> int:
@@ -278,22 +286,18 @@ def _page_setup(sheet: _Sheet, definition, header_row: int) -> int:
         widths[1] += math.floor(spare * 7) / 10
         total = sum(_px(w) for w in widths)
     for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+        ws.widths[col] = width
     if last > 1:
         for row in sheet.headings:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
-    ws.page_setup.orientation = orientation
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_margins.left = ws.page_margins.right = MARGIN
-    ws.sheet_properties.pageSetUpPr.fitToPage = False
+            ws.merge(row, 1, last)
+    # A4, not shrunk to fit the page, without grid lines (writer.py).
     scale = max(int(min(1.0, printable / total) * 100), int(MIN_SCALE * 100))
-    ws.page_setup.scale = scale
-    ws.print_options.gridLines = False
     # A table that the sheet opens with has its header on every page; one further down would print
     # above the pages before it too, so those sheets repeat the Vraag | Antwoord row.
     grid = sheet.grid_header
     repeat = grid[0] if grid and grid[0] <= header_row + 3 else header_row
-    ws.print_title_rows = f"{repeat}:{repeat}"
+    ws.page = PageSetup(orientation=orientation, scale=scale, margin_left_right=MARGIN,
+                        print_title_rows=(repeat, repeat))
     return scale
 
 
@@ -333,12 +337,12 @@ def _write_field(sheet: _Sheet, row, field, value, label=True) -> int:
         columns = _table_columns(field)
         sheet.header(row, len(columns))
         for col, (heading, _, _, width) in enumerate(columns, start=1):
-            put(ws, row, col, heading, header=True).border = BOX
+            put(ws, row, col, heading, header=True, border=BOX)
             sheet.need(col, width)
         for record in value:
             row += 1
             for col, (_, read, number_format, _) in enumerate(columns, start=1):
-                put(ws, row, col, _text(read(record)), number_format=number_format).border = BOX
+                put(ws, row, col, _text(read(record)), number_format=number_format, border=BOX)
         return row + 2
     if isinstance(field, Matrix):
         headings = ([field.group_heading] if field.group_heading else []) + [field.row_heading] + \
@@ -346,14 +350,14 @@ def _write_field(sheet: _Sheet, row, field, value, label=True) -> int:
         first = len(headings) - len(field.columns)
         sheet.header(row, len(headings))
         for col, heading in enumerate(headings, start=1):
-            put(ws, row, col, heading, header=True).border = BOX
+            put(ws, row, col, heading, header=True, border=BOX)
             sheet.need(col, MARK_WIDTH if col > first else QUESTION_WIDTH)
         for spec in field.rows:
             row += 1
             cells = ([spec.group] if field.group_heading else []) + [labelled(spec.label, spec.text)] + \
                 [value[spec.key][c] for c, _ in field.columns]
             for col, text in enumerate(cells, start=1):
-                put(ws, row, col, text).border = BOX
+                put(ws, row, col, text, border=BOX)
         return row + 2
     if field.kind == "costs":
         return _write_costs(sheet, row, field, value, label)
@@ -378,8 +382,8 @@ def _write_field(sheet: _Sheet, row, field, value, label=True) -> int:
 def _write_smart(sheet: _Sheet, row, field, value) -> int:
     ws = sheet.ws
     for key, letter, letter_label, _ in smart_letters(field):
-        put(ws, row, 1, f"{letter} – {letter_label}", bold=True).border = BOX
-        put(ws, row, 2, value[key]).border = BOX
+        put(ws, row, 1, f"{letter} – {letter_label}", bold=True, border=BOX)
+        put(ws, row, 2, value[key], border=BOX)
         row += 1
     return row
 
@@ -389,16 +393,16 @@ def _write_checklist(sheet: _Sheet, row, field, value) -> int:
     checklist of any length prints whole, and sorts and filters as a list."""
     ws = sheet.ws
     for col, heading in enumerate(("Punt", "Notitie", "Afgevinkt"), start=1):
-        put(ws, row, col, heading, header=True).border = BOX
+        put(ws, row, col, heading, header=True, border=BOX)
     sheet.need(3, TICK_WIDTH)
     for title, points in checklist_groups(field):
         row += 1
         _heading(sheet, row, title)
         for key, text in points:
             row += 1
-            put(ws, row, 1, text).border = BOX
-            put(ws, row, 2, value[key]["notitie"]).border = BOX
-            put(ws, row, 3, value[key]["af"]).border = BOX
+            put(ws, row, 1, text, border=BOX)
+            put(ws, row, 2, value[key]["notitie"], border=BOX)
+            put(ws, row, 3, value[key]["af"], border=BOX)
     return row + 1
 
 
@@ -426,8 +430,8 @@ def _write_blocks(sheet: _Sheet, row, field, value, label) -> int:
                 _heading(sheet, row, column.label)
                 row = _LISTS[column.kind](sheet, row + 1, column, answer)
             else:
-                put(ws, row, 1, column.label, bold=True).border = BOX
-                put(ws, row, 2, _text(answer), number_format=_amount_format(column)).border = BOX
+                put(ws, row, 1, column.label, bold=True, border=BOX)
+                put(ws, row, 2, _text(answer), number_format=_amount_format(column), border=BOX)
                 row += 1
         row += 1
     return row + 1
@@ -476,21 +480,21 @@ def _write_costs(sheet: _Sheet, row, field, value, label) -> int:
     first = 2 if grouped else 1
     sheet.header(row, len(headings))
     for col, heading in enumerate(headings, start=1):
-        put(ws, row, col, heading, header=True).border = BOX
+        put(ws, row, col, heading, header=True, border=BOX)
     sheet.need(first, QUESTION_WIDTH)
     sheet.need(first + 1, EURO_WIDTH)
     sheet.need(first + 2, HOURS_WIDTH)
     for spec in field.rows:
         row += 1
         if grouped:
-            put(ws, row, 1, spec.group).border = BOX
-        put(ws, row, first, labelled(spec.label, spec.text)).border = BOX
-        put(ws, row, first + 1, value[spec.key]["euro"], number_format=EURO_FORMAT).border = BOX
-        put(ws, row, first + 2, value[spec.key]["uren"], number_format=HOURS_FORMAT).border = BOX
+            put(ws, row, 1, spec.group, border=BOX)
+        put(ws, row, first, labelled(spec.label, spec.text), border=BOX)
+        put(ws, row, first + 1, value[spec.key]["euro"], number_format=EURO_FORMAT, border=BOX)
+        put(ws, row, first + 2, value[spec.key]["uren"], number_format=HOURS_FORMAT, border=BOX)
     row += 1
-    put(ws, row, first, "Totaal", bold=True).border = BOX
-    put(ws, row, first + 1, value["totaal_euro"], bold=True, number_format=EURO_FORMAT).border = BOX
-    put(ws, row, first + 2, value["totaal_uren"], bold=True, number_format=HOURS_FORMAT).border = BOX
+    put(ws, row, first, "Totaal", bold=True, border=BOX)
+    put(ws, row, first + 1, value["totaal_euro"], bold=True, number_format=EURO_FORMAT, border=BOX)
+    put(ws, row, first + 2, value["totaal_uren"], bold=True, number_format=HOURS_FORMAT, border=BOX)
     return row + 2
 
 
@@ -525,9 +529,8 @@ def overview_row(plan, definition, values) -> list:
 
 def overview_workbook(rows) -> bytes:
     """rows: (plan, definition, values) for each plan."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Overzicht POP's"
+    wb = Workbook(creator="POP")
+    ws = wb.sheet("Overzicht POP's")
     for col, heading in enumerate(OVERVIEW_COLUMNS, start=1):
         put(ws, 1, col, heading, header=True)
     count = 0
@@ -535,12 +538,10 @@ def overview_workbook(rows) -> bytes:
         for col, value in enumerate(overview_row(plan, definition, values), start=1):
             put(ws, count + 1, col, value)
     last = get_column_letter(len(OVERVIEW_COLUMNS))
-    ws.auto_filter.ref = f"A1:{last}{count + 1}"
-    ws.freeze_panes = "B2"
+    ws.auto_filter = f"A1:{last}{count + 1}"
+    ws.freeze = (2, 2)
     widths = (24, 18, 22, 22, 10, 18, 11, 60, 15, 18, 20, 17)
     for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+        ws.widths[col] = width
     fit_row_heights(ws)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return wb.save()

@@ -24,6 +24,7 @@ from jinja2.compiler import CodeGenerator
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from exports import package
 from exports.uploads.limits_sandbox import TextLimits
 from exports.word import fields as word_fields
 
@@ -376,7 +377,9 @@ class CompiledDocx:
             definition = get_form(DEFAULT_FORM)
         self.env = make_environment()
         self.parts: list[_Part] = []
-        self.static: list[tuple[zipfile.ZipInfo, bytes]] = []
+        # The package's parts in order: compressed once, or None where a templated part goes.
+        self.static: list[package.Part | None] = []
+        self.names: list[str] = []
         self.sources: dict[str, str] = {}
         self.first_picture_id = 1  # above every picture id of the template: renumbered ones stay apart
         fields = word_fields.Fields()
@@ -412,9 +415,11 @@ class CompiledDocx:
                                             cell_loops=bool(CELL_LOOP.search(text))))
                     self.first_picture_id = max([self.first_picture_id] + [
                         int(m.group(2)) + 1 for m in DOC_PR_ID.finditer(xml)])
-                    self.static.append((info, b""))
+                    self.static.append(None)
                 else:
-                    self.static.append((info, self._unlinked(info.filename, content, fields)))
+                    self.static.append(package.Part.of(
+                        info.filename, self._unlinked(info.filename, content, fields)))
+                self.names.append(info.filename)
         self.found = fields.found
         self.field_problems = fields.problems
         self.notes = fields.notes
@@ -441,12 +446,8 @@ class CompiledDocx:
                 xml = _fit_grids(xml)
             if part.pictures:
                 xml, picture_id = _renumber_pictures(xml, picture_id)
-            rendered[part.name] = xml.encode("utf-8")
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            for info, content in self.static:
-                archive.writestr(info.filename, rendered.get(info.filename, content))
-        return out.getvalue()
+            rendered[part.name] = package.Part.of(part.name, xml.encode("utf-8"))
+        return package.write([static or rendered[name] for static, name in zip(self.static, self.names)])
 
 
 def _describe_syntax_error(exc: TemplateError, xml: str) -> str:
