@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need and runs them: ./test.sh [pytest arguments]
 # ./test.sh --postgres [pytest arguments] runs them on a throwaway PostgreSQL server instead of SQLite.
-# The browser tests use Debian's Chromium, the directory tests Debian's slapd; as root this script
-# installs them when they are missing.
+# The browser tests use Debian's Chromium, the directory tests Debian's slapd, the two-servers test
+# Debian's redis-server; as root this script installs them when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ "${1:-}" = "--postgres" ]; then
@@ -28,6 +28,15 @@ if [ "${POP_TEST_SET_UP:-}" != 1 ]; then
     # Only the tests' own server is wanted, not the package's service (where systemd started it).
     if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet slapd 2>/dev/null; then
       systemctl disable --now slapd >/dev/null 2>&1 || true
+    fi
+  fi
+  # The two-servers test starts its own Redis (Debian's redis-server); without it it is skipped.
+  if [ ! -x /usr/bin/redis-server ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Redis installeren voor de test met twee servers..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      redis-server >/dev/null
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
+      systemctl disable --now redis-server >/dev/null 2>&1 || true
     fi
   fi
 fi

@@ -12,8 +12,8 @@ pop/shared_files.py, for a day) or mislukt (an error, or its worker went silent)
   out of memory, machine gone); whichever server reads it first marks it mislukt, and HR starts it
   again (restart(): a new run with the same plans). Servers' clocks must agree within a few seconds
   (NTP), as one writes the time and another compares.
-- A worker that is being stopped (SIGTERM, Ctrl+C) queues its job again as a new run (requeue()): an
-  export is safe to make twice, the second zip simply replaces nothing.
+- A worker that is being stopped (SIGTERM, a second Ctrl+C) queues its job again as a new run
+  (requeue()), for another worker or its own next start: an export is safe to make twice.
 - The plans are the ones HR's filters found when HR asked (plan_ids), so a restart gives the same
   export; the zip names every plan's file as the single download does (exports/bulk.py)."""
 from __future__ import annotations
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 KEEP_FOR = dt.timedelta(days=1)
 DEAD_AFTER = 6  # heartbeats missed before a running job counts as lost
+REQUEUE_DELAY = 3  # seconds; a stopping worker's idle threads wait for a task at most 1 s (Redis)
 WAIT_NOTICE = dt.timedelta(minutes=5)  # a job not started after this gets a word, and may be restarted
 
 DIED = ("De achtergrondverwerker die deze export maakte, is gestopt voordat hij klaar was (de server is "
@@ -65,8 +66,12 @@ def start(user: Person, plan_ids: list[int], description: str) -> ExportJob:
     return _waited(job.id, float(current_app.config.get("EXPORT_WAIT_SECONDS", 2)))
 
 
-def _queue(job_id: int, attempt: int) -> None:
-    queue.tasks_of(current_app).bulk_export(job_id, attempt)
+def _queue(job_id: int, attempt: int, delay: float = 0) -> None:
+    task = queue.tasks_of(current_app).bulk_export
+    if delay and not task.huey.immediate:
+        task.schedule((job_id, attempt), delay=delay)
+    else:
+        task(job_id, attempt)
 
 
 def _waited(job_id: int, seconds: float) -> ExportJob:
@@ -78,14 +83,14 @@ def _waited(job_id: int, seconds: float) -> ExportJob:
         time.sleep(0.1)
 
 
-def _next_run(job: ExportJob, *conditions) -> bool:
+def _next_run(job: ExportJob, *conditions, delay: float = 0) -> bool:
     """Make the job a new run, queued; False when someone else did (or it finished) meanwhile."""
     renewed = (ExportJob.update(attempt=ExportJob.attempt + 1, status="wacht", done=0, error="",
                                 worker="", started_at=None, finished_at=None, heartbeat_at=_moment())
                .where((ExportJob.id == job.id) & (ExportJob.attempt == job.attempt), *conditions)
                .execute())
     if renewed:
-        _queue(job.id, job.attempt + 1)
+        _queue(job.id, job.attempt + 1, delay)
     return bool(renewed)
 
 
@@ -98,9 +103,12 @@ def restart(job: ExportJob) -> bool:
 
 
 def requeue(job_id: int, attempt: int) -> None:
-    """The worker running this job is stopping: queue the job again as a new run."""
+    """The worker running this job is stopping: queue the job again as a new run. In REQUEUE_DELAY
+    seconds, through the queue's schedule: this worker's idle threads may still be waiting for a task
+    (Redis hands it to a waiting one at once) and would take it with them as the process ends."""
     job = ExportJob.get_or_none(ExportJob.id == job_id)
-    if job is not None and job.attempt == attempt and _next_run(job, ExportJob.status == "bezig"):
+    if job is not None and job.attempt == attempt and _next_run(job, ExportJob.status == "bezig",
+                                                                delay=REQUEUE_DELAY):
         log.warning("export %s onderbroken door het stoppen van de verwerker; opnieuw in de wachtrij", job_id)
 
 
