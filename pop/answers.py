@@ -60,7 +60,17 @@ def save(plan: Plan, values: dict) -> None:
                 for row, col, text in form.field(key).to_cells(value)]
         for start in range(0, len(rows), 200):  # SQLite limits the variables in one statement
             Answer.insert_many(rows[start:start + 200]).execute()
-        Plan.update(updated_at=now()).where(Plan.id == plan.id).execute()
+        Plan.update(updated_at=now(), **_costs(form, values)).where(Plan.id == plan.id).execute()
+
+
+def _costs(form, values: dict) -> dict:
+    """The plan's planned costs when its Costs field is among the values saved: kept on the plan, so HR's
+    budget page sums an organisation's plans without reading their answers (pop/budget.py, m0017)."""
+    key = getattr(form, "costs_field", "")
+    if not key or key not in values:
+        return {}
+    euros, hours = form.field(key).totals(values[key])
+    return {"costs_euro": euros, "costs_uren": hours}
 
 
 def load_many(plans, fields=None) -> dict[int, dict]:

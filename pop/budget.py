@@ -5,20 +5,25 @@ yearly budget in euros and hours; the costs planned in that year's plans are sum
 Planned: for every plan whose period is the year, the totals of its form's Costs field
 (FormDefinition.costs_field; a form without one plans no costs), once the plan is shared: a plan in
 the voorbereiding is the employee's alone, its amounts too, so HR's totals leave it out (PRIVATE) while
-the employee's own "Mijn budget" counts it. A person
-without a budget still has planned costs; their remaining amount is not shown (there is nothing to
-subtract from), and the department's remaining amount is its budget minus everything its people
-planned. Amounts are read the Dutch way by the Amount kind's parser (forms.kinds.parse_amount)."""
+the employee's own "Mijn budget" counts it. The totals are kept on the plan (plan.costs_euro and
+costs_uren, written by answers.save with the field), so the page adds up a whole organisation's plans
+without reading their answers. A person without a budget still has planned costs; their remaining
+amount is not shown (there is nothing to subtract from), and the department's remaining amount is its
+budget minus everything its people planned. Amounts are read the Dutch way by the Amount kind's parser
+(forms.kinds.parse_amount).
+
+HR's page lists the people a page at a time (pop/listing.py), sortable by every column; the totals per
+department above it are those of everyone the filters (department, search) find, not of the page."""
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from forms import FORMS
+from peewee import JOIN, Value, fn
+
 from forms.kinds import format_amount, parse_amount
 
-from . import answers
+from . import listing
 from .db import write_lock
 from .models import Budget, Person, Plan, now
 
@@ -42,33 +47,30 @@ def show(value: Decimal | None, column: str) -> str:
     return f"− {text}" if value < 0 else text
 
 
-def planned(year: str, afdeling: str | None = None) -> dict[int, tuple[Decimal, Decimal]]:
+def _from_sum(value) -> Decimal | None:
+    """A SUM of stored amounts (NUMERIC on PostgreSQL, a float on SQLite) to cents; None for no rows."""
+    if value is None:
+        return None
+    return Decimal(str(round(value, 2)) if isinstance(value, float) else value).quantize(CENT)
+
+
+def _shared(year: str):
+    """The shared plans of the year: their costs count (plan.costs_euro/costs_uren, kept by
+    answers.save from the form's Costs field)."""
+    return (Plan.period == year) & Plan.status.not_in(PRIVATE)
+
+
+def planned(year: str, afdeling: str | None = None, people=None) -> dict[int, tuple[Decimal, Decimal]]:
     """{person id: (euros, hours)} planned in the shared plans of this year, per person (several plans
-    add up); with afdeling, only for the people of that department ("" for those without one)."""
-    by_person: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    query = Plan.select(Plan.id, Plan.employee, Plan.form_key).where(
-        (Plan.period == year) & Plan.status.not_in(PRIVATE))
+    add up), in one query; with afdeling only for the people of that department ("" for those without
+    one), with people (ids) only for them."""
+    query = Plan.select(Plan.employee, fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren)).where(_shared(year))
     if afdeling is not None:
         query = query.join(Person, on=(Plan.employee == Person.id)).where(Person.afdeling == afdeling)
-    plans = list(query)
-    by_form = defaultdict(list)
-    for plan in plans:
-        by_form[plan.form_key].append(plan)
-    for form_key, form_plans in by_form.items():
-        definition = FORMS.get(form_key)
-        costs_key = getattr(definition, "costs_field", "") if definition else ""
-        if not costs_key:
-            continue
-        costs = definition.field(costs_key)
-        for plan in form_plans:
-            by_person[plan.employee_id]  # a plan without costs still shows as planned 0
-        values = answers.load_many(form_plans, fields=[costs_key])
-        for plan in form_plans:
-            euros, hours = costs.totals(values[plan.id].get(costs_key))
-            totals = by_person[plan.employee_id]
-            totals[0] += euros
-            totals[1] += hours
-    return {pid: (_q(e), _q(h)) for pid, (e, h) in by_person.items()}
+    if people is not None:
+        query = query.where(Plan.employee.in_(list(people) or [0]))
+    return {pid: (_from_sum(e) or ZERO, _from_sum(h) or ZERO)
+            for pid, e, h in query.group_by(Plan.employee).tuples()}
 
 
 @dataclass
@@ -94,28 +96,15 @@ class Line:
 
 @dataclass
 class Department:
+    """A department's totals over everyone the page lists for it (not only the page shown)."""
+
     name: str
-    lines: list[Line] = field(default_factory=list)
-
-    def _sum(self, attr) -> Decimal | None:
-        values = [getattr(line, attr) for line in self.lines if getattr(line, attr) is not None]
-        return sum(values, ZERO) if values else None
-
-    @property
-    def budget_euro(self):
-        return self._sum("budget_euro")
-
-    @property
-    def budget_uren(self):
-        return self._sum("budget_uren")
-
-    @property
-    def planned_euro(self):
-        return self._sum("planned_euro") or ZERO
-
-    @property
-    def planned_uren(self):
-        return self._sum("planned_uren") or ZERO
+    people: int = 0
+    with_budget: int = 0
+    budget_euro: Decimal | None = None
+    budget_uren: Decimal | None = None
+    planned_euro: Decimal = ZERO
+    planned_uren: Decimal = ZERO
 
     @property
     def remaining_euro(self):
@@ -127,30 +116,119 @@ class Department:
 
     @property
     def without_budget(self) -> int:
-        return sum(1 for line in self.lines if not line.has_budget)
+        return self.people - self.with_budget
 
 
-def overview(year: str, afdeling: str = "") -> list[Department]:
-    """Per department (sorted, people without one last), the people with their budget, planned and
-    remaining amounts: every active person, and anyone else with a budget or a plan this year."""
-    department = (afdeling if afdeling != NO_DEPARTMENT else "") if afdeling else None
-    budgets = Budget.select().where(Budget.year == year)
+def _department(afdeling: str) -> str | None:
+    """The department filter as stored: None for all, "" for the people without one."""
+    return (afdeling if afdeling != NO_DEPARTMENT else "") if afdeling else None
+
+
+def listed(year: str, afdeling: str = "", search: str = ""):
+    """Whom the page lists for the year: every active person, and anyone else with a budget or a shared
+    plan that year; narrowed to a department and by the search (pop.listing). A query of Person."""
+    has_budget = Budget.select(Budget.person).where(Budget.year == year)
+    has_plan = Plan.select(Plan.employee).where((Plan.period == year) & Plan.status.not_in(PRIVATE))
+    query = Person.select().where((Person.active == True) | Person.id.in_(has_budget)  # noqa: E712
+                                  | Person.id.in_(has_plan))
+    department = _department(afdeling)
     if department is not None:
-        budgets = budgets.join(Person, on=(Budget.person == Person.id)).where(Person.afdeling == department)
-    budgets = {b.person_id: b for b in budgets}
-    plan_totals = planned(year, department)
-    ids = set(budgets) | set(plan_totals)
-    people = Person.select().where((Person.active == True) | Person.id.in_(list(ids) or [0]))  # noqa: E712
+        query = query.where(Person.afdeling == department)
+    return listing.search(query, search)
+
+
+def departments(year: str, afdeling: str = "", search: str = "") -> list[Department]:
+    """Per department (sorted, people without one last) the totals of everyone listed(): people, with a
+    budget, budgets, planned. Two queries, whatever the number of people."""
+    people = listed(year, afdeling, search)
+    found: dict[str, Department] = {}
+    totals = (people.select(Person.afdeling, fn.COUNT(Person.id), fn.COUNT(Budget.id), fn.SUM(Budget.euro),
+                            fn.COUNT(Budget.euro), fn.SUM(Budget.uren), fn.COUNT(Budget.uren))
+              .join(Budget, JOIN.LEFT_OUTER, on=((Budget.person == Person.id) & (Budget.year == year)))
+              .group_by(Person.afdeling).tuples())
+    for afdeling_, count, with_budget, euro, euros, uren, hours in totals:
+        name = afdeling_ or NO_DEPARTMENT
+        d = found.setdefault(name, Department(name))
+        d.people += count
+        d.with_budget += with_budget
+        d.budget_euro = _add(d.budget_euro, _from_sum(euro) if euros else None)
+        d.budget_uren = _add(d.budget_uren, _from_sum(uren) if hours else None)
+    # Whoever has a shared plan of the year is listed: only the department and the search narrow them.
+    costs = (Plan.select(Person.afdeling, fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren))
+             .join(Person, on=(Plan.employee == Person.id)).where(_shared(year)))
+    department = _department(afdeling)
     if department is not None:
-        people = people.where(Person.afdeling == department)
-    departments: dict[str, Department] = {}
-    for person in people.order_by(Person.achternaam, Person.voornaam):
-        budget = budgets.get(person.id)
+        costs = costs.where(Person.afdeling == department)
+    for afdeling_, euro, uren in listing.search(costs, search).group_by(Person.afdeling).tuples():
+        d = found.setdefault(afdeling_ or NO_DEPARTMENT, Department(afdeling_ or NO_DEPARTMENT))
+        d.planned_euro += _from_sum(euro) or ZERO
+        d.planned_uren += _from_sum(uren) or ZERO
+    return sorted(found.values(), key=lambda d: (d.name == NO_DEPARTMENT, d.name.lower()))
+
+
+def _add(total: Decimal | None, value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return total
+    return value if total is None else total + value
+
+
+def total(departments_: list[Department]) -> Department:
+    """All departments together: the totals of the whole filtered list."""
+    whole = Department("Alle afdelingen")
+    for d in departments_:
+        whole.people += d.people
+        whole.with_budget += d.with_budget
+        whole.budget_euro = _add(whole.budget_euro, d.budget_euro)
+        whole.budget_uren = _add(whole.budget_uren, d.budget_uren)
+        whole.planned_euro += d.planned_euro
+        whole.planned_uren += d.planned_uren
+    return whole
+
+
+def lines(year: str, people: list[Person]) -> list[Line]:
+    """The page's people with their budget, planned and remaining amounts: two queries."""
+    ids = [p.id for p in people]
+    budgets = {b.person_id: b for b in Budget.select().where(Budget.person.in_(ids or [0]) & (Budget.year == year))}
+    plan_totals = planned(year, people=ids)
+    result = []
+    for person in people:
+        b = budgets.get(person.id)
         euros, hours = plan_totals.get(person.id, (ZERO, ZERO))
-        name = person.afdeling or NO_DEPARTMENT
-        departments.setdefault(name, Department(name)).lines.append(Line(
-            person, _q(budget.euro) if budget else None, _q(budget.uren) if budget else None, euros, hours))
-    return sorted(departments.values(), key=lambda d: (d.name == NO_DEPARTMENT, d.name.lower()))
+        result.append(Line(person, _q(b.euro) if b else None, _q(b.uren) if b else None, euros, hours))
+    return result
+
+
+NAME = (Person.achternaam, Person.voornaam)
+# The per-person list's sort keys that need the year's costs per person (a subquery over the year).
+NEEDS_COSTS = ("gepland-euro", "resterend-euro", "gepland-uren", "resterend-uren")
+
+
+def person_page(year: str, afdeling: str, search: str, args, path: str) -> listing.Page:
+    """A page of the per-person list (pop.listing), sorted by any of its columns; page.extra["lines"]
+    holds the rows' budget, planned and remaining amounts."""
+    people = listed(year, afdeling, search)
+    query = people.join(Budget, JOIN.LEFT_OUTER, on=((Budget.person == Person.id) & (Budget.year == year)))
+    if args.get("sorteer", "") in NEEDS_COSTS:
+        spent = (Plan.select(Plan.employee.alias("employee_id"), fn.SUM(Plan.costs_euro).alias("euro"),
+                             fn.SUM(Plan.costs_uren).alias("uren"))
+                 .where(_shared(year)).group_by(Plan.employee).alias("gepland"))
+        query = query.join(spent, JOIN.LEFT_OUTER, on=(spent.c.employee_id == Person.id))
+        euro, uren = fn.COALESCE(spent.c.euro, 0), fn.COALESCE(spent.c.uren, 0)
+    else:
+        euro = uren = Value(0)  # not joined: never the sort in use (see NEEDS_COSTS)
+    sorts = [
+        listing.Sort("naam", "Medewerker", NAME),
+        listing.Sort("afdeling", "Afdeling", (Person.afdeling,), NAME),
+        listing.Sort("budget-euro", "Budget euro", (Budget.euro,), NAME, empty_last=True),
+        listing.Sort("gepland-euro", "Gepland euro", (euro,), NAME),
+        listing.Sort("resterend-euro", "Resterend euro", (Budget.euro - euro,), NAME, empty_last=True),
+        listing.Sort("budget-uren", "Budget uren", (Budget.uren,), NAME, empty_last=True),
+        listing.Sort("gepland-uren", "Gepland uren", (uren,), NAME),
+        listing.Sort("resterend-uren", "Resterend uren", (Budget.uren - uren,), NAME, empty_last=True),
+    ]
+    page = listing.paginate(query, args, sorts, "naam", (Person.id,), path, counted=people)
+    page.extra["lines"] = lines(year, page.rows)
+    return page
 
 
 def read_post(people, form) -> tuple[dict[int, tuple[Decimal | None, Decimal | None]], dict[str, str]]:
@@ -218,13 +296,6 @@ def own(person: Person) -> list[Line]:
 
 def planned_for(person: Person, year: str) -> tuple[Decimal, Decimal]:
     """What the person's own plans of the year plan, shared or not: this is for their own eyes only."""
-    euros = hours = ZERO
-    plans = list(Plan.select(Plan.id, Plan.employee, Plan.form_key)
-                 .where((Plan.employee == person.id) & (Plan.period == year)))
-    for plan in plans:
-        definition = FORMS.get(plan.form_key)
-        key = getattr(definition, "costs_field", "") if definition else ""
-        if key:
-            e, h = definition.field(key).totals(answers.load_many([plan], fields=[key])[plan.id].get(key))
-            euros, hours = euros + e, hours + h
-    return _q(euros), _q(hours)
+    euros, hours = (Plan.select(fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren))
+                    .where((Plan.employee == person.id) & (Plan.period == year)).tuples().get())
+    return _from_sum(euros) or ZERO, _from_sum(hours) or ZERO

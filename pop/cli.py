@@ -75,9 +75,12 @@ def create_user(email, voornaam, achternaam, tussenvoegsel, functie, afdeling, r
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Niets doen (en geen fout) als er al mensen zijn.")
-def demo(if_empty):
+@click.option("--employees", "--medewerkers", type=click.IntRange(min=1, max=100_000), default=None,
+              help="Een grote organisatie van zoveel mensen in totaal (de kleine demo erbij), met plannen, "
+                   "budgetten en de matrix: om de lijsten van HR te proberen en te meten.")
+def demo(if_empty, employees):
     """Vul een lege database met een kleine voorbeeldorganisatie."""
-    from .demo import DEMO_PASSWORD, load_demo
+    from .demo import DEMO_PASSWORD, PEOPLE, load_demo
 
     if Person.select().exists():
         if if_empty:
@@ -85,7 +88,15 @@ def demo(if_empty):
             _print_logins()
             return
         raise click.ClickException("De database bevat al mensen. De demo vult alleen een lege database.")
-    load_demo()
+    if employees is not None and employees < len(PEOPLE):
+        raise click.ClickException(f"--employees telt de {len(PEOPLE)} demo-accounts mee: geef er minstens "
+                                   f"{len(PEOPLE)}.")
+    if employees is None:
+        load_demo()
+    else:
+        from .demo_organisation import load_organisation
+
+        load_organisation(employees, report=click.echo)
     click.echo("Demo-organisatie aangemaakt.")
     _print_logins()
     click.echo(f"Wachtwoord voor alle demo-accounts: {DEMO_PASSWORD}")

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
+from . import listing
 from .access import acts_as_manager, is_hr
 from .db import write_lock
 from .models import Person, Placement, now
@@ -86,18 +87,74 @@ def may_use(user: Person) -> bool:
     return is_hr(user) or acts_as_manager(user)
 
 
-def placeable_people(user: Person, afdeling: str = ""):
-    """Whom this user sees (and places) in the matrix: a manager their current reports, HR everyone
-    active; never the user themself."""
+def placeable(user: Person, afdeling: str = ""):
+    """Whom this user sees (and places) in the matrix, as a query of Person: a manager their current
+    reports, HR everyone active (of one department, when chosen); never the user themself. None for
+    anyone else."""
     query = Person.select().where((Person.active == True) & (Person.id != user.id))  # noqa: E712
     if is_hr(user):
-        if afdeling:
-            query = query.where(Person.afdeling == afdeling)
-    elif acts_as_manager(user):
-        query = query.where(Person.manager == user.id)
-    else:
-        return []
-    return list(query.order_by(Person.achternaam, Person.voornaam))
+        return query.where(Person.afdeling == afdeling) if afdeling else query
+    if acts_as_manager(user):
+        return query.where(Person.manager == user.id)
+    return None
+
+
+def placeable_people(user: Person, afdeling: str = "") -> list[Person]:
+    query = placeable(user, afdeling)
+    return [] if query is None else list(query.order_by(Person.achternaam, Person.voornaam))
+
+
+# The groups a list can be narrowed to: a quadrant, or not placed yet in the period.
+NOT_PLACED = "niet-ingedeeld"
+GROUP_FILTERS = {**{q.key: q.name for q in QUADRANTS}, NOT_PLACED: "Nog niet ingedeeld"}
+NAME = (Person.achternaam, Person.voornaam)
+SORTS = [
+    listing.Sort("naam", "Medewerker", NAME),
+    listing.Sort("prestaties", "Prestaties", (Placement.prestaties,), NAME, empty_last=True),
+    listing.Sort("potentie", "Potentie", (Placement.potentie,), NAME, empty_last=True),
+    listing.Sort("groep", "Groep en aanbevolen gesprekken", (Placement.prestaties, Placement.potentie), NAME,
+                 empty_last=True),
+]
+
+
+def in_group(query, period: str, group: str):
+    """query (of Person, joined with the period's Placement) narrowed to a group of GROUP_FILTERS."""
+    quadrant = next((q for q in QUADRANTS if q.key == group), None)
+    if quadrant is not None:
+        return query.where((Placement.prestaties == quadrant.prestaties) & (Placement.potentie == quadrant.potentie))
+    if group == NOT_PLACED:
+        return query.where(Placement.id.is_null())
+    return query
+
+
+def people_page(people, period: str, group: str, args, path: str) -> listing.Page:
+    """A page of the people to place (pop.listing), sortable by name and placement; page.extra holds
+    their placements ({person id: Placement}, with who placed them)."""
+    query = in_group(people.join(Placement, JOIN.LEFT_OUTER, on=(
+        (Placement.person == Person.id) & (Placement.period == period))), period, group)
+    page = listing.paginate(query, args, SORTS, "naam", (Person.id,), path)
+    page.extra["placements"] = placements_for(page.rows, period)
+    return page
+
+
+# A quadrant of the matrix names this many of its people; the rest are a link to the list of them.
+QUADRANT_NAMES = 12
+
+
+def quadrants(people, period: str) -> dict[str, tuple[int, list[Person]]]:
+    """Per quadrant key: how many of people (a query of Person) are placed there in the period, and the
+    first QUADRANT_NAMES of them by name. Five queries however many people."""
+    placed = people.join(Placement, on=((Placement.person == Person.id) & (Placement.period == period)))
+    counts = {(pr, po): n for pr, po, n in placed.select(Placement.prestaties, Placement.potentie,
+                                                          fn.COUNT(Person.id))
+              .group_by(Placement.prestaties, Placement.potentie).tuples()}
+    found = {}
+    for q in QUADRANTS:
+        n = counts.get((q.prestaties, q.potentie), 0)
+        names = list(placed.where((Placement.prestaties == q.prestaties) & (Placement.potentie == q.potentie))
+                     .order_by(*NAME, Person.id).limit(QUADRANT_NAMES)) if n else []
+        found[q.key] = (n, names)
+    return found
 
 
 def placements_for(people, period: str) -> dict[int, Placement]:

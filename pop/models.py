@@ -81,6 +81,11 @@ class Person(BaseModel):
     # cookie stops working (Flask's cookie sessions cannot be revoked otherwise).
     session_version = IntegerField(default=0)
 
+    class Meta:
+        # The lists' filters and sorts (pop/listing.py; m0017): by name, by department and name.
+        indexes = ((("achternaam", "voornaam"), False), (("afdeling", "achternaam", "voornaam"), False),
+                   (("functie",), False), (("role",), False))
+
     @property
     def naam(self) -> str:
         return " ".join(p for p in (self.voornaam, self.tussenvoegsel, self.achternaam) if p)
@@ -130,6 +135,16 @@ class Plan(BaseModel):
     version = IntegerField(default=1)
     # The plan of the cycle before, shown alongside for reference ("Nieuw POP" from an afgerond plan).
     previous = ForeignKeyField("self", null=True, backref="next_plans", on_delete="SET NULL")
+    # The costs the plan plans (its form's Costs field, totals in euros and hours), kept by answers.save
+    # whenever that field is saved (m0017); None: never saved, nothing planned. HR's budget page sums
+    # them per department for a whole organisation without reading every plan's answers (pop/budget.py).
+    costs_euro = DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
+    costs_uren = DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
+
+    class Meta:
+        # The plan lists' filters and sorts and HR's counts per period and state (m0017).
+        indexes = ((("period", "status", "employee"), False), (("status",), False), (("form_key",), False),
+                   (("updated_at",), False))
 
     @property
     def status_label(self) -> str:
@@ -314,7 +329,7 @@ class Placement(BaseModel):
     placed_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("person", "period"), True),)
+        indexes = ((("person", "period"), True), (("period", "prestaties", "potentie"), False))
 
 
 class Budget(BaseModel):
@@ -329,7 +344,7 @@ class Budget(BaseModel):
     set_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("person", "year"), True),)
+        indexes = ((("person", "year"), True), (("year",), False))
 
 
 class Draft(BaseModel):

@@ -197,11 +197,19 @@ class HrOverview:
     without: dict[str, int]  # afdeling -> people without a plan
     states: dict[str, str] = field(default_factory=lambda: dict(STATUSES))
 
+    def __post_init__(self):
+        # Summed once: the page asks per department and per state, hundreds of times at a large
+        # organisation.
+        self._by_state, self._by_department = defaultdict(int), defaultdict(int)
+        for (afdeling, state), n in self.counts.items():
+            self._by_state[state] += n
+            self._by_department[afdeling] += n
+
     def total(self, state: str) -> int:
-        return sum(n for (_, s), n in self.counts.items() if s == state)
+        return self._by_state.get(state, 0)
 
     def department_total(self, afdeling: str) -> int:
-        return sum(n for (d, _), n in self.counts.items() if d == afdeling)
+        return self._by_department.get(afdeling, 0)
 
     @property
     def without_total(self) -> int:

@@ -430,25 +430,31 @@ def test_the_pdf_export_does_not_show_it(placed, org, login, app):
     assert_nothing_of_the_placement(response, "pdf")
 
 
-def test_more_people_than_one_form_takes_are_shown_read_only_until_a_department_is_chosen(
-        org, login, app, monkeypatch):
-    """All of a large organisation in one form would exceed the cap on fields in a post: HR then sees
-    the placements without inputs and chooses a department to place in."""
-    from pop.views import organisation as views
-    monkeypatch.setattr(views, "EDIT_LIMIT", 2)
-    a = person_id(app, org["a"])
+def test_a_quadrant_names_its_first_people_and_links_to_the_rest(org, login, app, monkeypatch):
+    """A large organisation's quadrant would list thousands: it names the first QUADRANT_NAMES by name,
+    counts them all, and links to the list narrowed to that group, where they are placed page by page."""
+    monkeypatch.setattr(matrix, "QUADRANT_NAMES", 1)
     hr = login(org["hr"])
-    assert place(login(org["m1"]), a, "plus", "plus").status_code == 302
+    a, b, m2 = person_id(app, org["a"]), person_id(app, org["b"]), person_id(app, org["m2"])
+    response = hr.post("/matrix", data={"periode": PERIOD, **{f"p{p}-{axis}": "plus" for p in (a, b)
+                                                               for axis in ("prestaties", "potentie")}})
+    assert response.status_code == 302
     page = hr.get("/matrix")
-    assert page.status_code == 200 and views.TOO_MANY.format(limit=2) in text_of(page)
-    assert 'type="radio"' not in page.get_data(as_text=True)
     assert quadrant_people(page)["high-potentials"] == ["Anna Alfa"]
-    assert place(hr, a, "min", "min").status_code == 400
-    assert placements(app)[(a, PERIOD)][:2] == ("plus", "plus")
-    page = hr.get("/matrix?afdeling=A")  # Anna and Marco
-    assert 'type="radio"' in page.get_data(as_text=True) and views.TOO_MANY.format(limit=2) not in text_of(page)
-    assert place(hr, a, "min", "min", afdeling="A").status_code == 302
-    assert placements(app)[(a, PERIOD)][:2] == ("min", "min")
+    assert "Ingedeeld (2)" in text_of(page)
+    link = re.search(r'href="([^"]*groep=high-potentials[^"]*)"', page.get_data(as_text=True)).group(1)
+    assert "Alle 2 in High potentials tonen" in text_of(page)
+    listed = hr.get(html.unescape(link))
+    rows = re.findall(r'<tr id="p(\d+)"', listed.get_data(as_text=True))
+    assert rows == [str(a), str(b)]
+    # the post from the narrowed list goes back to it
+    response = hr.post("/matrix", data={"periode": PERIOD, "groep": "high-potentials",
+                                        f"p{b}-prestaties": "min", f"p{b}-potentie": "plus"})
+    assert response.status_code == 302 and "groep=high-potentials" in response.headers["Location"]
+    rows = re.findall(r'<tr id="p(\d+)"', hr.get(response.headers["Location"]).get_data(as_text=True))
+    assert rows == [str(a)]
+    not_placed = hr.get(f"/matrix?groep={matrix.NOT_PLACED}").get_data(as_text=True)
+    assert f'<tr id="p{m2}"' in not_placed and f'<tr id="p{a}"' not in not_placed
 
 
 def test_someone_not_on_the_posted_page_keeps_their_placement(org, login, app):

@@ -26,7 +26,9 @@ ADDED = {"exporttemplate": {"report": None, "preview": None},  # m0006: made whe
          # m0011: given by the first import from the HR system; m0014: set when someone leaves, is erased
          "person": {"personeelsnummer": None, "left_at": None, "erased_at": None},
          # m0018: a job of before kept no plans, and never ran on the queue
-         "exportjob": {"plan_ids": "", "attempt": 1, "worker": "", "started_at": None, "heartbeat_at": None}}
+         "exportjob": {"plan_ids": "", "attempt": 1, "worker": "", "started_at": None, "heartbeat_at": None},
+         # m0017: a plan's planned costs (none in 0.1's plans, whose form had no Costs field)
+         "plan": {"costs_euro": None, "costs_uren": None}}
 DROPPED = {"person": {"failed_logins", "locked_until"}}
 
 
@@ -302,7 +304,7 @@ def test_m0007_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     app = before_migration("m0007_organisation", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
         assert not database.table_exists("placement")
-        plan = Plan.select().order_by(Plan.id).first()
+        plan = Plan.select(Plan.id, Plan.employee).order_by(Plan.id).first()  # columns of later steps: not yet
         # plan.employee would select every column of today's Person, some of which come later (m0011).
         AuditEntry.create(plan=plan, person=plan.employee_id, person_name="Oude naam", action="bekeken")
         Reminder.create(plan=plan, kind="gesprek-7", day=dt.date(2026, 3, 1), recipients="a@b.nl")
@@ -361,7 +363,7 @@ def test_m0010_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert not database.table_exists("blankupload")
         person = Person.select(Person.id).order_by(Person.id).first()  # columns of later steps: not yet
-        Draft.create(token="t" * 64, person=person, plan=Plan.select().first(), part_key="fase-1",
+        Draft.create(token="t" * 64, person=person, plan=Plan.select(Plan.id).first(), part_key="fase-1",
                      kind="onderdeel", data='[["meer_doen", "bewaard"]]')
         ExportTemplate.create(form_key="pop-uitgebreid", format="docx", name="eigen.docx", data=b"PK..",
                               sha256="0" * 64)
@@ -389,7 +391,7 @@ def test_m0012_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     with app.app_context(), database.connection_context():
         assert not database.table_exists("accounttoken")
         person = Person.select(Person.id).order_by(Person.id).first()  # columns of later steps: not yet
-        Draft.create(token="u" * 64, person=person, plan=Plan.select().first(), part_key="fase-1",
+        Draft.create(token="u" * 64, person=person, plan=Plan.select(Plan.id).first(), part_key="fase-1",
                      kind="onderdeel", data='[["meer_doen", "bewaard"]]')
         BlankUpload.create(form_key="pop-uitgebreid", format="docx", name="blanco.docx", data=b"PK..",
                            uploaded_by=person)
@@ -587,6 +589,53 @@ def test_m0016_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
             FeedbackRequest.create(plan=plan_id, colleague_name="Ander", email="d@voorbeeld.nl",
                                    expires_at=dt.datetime(2030, 1, 1), reminder_token_hash="b" * 64)
     assert Client(app).login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+
+
+def test_m0017_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0017 adds the lists' indexes (pop/listing.py) and each plan's planned costs to a database that
+    m0016 left with data in it: every row is as it was, the costs are the totals of each plan's Costs
+    field (a cell that is no amount counts as nothing), each index is there afterwards, HR's lists work
+    on it, and saving the costs keeps the totals from then on."""
+    from decimal import Decimal
+
+    from pop import answers
+    from pop.migrations.m0017_lists import INDEXES
+    from pop.models import Plan
+
+    def indexed(table):
+        return {tuple(i.columns) for i in database.get_indexes(table)}
+
+    app = before_migration("m0017_lists", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert all(columns not in indexed(table) for table, columns in INDEXES)
+        first, second = [i for (i,) in database.execute_sql('SELECT "id" FROM "plan" ORDER BY "id"').fetchall()[:2]]
+        cells = [(first, "opleiding__euro", "950.00"), (first, "reis__euro", "49.95"),
+                 (first, "opleiding__uren", "14.00"), (first, "werktijd__uren", "geen getal"),
+                 (second, "werktijd__uren", "2.50")]
+        for plan_id, column, value in cells:
+            database.execute_sql('INSERT INTO "answer" ("plan_id", "field", "row", "column", "value") VALUES '
+                                 f'({", ".join([database.param] * 5)})', (plan_id, "kosten_pob", 0, column, value))
+        before = every_row()
+        assert before["person"] and before["plan"] and before["answer"]
+
+    app = after_migration("m0017_lists", before, database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert all(columns in indexed(table) for table, columns in INDEXES)
+        costs = {p.id: (p.costs_euro, p.costs_uren) for p in Plan.select()}
+        assert costs.pop(first) == (Decimal("999.95"), Decimal("14.00"))
+        assert costs.pop(second) == (Decimal("0.00"), Decimal("2.50"))
+        assert set(costs.values()) == {(None, None)}
+        plan = Plan.get_by_id(second)
+        field = answers.form_of(plan).field("kosten_pob")
+        value = field.empty()
+        value[field.rows[0].key] = {"euro": Decimal("10.50"), "uren": None}
+        answers.save(plan, {"kosten_pob": value})
+        assert (Plan.get_by_id(second).costs_euro, Plan.get_by_id(second).costs_uren) == (Decimal("10.50"), 0)
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    for url in ("/?sorteer=status", "/mensen/?zoek=vries", "/budget?sorteer=gepland-euro", "/matrix?sorteer=groep"):
+        assert hr.get(url).status_code == 200, url
 
 
 def test_m0018_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,

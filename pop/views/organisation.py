@@ -3,6 +3,7 @@ performance/potential matrix (managers and HR) and the development budgets (HR).
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from peewee import fn
+from werkzeug.datastructures import MultiDict
 
 from forms import FORMS
 from forms.accounts import FormChoiceForm
@@ -10,20 +11,14 @@ from forms.kinds import choices, dutch_number
 from forms.retention import LoginRetentionForm
 
 from .. import budget as pob
-from .. import matrix, organisation, settings
-from ..models import Plan
+from .. import listing, matrix, organisation, settings
+from ..listing import search_text
+from ..models import Person, Plan
 from ..people import departments
 from ..plans import current_period
 from .people import hr_required
 
 bp = Blueprint("organisation", __name__)
-
-# People in one editable list (two inputs each): far below the cap on fields in one post (MAX_FORM_PARTS,
-# 1,000). A larger list (all of a large organisation) is shown read-only, with a department to choose.
-EDIT_LIMIT = 400
-TOO_MANY = ("Dit zijn te veel mensen om in één keer in te vullen (hoogstens {limit}). Kies hierboven een "
-            "afdeling.")
-
 
 # ---------------------------------------------------------------- the forms in use (HR)
 
@@ -87,45 +82,39 @@ def matrix_page():
     period, period_error = _period_arg(source)
     hr = current_user.role == "hr"
     afdeling = (source.get("afdeling") or "").strip() if hr else ""
-    people = matrix.placeable_people(current_user, afdeling)
-    editable = len(people) <= EDIT_LIMIT
+    group = source.get("groep", "") if source.get("groep", "") in matrix.GROUP_FILTERS else ""
     errors, posted = {}, None
     if request.method == "POST":
         if period_error:
             abort(400, description=period_error + " Er is niets opgeslagen.")
-        if not editable:
-            abort(400, description=TOO_MANY.format(limit=EDIT_LIMIT) + " Er is niets opgeslagen.")
+        # Only the user's own people (of the department the page showed) are read: a page of them.
+        people = list(matrix.placeable(current_user, afdeling).where(
+            Person.id.in_(_posted_ids(request.form, "p", ("prestaties", "potentie")) or [0])))
         posted, errors = matrix.read_post(people, request.form)
         if not errors:
             changed = matrix.save_placements(posted, period, current_user)
             flash(f"Opgeslagen ({changed} gewijzigd)." if changed else "Niets gewijzigd.", "success")
-            args = {"periode": period, **({"afdeling": afdeling} if afdeling else {})}
+            args = {"periode": period, **({"afdeling": afdeling} if afdeling else {}),
+                    **({"groep": group} if group else {}), **_list_args(source)}
             return redirect(url_for("organisation.matrix_page", **args))
         flash("Er is niets opgeslagen: verbeter wat hieronder is aangegeven.", "error")
-    placements = matrix.placements_for(people, period)
-    by_quadrant = {q.key: [] for q in matrix.QUADRANTS}
-    for person in people:
-        placement = placements.get(person.id)
-        if placement is not None:
-            quadrant = matrix.quadrant_of(placement.prestaties, placement.potentie)
-            if quadrant is not None:
-                by_quadrant[quadrant.key].append(person)
+    search = search_text(source)
+    people = listing.search(matrix.placeable(current_user, afdeling), search)
+    page = matrix.people_page(people, period, group, _page_args(source, period, afdeling, group=group),
+                              url_for("organisation.matrix_page"))
     periods = sorted({period, current_period(), *matrix.periods()}, reverse=True)
-    return render_template("organisation/matrix.html", people=people, placements=placements,
-                           by_quadrant=by_quadrant, quadrants={q.key: q for q in matrix.QUADRANTS},
+    return render_template("organisation/matrix.html", page=page, placements=page.extra["placements"],
+                           quadrant_counts=matrix.quadrants(people, period),
+                           quadrants={q.key: q for q in matrix.QUADRANTS}, groups=matrix.GROUP_FILTERS,
+                           group=group, search=search,
                            quadrant_of=matrix.quadrant_of, axis=matrix.AXIS, period=period,
                            period_error=period_error, periods=periods, hr=hr,
                            afdeling=afdeling, departments=departments() if hr else [],
-                           posted=posted, errors=errors, intro=matrix.INTRO, editable=editable,
-                           too_many=TOO_MANY.format(limit=EDIT_LIMIT),
+                           posted=posted, errors=errors, intro=matrix.INTRO,
                            selection=matrix.SELECTION), 422 if errors else 200
 
 
 # ---------------------------------------------------------------- the budgets (HR)
-
-def _people_of(overview):
-    return [line.person for department in overview for line in department.lines]
-
 
 def _box(value, column):
     """A stored amount as it shows in its box: 1.250,50 and 12,5 (no unit: the column says it)."""
@@ -134,34 +123,64 @@ def _box(value, column):
     return dutch_number(value, keep_cents=column == "euro")
 
 
+def _posted_ids(form, prefix: str, suffixes: tuple[str, ...]) -> list[int]:
+    """The people a post has inputs for (b12-euro, p12-prestaties): the page that was posted."""
+    ids = set()
+    for name in form:
+        head, _, tail = name.partition("-")
+        if head[:1] == prefix and head[1:].isdigit() and tail in suffixes:
+            ids.add(int(head[1:]))
+    return sorted(ids)
+
+
+# What a page's address holds besides its filters: a post goes back to the same page of the list.
+LIST_ARGS = ("zoek", "sorteer", "richting", "pagina", "aantal")
+
+
+def _list_args(source) -> dict:
+    return {k: source.get(k) for k in LIST_ARGS if source.get(k)}
+
+
+def _page_args(source, period: str, afdeling: str, **filters):
+    """The address the page's links keep: a GET's own, or after a post what its address was."""
+    if request.method == "GET":
+        return source
+    return MultiDict({"periode": period, **({"afdeling": afdeling} if afdeling else {}),
+                      **{k: v for k, v in filters.items() if v}, **_list_args(source)})
+
+
 @bp.route("/budget", methods=["GET", "POST"])
 @hr_required
 def budget_page():
     source = request.form if request.method == "POST" else request.args
     year, year_error = _period_arg(source)
     afdeling = (source.get("afdeling") or "").strip()
-    overview = pob.overview(year, afdeling)
-    editable = len(_people_of(overview)) <= EDIT_LIMIT
     errors, typed = {}, {}
     if request.method == "POST":
         if year_error:
             abort(400, description=year_error + " Er is niets opgeslagen.")
-        if not editable:
-            abort(400, description=TOO_MANY.format(limit=EDIT_LIMIT) + " Er is niets opgeslagen.")
-        values, errors = pob.read_post(_people_of(overview), request.form)
+        # Only people of the year's list (and of the department the page showed) are read; each
+        # posted page holds a page of people, far below the cap on fields in one post.
+        posted = list(pob.listed(year, afdeling).where(
+            Person.id.in_(_posted_ids(request.form, "b", ("euro", "uren")) or [0])))
+        values, errors = pob.read_post(posted, request.form)
         if not errors:
             changed = pob.save_budgets(values, year, current_user)
             flash(f"Opgeslagen ({changed} gewijzigd)." if changed else "Niets gewijzigd.", "success")
-            args = {"periode": year, **({"afdeling": afdeling} if afdeling else {})}
+            args = {"periode": year, **({"afdeling": afdeling} if afdeling else {}), **_list_args(source)}
             return redirect(url_for("organisation.budget_page", **args))
         typed = {name: value for name, value in request.form.items() if name[:1] == "b"}
         flash("Er is niets opgeslagen: verbeter de bedragen die hieronder zijn aangegeven.", "error")
+    search = search_text(source)
+    departments_ = pob.departments(year, afdeling, search)
+    page = pob.person_page(year, afdeling, search, _page_args(source, year, afdeling),
+                           url_for("organisation.budget_page"))
     years = sorted({year, current_period(), *pob.years()}, reverse=True)
-    return render_template("organisation/budget.html", overview=overview, year=year,
+    return render_template("organisation/budget.html", overview=departments_, total=pob.total(departments_),
+                           page=page, lines=page.extra["lines"], year=year, search=search,
                            year_error=year_error, years=years, afdeling=afdeling,
                            departments=departments() + [pob.NO_DEPARTMENT], errors=errors, typed=typed,
-                           show=pob.show, box=_box, editable=editable,
-                           too_many=TOO_MANY.format(limit=EDIT_LIMIT)), 422 if errors else 200
+                           show=pob.show, box=_box), 422 if errors else 200
 
 
 @bp.route("/budget/mijn")

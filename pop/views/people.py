@@ -3,6 +3,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from peewee import JOIN
 
 from forms.kinds import choices
 from forms.accounts import PersonForm
@@ -10,6 +11,7 @@ from forms.retention import EraseForm
 
 from .. import passwords
 from ..access import is_hr
+from ..listing import Sort, paginate, search, search_text
 from ..models import ROLES, Person
 from ..people import departments, save_person
 from .. import retention
@@ -27,11 +29,29 @@ def hr_required(view):
     return wrapped
 
 
+# The people list's columns (pop/listing.py); the manager is joined in, as MANAGER.
+MANAGER = Person.alias("leidinggevende")
+PEOPLE_SORTS = [
+    Sort("naam", "Naam", (Person.achternaam, Person.voornaam)),
+    Sort("email", "E-mailadres", (Person.email,)),
+    Sort("functie", "Functie", (Person.functie,), (Person.achternaam, Person.voornaam)),
+    Sort("afdeling", "Afdeling", (Person.afdeling,), (Person.achternaam, Person.voornaam)),
+    Sort("leidinggevende", "Leidinggevende", (MANAGER.achternaam, MANAGER.voornaam),
+         (Person.achternaam, Person.voornaam), empty_last=True),
+    Sort("rol", "Rol", (Person.role,), (Person.achternaam, Person.voornaam)),
+    Sort("personeelsnummer", "Personeelsnummer", (Person.personeelsnummer,), empty_last=True),
+]
+
+
 @bp.route("/")
 @hr_required
 def index():
-    people = Person.select().order_by(Person.afdeling, Person.achternaam, Person.voornaam)
-    return render_template("people/index.html", people=people, **_password_context())
+    query = (Person.select(Person, MANAGER)
+             .join(MANAGER, JOIN.LEFT_OUTER, on=(Person.manager == MANAGER.id)))
+    page = paginate(search(query, request.args.get("zoek")), request.args, PEOPLE_SORTS, "naam",
+                    (Person.id,), request.path)
+    return render_template("people/index.html", page=page, search=search_text(request.args),
+                           **_password_context())
 
 
 def _password_context() -> dict:

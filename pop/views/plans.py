@@ -18,6 +18,7 @@ from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, fi
                      merge_after_conflict,
                      part_progress, part_version, people_without_plan, periods, save_part,
                      start_plan_once)
+from ..listing import Sort, paginate, search, search_text
 from ..people import departments
 
 bp = Blueprint("plans", __name__)
@@ -30,24 +31,53 @@ def plan_or_404(plan_id: int) -> Plan:
     return plan
 
 
+# HR's list of all plans and a manager's of their reports' plans (pop/listing.py): the employee's
+# name and department, the plan's period, form, state and last change. By name unless asked otherwise,
+# each person's plans newest period first.
+PLAN_SORTS = [
+    Sort("naam", "Medewerker", (Person.achternaam, Person.voornaam, Person.id), (Plan.period.desc(),)),
+    Sort("afdeling", "Afdeling", (Person.afdeling,), (Person.achternaam, Person.voornaam)),
+    Sort("periode", "Periode", (Plan.period,), (Person.achternaam, Person.voornaam), descending_first=True),
+    Sort("formulier", "Formulier", (Plan.form_key,), (Person.achternaam, Person.voornaam)),
+    Sort("status", "Status", (Plan.status,), (Person.achternaam, Person.voornaam)),
+    Sort("bijgewerkt", "Bijgewerkt", (Plan.updated_at,), descending_first=True),
+]
+# Who has no plan yet for the period: by department, then name, as HR works through them.
+WITHOUT_SORTS = [Sort("afdeling", "Afdeling", (Person.afdeling,), (Person.achternaam, Person.voornaam))]
+PLAN_FILTERS = ("afdeling", "periode", "status", "formulier")
+
+
 @bp.route("/")
 @login_required
 def index():
-    plans = visible_plans(current_user).order_by(Plan.period.desc(), Plan.id.desc())
-    filters = {k: request.args.get(k, "").strip() for k in ("afdeling", "periode", "status", "formulier")}
-    if is_hr(current_user):
-        plans = filter_plans(visible_plans(current_user), **filters).order_by(Plan.period.desc(),
-                                                                              Person.achternaam)
+    hr = is_hr(current_user)
+    args = request.args
+    filters = {k: args.get(k, "").strip() for k in PLAN_FILTERS}
+    if not hr:
+        filters["afdeling"] = ""  # a manager's list is their team's
+    own = list(Plan.select().where(Plan.employee == current_user.id).order_by(Plan.period.desc(), Plan.id.desc()))
+    others = None
+    if hr or acts_as_manager(current_user):
+        # Person.id, not Plan.employee: the database may then walk the people in the order of their
+        # names (an index) and stop after a page, instead of sorting every plan.
+        query = filter_plans(visible_plans(current_user).where(Person.id != current_user.id), **filters)
+        others = paginate(search(query, args.get("zoek")), args, PLAN_SORTS, "naam", (Plan.id,),
+                          request.path)
+    to_do = todo.for_user(current_user, period=filters["periode"])
     without = None
-    if is_hr(current_user) and not filters["status"] and not filters["formulier"]:
+    if hr and not filters["status"] and not filters["formulier"]:
         without_period = filters["periode"] or current_period()
-        without = (without_period, list(people_without_plan(without_period, filters["afdeling"])))
-    own = [p for p in plans if p.employee_id == current_user.id]
-    others = [p for p in plans if p.employee_id != current_user.id]
+        people = search(people_without_plan(without_period, filters["afdeling"]), args.get("zoek"))
+        # Unsearched, their number is the to-do table's (the same period): not counted twice.
+        counts = to_do.hr.without if to_do.hr and to_do.hr.period == without_period else None
+        known = None if counts is None or search_text(args) else (
+            counts.get(filters["afdeling"], 0) if filters["afdeling"] else sum(counts.values()))
+        without = (without_period, paginate(people, args, WITHOUT_SORTS, "afdeling", (Person.id,),
+                                             request.path, prefix="zonder-", total=known))
     return render_template("plans/index.html", own=own, others=others, filters=filters,
-                           departments=departments(), periods=periods(), statuses=STATUSES,
-                           hr=is_hr(current_user), forms=FORMS, without=without,
-                           todo=todo.for_user(current_user, period=filters["periode"]))
+                           search=search_text(args),
+                           departments=departments() if hr else [], periods=periods(), statuses=STATUSES,
+                           hr=hr, forms=FORMS, without=without, todo=to_do)
 
 
 def _creatable_employees():

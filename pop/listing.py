@@ -1,0 +1,192 @@
+"""Lists that scale: HR's and a manager's long lists (plans, people, budgets, the matrix) one page at a
+time, sorted by a column, searched by name, e-mail address or personeelsnummer. The state is in the
+page's address, so a view can be bookmarked, passed on or reloaded, and every link of the page keeps
+whatever else the address holds (the filters of the list):
+
+- ``sorteer=<key>&richting=af``: sort by a column, descending. Only the keys a list declares (its
+  Sort columns) are read; anything else falls back to the list's default order, so no column name in an
+  address ever reaches the database. Every order ends in the rows' ids, so a page boundary cannot move
+  between two rows that are equal in the sorted column.
+- ``pagina=<n>``: 1 up to the last page; 0, a negative number or text gives the first page, a page
+  beyond the last (or an absurdly large number) the last one. Never an error.
+- ``aantal=<n>``: rows per page, PAGE_SIZE unless asked, always between MIN_SIZE and MAX_SIZE.
+- ``zoek=<text>``: every word must be found (any case, anywhere in it) in the first name, tussenvoegsel,
+  surname, e-mail address or personeelsnummer, so "de Vries", "Vries" and "hanna vries" all find Hanna
+  de Vries. At most SEARCH_WORDS words of SEARCH_CHARS characters in all are read. SQLite folds the case
+  of ASCII letters only (é and É stay different there; PostgreSQL's ILIKE folds them too).
+
+A page costs two queries however long the list: its rows and the number of rows (for "Pagina 2 van
+40"); what a row shows of other tables is joined in, or read for the page's rows in one more query."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from peewee import Ordering
+from werkzeug.datastructures import MultiDict
+
+from .models import Person
+
+PAGE_SIZE = 50
+MIN_SIZE, MAX_SIZE = 10, 200
+SEARCH_WORDS = 5
+SEARCH_CHARS = 100
+# A page number with more digits than this is "beyond the last page", not a number to compute with.
+_NUMBER = re.compile(r"\s*([+-]?[0-9]{1,9})\s*")
+_DIGITS = re.compile(r"\s*\+?[0-9]+\s*")
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A column a list may be sorted by. order: the expressions sorted in the direction asked; then:
+    those that order rows equal in them, ascending unless given as .desc() (the ids are added by the
+    list);
+    descending_first: the first click sorts newest or largest first (periods, dates)."""
+
+    key: str
+    label: str
+    order: tuple
+    then: tuple = ()
+    descending_first: bool = False
+    # Empty values (no budget, not placed) after the others in both directions, on every database
+    # (SQLite puts NULL first, PostgreSQL last).
+    empty_last: bool = False
+
+    def ordering(self, descending: bool) -> list:
+        nulls = {"nulls": "LAST"} if self.empty_last else {}
+        return [e.desc(**nulls) if descending else e.asc(**nulls) for e in self.order] + [
+            e if isinstance(e, Ordering) else e.asc() for e in self.then]
+
+
+def page_number(text: str | None, pages: int) -> int:
+    """The page asked for, between 1 and pages."""
+    text = text or ""
+    match = _NUMBER.fullmatch(text)
+    if match:
+        return min(max(1, int(match.group(1))), pages)
+    return pages if _DIGITS.fullmatch(text) else 1  # too many digits: beyond any last page
+
+
+def page_size(text: str | None) -> int:
+    match = _NUMBER.fullmatch(text or "")
+    if not match:
+        return PAGE_SIZE
+    return min(max(MIN_SIZE, int(match.group(1))), MAX_SIZE)
+
+
+def search_words(text: str | None) -> list[str]:
+    return " ".join((text or "")[:SEARCH_CHARS].split()).split()[:SEARCH_WORDS]
+
+
+def search_text(args) -> str:
+    """The search as the page shows it back: the words that are read, single spaces."""
+    return " ".join(search_words(args.get("zoek")))
+
+
+def person_matches(text: str | None, person=Person):
+    """Where-clause: every word of the search in a name part, the e-mail address or the personeelsnummer
+    of `person` (the model or an alias of it); None for an empty search."""
+    clause = None
+    for word in search_words(text):
+        found = (person.voornaam.contains(word) | person.tussenvoegsel.contains(word)
+                 | person.achternaam.contains(word) | person.email.contains(word)
+                 | person.personeelsnummer.contains(word))
+        clause = found if clause is None else clause & found
+    return clause
+
+
+def search(query, text: str | None, person=Person):
+    """query narrowed to the people (or their plans, budgets...) the search finds."""
+    clause = person_matches(text, person)
+    return query if clause is None else query.where(clause)
+
+
+@dataclass
+class Page:
+    """One page of a list, and the links of its pager and column headings."""
+
+    rows: list
+    number: int
+    pages: int
+    total: int
+    size: int
+    sort: str  # the Sort key in use
+    descending: bool
+    sorts: dict[str, Sort]
+    default: str
+    path: str
+    args: MultiDict
+    prefix: str = ""  # of the page and sort parameters, for a second list on the same page
+    extra: dict = field(default_factory=dict)  # what the view computed for the page's rows
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row (1-based; 0 when the list is empty)."""
+        return 0 if not self.total else (self.number - 1) * self.size + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    def url(self, **changes) -> str:
+        """This page's address with parameters changed (None removes one), every other kept."""
+        args = MultiDict(self.args)
+        for name, value in changes.items():
+            args.poplist(name)
+            if value is not None and value != "":
+                args[name] = str(value)
+        query = urlencode(list(args.items(multi=True)))
+        return self.path + ("?" + query if query else "")
+
+    def page_url(self, number: int) -> str:
+        return self.url(**{self.prefix + "pagina": number if number > 1 else None})
+
+    def sort_url(self, key: str) -> str:
+        """The heading's link: sort by this column, or the other way round when it is the column in
+        use; back to the first page either way."""
+        if key == self.sort:
+            descending = not self.descending
+        else:
+            descending = self.sorts[key].descending_first
+        default_direction = self.sorts[key].descending_first
+        default_order = key == self.default and descending == default_direction
+        return self.url(**{self.prefix + "sorteer": None if default_order else key,
+                           self.prefix + "richting": None if descending == default_direction
+                           else ("af" if descending else "op"),
+                           self.prefix + "pagina": None})
+
+    def aria_sort(self, key: str) -> str:
+        if key != self.sort:
+            return "none"
+        return "descending" if self.descending else "ascending"
+
+    def kept(self, *names: str) -> list[tuple[str, str]]:
+        """(name, value) of the parameters a filter form does not hold itself, for hidden inputs: a new
+        search or filter keeps the order, and starts at the first page."""
+        skip = set(names) | {"pagina", self.prefix + "pagina"}
+        return [(k, v) for k, v in self.args.items(multi=True) if k not in skip and not k.endswith("-pagina")]
+
+
+def paginate(query, args, sorts: list[Sort], default: str, ids: tuple, path: str,
+             prefix: str = "", counted=None, total: int | None = None) -> Page:
+    """A page of query (filtered already), sorted as the address asks. ids: the expressions that end
+    every order (the rows' ids), so that it is total. prefix: of the page and sort parameters, for a
+    second list on the same page. counted: the query whose rows are counted, when query joins
+    what does not change their number but would make counting slow; total: their number, when the
+    page knows it already (the same count shown elsewhere on it)."""
+    by_key = {s.key: s for s in sorts}
+    asked = args.get(prefix + "sorteer", "")
+    sort = by_key.get(asked) or by_key[default]
+    direction = args.get(prefix + "richting", "")
+    descending = direction == "af" if direction in ("op", "af") else sort.descending_first
+    size = page_size(args.get("aantal"))
+    if total is None:
+        total = (query if counted is None else counted).order_by().count()
+    pages = max(1, -(-total // size))
+    number = page_number(args.get(prefix + "pagina"), pages)
+    order = sort.ordering(descending) + [e.asc() for e in ids]
+    rows = list(query.order_by(*order).paginate(number, size)) if total else []
+    return Page(rows=rows, number=number, pages=pages, total=total, size=size, sort=sort.key,
+                descending=descending, sorts=by_key, default=default, path=path, args=MultiDict(args),
+                prefix=prefix)
