@@ -129,6 +129,32 @@ def test_a_task_of_an_older_run_changes_nothing(app, org, login):
     assert (made.status, made.attempt) == ("klaar", 2)
 
 
+def test_a_run_that_was_replaced_while_it_worked_leaves_no_zip_and_no_log_lines(app, org, login, monkeypatch):
+    """A worker thought dead (a long stall) whose job HR started again meanwhile: when it finishes after
+    all, the new run's zip is the one, and the plans' log says 'gedownload' once."""
+    from exports import bulk
+
+    real = bulk.write_zip
+    replaced = []
+
+    def stalls_then_goes_on(plans, target, render, progress=None, **kw):
+        if not replaced:  # the first run, in the middle: declared lost, and HR starts it again
+            replaced.append(True)
+            job = ExportJob.get()
+            ExportJob.update(status="mislukt", error=jobs.DIED).where(ExportJob.id == job.id).execute()
+            assert jobs.restart(ExportJob.get_by_id(job.id))  # immediate mode: the new run is made now
+        return real(plans, target, render, progress, **kw)
+
+    monkeypatch.setattr(bulk, "write_zip", stalls_then_goes_on)
+    hr = login(org["hr"])
+    job_id = started_export(app, org, hr)
+    job = job_of(app, job_id)
+    assert (job.status, job.attempt, job.path.startswith(f"export/{job_id}-2-")) == ("klaar", 2, True)
+    with app.app_context():
+        assert [n for n in shared_files.names_under("export/")] == [job.path]
+        assert AuditEntry.select().where(AuditEntry.detail == "bulkexport").count() == 2  # two plans, once
+
+
 def test_a_stopping_worker_queues_its_job_again(app, org, login):
     job_id = running_job(app, org, 0)
     with app.app_context():
@@ -340,5 +366,11 @@ def test_the_report_page_shows_the_text_and_refreshes_while_the_preview_is_made(
     assert "worden gemaakt; deze pagina ververst vanzelf" in text_of(page)
     assert '<meta http-equiv="refresh" content="3">' in html and "Naam: Eva Visser" in text_of(page)
     assert hr.get(f"/sjablonen/{template.id}").status_code == 200 and len(asked) == 1  # asked once
-    with app.app_context():
-        assert SharedFile.select().where(SharedFile.name.startswith(f"voorbeeld/{template.id}-")).count() == 1
+
+    def stored():
+        with app.app_context():
+            return SharedFile.select().where(SharedFile.name.startswith(f"voorbeeld/{template.id}-")).count()
+    assert stored() == 1
+    # Deleting the template takes its preview with it.
+    assert hr.post(f"/sjablonen/{template.id}/verwijderen").status_code == 302
+    assert stored() == 0
