@@ -490,7 +490,8 @@ def settings_lines(app):
 def test_hr_sets_log_in_and_retention_and_each_change_is_logged(app, org, hr):
     page = hr.get(URL)
     assert page.status_code == 200
-    assert 'href="/instellingen/inloggen-en-bewaren"' in hr.get("/").get_data(as_text=True)
+    # HR's menu leads to the settings (their first page, the forms), whose own menu leads here.
+    assert 'href="/instellingen/formulieren">Instellingen</a>' in hr.get("/").get_data(as_text=True)
     assert 'href="/instellingen/inloggen-en-bewaren"' in hr.get("/instellingen/formulieren").get_data(as_text=True)
     assert "checked" not in tag(page, "create_unknown") and 'value="24"' in tag(page, "retention_months")
     assert "Onbekende mensen aanmaken bij hun eerste log-in via de directory of single sign-on" in text_of(page)
