@@ -67,7 +67,9 @@ def demo_site(tmp):
     import app as app_module
     from pop.demo import load_demo
 
-    flask_app = app_module.create_app({"SECRET_KEY": "x",
+    # The queue in immediate mode (pop/queue.py): a preview or export is made in the request, as there
+    # is no worker here, and nothing is queued in the project's own instance folder.
+    flask_app = app_module.create_app({"SECRET_KEY": "x", "POP_QUEUE_URL": "immediate",
                                        "DATABASE_URL": new_database_url(tmp, "b")})
     with flask_app.app_context():
         load_demo()
