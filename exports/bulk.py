@@ -1,10 +1,18 @@
-"""Many plans at once: one zip with a Word document per plan and the HR overview workbook."""
+"""Many plans at once: one zip with a Word document per plan and the HR overview workbook.
+
+The plans are read in batches (their people in one query, their answers in one more); a renderer that
+can render many at once (exports/templates.py BulkRenderer: worker processes on the usable CPUs but
+one) gets the next batch while it renders the one before, so the database and the workers are busy at
+the same time. The documents are zips themselves: they are stored in the zip as they are, not
+compressed a second time for nothing.
+"""
 from __future__ import annotations
 
 import zipfile
 from typing import Callable
 
 from pop import answers
+from pop.models import Person
 
 from exports.filenames import plan_filename
 from exports.excel.default import overview_workbook
@@ -15,25 +23,52 @@ BATCH = 200  # plans loaded per query: bounded memory, few round trips
 def write_zip(plans, target, render: Callable, progress: Callable[[int, int], None] = None,
               overview_name="Overzicht_POP.xlsx") -> int:
     """Write the zip to `target` (a path or file object). render(plan, definition, values) makes one
-    Word document. progress(done, total) is called as plans are written. Returns the plan count."""
+    Word document; a render with render_many(batches) makes many (see BulkRenderer). progress(done,
+    total) is called as plans are written. Returns the plan count."""
     plans = list(plans)
     total = len(plans)
     overview_rows = []
     used_names: set[str] = set()
+    render_many = getattr(render, "render_many", None) or _one_by_one(render)
+    done = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for start in range(0, total, BATCH):
-            batch = plans[start:start + BATCH]
-            values_by_plan = answers.load_many(batch)
-            for plan in batch:
-                definition = answers.form_of(plan)
-                values = values_by_plan[plan.id]
-                document = render(plan, definition, values)
-                archive.writestr(_unique(plan_filename(plan, "docx"), used_names), document)
+        for items, documents in render_many(_batches(plans)):
+            for (plan, definition, values), document in zip(items, documents):
+                archive.writestr(_unique(plan_filename(plan, "docx"), used_names), document,
+                                 compress_type=zipfile.ZIP_STORED)
                 overview_rows.append((plan, definition, values))
+            done += len(items)
             if progress:
-                progress(min(start + BATCH, total), total)
+                progress(done, total)
         archive.writestr(overview_name, overview_workbook(overview_rows))
     return total
+
+
+def _batches(plans):
+    """(plan, definition, values) for the plans, BATCH at a time."""
+    for start in range(0, len(plans), BATCH):
+        batch = plans[start:start + BATCH]
+        _load_people(batch)
+        values_by_plan = answers.load_many(batch)
+        yield [(plan, answers.form_of(plan), values_by_plan[plan.id]) for plan in batch]
+
+
+def _load_people(plans) -> None:
+    """Each plan's employee and manager in one query for the batch, not two queries a plan."""
+    ids = {i for p in plans for i in (p.employee_id, p.manager_id) if i is not None}
+    people = {p.id: p for p in Person.select().where(Person.id.in_(list(ids)))} if ids else {}
+    for plan in plans:
+        if plan.employee_id in people:
+            plan.employee = people[plan.employee_id]
+        if plan.manager_id in people:
+            plan.manager = people[plan.manager_id]
+
+
+def _one_by_one(render):
+    def render_many(batches):
+        for items in batches:
+            yield items, [render(*item) for item in items]
+    return render_many
 
 
 def _unique(name: str, used: set[str]) -> str:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
 from forms.kinds import Choice, Date, Matrix, Signature, Table, format_amount, letter_char
@@ -315,9 +316,46 @@ def field_value(field, value, excel=False, pad_tables=True):
     return value
 
 
+@dataclass(frozen=True)
+class PersonFacts:
+    naam: str
+    voornaam: str
+    tussenvoegsel: str
+    achternaam: str
+    email: str
+    functie: str
+    afdeling: str
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What a document shows of a plan and its people, without the database: sent to the processes
+    that render a bulk export (exports/render_pool.py) in place of the Plan row."""
+    id: int
+    form_key: str
+    period: str
+    status_label: str
+    updated_at: object
+    employee: PersonFacts | None
+    manager: PersonFacts | None
+
+    @classmethod
+    def of(cls, plan) -> "PlanFacts":
+        return cls(plan.id, plan.form_key, plan.period, plan.status_label, plan.updated_at,
+                   _facts(plan.employee), _facts(plan.manager))
+
+
+def _facts(person) -> PersonFacts | None:
+    if person is None:
+        return None
+    return PersonFacts(*(getattr(person, k) or "" for k in PERSON_KEYS))
+
+
+PERSON_KEYS = ("naam", "voornaam", "tussenvoegsel", "achternaam", "email", "functie", "afdeling")
+
+
 def _person(person) -> dict:
-    keys = ("naam", "voornaam", "tussenvoegsel", "achternaam", "email", "functie", "afdeling")
-    return {k: (getattr(person, k) or "") if person is not None else "" for k in keys}
+    return {k: (getattr(person, k) or "") if person is not None else "" for k in PERSON_KEYS}
 
 
 def build_context(plan, definition, values: dict, excel=False, pad_tables=True) -> dict:

@@ -1,18 +1,28 @@
 """Which template an export uses: the organisation's active upload for the form, else the default."""
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import hashlib
 import json
 import logging
+import os
+import pickle
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
+from flask import current_app, has_app_context
+
+from forms import FORMS, get_form
 from pop.db import database
 from pop.models import ExportTemplate
 
-from exports.context import build_context
+from exports import render_pool
+from exports.context import PlanFacts, build_context
 from exports.word.engine import CompiledDocx, TemplateProblem
-from exports.uploads.isolation import TemplateLimit, render_upload
+from exports.uploads.isolation import TemplateLimit, limits, render_upload
 from pop import clock
 from exports.word.default import default_docx_template
 from exports.excel.default import plan_workbook
@@ -100,14 +110,100 @@ def render_xlsx(plan, definition, values, use_default=False,
 BULK_LIMIT_HITS = 3
 
 
+# Plans per job sent to a worker: large enough that sending costs little, small enough that every worker
+# gets some of a small export and a limit reached is seen before many more plans try the template.
+CHUNK = 25
+
+
 class BulkRenderer:
     """render_docx for the plans of one bulk export. Every plan gets the same time and memory limits
-    as a single download, and the warm child is reused from plan to plan; plans the organisation's
-    template failed on are listed in `notes` (Dutch, for the job page)."""
+    as a single download; plans the organisation's template failed on are listed in `notes` (Dutch,
+    for the job page).
+
+    render_many() renders them in the worker processes of exports/render_pool.py (niced, on the usable
+    CPUs but one) while the caller reads the next plans; called as a function, it renders one plan
+    here, as POP_EXPORT_WORKERS=0 does."""
 
     def __init__(self):
         self.failed: list[tuple[object, str]] = []
         self.limit_hits = 0
+        self._uploads: dict[str, ExportTemplate | None] = {}  # form key: its active Word template
+        self._folder: tempfile.TemporaryDirectory | None = None
+
+    def render_many(self, batches):
+        """For each list of (plan, definition, values) from `batches`: (that list, its documents in
+        the same order). Reads the next list while the workers render the one before."""
+        workers = render_pool.workers(current_app.config if has_app_context() else None)
+        if workers == 0:
+            for items in batches:
+                yield items, [self(*item) for item in items]
+            return
+        pending: collections.deque = collections.deque()
+        try:
+            executor = render_pool.pool(workers)
+            for items in batches:
+                pending.append((items, self._submit(executor, items)))
+                if len(pending) > 1:
+                    yield self._collect(*pending.popleft())
+            while pending:
+                yield self._collect(*pending.popleft())
+        except render_pool.BrokenProcessPool:
+            render_pool.forget_broken()  # a worker was killed (out of memory?): a fresh pool next time
+            raise
+        finally:
+            for _, futures in pending:
+                for future in futures:
+                    future.cancel()
+            if self._folder is not None:
+                self._folder.cleanup()
+                self._folder = None
+
+    def _submit(self, executor, items) -> list:
+        definitions, uploads = {}, {}
+        for plan, definition, _ in items:
+            if plan.form_key not in definitions:
+                definitions[plan.form_key] = (_digest(definition), definition)
+                uploads[plan.form_key] = self._upload_file(plan.form_key)
+        timeout, memory_mb, _ = limits()
+        job = {"definitions": definitions, "uploads": uploads,
+               "limits": {"TEMPLATE_TIMEOUT": timeout, "TEMPLATE_MEMORY_MB": memory_mb},
+               "hits_left": max(0, BULK_LIMIT_HITS - self.limit_hits)}
+        return [executor.submit(render_chunk, dict(job, plans=[
+                    (PlanFacts.of(plan), values) for plan, _, values in items[start:start + CHUNK]]))
+                for start in range(0, len(items), CHUNK)]
+
+    def _collect(self, items, futures) -> tuple[list, list[bytes]]:
+        results = [result for future in futures for result in future.result()]
+        documents = []
+        for (plan, _, _), (document, problem) in zip(items, results):
+            documents.append(document)
+            if problem is None:
+                continue
+            kind, message = problem
+            if kind == "skipped":
+                self.failed.append((plan, "overgeslagen"))
+                continue
+            upload = self._uploads[plan.form_key]
+            log.warning("template %s (%s) failed for plan %s: %s", upload.id, upload.name, plan.id, message)
+            if kind == "limit":
+                self.limit_hits += 1
+                _count_limit_hit(upload.id, message)
+            self.failed.append((plan, message))
+        return items, documents
+
+    def _upload_file(self, form_key: str) -> tuple[int, str, str] | None:
+        """The form's active Word template as a file the workers read once: (id, sha256, path)."""
+        if form_key not in self._uploads:
+            self._uploads[form_key] = active_template(form_key, "docx")
+        upload = self._uploads[form_key]
+        if upload is None:
+            return None
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="pop-bulk-")
+        path = Path(self._folder.name, upload.sha256)
+        if not path.exists():
+            path.write_bytes(_upload_data(upload.id, upload.sha256))
+        return upload.id, upload.sha256, str(path)
 
     def __call__(self, plan, definition, values) -> bytes:
         if self.limit_hits >= BULK_LIMIT_HITS:
@@ -134,6 +230,62 @@ class BulkRenderer:
         return (f"{which} in de standaardopmaak gemaakt, omdat het sjabloon van uw organisatie "
                 f"{'het' if count == 1 else 'ze'} niet kon invullen: {names}{more}. Reden: {first}"
                 f"{skipped} Bekijk het sjabloon op zijn controlepagina onder Sjablonen.")
+
+
+def _digest(definition) -> str:
+    return hashlib.sha256(pickle.dumps(definition, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+# ---------------------------------------------------------------- in a worker (exports/render_pool.py)
+
+_worker_forms: dict[str, str] = {}  # form key: digest of the definition this worker renders it by
+_worker_uploads: collections.OrderedDict = collections.OrderedDict()  # sha256: the template's bytes
+
+
+def render_chunk(job: dict) -> list[tuple[bytes, tuple[str, str] | None]]:
+    """Some plans of a bulk export, in a worker: (document, what went wrong or None) per plan. The
+    same documents render_docx makes: the organisation's template in a confined child with limits
+    (isolation.py, started from this niced worker), else or after a failure the default layout."""
+    for key, (digest, definition) in job["definitions"].items():
+        if _worker_forms.get(key) != digest:  # the server's definition: a form added, or changed
+            FORMS[key] = definition
+            compiled_default_docx.cache_clear()
+            default_docx_template.cache_clear()
+            _worker_forms[key] = digest
+    for key, value in job["limits"].items():
+        os.environ[f"POP_{key}"] = str(value)
+    os.environ["POP_TEMPLATE_CHILDREN"] = "1"  # this worker renders one plan at a time
+    hits_left = job["hits_left"]
+    out = []
+    for plan, values in job["plans"]:
+        context = build_context(plan, get_form(plan.form_key), values)
+        upload = job["uploads"].get(plan.form_key)
+        problem = None
+        if upload is not None and hits_left <= 0:
+            problem = ("skipped", "overgeslagen")
+        elif upload is not None:
+            try:
+                out.append((render_upload(_worker_upload(*upload), "docx", plan.form_key, [context])[0],
+                            None))
+                continue
+            except TemplateLimit as exc:
+                hits_left -= 1
+                problem = ("limit", str(exc))
+            except TemplateProblem as exc:
+                problem = ("problem", str(exc))
+            except Exception:  # noqa: BLE001 - a failure of ours must not cost the person their document
+                log.exception("template %s could not be rendered for plan %s", upload[0], plan.id)
+                problem = ("unexpected", UNEXPECTED)
+        out.append((compiled_default_docx(plan.form_key).render(context), problem))
+    return out
+
+
+def _worker_upload(template_id: int, sha256: str, path: str) -> bytes:
+    if sha256 not in _worker_uploads:
+        _worker_uploads[sha256] = Path(path).read_bytes()
+        while len(_worker_uploads) > 4:
+            _worker_uploads.popitem(last=False)
+    return _worker_uploads[sha256]
 
 
 def _plan_name(plan) -> str:

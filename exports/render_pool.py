@@ -1,0 +1,106 @@
+"""The processes that render a bulk export's documents, on every CPU this process may use but one.
+
+A bulk export of a thousand plans is a few seconds of rendering that nobody waits for in a page, so it
+runs beside the server, not in it: a pool of worker processes (pop/cpus.py: the usable CPUs but one,
+at least 1, or POP_EXPORT_WORKERS), niced (cpus.lower_priority), so that a page always finds a CPU and
+the scheduler prefers it. The calling process only reads the plans from the database and writes the zip.
+
+Workers start from a fork server that has imported the export code once, so a worker costs a fork,
+not a Python start; the pool is kept for the next export and is started again when one of its
+workers died. A worker needs no database: it gets each plan with its answers and its form's
+definition (pickled), and answers with the document.
+
+An uploaded template is filled in the worker exactly as a single download does it (isolation.py: a
+confined child per call, with its time and memory limits); the worker's children inherit its
+priority. What went wrong with a plan comes back with its document (the default layout then), for the
+parent to count and report as before (exports/templates.py BulkRenderer).
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from pop import cpus
+
+log = logging.getLogger(__name__)
+
+# Imported once by the fork server, so each worker starts with them.
+PRELOAD = ["exports.render_pool", "exports.templates", "exports.context", "forms"]
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+_pool_owner = 0
+
+
+def workers(config=None) -> int:
+    """How many worker processes a bulk export uses; 0: render in this process, one plan at a time
+    (POP_EXPORT_WORKERS=0)."""
+    value = (config or {}).get("EXPORT_WORKERS")
+    if value is None:
+        value = os.environ.get("POP_EXPORT_WORKERS")
+    if value is None or str(value).strip() == "":
+        return cpus.for_background()
+    try:
+        return max(0, int(value))
+    except ValueError:
+        log.warning("POP_EXPORT_WORKERS=%r is geen getal; %s werkprocessen", value, cpus.for_background())
+        return cpus.for_background()
+
+
+def pool(size: int) -> ProcessPoolExecutor:
+    """The pool with `size` workers, started when there is none (or it broke, or size changed)."""
+    global _pool, _pool_size, _pool_owner
+    with _lock:
+        if _pool is not None and (_pool_owner != os.getpid() or _pool_size != size or _broken(_pool)):
+            if _pool_owner == os.getpid():
+                _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None  # a pool of the process we were forked from is not ours to use
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+            _pool = ProcessPoolExecutor(max_workers=size, mp_context=context,
+                                        initializer=cpus.lower_priority)
+            _pool_size, _pool_owner = size, os.getpid()
+        return _pool
+
+
+def _broken(executor: ProcessPoolExecutor) -> bool:
+    """A worker died (killed, out of memory) since the last export: the executor sees that only when
+    it next waits for one, so look at its processes too."""
+    if getattr(executor, "_broken", False):
+        return True
+    return any(not process.is_alive() for process in list((executor._processes or {}).values()))
+
+
+def forget_broken() -> None:
+    """After BrokenProcessPool: the next export starts a fresh pool."""
+    global _pool
+    with _lock:
+        if _pool is not None and _pool_owner == os.getpid():
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def warm_up(size: int | None = None) -> None:
+    """Start the workers now (a worker process at start-up, the benchmark), not at the first export."""
+    executor = pool(size or cpus.for_background())
+    for future in [executor.submit(os.getpid) for _ in range(executor._max_workers)]:
+        future.result()
+
+
+@atexit.register
+def _stop() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None and _pool_owner == os.getpid():
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+__all__ = ["BrokenProcessPool", "forget_broken", "pool", "warm_up", "workers"]
