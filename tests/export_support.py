@@ -149,9 +149,9 @@ PASSWORD = "wachtwoord-123"
 def new_app(tmp_path, **config):
     config.setdefault("DATABASE_URL", new_database_url(tmp_path, "exports"))
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "EXPORT_JOBS_WAIT": True,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                       **config})
-    # Bulk exports are written under the instance folder; keep the tests' zips out of the project's.
+    # What is written under the instance folder (PDF slots) stays out of the project's.
     app.instance_path = str(tmp_path / "instance")
     os.makedirs(app.instance_path, exist_ok=True)
     return app

@@ -89,7 +89,6 @@ def tiny(app, monkeypatch, tmp_path):
     monkeypatch.setitem(forms.FORMS, KEY, TINY)
     for cache in _caches():
         cache.cache_clear()
-    app.config["EXPORT_JOBS_WAIT"] = True
     app.instance_path = str(tmp_path / "instance")
     (tmp_path / "instance").mkdir()
     yield TINY

@@ -193,7 +193,6 @@ def test_a_pdf_that_failed_is_not_logged_as_downloaded(app, org, login, monkeypa
 
 
 def test_a_bulk_export_logs_each_plan_in_the_zip_once(app, org, login, ids):
-    app.config["EXPORT_JOBS_WAIT"] = True
     for plan in (org["plan_a"], org["plan_b"]):
         set_state(app, plan, "uitvoering")  # shared: HR may file them
     hr = login(org["hr"])
@@ -212,7 +211,6 @@ def test_a_failed_bulk_export_logs_nothing(app, org, login, monkeypatch):
         raise RuntimeError("schijf vol")
 
     monkeypatch.setattr(exports.bulk, "write_zip", broken)
-    app.config["EXPORT_JOBS_WAIT"] = True
     set_state(app, org["plan_a"], "uitvoering")
     hr = login(org["hr"])
     before = count(app)

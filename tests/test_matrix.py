@@ -398,7 +398,6 @@ def test_nothing_the_employee_can_open_shows_the_placement(placed, org, login, a
 def test_the_managers_view_of_the_plan_and_hrs_exports_do_not_show_it_either(placed, org, login, app):
     """The placement is on the matrix page only: not on the plan's pages or downloads for the manager or
     HR, and not in HR's bulk export of the plans."""
-    app.config["EXPORT_JOBS_WAIT"] = True
     for who in ("m1", "hr"):
         client = login(org[who])
         reached = crawl(client, _plan_urls(app, placed), limit=80)

@@ -177,7 +177,6 @@ def test_a_file_in_the_cycle_forms_is_refused(app, org, login):
 
 
 def test_a_file_in_the_bulk_export_form_is_refused(app, org, login):
-    app.config["EXPORT_JOBS_WAIT"] = True  # the control export below finishes within the test
     set_state(app, org["plan_a"], "uitvoering")  # shared: HR may file it
     hr = login(org["hr"])
     data = {"afdeling": "", "periode": "", "status": "", "csrf_token": csrf_from(hr.get("/export"))}

@@ -283,7 +283,6 @@ def test_the_instance_folder_is_made_owner_only(tmp_path, monkeypatch):
 def test_characters_xml_does_not_allow_do_not_break_the_excel_exports(app, org, login):
     """One answer holding U+FFFF made the plan's workbook a server error and HR's bulk export of every
     plan fail; HR's names of people (page header, overview) went the same way."""
-    app.config["EXPORT_JOBS_WAIT"] = True
     hr = login(org["hr"])
     with app.app_context():
         Person.update(achternaam="Alfa\ufffe").where(Person.email == org["a"]).execute()
