@@ -4,7 +4,7 @@ import io
 import json
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    send_file, stream_with_context, url_for)
 from flask_login import current_user, login_required
 from wtforms import SelectField
