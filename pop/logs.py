@@ -37,18 +37,34 @@ SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 
 class _Stdout(logging.StreamHandler):
     """sys.stdout as it is when a line is written, not as it was when the handler was made: a test's
-    capture, or a stream a server replaced after the app was created."""
+    capture, or a stream a server replaced after the app was created. Standard error instead inside a
+    command that has output of its own (flask retention, version, db status): a script or cron mail
+    reads that output, and log lines between its lines would break it."""
 
     def __init__(self):
         super().__init__()
 
     @property
     def stream(self):
-        return sys.stdout
+        return sys.stderr if _in_command_with_output() else sys.stdout
 
     @stream.setter
     def stream(self, value):
         pass
+
+
+SERVING_COMMANDS = frozenset({"run", "worker"})  # their output is the log itself
+
+
+def _in_command_with_output() -> bool:
+    import click
+
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return False
+    from flask.cli import ScriptInfo
+
+    return context.find_object(ScriptInfo) is not None and context.command.name not in SERVING_COMMANDS
 
 
 class _WithRequestId(logging.Filter):
