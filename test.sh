@@ -39,5 +39,14 @@ if [ "${POP_TEST_SET_UP:-}" != 1 ]; then
       systemctl disable --now redis-server >/dev/null 2>&1 || true
     fi
   fi
+  # tests/test_deploy.py checks deploy/nginx-pop.conf with nginx -t; without nginx it is skipped.
+  if [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "nginx installeren voor de test van het voorbeeld van de webserver..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      nginx >/dev/null
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+      systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
+  fi
 fi
 exec .venv/bin/python -m pytest "$@"
