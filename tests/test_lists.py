@@ -396,7 +396,9 @@ class Queries(logging.Handler):
         self.sql = []
 
     def emit(self, record):
-        self.sql.append(record.msg)
+        # (sql, params) of each query; peewee logs other things too (its connection pool on PostgreSQL)
+        if isinstance(record.msg, tuple) and len(record.msg) == 2 and isinstance(record.msg[0], str):
+            self.sql.append(record.msg)
 
 
 @pytest.fixture
@@ -461,7 +463,7 @@ def page_queries(client, url, queries) -> list[tuple[str, tuple]]:
 
 
 # (page, a piece of the SQL that picks the query out, the index that must serve it, which of the queries
-# with that piece: the first (the count, where a filter shows) or the last (the page's rows, its order)).
+# with that piece: the first (the count, where a filter shows) or the last that orders (the page's ids)).
 INDEXED = [
     (f"/?periode={YEAR}&status=evaluatie", 'FROM "plan" AS "t1" INNER JOIN "person"', "plan_period_status_employee_id", 0),
     ("/?status=evaluatie", 'FROM "plan" AS "t1" INNER JOIN "person"', "plan_status", 0),
@@ -481,7 +483,7 @@ INDEXED = [
 
 @pytest.mark.parametrize("url, piece, index, which", INDEXED, ids=[f"{u} {i}" for u, _, i, _ in INDEXED])
 def test_the_list_queries_find_their_rows_through_an_index(org, hr, queries, url, piece, index, which):
-    found = [q for q in page_queries(hr, url, queries) if piece in q[0]]
+    found = [q for q in page_queries(hr, url, queries) if piece in q[0] and (which == 0 or "ORDER BY" in q[0])]
     assert found, f"no query with {piece!r} on {url}"
     sql, params = found[which]
     plan = explain(sql, params)

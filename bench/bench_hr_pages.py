@@ -1,0 +1,130 @@
+"""HR's pages at 100 and at 10,000 employees, side by side: run `.venv/bin/python bench/bench_hr_pages.py`
+(options --sizes 100 10000, --runs 5, --database postgresql://.../postgres for a PostgreSQL server, on
+which it makes and drops a database of its own per size).
+
+Each organisation is made by the demo command's own code (pop/demo_organisation.py, as `flask --app app
+demo --employees N`), in a database of its own. Then, logged in as HR (and as a manager for their list)
+through Flask's test client, each page is asked for `runs` times after one warm-up: the median time is
+the server's time for the page (the test client has no network), with the CPU time the process spent
+in it (which other work on a shared machine does not lengthen), beside the page's size. The table shows
+both sizes, the ratios of 10,000 to 100, and the figures of issue 18 from before the lists were
+paginated (the same machine, the same measure). It prints figures; it does not fail on a slow machine."""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from app import create_app  # noqa: E402
+from conftest import Client  # noqa: E402
+from pop.db import database  # noqa: E402
+from pop.demo import DEMO_PASSWORD  # noqa: E402
+from pop.demo_organisation import load_organisation  # noqa: E402
+
+# (label, who, address); who: "hr" or "manager" (a generated leidinggevende's team).
+PAGES = [
+    ("/", "hr", "/"),
+    ("/mensen/", "hr", "/mensen/"),
+    ("/budget", "hr", "/budget"),
+    ("/matrix", "hr", "/matrix"),
+    ("/ manager", "manager", "/"),
+    ("/ status, page 40", "hr", "/?sorteer=status&richting=af&pagina=40"),
+    ("/ search", "hr", "/?zoek=de+vries"),
+    ("/mensen/ manager", "hr", "/mensen/?sorteer=leidinggevende&pagina=100"),
+    ("/budget remaining", "hr", "/budget?sorteer=resterend-euro"),
+    ("/matrix group", "hr", "/matrix?sorteer=groep&groep=high-potentials"),
+]
+# Issue 18's figures before this change (median of 5, 10,000 employees): ms, MB.
+BEFORE = {"/": (502, 3.6), "/mensen/": (2400, 2.0), "/budget": (1000, 3.6), "/matrix": (330, 4.5)}
+
+
+def measure(size: int, runs: int, database_url: str) -> dict[str, tuple[float, float, int]]:
+    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": database_url})
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        started = time.perf_counter()
+        made = load_organisation(size)
+        print(f"{size} employees: {made['plans']} plans, {made['budgets']} budgets, "
+              f"{made['placements']} placements, made in {time.perf_counter() - started:.1f} s", flush=True)
+        from pop.models import Person
+        manager = (Person.select().where(Person.role == "leidinggevende")
+                   .order_by(Person.id.desc()).first().email)
+        database.close()
+    clients = {}
+    for who, email in (("hr", "hr@voorbeeld.nl"), ("manager", manager)):
+        clients[who] = Client(app)
+        assert clients[who].login(email, DEMO_PASSWORD).status_code == 302
+    found = {}
+    for label, who, url in PAGES:
+        client = clients[who]
+        response = client.get(url)  # warm-up: the first render compiles the template
+        assert response.status_code == 200, (url, response.status_code)
+        samples, cpu = [], []
+        for _ in range(runs):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            samples.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        found[label] = (statistics.median(samples) * 1000, statistics.median(cpu) * 1000, len(response.get_data()))
+    return found
+
+
+def database_for(base: str, size: int, folder: str) -> tuple[str, callable]:
+    """A new database for one organisation: a file in folder, or a database on the PostgreSQL server."""
+    if not base:
+        return f"sqlite:///{folder}/hr-{size}.sqlite3", lambda: None
+    import psycopg2
+    from urllib.parse import urlsplit, urlunsplit
+
+    name = f"pop_bench_hr_{size}"
+
+    def admin(sql):
+        connection = psycopg2.connect(base)
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+        connection.close()
+
+    admin(f'DROP DATABASE IF EXISTS "{name}"')
+    admin(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(base)
+    return (urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, "")),
+            lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs=2, default=[100, 10_000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database", default="", help="PostgreSQL admin URL; default: SQLite files")
+    args = parser.parse_args()
+    small, large = args.sizes
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in (small, large):
+            url, drop = database_for(args.database, size, folder)
+            try:
+                results[size] = measure(size, args.runs, url)
+            finally:
+                database.close() if not database.is_closed() else None
+                drop()
+    print(f"\nmedian of {args.runs} in ms: the time of the request (cpu: this process's CPU time in it, "
+          "which other work on the machine does not lengthen) and the page's size")
+    print(f"{'page':<20} {small:>24} {large:>25} {'ratio':>6} {'cpu':>5}   {'before, ' + str(large):>18}")
+    for label, _, _ in PAGES:
+        (t1, c1, b1), (t2, c2, b2) = results[small][label], results[large][label]
+        before = BEFORE.get(label)
+        was = f"{before[0]:>6.0f} ({before[1]:.1f} MB)" if before and large == 10_000 else ""
+        print(f"{label:<20} {t1:6.1f} cpu {c1:5.1f} {b1 / 1024:4.0f} kB {t2:7.1f} cpu {c2:5.1f} {b2 / 1024:4.0f} kB "
+              f"{t2 / t1:5.1f}x {c2 / c1:4.1f}x   {was:>18}")
+
+
+if __name__ == "__main__":
+    main()
