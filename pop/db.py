@@ -1,5 +1,7 @@
 """The database handle. A proxy, so models can be declared before the app knows which database to use:
 SQLite in the instance folder by default, anything playhouse.db_url understands via DATABASE_URL."""
+import os
+
 import click
 from peewee import DatabaseProxy
 from playhouse.db_url import connect
@@ -13,16 +15,21 @@ SQLITE_PRAGMAS = {
 }
 
 
-# PostgreSQL: connections kept open for the next request, up to this many per server process (a gunicorn
-# worker's threads each hold one during a request). Opening one per request cost ~9 ms on the 2-core test
-# machine, several times a page's own queries; SQLite opens a file, which costs nothing.
+# Connections kept open for the next request, up to this many per server process (a gunicorn worker's
+# threads each hold one during a request). Opening one per request cost ~9 ms on PostgreSQL on the 2-core
+# test machine, several times a page's own queries; on SQLite the file is opened quickly, but its three
+# PRAGMAs and the close took as long as a whole hello-world page (bench/bench_pages.py).
 POOL_SIZE = 32
 POOL_STALE_SECONDS = 300
 
 
 def open_database(url: str):
     previous = getattr(database, "obj", None)
-    if url.startswith("sqlite"):
+    if url.startswith("sqlite") and ":memory:" not in url:
+        # A pooled connection moves between a server's threads, one at a time.
+        db = connect(url.replace("sqlite://", "sqlite+pool://", 1), pragmas=SQLITE_PRAGMAS,
+                     check_same_thread=False, max_connections=POOL_SIZE, stale_timeout=POOL_STALE_SECONDS)
+    elif url.startswith("sqlite"):
         db = connect(url, pragmas=SQLITE_PRAGMAS)
     elif url.split("://", 1)[0] in ("postgres", "postgresql"):
         scheme, rest = url.split("://", 1)
@@ -33,6 +40,19 @@ def open_database(url: str):
         _close_pool(previous)  # another app took the handle over (the tests make many): free its connections
     database.initialize(db)
     return db
+
+
+def _close_before_fork() -> None:
+    # A connection carried into a forked process would be shared by two (gunicorn --preload forks its
+    # workers from the process that upgraded the database); each child opens its own.
+    from playhouse.pool import PooledDatabase
+
+    db = getattr(database, "obj", None)
+    if isinstance(db, PooledDatabase):
+        db.close_idle()
+
+
+os.register_at_fork(before=_close_before_fork)
 
 
 def _close_pool(db) -> None:

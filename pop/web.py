@@ -94,8 +94,10 @@ def init_app(app):
     @app.before_request
     def odd_posts():
         # Posts that build no form (log-out, the template buttons) are checked here; a form checks
-        # its own inputs exactly when it reads the request (forms.web.DutchForm).
-        refuse_odd_formdata(file_field_names())
+        # its own inputs exactly when it reads the request (forms.web.DutchForm). Only a request with
+        # files or JSON can be refused: the others (every page) skip finding the file fields.
+        if request.files or request.is_json:
+            refuse_odd_formdata(file_field_names())
         # Werkzeug holds multipart posts to MAX_FORM_PARTS, plain form posts to nothing but their
         # size; our largest page sends a few hundred inputs.
         if sum(1 for _ in request.form.items(multi=True)) > app.config["MAX_FORM_PARTS"]:
@@ -124,6 +126,8 @@ def init_app(app):
     app.register_blueprint(sso.bp)
     from .views import feedback  # noqa: E402 (colleagues' feedback on Fase I)
     app.register_blueprint(feedback.bp)
+    from .views import departments  # noqa: E402 (HR's list of departments)
+    app.register_blueprint(departments.bp)
 
     @app.errorhandler(400)
     def bad_request(error):

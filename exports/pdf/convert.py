@@ -121,7 +121,8 @@ def settings() -> Settings:
 
 
 def available() -> bool:
-    return settings().soffice is not None
+    # Asked on every page (its download links): the soffice setting alone, not all of settings().
+    return (config.current("POP_PDF_SOFFICE") or soffice_path()) is not None
 
 
 def to_pdf(document: bytes, suffix: str = ".docx") -> bytes:

@@ -1,0 +1,227 @@
+"""Form pages against the framework's own speed, side by side in one run:
+`.venv/bin/python bench/bench_pages.py` (--seconds 10 --clients 20).
+
+Starts POP as start.sh does (gunicorn, 2 gthread workers of 4 threads, --preload) on a database of its
+own with the demo organisation, and beside it a Flask hello-world page (a 50-line template compiled
+once) under the same gunicorn settings. Then drives each page with `wrk` (apt-get install wrk; without
+it a small load generator of Python threads does) for the same time with the same number of clients,
+one page after the other, and prints the requests per second and each page's share of hello world's:
+
+    hello world, the plan overview, the print view and the Fase II page (the form, filled, editable)
+
+The plan is Daan's (voorbereiding), filled with the demo's answers, seen by Daan, so that every input
+of Fase II is drawn. It prints figures; it does not fail on a slow machine. The load generator runs on
+the same CPUs as the servers, for every page alike.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+HELLO = "\n".join(["<!doctype html>", "<html lang=\"nl\"><head><meta charset=\"utf-8\">",
+                   "<title>{{ title }}</title></head><body>", "<h1>{{ title }}</h1>"]
+                  + [f"<p class=\"r{i}\">Regel {i}: {{{{ items[{i % 5}] }}}} en {{{{ who }}}}.</p>"
+                     for i in range(44)]
+                  + ["</body></html>", ""])
+
+
+# ---------------------------------------------------------------- the two apps, for gunicorn
+
+
+def pop_app():
+    """POP with an instance folder of the benchmark's own (BENCH_INSTANCE)."""
+    import flask
+
+    folder = os.environ["BENCH_INSTANCE"]
+    flask.Flask.auto_find_instance_path = lambda self: folder
+    from app import create_app
+    return create_app()
+
+
+def hello_app():
+    from flask import Flask
+
+    app = Flask("hello")
+    template = app.jinja_env.from_string(HELLO)  # compiled once
+
+    @app.route("/")
+    def index():
+        return template.render(title="Hallo wereld", who="Eva",
+                               items=["een", "twee", "drie", "vier", "vijf"])
+    return app
+
+
+# ---------------------------------------------------------------- set-up
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_database(instance: Path, url: str) -> int:
+    """The demo organisation; Daan's plan filled with the demo's answers. Returns its id."""
+    os.environ["BENCH_INSTANCE"] = str(instance)
+    app = pop_app()
+    from pop import answers, clock
+    from pop.db import database
+    from pop.demo import demo_answers, demo_start, load_demo
+    from pop.models import Person, Plan
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        load_demo()
+        daan = Person.get(Person.email.startswith("daan.smit@"))
+        plan = Plan.get(Plan.employee == daan)
+        full = demo_answers(demo_start(clock.today()))
+        answers.save(plan, {k: v for k, v in full.items() if k != "voortgangsgesprekken"})
+        return plan.id
+
+
+def gunicorn(target: str, port: int, env: dict, log: Path) -> subprocess.Popen:
+    command = [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+               "--worker-class", "gthread", "--threads", "4", "--timeout", "60", "--preload",
+               "--pythonpath", str(ROOT / "bench"), target]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def wait_up(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except (OSError, urllib.error.URLError):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{url} did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+
+def log_in(base: str, email: str, password: str) -> str:
+    """The session cookie of a log-in through the page, as a browser gets it."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
+    response = opener.open(base + "/login", data=data, timeout=30)
+    if "/login" in response.url:
+        raise SystemExit(f"log-in as {email} failed")
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+# ---------------------------------------------------------------- load
+
+
+def drive(url: str, cookie: str, seconds: float, clients: int) -> tuple[float, int, int]:
+    """(requests per second, requests, of which not 200)."""
+    if shutil.which("wrk"):
+        out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-H", f"Cookie: {cookie}",
+                              url], capture_output=True, text=True, check=True).stdout
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        total = int(re.search(r"(\d+) requests in", out).group(1))
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return rate, total, int(bad.group(1)) if bad else 0
+    return _drive_threads(url, cookie, seconds, clients)
+
+
+def _drive_threads(url, cookie, seconds, clients):
+    counts, bad = [0] * clients, [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(i):
+        while time.monotonic() < stop:
+            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    response.read()
+                    bad[i] += response.status != 200
+            except OSError:
+                bad[i] += 1
+            counts[i] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.monotonic() - started), sum(counts), sum(bad)
+
+
+def check(url: str, cookie: str, needle: str) -> None:
+    """The page is the page (not the log-in page, not an error) before it is measured."""
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie})) as response:
+        body = response.read().decode()
+    if response.status != 200 or needle not in body:
+        raise SystemExit(f"{url} is not the page to measure ({response.status})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=20)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="pop-bench-pages-"))
+    instance = tmp / "instance"
+    instance.mkdir(mode=0o700)
+    url = f"sqlite:///{tmp / 'pop.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": url, "POP_SECRET_KEY": "bench-pages", "BENCH_INSTANCE": str(instance),
+           "POP_LOG_LEVEL": "WARNING"}
+    os.environ.update({"DATABASE_URL": url, "POP_SECRET_KEY": "bench-pages"})
+    plan_id = make_database(instance, url)
+    pop_port, hello_port = free_port(), free_port()
+    servers = [gunicorn("bench_pages:pop_app()", pop_port, env, tmp / "pop.log"),
+               gunicorn("bench_pages:hello_app()", hello_port, env, tmp / "hello.log")]
+    try:
+        pop, hello = f"http://127.0.0.1:{pop_port}", f"http://127.0.0.1:{hello_port}/"
+        wait_up(pop + "/login", servers[0], tmp / "pop.log")
+        wait_up(hello, servers[1], tmp / "hello.log")
+        from pop.demo import DEMO_PASSWORD, DOMAIN
+        cookie = log_in(pop, f"daan.smit@{DOMAIN}", DEMO_PASSWORD)
+        pages = [("hello world", hello, "Hallo wereld"),
+                 ("plan overview", f"{pop}/plans/{plan_id}", "Daan"),
+                 ("print view", f"{pop}/plans/{plan_id}/afdrukken", "Fase II"),
+                 ("Fase II (the form)", f"{pop}/plans/{plan_id}/fase-2", 'name="csrf_token"')]
+        results = []
+        for label, page, needle in pages:
+            check(page, cookie, needle)
+            drive(page, cookie, 1, args.clients)  # warm: every thread and template once
+            results.append((label, *drive(page, cookie, args.seconds, args.clients)))
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.wait(30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    base = results[0][1]
+    print(f"gunicorn -w 2 gthread (4 threads each), {args.clients} clients, {args.seconds:g} s a page "
+          f"({'wrk' if shutil.which('wrk') else 'Python threads'}):")
+    print(f"  {'':22} {'req/s':>8} {'of hello':>9} {'requests':>9} {'not 200':>8}")
+    for label, rate, total, bad in results:
+        print(f"  {label:22} {rate:8.0f} {rate / base:8.0%} {total:9d} {bad:8d}")
+
+
+if __name__ == "__main__":
+    main()
