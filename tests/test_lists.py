@@ -341,6 +341,11 @@ def test_pages_show_their_slice_and_keep_filters_order_and_search(org, hr):
     assert len(names(people, PEOPLE)) == 5 and "Pagina" not in text_of(people)
     last = hr.get("/mensen/?aantal=10&pagina=7")
     assert names(last, PEOPLE) == names(hr.get("/mensen/?aantal=200"), PEOPLE)[60:70]
+    # behind a web server that serves the app under a path of its own, the links keep that path
+    for url in ("/mensen/?aantal=10", "/?aantal=10", "/budget?aantal=10", "/matrix?aantal=10"):
+        behind = hr.get(url, environ_overrides={"SCRIPT_NAME": "/pop"})
+        following = doc(behind).xpath("//nav[@class='pages']//a[@rel='next']")[0].get("href")
+        assert following.startswith("/pop/") and "pagina=2" in following, (url, following)
 
 
 def test_hrs_list_of_people_without_a_plan_has_pages_of_its_own(org, hr):

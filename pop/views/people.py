@@ -49,7 +49,7 @@ def index():
     query = (Person.select(Person, MANAGER)
              .join(MANAGER, JOIN.LEFT_OUTER, on=(Person.manager == MANAGER.id)))
     page = paginate(search(query, request.args.get("zoek")), request.args, PEOPLE_SORTS, "naam",
-                    (Person.id,), request.path)
+                    (Person.id,), url_for("people.index"))
     return render_template("people/index.html", page=page, search=search_text(request.args),
                            **_password_context())
 

@@ -65,7 +65,7 @@ def index():
             query = query.where(Person.manager == current_user.id)
         query = filter_plans(query, **filters)
         others = paginate(search(query, args.get("zoek")), args, PLAN_SORTS, "naam", (Plan.id,),
-                          request.path)
+                          url_for("plans.index"))
     to_do = todo.for_user(current_user, period=filters["periode"])
     without = None
     if hr and not filters["status"] and not filters["formulier"]:
@@ -76,7 +76,7 @@ def index():
         known = None if counts is None or search_text(args) else (
             counts.get(filters["afdeling"], 0) if filters["afdeling"] else sum(counts.values()))
         without = (without_period, paginate(people, args, WITHOUT_SORTS, "afdeling", (Person.id,),
-                                             request.path, prefix="zonder-", total=known))
+                                             url_for("plans.index"), prefix="zonder-", total=known))
     return render_template("plans/index.html", own=own, others=others, filters=filters,
                            search=search_text(args),
                            departments=departments() if hr else [], periods=periods(), statuses=STATUSES,
