@@ -45,7 +45,8 @@ class PersonForm(DutchForm):
         one_line, DataRequired(REQUIRED), Regexp(EMAIL, message="Dit is geen geldig e-mailadres."),
         Length(max=254)])
     functie = StringField("Functie", validators=[one_line, Optional(), Length(max=150)])
-    afdeling = StringField("Afdeling", validators=[one_line, Optional(), Length(max=150)])
+    # One of HR's departments (pop/departments.py): a typo can no longer make a second one.
+    afdeling = SelectField("Afdeling", validate_choice=True, default="")
     # The HR system's number: what a re-import of its export matches people by (pop.importing).
     personeelsnummer = StringField("Personeelsnummer", validators=[one_line, Optional(), Length(max=50)])
     manager = SelectField("Leidinggevende", coerce=int, validate_choice=True)

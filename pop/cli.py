@@ -67,7 +67,8 @@ def create_user(email, voornaam, achternaam, tussenvoegsel, functie, afdeling, r
     errors = save_person(None, dict(email=email, voornaam=voornaam, achternaam=achternaam,
                                     tussenvoegsel=tussenvoegsel, functie=functie, afdeling=afdeling,
                                     role=role, manager=manager.id if manager else None,
-                                    password=password or "", active=True), local_passwords=local)
+                                    password=password or "", active=True), local_passwords=local,
+                         new_department=True)
     if errors:
         raise click.ClickException(" ".join(errors.values()))
     click.echo(f"Account aangemaakt: {email.strip().lower()} ({ROLES[role]}).")

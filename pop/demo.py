@@ -9,7 +9,7 @@ from decimal import Decimal
 from forms import DEFAULT_FORM
 from forms.common import CHECKLIST_GROUPS
 
-from . import answers, clock, cycle
+from . import answers, clock, cycle, departments
 from .db import database
 from .models import Person, Plan, PlanVersion
 from .plans import start_plan
@@ -405,6 +405,8 @@ def load_demo(today: dt.date | None = None) -> None:
         # (scrypt at OWASP's N=2^17). Each still gets its own salt when its password is changed.
         first = Person(voornaam="", achternaam="", email="")
         first.set_password(DEMO_PASSWORD)
+        for name in sorted({data["afdeling"] for data in PEOPLE}):
+            departments.canonical(name, create=True)
         for data in PEOPLE:
             person = Person(**{k: v for k, v in data.items() if k != "manager"})
             person.manager = people.get(data["manager"])

@@ -30,6 +30,7 @@ from forms import DEFAULT_FORM
 
 from . import audit, clock
 from .budget import save_budgets
+from .departments import canonical
 from .db import database
 from .demo import (DOMAIN, PEOPLE, _signature, compact_answers, demo_answers, demo_start, load_demo,
                    tabel_answers, zes_stappen_answers)
@@ -225,7 +226,8 @@ def load_organisation(employees: int, today: dt.date | None = None, report=None)
         load_demo(today)
         hr = Person.get(Person.email == f"hr@{DOMAIN}")
         teams = max(1, -(-generated // (TEAM_SIZE + 1))) if generated else 0
-        departments = _departments(max(1, -(-generated // DEPARTMENT_SIZE)))
+        departments = [canonical(name, create=True)
+                       for name in _departments(max(1, -(-generated // DEPARTMENT_SIZE)))]
         base = dict(password_hash=hr.password_hash, active=True, created_at=now(), session_version=0)
 
         def people(first: int, count: int, role: str, place) -> list[Person]:

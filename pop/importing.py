@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from peewee import Case
 
+from . import departments
 from .db import write_lock
 from .models import ROLES, Person, now
 from .people import EMAIL, control_characters
@@ -301,13 +302,15 @@ class Plan:
     missing: list = field(default_factory=list)  # active people not in the file, when not deactivated
     kept_active: list = field(default_factory=list)  # not in the file, but not deactivated (you)
     rows: list = field(default_factory=list)
+    # Departments the file names that HR's list (pop/departments.py) lacks: added when HR confirms.
+    new_departments: list = field(default_factory=list)
 
     def digest(self) -> str:
         """What HR saw: confirming checks that the plan made again is the same one."""
         summary = [[r.number for r in self.created],
                    [(r.number, changes) for r, changes in self.changed],
                    [(r.number, r.reasons) for r in self.refused],
-                   sorted(p["id"] for p in self.deactivated)]
+                   sorted(p["id"] for p in self.deactivated), self.new_departments]
         return hashlib.sha256(json.dumps(summary, default=str).encode()).hexdigest()[:32]
 
 
@@ -336,6 +339,7 @@ def make_plan(table: Table, mapping: list[str], deactivate_missing: bool, acting
             values["email"] = values["email"].lower()
         rows.append(Row(number, values))
     plan.rows = rows
+    _departments(rows, plan)
 
     # Each value once in the file: an e-mail or number twice leaves it unclear which row is right.
     for key, label in (("email", "Dit e-mailadres"), ("personeelsnummer", "Dit personeelsnummer")):
@@ -438,7 +442,25 @@ def make_plan(table: Table, mapping: list[str], deactivate_missing: bool, acting
                 plan.deactivated.append(person)
             else:
                 plan.missing.append(person)
+    # Only a department a row that will be imported names is new (not one of a refused row alone).
+    used = {r.values.get("afdeling") for r in plan.created} | {r.values.get("afdeling") for r, _ in plan.changed}
+    plan.new_departments = [name for name in plan.new_departments if name in used]
     return plan
+
+
+def _departments(rows: list[Row], plan: Plan) -> None:
+    """Each row's department as HR's list spells it, whatever the file's case and spaces; a department
+    not in the list yet takes the file's first spelling (spaces collapsed) and is named in the preview as
+    a new department, added when HR confirms."""
+    known = {departments.key(name): name for name in departments.names()}
+    for row in rows:
+        typed = departments.clean(row.values.get("afdeling", ""))
+        if "afdeling" not in row.values:
+            continue
+        if typed and departments.key(typed) not in known:
+            known[departments.key(typed)] = typed
+            plan.new_departments.append(typed)
+        row.values["afdeling"] = known[departments.key(typed)] if typed else ""
 
 
 def _check_row(row: Row, by_email: dict, by_number: dict, acting_id: int) -> None:
@@ -546,6 +568,8 @@ def apply(table: Table, mapping: list[str], deactivate_missing: bool, acting_id:
         plan = make_plan(table, mapping, deactivate_missing, acting_id)
         if plan.digest() != expected_digest:
             raise Changed()
+        for name in plan.new_departments:
+            departments.canonical(name, create=True)
         _create(plan)
         _update(plan)
         _deactivate(plan)

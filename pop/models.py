@@ -55,6 +55,15 @@ def waste_password_check(password: str) -> None:
     check_password_hash(_dummy_hash(_hash_method()), password)
 
 
+class Department(BaseModel):
+    """A department HR keeps (pop/departments.py): added, renamed, merged and removed on /afdelingen.
+    A person names theirs in Person.afdeling, by this name exactly (m0019). key is the name as compared:
+    spaces collapsed and case folded, so "Klantenservice" and "klantenservice " are one department."""
+
+    name = CharField(max_length=150, unique=True)
+    key = CharField(max_length=300, unique=True)
+
+
 class Person(BaseModel):
     voornaam = CharField(max_length=100)
     tussenvoegsel = CharField(max_length=30, default="")
@@ -65,6 +74,8 @@ class Person(BaseModel):
     personeelsnummer = CharField(max_length=50, null=True, unique=True)
     password_hash = CharField(max_length=255, default="")
     functie = CharField(max_length=150, default="")
+    # The name of a Department exactly, or "" for none: pop/departments.py alone changes it along with the
+    # department (rename, merge), and every writer takes it from the list, so every reader reads this.
     afdeling = CharField(max_length=150, default="")
     manager = ForeignKeyField("self", null=True, backref="reports", on_delete="SET NULL")
     role = CharField(max_length=20, default="medewerker", choices=list(ROLES.items()))
@@ -434,4 +445,4 @@ class FeedbackRequest(BaseModel):
 
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
           Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken, PeopleImport,
-          SecurityEvent, Setting, FeedbackRequest, SharedFile, DailyRun]
+          SecurityEvent, Setting, FeedbackRequest, SharedFile, DailyRun, Department]

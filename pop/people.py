@@ -2,6 +2,7 @@
 import re
 import unicodedata
 
+from . import departments as departments_
 from .db import database
 from .models import ROLES, Person, now
 
@@ -19,8 +20,10 @@ def control_characters(text: str) -> bool:
 
 
 def save_person(person: Person | None, data: dict, actor: Person | None = None,
-                local_passwords: bool = True) -> dict:
+                local_passwords: bool = True, new_department: bool = False) -> dict:
     """Create (person None) or update a person. Returns {field: message} for what cannot be saved.
+    The department is one of HR's list (pop/departments.py), found whatever its case and spaces; a name
+    not in it is refused, or with new_department (the command line) added to it.
     actor: who does it (HR on the people page; None from the command line), for the security log.
     Deactivating sets left_at (from then the retention period counts, pop/retention.py); reactivating
     clears it."""
@@ -73,10 +76,14 @@ def save_person(person: Person | None, data: dict, actor: Person | None = None,
         # POP's own passwords (POP_LOCAL_PASSWORDS=0) the directory or single sign-on logs them in.
         return {"password": "Geef een nieuw account een wachtwoord."}
     with database.atomic():
+        department = departments_.canonical(data.get("afdeling") or "", create=new_department)
+        if department is None:
+            return {"afdeling": departments_.UNKNOWN}
         before = None if person is None else (person.role, person.manager_id, person.active)
         person = person or Person()
         for name in TEXT_FIELDS + ("role",):
             setattr(person, name, (data.get(name) or "").strip())
+        person.afdeling = department
         person.email = email
         if "personeelsnummer" in data:  # the command line does not ask for it: left as it is
             person.personeelsnummer = number
@@ -132,6 +139,5 @@ def _reports_to(manager_id: int, person_id: int) -> bool:
 
 
 def departments() -> list[str]:
-    """Every department in use, for filters and for suggestions while typing one."""
-    query = Person.select(Person.afdeling).where(Person.afdeling != "").distinct()
-    return sorted(p.afdeling for p in query)
+    """Every department of HR's list (pop/departments.py), for filters and for choosing one."""
+    return departments_.names()

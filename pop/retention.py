@@ -75,7 +75,7 @@ from forms import FORMS
 from . import clock, jobs, security_log, settings
 from .db import lock_row, write_lock
 from .login import _account, normal  # the throttle's key of an address
-from .models import (AccountToken, Answer, AuditEntry, Budget, Draft, FeedbackRequest, LoginThrottle,
+from .models import (AccountToken, Answer, AuditEntry, Budget, Department, Draft, FeedbackRequest, LoginThrottle,
                      Person, Placement, Plan, PlanVersion, Reminder, SecurityEvent, now)
 
 MIN_MONTHS, MAX_MONTHS = 6, 120
@@ -339,12 +339,16 @@ def _scrub(person: Person) -> None:
     person.voornaam, person.tussenvoegsel, person.achternaam = "Gewiste", "", f"persoon #{person.id}"
     person.email = placeholder_email(person.id)
     person.personeelsnummer = None
+    department = person.afdeling
     person.functie = person.afdeling = person.password_hash = ""
     person.manager = None
     person.active = False
     person.session_version = (person.session_version or 0) + 1
     person.erased_at = now()
     person.save()
+    if department and not Person.select().where(Person.afdeling == department).exists():
+        # A department only they were in would name them in HR's list (pop/departments.py).
+        Department.delete().where(Department.name == department).execute()
 
 
 def _names_of(person: Person) -> list[str]:

@@ -50,6 +50,8 @@ KINDS = {
     "gegevens_gewist": "gegevens gewist",
     "instelling_gewijzigd": "instelling gewijzigd",
     "aangemaakt_bij_inloggen": "aangemaakt bij de eerste log-in (directory of single sign-on)",
+    "afdeling_hernoemd": "afdeling hernoemd",
+    "afdelingen_samengevoegd": "afdelingen samengevoegd",
 }
 # Failures go to the application log as warnings, so a monitor that watches warnings sees them.
 WARNINGS = {"inloggen_mislukt", "inloggen_tegengehouden", "wachtwoord_wijzigen_mislukt",

@@ -126,6 +126,8 @@ def init_app(app):
     app.register_blueprint(sso.bp)
     from .views import feedback  # noqa: E402 (colleagues' feedback on Fase I)
     app.register_blueprint(feedback.bp)
+    from .views import departments  # noqa: E402 (HR's list of departments)
+    app.register_blueprint(departments.bp)
 
     @app.errorhandler(400)
     def bad_request(error):

@@ -75,7 +75,7 @@ def text_of(response) -> str:
 def make_person(email, voornaam, achternaam, role="medewerker", manager=None, **extra):
     errors = save_person(None, dict(email=email, voornaam=voornaam, achternaam=achternaam, role=role,
                                     manager=manager.id if manager else None, password=PASSWORD,
-                                    active=True, **extra))
+                                    active=True, **extra), new_department=True)
     assert not errors, errors
     return Person.get(Person.email == email)
 

@@ -15,6 +15,7 @@ from werkzeug.security import generate_password_hash
 from forms import DEFAULT_FORM, get_form
 from pop.db import database
 from pop.demo import demo_answers
+from pop.departments import canonical
 from pop.models import Answer, Person, Plan
 
 PASSWORD = "wachtwoord-123"
@@ -65,6 +66,8 @@ def build(size: int, today: dt.date, period: str, hash_method: str = "pbkdf2:sha
     employees = size - 1 - managers
     base = dict(password_hash=password, tussenvoegsel="", functie="", active=True, session_version=0)
     with database.atomic():
+        for name in ["HR"] + [f"Afdeling {m:03d}" for m in range(managers)]:
+            canonical(name, create=True)
         Person.insert(email="hr@org.test", voornaam="Hanna", achternaam="HR", role="hr", afdeling="HR",
                       **base).execute()
         _insert(Person, [dict(email=f"manager{m}@org.test", voornaam=f"Manager{m}", achternaam="Leiding",

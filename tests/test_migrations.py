@@ -679,3 +679,46 @@ def test_m0018_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     started = hr.post("/export", data={"afdeling": "", "periode": "", "status": ""})
     assert started.status_code == 302
     assert "Klaar:" in text_of(hr.get(started.headers["Location"]))
+
+
+def test_m0019_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0019 (departments as a list HR keeps) on a database that m0018 left, with people whose
+    departments were typed as free text in several spellings: "Klantenservice", "klantenservice ",
+    "KLANTENSERVICE" become one department, spelled as most people had it, and each of them keeps it;
+    a name of spaces only becomes none. Every other column of every row is as it was; HR's filter offers
+    the one department and finds all of them."""
+    from pop.models import Department
+
+    app = before_migration("m0019_departments", database_url, tmp_path, monkeypatch)
+    typed = {"ks1@x.nl": "Klantenservice", "ks2@x.nl": "klantenservice ", "ks3@x.nl": "KLANTENSERVICE",
+             "ks4@x.nl": "Klantenservice", "ict@x.nl": " ICT  en   data", "niets@x.nl": "   "}
+    with app.app_context(), database.connection_context():
+        for email, afdeling in typed.items():
+            database.execute_sql(
+                'INSERT INTO "person" ("voornaam", "tussenvoegsel", "achternaam", "email", "password_hash", '
+                '"functie", "afdeling", "role", "active", "created_at", "session_version") VALUES '
+                f'({", ".join([database.param] * 11)})',
+                ("Kim", "", email.split("@")[0], email, "", "", afdeling, "medewerker", True,
+                 "2026-01-05 09:00:00", 0))
+        before = every_row()
+        assert "department" not in before
+        demo = {r["email"]: r["afdeling"] for r in before["person"] if r["email"] not in typed}
+
+    with_afdeling = {t: [{k: v for k, v in r.items() if k != "afdeling"} for r in rows] if t == "person" else rows
+                     for t, rows in before.items()}
+    app = after_migration("m0019_departments", with_afdeling, database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        people = {r["email"]: r["afdeling"] for r in current_rows("person")}
+        assert {e: people[e] for e in typed} == {
+            "ks1@x.nl": "Klantenservice", "ks2@x.nl": "Klantenservice", "ks3@x.nl": "Klantenservice",
+            "ks4@x.nl": "Klantenservice", "ict@x.nl": "ICT en data", "niets@x.nl": ""}
+        assert {e: people[e] for e in demo} == demo  # the demo's departments were one spelling each
+        assert sorted((d.name, d.key) for d in Department.select()) == sorted(
+            [("ICT en data", "ict en data")] + [(n, n.casefold()) for n in set(demo.values()) if n])
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    page = hr.get("/afdelingen/")
+    assert page.status_code == 200
+    assert text_of(page).count("Klantenservice") == 2  # the row's name and its link, once
+    assert text_of(hr.get("/mensen/?zoek=ks")).count("Klantenservice") == 4

@@ -131,7 +131,7 @@ PERSON_FIELDS = ["voornaam", "tussenvoegsel", "achternaam", "email", "functie", 
 def test_a_file_in_the_people_forms_is_refused(app, org, login):
     hr = login(org["hr"])
     new = {"voornaam": "Sophie", "tussenvoegsel": "van", "achternaam": "Dijk",
-           "email": "sophie@test.nl", "functie": "Controller", "afdeling": "Financiën",
+           "email": "sophie@test.nl", "functie": "Controller", "afdeling": "A",
            "manager": "0", "role": "medewerker", "active": "y", "password": "eerste-wachtwoord",
            "csrf_token": csrf_from(hr.get("/mensen/nieuw"))}
     people = in_app(app, lambda: sorted((p.email, p.functie, p.active) for p in Person.select()))

@@ -71,6 +71,7 @@ def _person_form(person: Person | None) -> PersonForm:
     ordered = sorted(others, key=lambda p: (p.role == "medewerker", p.achternaam.lower(), p.voornaam))
     form.manager.choices = choices([(0, "— geen —")] + [(p.id, _sort_name(p)) for p in ordered])
     form.role.choices = choices(ROLES.items())
+    form.afdeling.choices = choices([("", "— geen —")] + [(d, d) for d in departments()])
     if not passwords.local_passwords(current_app.config):
         # Nothing to set or send: the directory or single sign-on logs people in.
         del form.password
@@ -114,7 +115,7 @@ def edit(person_id: int | None = None):
             return redirect(url_for("people.index"))
         for name, message in errors.items():
             form[name].errors.append(message)
-    return render_template("people/edit.html", form=form, person=person, departments=departments(),
+    return render_template("people/edit.html", form=form, person=person,
                            **_password_context()), 422 if form.errors else 200
 
 
