@@ -267,15 +267,27 @@ def part_progress(part, values: dict) -> tuple[int, int]:
     return sum(1 for f in fields if f.is_filled(values.get(f.key))), len(fields)
 
 
+# Filter values the dashboard's links use (pop/dashboard.py) besides a state and a department's name:
+# every state but the voorbereiding (whose plans count nowhere for HR), and the people without a department.
+SHARED = "gedeeld"
+NO_DEPARTMENT = "(geen afdeling)"
+
+
+def _department_is(afdeling: str):
+    return Person.afdeling == ("" if afdeling == NO_DEPARTMENT else afdeling)
+
+
 def filter_plans(query, afdeling: str = "", periode: str = "", status: str = "", formulier: str = ""):
     """Narrow a visible_plans() query (plans joined with their employee) by HR's filters."""
     if formulier:
         query = query.where(Plan.form_key == formulier)
     if afdeling:
-        query = query.where(Person.afdeling == afdeling)
+        query = query.where(_department_is(afdeling))
     if periode:
         query = query.where(Plan.period == periode)
-    if status:
+    if status == SHARED:
+        query = query.where(Plan.status != "voorbereiding")
+    elif status:
         query = query.where(Plan.status == status)
     return query
 
@@ -285,7 +297,7 @@ def people_without_plan(period: str, afdeling: str = ""):
     has_plan = Plan.select(Plan.employee).where(Plan.period == period)
     query = Person.select().where((Person.active == True) & (Person.id.not_in(has_plan)))  # noqa: E712
     if afdeling:
-        query = query.where(Person.afdeling == afdeling)
+        query = query.where(_department_is(afdeling))
     return query.order_by(Person.afdeling, Person.achternaam, Person.voornaam)
 
 

@@ -128,6 +128,8 @@ def init_app(app):
     app.register_blueprint(feedback.bp)
     from .views import departments  # noqa: E402 (HR's list of departments)
     app.register_blueprint(departments.bp)
+    from .views import dashboard  # noqa: E402 (HR's dashboard)
+    app.register_blueprint(dashboard.bp)
 
     @app.errorhandler(400)
     def bad_request(error):

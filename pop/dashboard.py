@@ -1,0 +1,154 @@
+"""HR's dashboard (/dashboard): the period's figures at a glance, each a link to the list of exactly the
+plans or people it counts, and bar charts drawn on the server as SVG (templates/dashboard/).
+
+The figures of a period (a plan period, "2026"; the current one unless HR chooses another):
+- plans per state and per department and state, and the plans awaiting akkoord (those in the
+  Ontwikkelgesprek: both akkoorden make a plan Vastgesteld, so every plan there misses one or both);
+- active people without a plan for the period, per department;
+- the development budget of the year (pop/budget.py): budgets given and costs planned.
+
+Privacy: a plan in the voorbereiding is the employee's alone and counts nowhere here (as in the budget's
+totals, pop/budget.py PRIVATE): not in the states, not in a department's plans. Its employee does have a
+plan, so they are not among the people without one (as on HR's plan list).
+
+A fixed number of queries whatever the organisation's size: the counts per department and state, the
+people without a plan per department, the budget's two, and the list of departments."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import url_for
+from peewee import fn
+
+from . import budget
+from .departments import names
+from .models import STATUSES, Person, Plan
+from .plans import NO_DEPARTMENT, SHARED, people_without_plan
+
+PRIVATE = budget.PRIVATE
+SHARED_STATES = {k: v for k, v in STATUSES.items() if k not in PRIVATE}
+AWAITING_AKKOORD = "ontwikkelgesprek"
+
+
+@dataclass
+class Figures:
+    period: str
+    counts: dict[tuple[str, str], int]  # (afdeling, state) -> plans, shared states only
+    without: dict[str, int]  # afdeling -> active people without a plan
+    departments: list[str]  # HR's list, and "" when someone has none
+    budget: budget.Department
+    states: dict[str, str] = field(default_factory=lambda: dict(SHARED_STATES))
+
+    def __post_init__(self):
+        self.by_state, self.by_department = defaultdict(int), defaultdict(int)
+        for (afdeling, state), n in self.counts.items():
+            self.by_state[state] += n
+            self.by_department[afdeling] += n
+
+    @property
+    def plans(self) -> int:
+        return sum(self.by_state.values())
+
+    @property
+    def awaiting_akkoord(self) -> int:
+        return self.by_state.get(AWAITING_AKKOORD, 0)
+
+    @property
+    def without_total(self) -> int:
+        return sum(self.without.values())
+
+    @property
+    def budget_used(self) -> Decimal | None:
+        """The share of the year's budget in euros that the shared plans plan to spend, in per cent."""
+        given = self.budget.budget_euro
+        if not given:
+            return None
+        return (self.budget.planned_euro * 100 / given).quantize(Decimal("1"))
+
+    # The links: HR's plan list (pop/views/plans.py) with the filters that list exactly what is counted.
+    def plans_link(self, state: str = "", afdeling: str | None = None) -> str:
+        args = {"periode": self.period, "status": state or SHARED}
+        if afdeling is not None:
+            args["afdeling"] = afdeling or NO_DEPARTMENT
+        return url_for("plans.index", **args)
+
+    def without_link(self, afdeling: str | None = None) -> str:
+        args = {"periode": self.period}
+        if afdeling:
+            args["afdeling"] = afdeling
+        return url_for("plans.index", **args) + "#zonder-pop"
+
+    def budget_link(self) -> str:
+        return url_for("organisation.budget_page", periode=self.period)
+
+    def name(self, afdeling: str) -> str:
+        return afdeling or NO_DEPARTMENT
+
+
+def figures(period: str) -> Figures:
+    counted = (Plan.select(Person.afdeling, Plan.status, fn.COUNT(Plan.id))
+               .join(Person, on=(Plan.employee == Person.id))
+               .where((Plan.period == period) & Plan.status.not_in(PRIVATE))
+               .group_by(Person.afdeling, Plan.status).tuples())
+    counts = {(afdeling, state): n for afdeling, state, n in counted}
+    without = dict(people_without_plan(period).select(Person.afdeling, fn.COUNT(Person.id)).order_by()
+                   .group_by(Person.afdeling).tuples())
+    listed = names()
+    seen = {d for d, _ in counts} | set(without)
+    departments = listed + sorted(d for d in seen if d not in listed and d) + ([""] if "" in seen else [])
+    whole = budget.total(budget.departments(period))
+    return Figures(period, counts, without, departments, whole)
+
+
+# ---------------------------------------------------------------- the charts' geometry
+
+# Fills that differ without colour: each state its own pattern (templates/dashboard/_charts.svg defines
+# them), and every bar carries its number as text.
+PATTERNS = ["p-solid", "p-diagonal", "p-dots", "p-cross", "p-horizontal", "p-vertical"]
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    link: str
+    y: int
+    width: float
+    pattern: str = PATTERNS[0]
+    segments: list = field(default_factory=list)  # (x, width, value, pattern, label, link) of a stacked bar
+
+
+CHART_WIDTH, LABEL_WIDTH, ROW, VALUE_ROOM = 640, 190, 28, 50
+
+
+def bars(rows: list[tuple[str, int, str]]) -> tuple[list[Bar], int]:
+    """(label, value, link) rows as horizontal bars scaled to the largest; returns the bars and the height."""
+    largest = max((v for _, v, _ in rows), default=0) or 1
+    room = CHART_WIDTH - LABEL_WIDTH - VALUE_ROOM
+    found = [Bar(label, value, link, 10 + i * ROW, room * value / largest, PATTERNS[i % len(PATTERNS)])
+             for i, (label, value, link) in enumerate(rows)]
+    return found, 20 + len(rows) * ROW
+
+
+def stacked(f: Figures) -> tuple[list[Bar], int, list[tuple[str, str, str]]]:
+    """A bar per department, a segment per shared state; the legend as (state label, pattern)."""
+    states = list(f.states)
+    pattern = {s: PATTERNS[i % len(PATTERNS)] for i, s in enumerate(states)}
+    largest = max((f.by_department.get(d, 0) for d in f.departments), default=0) or 1
+    room = CHART_WIDTH - LABEL_WIDTH - VALUE_ROOM
+    result = []
+    for i, d in enumerate(f.departments):
+        bar = Bar(f.name(d), f.by_department.get(d, 0), f.plans_link(afdeling=d), 10 + i * ROW,
+                  room * f.by_department.get(d, 0) / largest)
+        x = 0.0
+        for s in states:
+            n = f.counts.get((d, s), 0)
+            if n:
+                width = room * n / largest
+                bar.segments.append((x, width, n, pattern[s], f.states[s], f.plans_link(s, d)))
+                x += width
+        result.append(bar)
+    legend = [(s, f.states[s], pattern[s]) for s in states]
+    return result, 20 + len(result) * ROW, legend

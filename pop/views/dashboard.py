@@ -1,0 +1,23 @@
+"""HR's dashboard (/dashboard): the figures of pop/dashboard.py, each a link to its list, with SVG charts.
+A page of its own rather than HR's first page: that page is the plan list HR works through, and its
+to-do table already counts per department and state; the dashboard adds what needs a picture."""
+from flask import Blueprint, render_template, request
+
+from .. import dashboard
+from ..plans import current_period, periods
+from .people import hr_required
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/dashboard")
+@hr_required
+def index():
+    period = (request.args.get("periode") or "").strip() or current_period()
+    figures = dashboard.figures(period)
+    state_bars, state_height = dashboard.bars(
+        [(label, figures.by_state.get(state, 0), figures.plans_link(state)) for state, label in figures.states.items()])
+    department_bars, department_height, legend = dashboard.stacked(figures)
+    return render_template("dashboard/index.html", f=figures, periods=periods(), state_bars=state_bars,
+                           state_height=state_height, department_bars=department_bars,
+                           department_height=department_height, legend=legend, chart=dashboard)
