@@ -88,6 +88,14 @@ def held(definition, values: dict, talk: Talk) -> bool:
     return False
 
 
+def last_talk(definition, values: dict) -> dt.date | None:
+    """The date of the latest progress talk recorded in the plan (the voortgang parts' tables), or None."""
+    dates = [row[c.key] for part in definition.parts_in("voortgang") for field in part.fields
+             if field.kind == "table" for row in values.get(field.key) or [] for c in field.columns
+             if c.kind == "date" and isinstance(row.get(c.key), dt.date)]
+    return max(dates, default=None)
+
+
 def days_until(talk: Talk, today: dt.date) -> int:
     return (talk.date - today).days
 

@@ -19,8 +19,9 @@ from pop.plans import start_plan
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 OVERVIEW = "Overzicht_POP.xlsx"
 OVERVIEW_COLUMNS = ["Medewerker", "Afdeling", "Functie", "Leidinggevende", "Periode", "Formulier",
-                    "Status", "Ontwikkeldoelen", "Volgend gesprek", "Akkoord medewerker",
-                    "Akkoord leidinggevende", "Bijgewerkt"]
+                    "Status", "Voortgang", "Ontwikkeldoelen", "Laatste gesprek", "Volgend gesprek",
+                    "Akkoord medewerker", "Akkoord leidinggevende", "Gepland (euro)", "Gepland (uren)",
+                    "Bijgewerkt"]
 ZOE_2026 = "POP_van-t-Hof-Test_Zoe_2026.docx"
 
 
@@ -138,7 +139,7 @@ def test_overview_has_filters_and_frozen_header(everything):
     _, _, _, archive = everything
     ws = workbook_of(archive.read(OVERVIEW)).active
     assert ws.auto_filter.ref, "no auto filter"
-    assert ws.auto_filter.ref == "A1:L5", ws.auto_filter.ref  # 12 columns, header and 4 plans
+    assert ws.auto_filter.ref == "A1:P5", ws.auto_filter.ref  # 16 columns, header and 4 plans
     assert ws.freeze_panes in ("A2", "B2"), ws.freeze_panes
 
 

@@ -499,8 +499,10 @@ def _write_costs(sheet: _Sheet, row, field, value, label) -> int:
 
 
 OVERVIEW_COLUMNS = ("Medewerker", "Afdeling", "Functie", "Leidinggevende", "Periode", "Formulier",
-                    "Status", "Ontwikkeldoelen", "Volgend gesprek", "Akkoord medewerker",
-                    "Akkoord leidinggevende", "Bijgewerkt")
+                    "Status", "Voortgang", "Ontwikkeldoelen", "Laatste gesprek", "Volgend gesprek",
+                    "Akkoord medewerker", "Akkoord leidinggevende", "Gepland (euro)", "Gepland (uren)",
+                    "Bijgewerkt")
+OVERVIEW_WIDTHS = (22, 16, 18, 20, 9, 14, 11, 26, 44, 12, 12, 13, 13, 11, 10, 15)
 
 
 def _first_akkoord_of_each_signer(definition, values) -> dict:
@@ -511,17 +513,34 @@ def _first_akkoord_of_each_signer(definition, values) -> dict:
     return signed
 
 
+def phase_progress(definition, values) -> str:
+    """Each part's answered questions of those to answer, as the plan's page counts them: "Fase I 8/10"."""
+    from pop.plans import part_progress
+
+    parts = []
+    for part in definition.parts:
+        answered, total = part_progress(part, values)
+        if total:
+            parts.append(f"{part.nav_title} {answered}/{total}")
+    return "\n".join(parts)
+
+
 def overview_row(plan, definition, values) -> list:
+    from pop.rhythm import last_talk
+
     goals = (values.get(definition.goals_field) or []) if definition.goals_field else []
     goal_column = definition.field(definition.goals_field).columns[0].key if goals else ""
     signed = _first_akkoord_of_each_signer(definition, values)
     return [
         plan.employee.naam, plan.employee.afdeling, plan.employee.functie,
         plan.manager.naam if plan.manager else "", plan.period, definition.short_title,
-        plan.status_label,
+        plan.status_label, phase_progress(definition, values),
         "\n".join(f"{i}. {g[goal_column]}" for i, g in enumerate(goals, start=1)),
+        last_talk(definition, values),
         values.get(definition.next_talk_field) if definition.next_talk_field else None,
         *[signed[who]["datum"] if signed.get(who) else None for who in ("employee", "manager")],
+        # The totals of the plan's Costs field, kept on the plan (pop/budget.py); None without one.
+        plan.costs_euro, plan.costs_uren,
         # Stored in UTC; the sheet shows the organisation's time (an Excel cell has no zone).
         clock.local(plan.updated_at).replace(tzinfo=None) if plan.updated_at else None,
     ]
@@ -534,14 +553,20 @@ def overview_workbook(rows) -> bytes:
     for col, heading in enumerate(OVERVIEW_COLUMNS, start=1):
         put(ws, 1, col, heading, header=True)
     count = 0
+    amounts = {OVERVIEW_COLUMNS.index("Gepland (euro)") + 1: EURO_FORMAT,
+               OVERVIEW_COLUMNS.index("Gepland (uren)") + 1: HOURS_FORMAT}
     for count, (plan, definition, values) in enumerate(rows, start=1):
         for col, value in enumerate(overview_row(plan, definition, values), start=1):
-            put(ws, count + 1, col, value)
+            put(ws, count + 1, col, value, number_format=amounts.get(col))
     last = get_column_letter(len(OVERVIEW_COLUMNS))
     ws.auto_filter = f"A1:{last}{count + 1}"
     ws.freeze = (2, 2)
-    widths = (24, 18, 22, 22, 10, 18, 11, 60, 15, 18, 20, 17)
-    for col, width in enumerate(widths, start=1):
+    for col, width in enumerate(OVERVIEW_WIDTHS, start=1):
         ws.widths[col] = width
+    # Printed on A4 landscape, every column on the page's width (shrunk as far as that takes), the
+    # header row on every page.
+    total = sum(_px(w) for w in OVERVIEW_WIDTHS)
+    scale = max(10, min(100, int(PRINTABLE["landscape"] * 100 / total)))
+    ws.page = PageSetup(orientation="landscape", scale=scale, margin_left_right=MARGIN, print_title_rows=(1, 1))
     fit_row_heights(ws)
     return wb.save()
