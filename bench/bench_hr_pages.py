@@ -40,6 +40,8 @@ PAGES = [
     ("/mensen/ manager", "hr", "/mensen/?sorteer=leidinggevende&pagina=100"),
     ("/budget remaining", "hr", "/budget?sorteer=resterend-euro"),
     ("/matrix group", "hr", "/matrix?sorteer=groep&groep=high-potentials"),
+    ("/dashboard", "hr", "/dashboard"),
+    ("/afdelingen/", "hr", "/afdelingen/"),
 ]
 # Issue 18's figures before this change (median of 5, 10,000 employees): ms, MB.
 BEFORE = {"/": (502, 3.6), "/mensen/": (2400, 2.0), "/budget": (1000, 3.6), "/matrix": (330, 4.5)}

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from flask import url_for
 from peewee import fn
@@ -42,6 +43,7 @@ class Figures:
     states: dict[str, str] = field(default_factory=lambda: dict(SHARED_STATES))
 
     def __post_init__(self):
+        self._list_url = url_for("plans.index")
         self.by_state, self.by_department = defaultdict(int), defaultdict(int)
         for (afdeling, state), n in self.counts.items():
             self.by_state[state] += n
@@ -68,17 +70,18 @@ class Figures:
         return (self.budget.planned_euro * 100 / given).quantize(Decimal("1"))
 
     # The links: HR's plan list (pop/views/plans.py) with the filters that list exactly what is counted.
+    # Its address is found once: url_for per cell was half the page's time with a hundred departments.
     def plans_link(self, state: str = "", afdeling: str | None = None) -> str:
         args = {"periode": self.period, "status": state or SHARED}
         if afdeling is not None:
             args["afdeling"] = afdeling or NO_DEPARTMENT
-        return url_for("plans.index", **args)
+        return self._list_url + "?" + urlencode(args)
 
     def without_link(self, afdeling: str | None = None) -> str:
         args = {"periode": self.period}
         if afdeling:
             args["afdeling"] = afdeling
-        return url_for("plans.index", **args) + "#zonder-pop"
+        return self._list_url + "?" + urlencode(args) + "#zonder-pop"
 
     def budget_link(self) -> str:
         return url_for("organisation.budget_page", periode=self.period)
