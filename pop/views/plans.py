@@ -1,8 +1,10 @@
 import json
+import re
 
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
                    request, url_for)
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from forms import FORMS
 from forms.kinds import Table, choices, smart_summary
@@ -11,7 +13,7 @@ from forms.limits import BLANK_ROWS, REACTION_CHARS
 from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
                        read_part_form, validate_part_form)
 
-from .. import akkoord, answers, audit, clock, cycle, drafts, feedback, organisation, todo
+from .. import akkoord, answers, audit, clock, cycle, drafts, feedback, fragments, organisation, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans, last_writer,
@@ -219,8 +221,11 @@ def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=No
     stored_reaction = snapshot.text(cycle.reaction_key(part))
     reaction = reaction or {}
     values = snapshot.values
+    colleague_feedback = feedback.beside(plan, part, current_user)
+    body = _part_body(plan, definition, part, wtform, snapshot, editable, signers, colleague_feedback)
     return render_template("plans/part.html", plan=plan, definition=definition, part=part,
-                           form=wtform, values=values, editable=bool(editable), editable_keys=editable,
+                           form=wtform or DutchForm(), values=values, editable=bool(editable),
+                           part_body=body,
                            read_only_reason="" if editable else cycle.why_read_only(current_user, plan, part),
                            signers=signers, next_part=definition.next_part(part),
                            notice=notice, problems=problems, meanwhile=meanwhile or {},
@@ -235,11 +240,40 @@ def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=No
                            too_long=too_long, plan_chars=definition.chars(values),
                            reaction_chars=REACTION_CHARS,
                            # Colleagues' answers beside the table the form names (pop/feedback.py).
-                           colleague_feedback=feedback.beside(plan, part, current_user),
+                           colleague_feedback=colleague_feedback,
                            dirty=bool(problems or meanwhile or (notice and status != 403 and editable)),
                            version=version or part_version(plan, part, snapshot),
                            basis=basis if basis is not None and version else json.dumps(
                                snapshot.cell_digests([f.key for f in part.fields]))), status
+
+
+FEEDBACK_MARK = re.compile(r"<!--feedback-beside-(\d+)-->")
+
+
+def _part_body(plan, definition, part, wtform, snapshot, editable, signers, colleague_feedback) -> Markup:
+    """The part's questions (templates/plans/_part_body.html). wtform None: a page drawn from what is
+    stored, kept per process under everything it shows (pop/fragments.py); a form given (a page sent
+    back with what was typed) is drawn afresh. Colleagues' feedback goes in per request."""
+    key = None
+    if wtform is None:
+        key = (plan.id, plan.form_key, id(definition), part.key,
+               snapshot.fingerprint([f.key for f in part.fields]), frozenset(editable),
+               tuple(sorted(signers.items())), colleague_feedback.beside if colleague_feedback else None)
+        html = fragments.part_bodies.get(key)
+    if key is None or html is None:
+        html = render_template(
+            "plans/_part_body.html", plan=plan, part=part, values=snapshot.values, signers=signers,
+            form=wtform or build_part_form(plan.form_key, part, snapshot.values), keys=editable,
+            editable=bool(editable),
+            feedback_beside=colleague_feedback.beside if colleague_feedback else None,
+            feedback_mark=lambda level: Markup(f"<!--feedback-beside-{int(level)}-->"))
+        if key is not None:
+            fragments.part_bodies.put(key, html)
+    if colleague_feedback:
+        html = FEEDBACK_MARK.sub(lambda m: render_template(
+            "feedback/_beside.html", plan=plan, colleague_feedback=colleague_feedback,
+            level=int(m.group(1))), html)
+    return Markup(html)
 
 
 def _previous_plan(plan: Plan):
@@ -280,10 +314,11 @@ def part(plan_id: int, part_key: str):
         kept = _kept_draft(plan, part)
         if kept is not None:
             return kept
-        wtform = build_part_form(plan.form_key, part, values)
         table = _table(part, request.args.get("rij"))
-        if table is not None:
-            _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), values)
+        if table is None:  # the form as stored: drawn once per process (_part_body)
+            return _render_part(plan, definition, part, None, snapshot)
+        wtform = build_part_form(plan.form_key, part, values)
+        _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), values)
         return _render_part(plan, definition, part, wtform, snapshot)
 
     if not set(request.form) - {"csrf_token"}:
