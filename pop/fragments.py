@@ -9,6 +9,7 @@ what was typed (refused, in conflict, a row added) is drawn afresh, never kept.
 
 The cache is bounded (MAX_ENTRIES, least recently used out) and belongs to one process: nothing is
 shared between servers or workers, and a save needs no invalidation, as a changed answer is a new key.
+The print view's parts are kept the same way: they follow from the form and all stored answers.
 """
 from __future__ import annotations
 
@@ -47,3 +48,4 @@ class FragmentCache:
 
 
 part_bodies = FragmentCache()
+print_bodies = FragmentCache()  # the print view's parts, under the plan, its form and its stored answers

@@ -5,6 +5,7 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
                    request, url_for)
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from peewee import JOIN
 
 from forms import FORMS
 from forms.kinds import Table, choices, smart_summary
@@ -27,7 +28,12 @@ bp = Blueprint("plans", __name__)
 
 
 def plan_or_404(plan_id: int) -> Plan:
-    plan = Plan.get_or_none(Plan.id == plan_id)
+    # With its employee and manager in the same query: every plan page names them.
+    employee, manager = Person.alias(), Person.alias()
+    plan = (Plan.select(Plan, employee, manager)
+            .join(employee, on=(Plan.employee == employee.id), attr="employee").switch(Plan)
+            .join(manager, JOIN.LEFT_OUTER, on=(Plan.manager == manager.id), attr="manager")
+            .where(Plan.id == plan_id).first())
     if plan is None or not can_view(current_user, plan):
         abort(404)
     return plan
@@ -568,5 +574,13 @@ def print_view(plan_id: int):
     plan = plan_or_404(plan_id)
     readable_or_403(plan)
     audit.record_view(plan, current_user)
-    return render_template("plans/print.html", plan=plan, definition=answers.form_of(plan),
-                           values=answers.load(plan))
+    definition = answers.form_of(plan)
+    snapshot = answers.read(plan)
+    # The parts as printed follow from the form and the stored answers alone: kept per process.
+    key = (plan.id, plan.form_key, id(definition), snapshot.fingerprint([f.key for f in definition.fields]))
+    body = fragments.print_bodies.get(key)
+    if body is None:
+        body = render_template("plans/_print_body.html", definition=definition, values=snapshot.values)
+        fragments.print_bodies.put(key, body)
+    return render_template("plans/print.html", plan=plan, definition=definition, values=snapshot.values,
+                           print_body=Markup(body))
