@@ -41,6 +41,7 @@ PAGES = [
     ("/budget remaining", "hr", "/budget?sorteer=resterend-euro"),
     ("/matrix group", "hr", "/matrix?sorteer=groep&groep=high-potentials"),
     ("/dashboard", "hr", "/dashboard"),
+    ("/dashboard overdue", "hr", "/dashboard/gesprekken-verlopen"),
     ("/afdelingen/", "hr", "/afdelingen/"),
 ]
 # Issue 18's figures before this change (median of 5, 10,000 employees): ms, MB.

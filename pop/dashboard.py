@@ -4,6 +4,11 @@ plans or people it counts, and bar charts drawn on the server as SVG (templates/
 The figures of a period (a plan period, "2026"; the current one unless HR chooses another):
 - plans per state and per department and state, and the plans awaiting akkoord (those in the
   Ontwikkelgesprek: both akkoorden make a plan Vastgesteld, so every plan there misses one or both);
+- talks overdue: open plans whose next talk lies in the past and was not held (pop/rhythm.py), counted
+  and listed on a page of their own (/dashboard/gesprekken-verlopen), as HR's plan list has no filter
+  for them. Not on the dashboard itself: the next talk is an answer, not a column of the plan, so
+  finding them reads every shared plan's talk cells (half a second at 10,000 employees), where the
+  dashboard's other figures are counts the database makes from indexes;
 - active people without a plan for the period, per department;
 - the development budget of the year (pop/budget.py): budgets given and costs planned.
 
@@ -12,20 +17,26 @@ totals, pop/budget.py PRIVATE): not in the states, not in a department's plans. 
 plan, so they are not among the people without one (as on HR's plan list).
 
 A fixed number of queries whatever the organisation's size: the counts per department and state, the
-people without a plan per department, the budget's two, and the list of departments."""
+people without a plan per department, the budget's two, the list of departments. The overdue talks' page
+takes three (the period's shared open plans, their talk fields' cells, the plans found with their
+employees)."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import url_for
 from peewee import fn
 
-from . import budget
+from forms import FORMS
+
+from . import budget, rhythm
+from .db import database
 from .departments import names
-from .models import STATUSES, Person, Plan
+from .models import STATUSES, Answer, Person, Plan
 from .plans import NO_DEPARTMENT, SHARED, people_without_plan
 
 PRIVATE = budget.PRIVATE
@@ -83,11 +94,80 @@ class Figures:
             args["afdeling"] = afdeling
         return self._list_url + "?" + urlencode(args) + "#zonder-pop"
 
+    def overdue_link(self) -> str:
+        return url_for("dashboard.overdue", periode=self.period)
+
     def budget_link(self) -> str:
         return url_for("organisation.budget_page", periode=self.period)
 
     def name(self, afdeling: str) -> str:
         return afdeling or NO_DEPARTMENT
+
+
+@lru_cache(maxsize=None)
+def _talk_fields(form_key: str) -> tuple[frozenset, dict]:
+    """What rhythm.open_talk reads of a plan of this form: the next talk, its kind and the header's date
+    of the POP-gesprek (whole fields), and of the progress talks' tables only their date columns."""
+    definition = FORMS[form_key]
+    keys = {definition.next_talk_field, definition.next_talk_kind_field,
+            rhythm.header_talk_field(definition)} - {""}
+    tables = {f.key: {c.key for c in f.columns if c.kind == "date"}
+              for part in definition.parts_in("voortgang") for f in part.fields if f.kind == "table"}
+    return frozenset(keys), tables
+
+
+def _shared_open(period: str):
+    return (Plan.period == period) & Plan.status.in_([s for s in rhythm.OPEN_STATES if s not in PRIVATE])
+
+
+def overdue_talks(period: str, today) -> list[tuple[int, rhythm.Talk]]:
+    """(plan id, talk) of the period's shared open plans whose next talk lies before today and was not
+    held (as a manager's to-do list calls it overdue, pop/rhythm.py). Two queries, reading only the talk
+    fields' cells (tens of thousands at 10,000 employees, so as plain rows, not model objects)."""
+    forms = [k for k in FORMS]
+    keys, columns = set(), set()
+    for key in forms:
+        fields, tables = _talk_fields(key)
+        keys |= fields
+        columns |= {c for cols in tables.values() for c in cols}
+    tables_keys = {t for key in forms for t in _talk_fields(key)[1]}
+    plans = {plan_id: (form_key, status) for plan_id, form_key, status in database.execute(
+        Plan.select(Plan.id, Plan.form_key, Plan.status).where(_shared_open(period))).fetchall()}
+    query = (Answer.select(Answer.plan, Answer.field, Answer.row, Answer.column, Answer.value)
+             .join(Plan, on=(Answer.plan == Plan.id))
+             .where(_shared_open(period) & (Answer.field.in_(sorted(keys)) | (
+                 Answer.field.in_(sorted(tables_keys)) & Answer.column.in_(sorted(columns))))))
+    cells: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
+    for plan_id, key, row, column, value in database.execute(query).fetchall():
+        cells[plan_id][key][(row, column)] = value
+    found = []
+    for plan_id, mine in cells.items():
+        form_key, status = plans.get(plan_id, ("", ""))
+        definition = FORMS.get(form_key)
+        if definition is None:
+            continue
+        fields, tables = _talk_fields(definition.key)
+        values = {k: definition.field(k).from_cells(mine[k]) for k in fields | set(tables) if k in mine}
+        talk = rhythm.open_talk(_State(status), definition, values, today)
+        if talk is not None and talk.date < today:
+            found.append((plan_id, talk))
+    return found
+
+
+@dataclass(frozen=True)
+class _State:
+    """What rhythm.open_talk reads of a plan: its state."""
+    status: str
+
+
+def overdue_plans(period: str, today) -> list[tuple[Plan, rhythm.Talk]]:
+    """The plans of overdue_talks() with their employees, by name, for the list behind the figure."""
+    talks = dict(overdue_talks(period, today))
+    if not talks:
+        return []
+    plans = (Plan.select(Plan, Person).join(Person, on=(Plan.employee == Person.id))
+             .where(_shared_open(period)).order_by(Person.achternaam, Person.voornaam, Person.id))
+    return [(p, talks[p.id]) for p in plans if p.id in talks]
 
 
 def figures(period: str) -> Figures:

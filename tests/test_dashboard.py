@@ -9,6 +9,8 @@ import pytest
 
 from conftest import Client, text_of
 from organisation import PASSWORD, build
+from pop import answers
+from pop.dashboard import overdue_talks
 from pop.models import STATUSES, Budget, Person, Plan
 from pop.plans import current_period
 from support import doc
@@ -27,6 +29,8 @@ def hr_client(app):
 def listed(client, href):
     """How many rows the linked list holds: its plans, or with #zonder-pop its people without a plan."""
     href = href.replace("&amp;", "&")
+    if "/gesprekken-verlopen" in href:
+        return len(doc(client.get(href)).xpath('//table[@id="verlopen"]/tbody/tr'))
     if href.endswith("#zonder-pop"):
         page = client.get(href.split("#")[0] + "&zonder-aantal=200")
         return len(doc(page).xpath('//section[@id="zonder-pop"]//ul[@class="without"]/li'))
@@ -44,6 +48,12 @@ def test_every_figure_is_the_number_of_rows_its_link_lists(app):
         Budget.create(person=someone.id, year=PERIOD, euro=1000)
         Plan.update(costs_euro=250).where(Plan.id == someone.plan_id).execute()
         private = next(m for m in members if m.state == "voorbereiding")
+        private_talk = next(m for m in members if m.state == "voorbereiding" and m.talk and m.talk < TODAY)
+        held = next(m for m in members if m.state == "uitvoering" and m.talk and m.talk < TODAY)
+        assert held.plan_id in {plan_id for plan_id, _ in overdue_talks(PERIOD, TODAY)}  # until its talk is recorded
+        plan = Plan.get_by_id(held.plan_id)
+        answers.save(plan, {"voortgangsgesprekken": [{"datum": held.talk, "gedaan": "Besproken", "opgeleverd": "",
+                                                      "tevreden": "", "verder": ""}]})
         Plan.update(costs_euro=999).where(Plan.id == private.plan_id).execute()  # counts nowhere
     client = hr_client(app)
     page = client.get("/dashboard")
@@ -60,6 +70,15 @@ def test_every_figure_is_the_number_of_rows_its_link_lists(app):
     assert "Voorbereiding" not in " ".join(th.text_content() for th in page_doc.xpath("//th"))
     # The headline figures.
     shared = sum(states[s] for s in SHARED)
+    # Talks overdue: the generated plans' talks lie from three weeks ago to five ahead (organisation.py).
+    # Listed: a shared plan whose talk is past with no progress talk since; not the one held since, nor
+    # the private one.
+    overdue_page = client.get(page_doc.xpath('//a[@id="cijfer-verlopen"]')[0].get("href"))
+    names = [a.text_content() for a in doc(overdue_page).xpath('//table[@id="verlopen"]/tbody/tr/td[1]/a')]
+    waiting = [m for m in members if m.state == "ontwikkelgesprek" and m.talk and m.talk < TODAY]
+    assert waiting and all(m.naam in names for m in waiting)
+    assert held.naam not in names and private_talk.naam not in names and private_talk.talk < TODAY
+    assert text_of(overdue_page).count(f"{len(names)} gesprekken verlopen") == 1
     for key, expected in (("plannen", shared), ("akkoord", states["ontwikkelgesprek"]),
                           ("zonder", sum(1 for m in members if m.state is None) + 1 + 4)):  # HR and managers
         link = page_doc.xpath(f'//a[@id="cijfer-{key}"]')[0]
@@ -118,13 +137,16 @@ def test_the_page_takes_the_same_queries_at_every_size(app, size):
     logger.setLevel(logging.DEBUG)
     try:
         assert client.get("/dashboard").status_code == 200
+        dashboard, handler.count = handler.count, 0
+        assert client.get("/dashboard/gesprekken-verlopen").status_code == 200
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-    assert handler.count == 8, handler.count
+    assert (dashboard, handler.count) == (8, 5)
 
 
 def test_only_hr(app, org, login):
     for who in ("a", "m1"):
-        assert login(org[who]).get("/dashboard").status_code == 403
+        for url in ("/dashboard", "/dashboard/gesprekken-verlopen"):
+            assert login(org[who]).get(url).status_code == 403
     assert "Dashboard" in text_of(login(org["hr"]).get("/dashboard"))

@@ -3,7 +3,7 @@ A page of its own rather than HR's first page: that page is the plan list HR wor
 to-do table already counts per department and state; the dashboard adds what needs a picture."""
 from flask import Blueprint, render_template, request
 
-from .. import dashboard
+from .. import clock, dashboard
 from ..plans import current_period, periods
 from .people import hr_required
 
@@ -13,7 +13,7 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/dashboard")
 @hr_required
 def index():
-    period = (request.args.get("periode") or "").strip() or current_period()
+    period = _period()
     figures = dashboard.figures(period)
     state_bars, state_height = dashboard.bars(
         [(label, figures.by_state.get(state, 0), figures.plans_link(state)) for state, label in figures.states.items()])
@@ -21,3 +21,17 @@ def index():
     return render_template("dashboard/index.html", f=figures, periods=periods(), state_bars=state_bars,
                            state_height=state_height, department_bars=department_bars,
                            department_height=department_height, legend=legend, chart=dashboard)
+
+
+def _period() -> str:
+    return (request.args.get("periode") or "").strip() or current_period()
+
+
+@bp.route("/dashboard/gesprekken-verlopen")
+@hr_required
+def overdue():
+    """The plans behind the dashboard's 'talks overdue': whose talk, which one, since when."""
+    period = _period()
+    today = clock.today()
+    return render_template("dashboard/overdue.html", period=period, today=today,
+                           found=dashboard.overdue_plans(period, today))
