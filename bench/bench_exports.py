@@ -106,7 +106,7 @@ def main() -> None:
             for label, workers in (("in this process, one plan at a time", 0),
                                    ("worker processes, started for it", None),
                                    ("worker processes, already running", None)):
-                app.config["EXPORT_WORKERS"] = workers
+                app.config["POP_EXPORT_WORKERS"] = workers
                 zip_path = Path(tmp, f"all-{len(bulk)}.zip")
                 start = time.perf_counter()
                 write_zip(Plan.select().order_by(Plan.id), zip_path, BulkRenderer())

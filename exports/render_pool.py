@@ -18,16 +18,13 @@ parent to count and report as before (exports/templates.py BulkRenderer).
 from __future__ import annotations
 
 import atexit
-import logging
 import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from pop import cpus
-
-log = logging.getLogger(__name__)
+from pop import config, cpus
 
 # Imported once by the fork server, so each worker starts with them.
 PRELOAD = ["exports.render_pool", "exports.templates", "exports.context", "forms"]
@@ -38,19 +35,11 @@ _pool_size = 0
 _pool_owner = 0
 
 
-def workers(config=None) -> int:
-    """How many worker processes a bulk export uses; 0: render in this process, one plan at a time
-    (POP_EXPORT_WORKERS=0)."""
-    value = (config or {}).get("EXPORT_WORKERS")
-    if value is None:
-        value = os.environ.get("POP_EXPORT_WORKERS")
-    if value is None or str(value).strip() == "":
-        return cpus.for_background()
-    try:
-        return max(0, int(value))
-    except ValueError:
-        log.warning("POP_EXPORT_WORKERS=%r is geen getal; %s werkprocessen", value, cpus.for_background())
-        return cpus.for_background()
+def workers() -> int:
+    """How many worker processes a bulk export uses: POP_EXPORT_WORKERS, else the usable CPUs but one;
+    0: render in this process, one plan at a time."""
+    configured = config.current("POP_EXPORT_WORKERS")
+    return cpus.for_background() if configured is None else configured
 
 
 def pool(size: int) -> ProcessPoolExecutor:

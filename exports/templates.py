@@ -13,8 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from flask import current_app, has_app_context
-
 from forms import FORMS, get_form
 from pop.db import database
 from pop.models import ExportTemplate
@@ -133,7 +131,7 @@ class BulkRenderer:
     def render_many(self, batches):
         """For each list of (plan, definition, values) from `batches`: (that list, its documents in
         the same order). Reads the next list while the workers render the one before."""
-        workers = render_pool.workers(current_app.config if has_app_context() else None)
+        workers = render_pool.workers()
         if workers == 0:
             for items in batches:
                 yield items, [self(*item) for item in items]

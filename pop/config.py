@@ -209,6 +209,7 @@ SETTINGS = (
     Setting("POP_TEMPLATE_CHECK_TIMEOUT", 15.0, seconds()),
     Setting("POP_TEMPLATE_MEMORY_MB", 1024, whole(100)),
     Setting("POP_TEMPLATE_CHILDREN", 2, whole(1, 32)),
+    Setting("POP_EXPORT_WORKERS", None, whole(0, 64, empty=True)),  # default: pop/cpus.py; 0: in-process
     # The task queue and its worker (pop/queue.py, pop/jobs.py)
     Setting("POP_QUEUE_URL", "", queue_address, secret=True),  # default: SQLite in the instance folder
     Setting("POP_JOB_HEARTBEAT", 10.0, seconds()),

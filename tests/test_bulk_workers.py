@@ -54,7 +54,7 @@ def failing_template(plans):
 
 
 def export(world, monkeypatch, workers: int) -> tuple[bytes, BulkRenderer]:
-    monkeypatch.setitem(world.app.config, "EXPORT_WORKERS", workers)
+    monkeypatch.setitem(world.app.config, "POP_EXPORT_WORKERS", workers)
     use_database(world.app)
     out = io.BytesIO()
     render = BulkRenderer()
@@ -115,7 +115,6 @@ def test_the_workers_run_niced_and_as_many_as_the_usable_cpus_but_one(monkeypatc
     assert render_pool.workers() == 1
     monkeypatch.setenv("POP_EXPORT_WORKERS", "0")
     assert render_pool.workers() == 0
-    assert render_pool.workers({"EXPORT_WORKERS": 2}) == 2  # the app's config first
     executor = render_pool.pool(2)
     seen = {f.result() for f in [executor.submit(_pid_and_nice) for _ in range(6)]}
     assert all(nice >= cpus.BACKGROUND_NICE for _, nice in seen), seen
@@ -135,7 +134,7 @@ class _DiesWhenUnpickled:
 
 
 def test_a_worker_that_dies_fails_that_export_and_the_next_one_has_workers_again(plans, monkeypatch):
-    monkeypatch.setitem(plans.app.config, "EXPORT_WORKERS", 1)
+    monkeypatch.setitem(plans.app.config, "POP_EXPORT_WORKERS", 1)
     use_database(plans.app)
     with plans.app.app_context():
         plan = Plan.get_by_id(plans.org["plan"])
