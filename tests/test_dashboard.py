@@ -85,7 +85,7 @@ def test_every_figure_is_the_number_of_rows_its_link_lists(app):
         assert int(link.xpath("./strong")[0].text_content()) == expected, key
         assert listed(client, link.get("href")) == expected, key
     budget = page_doc.xpath('//a[@id="cijfer-budget"]')[0]
-    assert " ".join(budget.text_content().split()) == "250.00 euro gepland van 1000.00 budget (25%)"
+    assert " ".join(budget.text_content().split()) == "€ 250,00 gepland van € 1.000,00 budget (25%)"
     assert client.get(budget.get("href").replace("&amp;", "&")).status_code == 200
     # Per department: every cell, followed; the person without a department under '(geen afdeling)'.
     table = page_doc.xpath('//table[@id="tabel-afdeling"]')[0]

@@ -3,6 +3,8 @@ A page of its own rather than HR's first page: that page is the plan list HR wor
 to-do table already counts per department and state; the dashboard adds what needs a picture."""
 from flask import Blueprint, render_template, request
 
+from exports.context import amount_text
+
 from .. import clock, dashboard
 from ..plans import current_period, periods
 from .people import hr_required
@@ -20,7 +22,8 @@ def index():
     department_bars, department_height, legend = dashboard.stacked(figures)
     return render_template("dashboard/index.html", f=figures, periods=periods(), state_bars=state_bars,
                            state_height=state_height, department_bars=department_bars,
-                           department_height=department_height, legend=legend, chart=dashboard)
+                           department_height=department_height, legend=legend, chart=dashboard,
+                           amount=amount_text)
 
 
 def _period() -> str:
