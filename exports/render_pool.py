@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.connection
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -53,10 +54,25 @@ def pool(size: int) -> ProcessPoolExecutor:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            _pool = ProcessPoolExecutor(max_workers=size, mp_context=context,
-                                        initializer=cpus.lower_priority)
+            _pool = ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=_start_worker)
             _pool_size, _pool_owner = size, os.getpid()
         return _pool
+
+
+def _start_worker() -> None:
+    """In each worker, before its first job: niced, and gone when the process it works for is gone.
+    A worker waits for jobs on a queue it holds both ends of, so it would never notice a server
+    process killed outright (SIGKILL, out of memory); it and the fork server would stay for good."""
+    cpus.lower_priority()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True,
+                         name="pop-worker-parent").start()
+
+
+def _exit_with(sentinel) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _broken(executor: ProcessPoolExecutor) -> bool:

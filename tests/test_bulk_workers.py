@@ -9,8 +9,11 @@ import hashlib
 import io
 import os
 import signal
+import subprocess
+import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -158,3 +161,30 @@ def test_workers_killed_while_idle_are_replaced_before_the_next_export(plans, mo
     data, render = export(plans, monkeypatch, workers=1)
     assert render_pool.pool(1) is not executor
     assert "POP_van-t-Hof-Test_Zoe_2026.docx" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+def test_the_workers_go_when_their_server_process_is_killed(tmp_path):
+    """A worker waits on a queue it holds both ends of: without watching its server process it, and
+    the fork server with it, would stay for good after a SIGKILL (or the out-of-memory killer)."""
+    code = ("import os, sys, time\n"
+            "from exports import render_pool\n"
+            "def main():\n"
+            "    executor = render_pool.pool(1)\n"
+            "    print(executor.submit(os.getpid).result(), flush=True)\n"
+            "    time.sleep(60)\n"
+            "if __name__ == '__main__':\n"
+            "    main()\n")
+    script = tmp_path / "server.py"
+    script.write_text(code)
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).resolve().parents[1])
+    try:
+        worker = int(server.stdout.readline())
+        assert Path(f"/proc/{worker}").exists()
+    finally:
+        server.kill()
+        server.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{worker}").exists(), "the worker outlived its server process"
