@@ -492,8 +492,13 @@ def test_the_list_queries_find_their_rows_through_an_index(org, hr, queries, url
     assert found, f"no query with {piece!r} on {url}"
     sql, params = found[which]
     plan = explain(sql, params)
-    assert index in plan, plan
-    if not on_postgres():  # no table read whole without an index: "SCAN t1" alone
+    if on_postgres():
+        # Which of the usable indexes PostgreSQL takes follows its statistics of these small tables
+        # (once plan_employee_id for a join instead of the period's index); with sequential scans
+        # discouraged, a "Seq Scan" is left only where no index serves the query at all.
+        assert "Seq Scan" not in plan, plan
+    else:  # SQLite's planner is deterministic: this index, and no table read whole ("SCAN t1" alone)
+        assert index in plan, plan
         assert not re.search(r"\bSCAN (t\d|leidinggevende)\b(?! USING)", plan), plan
 
 
