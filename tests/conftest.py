@@ -6,12 +6,33 @@ import re
 import pytest
 
 from app import create_app
-from databases import drop_database_url, fresh_database_url, new_database_url, release_database_url
+from databases import drop_database_url, fresh_database_url, new_database_url, on_postgres, release_database_url
 from pop.models import Person
 from pop.people import save_person
 from pop.plans import start_plan
 
 PASSWORD = "wachtwoord-123"
+
+# What these files test does not depend on the database: what Chromium shows and does, LibreOffice's
+# PDFs, the upload check's packages, the confined template child, docxtpl's templates and the blank-form
+# mapper. They run on SQLite only: CI runs both suites at once on 2 cores within 15 minutes, and here
+# they took about a fifth of the PostgreSQL run. The journeys behind the browser tests run over HTTP on
+# both databases (test_cycle, test_fill_save, test_access, ...), as do every export and upload test that
+# stores something.
+SQLITE_ONLY = frozenset({
+    "test_browser.py", "test_browser_layout.py", "test_browser_blank_forms.py", "test_browser_feedback.py",
+    "test_exports_pdf.py", "test_pdf_limits.py", "test_template_isolation.py", "test_template_corpus.py",
+    "test_blank_corpus.py", "test_package_check.py", "test_docxtpl_compat.py",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    if not on_postgres():
+        return
+    skip = pytest.mark.skip(reason="does not depend on the database: runs in the SQLite suite")
+    for item in items:
+        if item.path.name in SQLITE_ONLY:
+            item.add_marker(skip)
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
