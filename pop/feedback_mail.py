@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
 
 from peewee import JOIN
 
@@ -65,15 +64,7 @@ def texts(request: FeedbackRequest, url: str, reminder: bool = False) -> tuple[s
 
 def message(settings: Settings, request: FeedbackRequest, url: str, reminder: bool = False) -> EmailMessage:
     subject, body = texts(request, url, reminder)
-    mail = EmailMessage()
-    mail["From"] = settings.sender
-    mail["To"] = formataddr((one_line(request.colleague_name), request.email))
-    mail["Subject"] = one_line(subject)
-    mail["Date"] = formatdate(localtime=True)
-    mail["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
-    mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(body)
-    return mail
+    return reminders.mail_to(settings, [(request.colleague_name, request.email)], subject, body)
 
 
 def send_request(config, request: FeedbackRequest, url: str) -> None:

@@ -25,7 +25,6 @@ import secrets
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.security import generate_password_hash
@@ -267,15 +266,7 @@ def wait_for_mail(timeout: float = 30) -> None:
 
 def _message(settings: reminders.Settings, person: Person, purpose: str, url: str) -> EmailMessage:
     subject, body = texts(person, purpose, url)
-    mail = EmailMessage()
-    mail["From"] = settings.sender
-    mail["To"] = formataddr((reminders.one_line(person.naam), person.email))
-    mail["Subject"] = subject
-    mail["Date"] = formatdate(localtime=True)
-    mail["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
-    mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(body)
-    return mail
+    return reminders.mail_to(settings, [(person.naam, person.email)], subject, body)
 
 
 def _deliver(settings: reminders.Settings, mail: EmailMessage) -> None:

@@ -195,9 +195,14 @@ class Settings:
 
 def message(item: Due, settings: Settings, link, today: dt.date) -> EmailMessage:
     subject, body = texts(item, link, today)
+    return mail_to(settings, [(p.naam, p.email) for p in item.to], subject, body)
+
+
+def mail_to(settings: Settings, recipients: list[tuple[str, str]], subject: str, body: str) -> EmailMessage:
+    """A plain-text mail from POP to (name, address) pairs: every mail POP sends is made here."""
     mail = EmailMessage()
     mail["From"] = settings.sender
-    mail["To"] = ", ".join(formataddr((one_line(p.naam), p.email)) for p in item.to)
+    mail["To"] = ", ".join(formataddr((one_line(name), address)) for name, address in recipients)
     mail["Subject"] = one_line(subject)
     mail["Date"] = formatdate(localtime=True)
     mail["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
