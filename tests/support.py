@@ -1,6 +1,7 @@
 """Helpers shared by the HTTP tests: reading a rendered part form back into the values a browser would
 submit, and reading a plan's stored answers."""
 import contextlib
+import logging
 import re
 import threading
 import urllib.error
@@ -9,6 +10,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 import lxml.html
+import pytest
 
 from forms import DEFAULT_FORM, get_form
 from pop import answers
@@ -301,3 +303,29 @@ class Browser:
         from conftest import PASSWORD
         return self.post("/login", {"email": email, "password": password or PASSWORD,
                                     "csrf_token": self.token("/login")})[1]
+
+
+# ---------------------------------------------------------------- the queries a page takes
+
+
+class Queries(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.sql = []
+
+    def emit(self, record):
+        # (sql, params) of each query; peewee logs other things too (its connection pool on PostgreSQL)
+        if isinstance(record.msg, tuple) and len(record.msg) == 2 and isinstance(record.msg[0], str):
+            self.sql.append(record.msg)
+
+
+@pytest.fixture
+def queries():
+    """The (sql, params) of every query peewee runs while the test holds it (queries.sql)."""
+    logger = logging.getLogger("peewee")
+    handler, level = Queries(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)

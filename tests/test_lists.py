@@ -7,7 +7,6 @@ of the main list queries through an index (EXPLAIN, on SQLite and on PostgreSQL)
 --employees 30`."""
 from __future__ import annotations
 
-import logging
 import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -21,7 +20,7 @@ from pop import answers, listing
 from pop.db import database, open_database
 from pop.models import Budget, Person, Placement, Plan
 from pop.plans import start_plan
-from support import doc
+from support import doc, queries  # noqa: F401 (the fixture)
 
 YEAR = "2026"
 FIRST = ["Anna", "Bram", "Cas", "Dirk", "Eva"]
@@ -393,28 +392,6 @@ def test_page_numbers_and_sizes_are_read_within_bounds():
 
 
 # ---------------------------------------------------------------- queries
-
-
-class Queries(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.sql = []
-
-    def emit(self, record):
-        # (sql, params) of each query; peewee logs other things too (its connection pool on PostgreSQL)
-        if isinstance(record.msg, tuple) and len(record.msg) == 2 and isinstance(record.msg[0], str):
-            self.sql.append(record.msg)
-
-
-@pytest.fixture
-def queries():
-    logger = logging.getLogger("peewee")
-    handler, level = Queries(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
 
 
 @pytest.mark.parametrize("url", ["/?periode=2026", "/?periode=2027&sorteer=status", "/mensen/",

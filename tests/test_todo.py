@@ -3,7 +3,6 @@ with a hand-made team inside it whose every item is known: the exact items, in o
 page where it is done; HR's counts per department and state, each the number of plans its link lists;
 and a fixed number of queries whatever the number of plans."""
 import datetime as dt
-import logging
 from collections import Counter
 
 import pytest
@@ -13,7 +12,7 @@ from organisation import PASSWORD, build
 from pop import answers, cycle, todo
 from pop.models import STATUSES, Answer, Person, Plan
 from pop.plans import current_period, start_plan
-from support import doc
+from support import doc, queries  # noqa: F401 (the fixture)
 
 TODAY = dt.date.today()
 PERIOD = current_period()
@@ -207,37 +206,17 @@ def test_hr_counts_follow_the_chosen_period(app, company):
     assert rows["Toetsafdeling"][:6] == [0, 0, 0, 0, 0, 1]  # Klaar's afgerond plan of 2000
 
 
-class Queries(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
-
-
-@pytest.fixture
-def queries():
-    logger = logging.getLogger("peewee")
-    handler, level = Queries(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
-
-
 @pytest.mark.parametrize("email", ["tess@test.nl", "manager1@org.test", "hr@org.test", "prive@test.nl"])
 def test_the_list_takes_the_same_few_queries_however_many_plans(app, company, queries, email):
     with app.app_context():
         user = Person.get(Person.email == email)
         plans = Plan.select().join(Person, on=(Plan.employee == Person.id)).where(
             Person.manager == user.id).count()
-        queries.count = 0
+        queries.sql.clear()
         result = todo.for_user(user, TODAY)
         # At most 7: the plans, their answers, the team's reactions, who has no plan, HR's counts, and
         # the colleagues' requests for feedback waiting for this person (pop/feedback.py).
-        assert queries.count <= 7, (email, plans, queries.count)
+        assert len(queries.sql) <= 7, (email, plans, queries.sql)
         if email == "manager1@org.test":
             assert plans >= 15 and len(result.team) >= 5  # many plans, and still a handful of queries
 
