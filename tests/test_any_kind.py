@@ -1,0 +1,287 @@
+"""A new kind of question needs no change outside the test: a 1–5 rating with a label per step, defined
+here and nowhere else, goes through the web form (filled, a bad value refused next to it with what was
+typed kept), storage (one cell, its number), the read-only view and the print view (its label), and the
+cycle's version comparison (the change in words), as tests/test_any_form.py does for a whole form.
+
+The kind inherits everything it does not say from forms.kinds.Field: its widget and its read-only
+rendering are the ones any field gets (templates/fields/kinds/), its "filled" and its text come from its
+own is_filled and as_text. Whatever asks a field for its kind by name ("text", "choice", ...) instead of
+asking the field itself leaves the rating out, and fails here.
+
+Other tests append below the marked end (the Word and Excel exports, an uploaded template using its
+placeholder, the placeholder help page): they use RATING_FORM, the `rating_form` fixture and
+`filled_rating_plan`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pytest
+from wtforms import StringField
+
+import forms
+from conftest import text_of
+from forms.definition import FormDefinition, Part, Section
+from forms.kinds import Field, Signature, Text
+from pop.models import Answer, Plan, PlanVersion
+from support import as_post, doc, shown_values, stored
+
+# ---------------------------------------------------------------- the kind, defined here only
+
+STEPS = ((1, "onvoldoende"), (2, "matig"), (3, "voldoende"), (4, "goed"), (5, "uitstekend"))
+RATING_MESSAGE = "Kies een cijfer van 1 tot en met 5: 1 is onvoldoende, 5 is uitstekend."
+
+
+class RatingInput(StringField):
+    """A box for the number: what was typed stays in it when it is refused."""
+
+    def __init__(self, *args, steps=STEPS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = dict(steps)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        raw = " ".join(valuelist or ()).strip()
+        if not raw:
+            return
+        if not raw.isdigit() or int(raw) not in self.steps:
+            raise ValueError(RATING_MESSAGE)
+        self.data = int(raw)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return "" if self.data is None else str(self.data)
+
+
+@dataclass(frozen=True)
+class Rating(Field):
+    """A rating of 1 to 5, each step with its label; stored as its number, read as number and label."""
+
+    steps: tuple[tuple[int, str], ...] = STEPS
+    kind: ClassVar[str] = "rating"
+
+    def encode(self, value):
+        return None if value is None else str(int(value))
+
+    def decode(self, text):
+        number = int(text) if text and text.isdigit() else None
+        return number if number in dict(self.steps) else None
+
+    def wtf_field(self):
+        return RatingInput(self.label, steps=self.steps)
+
+    def from_form(self, bound):
+        return bound.data
+
+    def is_filled(self, value):
+        return value is not None
+
+    def as_text(self, value):
+        return f"{value} – {dict(self.steps)[value]}" if value in dict(self.steps) else ""
+
+
+# ---------------------------------------------------------------- a tiny form using it
+
+KEY = "proef-cijfer"
+TITLE = "Proefformulier Cijfer (alleen voor de test)"
+SHORT = "Cijfer-proef"
+SUBJECT = "Presenteren voor een zaal"
+LEVEL_LABEL = "Hoe beoordeelt u uw huidige niveau?"
+
+RATING_FORM = FormDefinition(
+    key=KEY, title=TITLE, short_title=SHORT,
+    parts=(
+        Part(key="inschatting", title="Cijfer: uw inschatting", nav_title="Inschatting", sections=(
+            Section("Waar staat u?", items=(
+                Text("cijfer_onderwerp", "Waarin wilt u groeien?"),
+                Rating("cijfer_niveau", LEVEL_LABEL,
+                       help=("1 is onvoldoende, 5 is uitstekend.",)),
+            )),
+        )),
+        Part(key="cijfer-akkoord", cycle="afronding", title="Cijfer: akkoord", nav_title="Akkoord",
+             sections=(Section("Handtekeningen", items=(
+                 Signature("cijfer_ok_zelf", "Akkoord, medewerker", signer="employee"),
+                 Signature("cijfer_ok_baas", "Akkoord, leidinggevende", signer="manager"),
+             )),)),
+    ),
+)
+
+
+def _caches():
+    """Everything that keeps a form's definition (or what is made from it) by form key."""
+    from exports import templates
+    from exports.word import default as word_default
+    from exports.excel import default_template as xlsx_default_template
+    from forms import web
+    return [web.part_form_class, word_default.default_docx_template,
+            xlsx_default_template.default_xlsx_template, templates.compiled_default_docx]
+
+
+@pytest.fixture
+def rating_form(app, monkeypatch, tmp_path):
+    """The tiny form registered as forms/__init__.py registers a form, for this test only."""
+    assert KEY not in forms.FORMS
+    monkeypatch.setitem(forms.FORMS, KEY, RATING_FORM)
+    for cache in _caches():
+        cache.cache_clear()
+    app.instance_path = str(tmp_path / "instance")
+    (tmp_path / "instance").mkdir()
+    yield RATING_FORM
+    for cache in _caches():
+        cache.cache_clear()
+
+
+def _person_id(app, email):
+    from pop.models import Person
+    with app.app_context():
+        return Person.get(Person.email == email).id
+
+
+def new_rating_plan(app, org, anna, period="2027") -> int:
+    response = anna.post("/plans/nieuw", data={"employee": _person_id(app, org["a"]), "form_key": KEY,
+                                               "period": period})
+    assert response.status_code == 302, text_of(response)[:1500]
+    match = re.fullmatch(r"/plans/(\d+)/inschatting", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return int(match.group(1))
+
+
+def save(client, plan_id, part_key, data):
+    shown = as_post(shown_values(client.get(f"/plans/{plan_id}/{part_key}")))
+    response = client.post(f"/plans/{plan_id}/{part_key}", data={**shown, **data, "go": "stay"})
+    assert response.status_code == 302, (part_key, response.status_code, text_of(response)[:2000])
+    return response
+
+
+def agree(app, anna, marco, plan_id):
+    """Shared and signed by both: the plan is vastgesteld, a version is kept."""
+    if _state(app, plan_id) == "voorbereiding":
+        assert anna.post(f"/plans/{plan_id}/stap/delen", data={}).status_code == 302
+    save(anna, plan_id, "cijfer-akkoord", {"cijfer_ok_zelf": "y"})
+    save(marco, plan_id, "cijfer-akkoord", {"cijfer_ok_baas": "y"})
+    assert _state(app, plan_id) == "vastgesteld"
+
+
+def _state(app, plan_id):
+    with app.app_context():
+        return Plan.get_by_id(plan_id).status
+
+
+def filled_rating_plan(app, org, login, level="4"):
+    """A plan of the rating form with its rating given over HTTP, shared and agreed by both:
+    (plan_id, anna, marco)."""
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan_id = new_rating_plan(app, org, anna)
+    save(anna, plan_id, "inschatting", {"cijfer_onderwerp": SUBJECT, "cijfer_niveau": level})
+    agree(app, anna, marco, plan_id)
+    return plan_id, anna, marco
+
+
+def _field_block(page, key):
+    blocks = doc(page).xpath(f'//*[@id="veld-{key}"]')
+    assert len(blocks) == 1, page.get_data(as_text=True)[:3000]
+    return blocks[0]
+
+
+# ---------------------------------------------------------------- the tests
+
+@pytest.mark.xfail(strict=False, reason="templates/fields/macros.html draws only the kinds it names: the "
+                   "per-kind templates (issue 19) are not in yet")
+def test_the_rating_is_asked_on_the_web_form_and_stored_as_its_number(app, org, login, rating_form):
+    anna = login(org["a"])
+    plan_id = new_rating_plan(app, org, anna)
+    page = anna.get(f"/plans/{plan_id}/inschatting")
+    assert page.status_code == 200
+    # Its own input, named by its label, and its help under the question.
+    block = _field_block(page, "cijfer_niveau")
+    inputs = block.xpath('.//input[@name="cijfer_niveau"]')
+    assert len(inputs) == 1 and inputs[0].get("id") == "cijfer_niveau"
+    assert [l.text_content().strip() for l in block.xpath('.//label[@for="cijfer_niveau"]')] == [LEVEL_LABEL]
+    assert "1 is onvoldoende, 5 is uitstekend." in block.text_content()
+    assert shown_values(page)["cijfer_niveau"] == ""
+
+    # A step the scale does not have, and no number at all: refused next to the field, in Dutch, with
+    # what was typed kept in both boxes, and nothing stored.
+    for bad in ("6", "abc", "0", "-1", "4,5"):
+        response = anna.post(f"/plans/{plan_id}/inschatting", data={
+            "cijfer_onderwerp": SUBJECT, "cijfer_niveau": bad, "go": "stay"})
+        assert response.status_code == 422, bad
+        block = _field_block(response, "cijfer_niveau")
+        errors = block.xpath('.//*[@id="cijfer_niveau-error"]')
+        assert errors and errors[0].text_content().strip() == RATING_MESSAGE, bad
+        box = block.xpath('.//input[@name="cijfer_niveau"]')[0]
+        assert box.get("value") == bad and box.get("aria-invalid") == "true"
+        assert "cijfer_niveau-error" in box.get("aria-describedby").split()
+        assert shown_values(response)["cijfer_onderwerp"] == SUBJECT
+        values = stored(app, plan_id)
+        assert values["cijfer_niveau"] is None and values["cijfer_onderwerp"] == ""
+
+    save(anna, plan_id, "inschatting", {"cijfer_onderwerp": SUBJECT, "cijfer_niveau": " 4 "})
+    values = stored(app, plan_id)
+    assert values["cijfer_niveau"] == 4 and values["cijfer_onderwerp"] == SUBJECT
+    # One cell: its number, nothing else.
+    with app.app_context():
+        cells = [(a.row, a.column, a.value) for a in
+                 Answer.select().where((Answer.plan == plan_id) & (Answer.field == "cijfer_niveau"))]
+    assert cells == [(0, "", "4")]
+    # What was saved is what the page shows again, and the error is gone.
+    page = anna.get(f"/plans/{plan_id}/inschatting")
+    assert shown_values(page)["cijfer_niveau"] == "4"
+    assert not doc(page).xpath('//*[@id="cijfer_niveau-error"]')
+    # Emptied again: stored as nothing.
+    save(anna, plan_id, "inschatting", {"cijfer_niveau": ""})
+    assert stored(app, plan_id)["cijfer_niveau"] is None
+
+
+@pytest.mark.xfail(strict=False, reason="templates/fields/macros.html draws only the kinds it names: the "
+                   "per-kind templates (issue 19) are not in yet")
+def test_the_rating_reads_as_its_label_for_the_manager_and_on_paper(app, org, login, rating_form):
+    anna, marco, hr = login(org["a"]), login(org["m1"]), login(org["hr"])
+    plan_id = new_rating_plan(app, org, anna)
+    assert anna.post(f"/plans/{plan_id}/stap/delen", data={}).status_code == 302
+    # Shared and not yet given: the manager's document says so, in words, not an empty box.
+    page = marco.get(f"/plans/{plan_id}/inschatting")
+    assert page.status_code == 200
+    assert not doc(page).xpath('//input[@name="cijfer_niveau"]')
+    items = [i.text_content() for i in doc(page).xpath('//*[contains(@class, "read-only-item")]')
+             if LEVEL_LABEL in i.text_content()]
+    assert len(items) == 1 and "Niet ingevuld" in items[0], items
+
+    save(anna, plan_id, "inschatting", {"cijfer_onderwerp": SUBJECT, "cijfer_niveau": "4"})
+    page = marco.get(f"/plans/{plan_id}/inschatting")
+    items = [i.text_content() for i in doc(page).xpath('//*[contains(@class, "read-only-item")]')
+             if LEVEL_LABEL in i.text_content()]
+    assert len(items) == 1 and "4 – goed" in items[0] and "Niet ingevuld" not in items[0], items
+    assert not doc(page).xpath('//input[@name="cijfer_niveau"]')
+
+    # The print view: the question and the answer with its label.
+    page = hr.get(f"/plans/{plan_id}/afdrukken")
+    assert page.status_code == 200
+    body = text_of(page)
+    assert LEVEL_LABEL in body and "4 – goed" in body and SUBJECT in body
+    assert body.index(LEVEL_LABEL) < body.index("4 – goed")
+
+
+def test_the_version_comparison_names_the_change_of_a_rating_in_words(app, org, login, rating_form):
+    plan_id, anna, marco = filled_rating_plan(app, org, login, level="3")
+    response = marco.post(f"/plans/{plan_id}/stap/bijstellen", data={})
+    assert response.status_code == 302
+    save(anna, plan_id, "inschatting", {"cijfer_niveau": "5"})
+    agree(app, anna, marco, plan_id)
+    with app.app_context():
+        assert [v.number for v in PlanVersion.select().where(PlanVersion.plan == plan_id)
+                .order_by(PlanVersion.number)] == [1, 2]
+    page = marco.get(f"/plans/{plan_id}/vergelijken?van=1&naar=2")
+    assert page.status_code == 200
+    changed = doc(page).xpath('//table[@class="compare"]//tr[@class="changed"]')
+    assert len(changed) == 1, page.get_data(as_text=True)[:3000]
+    cells = [c.text_content().strip() for c in changed[0].xpath("./th | ./td")]
+    assert LEVEL_LABEL in cells[0]
+    assert cells[1:] == ["3 – voldoende", "5 – uitstekend"]
+
+
+# ---------------------------------------------------------------- end of the web tests (helper "kinds-web")
+# Tests of the exports append below this line, using RATING_FORM, rating_form and filled_rating_plan.
