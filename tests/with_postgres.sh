@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The test suite against a throwaway PostgreSQL server: ./test.sh --postgres [pytest arguments]
+# (or, after --, any command: it finds the server's admin URL in POP_TEST_POSTGRES).
 # Starts Debian's PostgreSQL (installed here when missing and run as root) as an unprivileged user,
 # listening on 127.0.0.1 and a socket in a temporary folder only, runs the suite with a fresh database
 # per test, and removes the server again, whatever the outcome.
@@ -36,5 +37,11 @@ trap stop EXIT
 echo "PostgreSQL draait tijdelijk op 127.0.0.1:$PORT"
 export POP_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$PORT/postgres"
 status=0
-./test.sh "$@" || status=$?
+if [ "${1:-}" = "--" ]; then
+  # tests/with_postgres.sh -- COMMAND...: another command on the server (bench/load_test.py).
+  shift
+  "$@" || status=$?
+else
+  ./test.sh "$@" || status=$?
+fi
 exit $status
