@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from forms import FormDefinition, get_form
 
+from . import progress
 from .db import database
 from .models import Answer, Plan, now
 
@@ -61,6 +62,7 @@ def save(plan: Plan, values: dict) -> None:
         for start in range(0, len(rows), 200):  # SQLite limits the variables in one statement
             Answer.insert_many(rows[start:start + 200]).execute()
         Plan.update(updated_at=now(), **_costs(form, values)).where(Plan.id == plan.id).execute()
+        progress.keep(plan.id, form, values)  # the dashboard's completion per part (pop/progress.py)
 
 
 def _costs(form, values: dict) -> dict:

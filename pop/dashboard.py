@@ -10,14 +10,18 @@ The figures of a period (a plan period, "2026"; the current one unless HR choose
   finding them reads every shared plan's talk cells (half a second at 10,000 employees), where the
   dashboard's other figures are counts the database makes from indexes;
 - active people without a plan for the period, per department;
-- the development budget of the year (pop/budget.py): budgets given and costs planned.
+- the development budget of the year (pop/budget.py): budgets given and costs planned;
+- completion per phase: for each part of each form in use, how many of the period's shared plans on that
+  form have it complete, started or empty, from the progress each save keeps (pop/progress.py); the
+  plan list has no filter on a part's progress, so these numbers link to the form's plans as a whole.
 
 Privacy: a plan in the voorbereiding is the employee's alone and counts nowhere here (as in the budget's
 totals, pop/budget.py PRIVATE): not in the states, not in a department's plans. Its employee does have a
 plan, so they are not among the people without one (as on HR's plan list).
 
-A fixed number of queries whatever the organisation's size: the counts per department and state, the
-people without a plan per department, the budget's two, the list of departments. The overdue talks' page
+A fixed number of queries whatever the organisation's size: the counts per department, state and form,
+the people without a plan per department, the budget's two, the list of departments, the progress per
+form and part. The overdue talks' page
 takes three (the period's shared open plans, their talk fields' cells, the plans found with their
 employees)."""
 from __future__ import annotations
@@ -29,14 +33,14 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import url_for
-from peewee import fn
+from peewee import Case, fn
 
 from forms import FORMS
 
-from . import budget, rhythm
+from . import budget, progress, rhythm
 from .db import database
 from .departments import names
-from .models import STATUSES, Answer, Person, Plan
+from .models import STATUSES, Answer, Person, Plan, PlanProgress
 from .plans import NO_DEPARTMENT, SHARED, people_without_plan
 
 PRIVATE = budget.PRIVATE
@@ -51,6 +55,8 @@ class Figures:
     without: dict[str, int]  # afdeling -> active people without a plan
     departments: list[str]  # HR's list, and "" when someone has none
     budget: budget.Department
+    per_form: dict[str, int] = field(default_factory=dict)  # form key -> shared plans
+    parts: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # (form, part) -> complete, started
     states: dict[str, str] = field(default_factory=lambda: dict(SHARED_STATES))
 
     def __post_init__(self):
@@ -59,6 +65,21 @@ class Figures:
         for (afdeling, state), n in self.counts.items():
             self.by_state[state] += n
             self.by_department[afdeling] += n
+
+    def completion(self) -> list[tuple]:
+        """Per form with shared plans (in the forms' order): (form, plans, [(part, complete, started,
+        empty)]). A part without a row in a plan was never saved there: empty."""
+        found = []
+        for key, definition in FORMS.items():
+            plans = self.per_form.get(key, 0)
+            if not plans:
+                continue
+            rows = []
+            for part in definition.parts:
+                complete, started = self.parts.get((key, part.key), (0, 0))
+                rows.append((part, complete, started, plans - complete - started))
+            found.append((definition, plans, rows))
+        return found
 
     @property
     def plans(self) -> int:
@@ -82,10 +103,12 @@ class Figures:
 
     # The links: HR's plan list (pop/views/plans.py) with the filters that list exactly what is counted.
     # Its address is found once: url_for per cell was half the page's time with a hundred departments.
-    def plans_link(self, state: str = "", afdeling: str | None = None) -> str:
+    def plans_link(self, state: str = "", afdeling: str | None = None, form: str = "") -> str:
         args = {"periode": self.period, "status": state or SHARED}
         if afdeling is not None:
             args["afdeling"] = afdeling or NO_DEPARTMENT
+        if form:
+            args["formulier"] = form
         return self._list_url + "?" + urlencode(args)
 
     def without_link(self, afdeling: str | None = None) -> str:
@@ -170,19 +193,35 @@ def overdue_plans(period: str, today) -> list[tuple[Plan, rhythm.Talk]]:
     return [(p, talks[p.id]) for p in plans if p.id in talks]
 
 
+def completion(period: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(form key, part key) -> (plans with the part complete, with it started), of the period's shared
+    plans: one count over the kept progress (pop/progress.py), by the same rule as progress.state."""
+    shared = (Plan.period == period) & Plan.status.not_in(PRIVATE)
+    complete = (PlanProgress.total > 0) & (PlanProgress.answered >= PlanProgress.total)
+    started = (PlanProgress.answered > 0) & (PlanProgress.answered < PlanProgress.total)
+    query = (PlanProgress.select(Plan.form_key, PlanProgress.part, fn.SUM(Case(None, [(complete, 1)], 0)),
+                                 fn.SUM(Case(None, [(started, 1)], 0)))
+             .join(Plan, on=(PlanProgress.plan == Plan.id)).where(shared)
+             .group_by(Plan.form_key, PlanProgress.part).tuples())
+    return {(form, part): (int(c or 0), int(s or 0)) for form, part, c, s in query}
+
+
 def figures(period: str) -> Figures:
-    counted = (Plan.select(Person.afdeling, Plan.status, fn.COUNT(Plan.id))
+    counted = (Plan.select(Person.afdeling, Plan.status, Plan.form_key, fn.COUNT(Plan.id))
                .join(Person, on=(Plan.employee == Person.id))
                .where((Plan.period == period) & Plan.status.not_in(PRIVATE))
-               .group_by(Person.afdeling, Plan.status).tuples())
-    counts = {(afdeling, state): n for afdeling, state, n in counted}
+               .group_by(Person.afdeling, Plan.status, Plan.form_key).tuples())
+    counts, per_form = defaultdict(int), defaultdict(int)
+    for afdeling, state, form_key, n in counted:
+        counts[(afdeling, state)] += n
+        per_form[form_key] += n
     without = dict(people_without_plan(period).select(Person.afdeling, fn.COUNT(Person.id)).order_by()
                    .group_by(Person.afdeling).tuples())
     listed = names()
     seen = {d for d, _ in counts} | set(without)
     departments = listed + sorted(d for d in seen if d not in listed and d) + ([""] if "" in seen else [])
     whole = budget.total(budget.departments(period))
-    return Figures(period, counts, without, departments, whole)
+    return Figures(period, dict(counts), without, departments, whole, dict(per_form), completion(period))
 
 
 # ---------------------------------------------------------------- the charts' geometry
@@ -234,4 +273,26 @@ def stacked(f: Figures) -> tuple[list[Bar], int, list[tuple[str, str, str]]]:
                 x += width
         result.append(bar)
     legend = [(s, f.states[s], pattern[s]) for s in states]
+    return result, 20 + len(result) * ROW, legend
+
+
+# Complete, started, empty: a part's bar is all of the form's plans, its segments these three.
+PROGRESS_PATTERNS = {progress.COMPLETE: "p-solid", progress.STARTED: "p-diagonal", progress.EMPTY: "p-dots"}
+
+
+def completion_bars(plans: int, rows: list[tuple], link: str) -> tuple[list[Bar], int, list[tuple[str, str, str]]]:
+    """A bar per part of one form (rows of Figures.completion), each as long as the form's plans, in
+    segments complete, started and empty; the number complete as its text."""
+    room = CHART_WIDTH - LABEL_WIDTH - VALUE_ROOM
+    result = []
+    for i, (part, complete, started, empty) in enumerate(rows):
+        bar = Bar(part.nav_title, complete, link, 10 + i * ROW, room)
+        x = 0.0
+        for state, n in ((progress.COMPLETE, complete), (progress.STARTED, started), (progress.EMPTY, empty)):
+            if n:
+                width = room * n / (plans or 1)
+                bar.segments.append((x, width, n, PROGRESS_PATTERNS[state], progress.STATES[state], link))
+                x += width
+        result.append(bar)
+    legend = [(state, label, PROGRESS_PATTERNS[state]) for state, label in progress.STATES.items()]
     return result, 20 + len(result) * ROW, legend

@@ -28,14 +28,14 @@ from peewee import PostgresqlDatabase, fn
 
 from forms import DEFAULT_FORM
 
-from . import audit, clock
+from . import audit, clock, progress
 from .budget import save_budgets
 from .departments import canonical
 from .db import database
 from .demo import (DOMAIN, PEOPLE, _signature, compact_answers, demo_answers, demo_start, load_demo,
                    tabel_answers, zes_stappen_answers)
 from .matrix import save_placements
-from .models import Answer, AuditEntry, Person, Plan, PlanVersion, now
+from .models import Answer, AuditEntry, Person, Plan, PlanProgress, PlanVersion, now
 
 TEAM_SIZE = 15
 DEPARTMENT_SIZE = 200
@@ -165,8 +165,8 @@ class _Planned:
 def _write_plans(planned: list[_Planned], year: str) -> None:
     """The plans as start_plan, answers.save, cycle.freeze and a change of state would leave them, in
     bulk: the plan row with its planned costs, its header filled from the people (the form's prefill),
-    its answers as the form definition stores them (to_cells), the agreed version of an agreed plan (the
-    cells as cycle.freeze keeps them), the log's "aangemaakt" line."""
+    its answers as the form definition stores them (to_cells) and their progress per part, the agreed
+    version of an agreed plan (the cells as cycle.freeze keeps them), the log's "aangemaakt" line."""
     from forms import get_form
 
     stamp = now()
@@ -206,9 +206,21 @@ def _write_plans(planned: list[_Planned], year: str) -> None:
                              agreed.astimezone(dt.timezone.utc).replace(tzinfo=None)))
         log.append(audit._row(plan_id, p.employee, "aangemaakt", ""))
     _insert(Answer, ("plan", "field", "row", "column", "value"), answer_rows)
+    _insert(PlanProgress, ("plan", "part", "answered", "total"),
+            [(r["plan"], r["part"], r["answered"], r["total"]) for p, cells, _, _ in made
+             for r in _progress(ids[p.employee.id], get_form(p.form_key), cells)])
     _insert(PlanVersion, ("plan", "number", "cells", "agreed_at"), versions)
     _insert(AuditEntry, ("plan", "person", "person_name", "action", "detail", "created_at"),
             [(r["plan"], r["person"], r["person_name"], r["action"], r["detail"], r["created_at"]) for r in log])
+
+
+def _progress(plan_id: int, definition, cells) -> list[dict]:
+    """The progress per part that answers.save keeps (pop/progress.py), from the answers as stored."""
+    by_field = {}
+    for key, row, column, text in cells:
+        by_field.setdefault(key, {})[(row, column)] = text
+    return progress.rows(plan_id, definition, {f.key: f.from_cells(by_field.get(f.key, {}))
+                                               for f in definition.fields})
 
 
 def load_organisation(employees: int, today: dt.date | None = None, report=None) -> dict:

@@ -173,6 +173,21 @@ class Answer(BaseModel):
         indexes = ((("plan", "field", "row", "column"), True),)
 
 
+class PlanProgress(BaseModel):
+    """How far a part of a plan is filled: its answered questions of those to answer, as the plan's page
+    counts them (pop/plans.py part_progress), kept by answers.save for the parts a save touches (m0020,
+    pop/progress.py). HR's dashboard counts per part the plans that have it complete, started or empty
+    without reading every plan's answers. No row: the part was never saved, so nothing is answered."""
+
+    plan = ForeignKeyField(Plan, backref="progress", on_delete="CASCADE")
+    part = CharField(max_length=60)  # the part's key in its form (fase-1)
+    answered = IntegerField()
+    total = IntegerField()
+
+    class Meta:
+        indexes = ((("plan", "part"), True),)
+
+
 class PlanVersion(BaseModel):
     """An agreed version of a plan (the POP-overeenkomst as both signed it), frozen: every answer
     cell as it was, so it stays readable and downloadable after bijstellen."""
@@ -445,4 +460,4 @@ class FeedbackRequest(BaseModel):
 
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
           Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken, PeopleImport,
-          SecurityEvent, Setting, FeedbackRequest, SharedFile, DailyRun, Department]
+          SecurityEvent, Setting, FeedbackRequest, SharedFile, DailyRun, Department, PlanProgress]

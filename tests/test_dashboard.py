@@ -7,13 +7,14 @@ from collections import Counter
 
 import pytest
 
-from conftest import Client, text_of
+from conftest import Client, make_person, text_of
+from forms import FORMS
 from organisation import PASSWORD, build
 from pop import answers
 from pop.dashboard import overdue_talks
-from pop.models import STATUSES, Budget, Person, Plan
-from pop.plans import current_period
-from support import doc
+from pop.models import STATUSES, Budget, Person, Plan, PlanProgress
+from pop.plans import current_period, part_progress, start_plan
+from support import FILL, doc, part_url, set_state
 
 TODAY = dt.date.today()
 PERIOD = current_period()
@@ -114,7 +115,7 @@ def test_the_charts_are_svg_with_their_numbers_as_text_and_patterns_not_only_col
     assert values == [states[s] for s in SHARED]
     fills = {r.get("fill") for r in chart.xpath('.//*[local-name()="rect"]')}
     assert len(fills) == len(SHARED) and all(f.startswith("url(#p-") for f in fills)
-    legend = [" ".join(li.text_content().split()) for li in doc(page).xpath('//ul[@class="legend"]/li')]
+    legend = [" ".join(li.text_content().split()) for li in doc(page).xpath('//section[@aria-labelledby="per-afdeling"]//ul[@class="legend"]/li')]
     assert legend == [STATUSES[s] for s in SHARED]
 
 
@@ -142,7 +143,7 @@ def test_the_page_takes_the_same_queries_at_every_size(app, size):
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-    assert (dashboard, handler.count) == (8, 5)
+    assert (dashboard, handler.count) == (9, 5)  # the dashboard's 9th: the progress per part
 
 
 def test_only_hr(app, org, login):
@@ -150,3 +151,82 @@ def test_only_hr(app, org, login):
         for url in ("/dashboard", "/dashboard/gesprekken-verlopen"):
             assert login(org[who]).get(url).status_code == 403
     assert "Dashboard" in text_of(login(org["hr"]).get("/dashboard"))
+
+
+def kept_progress(plan_id) -> dict:
+    return {r.part: (r.answered, r.total) for r in PlanProgress.select().where(PlanProgress.plan == plan_id)}
+
+
+def rule_progress(plan_id) -> dict:
+    """Each part's progress by the plan page's rule over the stored answers (pop/plans.py part_progress)."""
+    plan = Plan.get_by_id(plan_id)
+    values = answers.load(plan)
+    return {p.key: part_progress(p, values) for p in answers.form_of(plan).parts}
+
+
+def completion_table(page, form_key="pop-uitgebreid") -> dict:
+    rows = doc(page).xpath(f'//table[@id="tabel-fase-{form_key}"]/tbody/tr')
+    return {r.xpath("./th")[0].text_content(): tuple(int(td.text_content()) for td in r.xpath("./td")) for r in rows}
+
+
+def test_completion_per_phase_counts_the_progress_each_save_keeps(app, org, login):
+    """Each save keeps its parts' progress (pop/progress.py) by the plan page's rule over what is stored;
+    the dashboard counts per part of each form the shared plans with it complete, started or empty, a
+    plan in the voorbereiding nowhere, drawn as SVG with patterns and numbers, the form's plans linked."""
+    with app.app_context():
+        c = make_person("c@test.nl", "Cas", "Gamma", manager=Person.get(Person.email == org["m1"]), afdeling="A")
+        private = start_plan(c, "pop-uitgebreid", PERIOD).id
+        for plan_id in (org["plan_a"], org["plan_b"]):
+            Plan.update(period=PERIOD).where(Plan.id == plan_id).execute()
+    anna, bram, cas = login(org["a"]), login(org["b"]), login("c@test.nl")
+    for client, plan_id, part, data in (
+            (anna, org["plan_a"], "gegevens", FILL["gegevens"]), (anna, org["plan_a"], "fase-1", FILL["fase-1"]),
+            (bram, org["plan_b"], "fase-1", {"meer_doen": "Meer plannen."}),
+            (cas, private, "gegevens", FILL["gegevens"]), (cas, private, "fase-1", FILL["fase-1"])):
+        assert client.post(part_url(plan_id, part), data={**data, "go": "stay"}).status_code == 302, part
+    with app.app_context():
+        for plan_id in (org["plan_a"], org["plan_b"], private):
+            kept, rule = kept_progress(plan_id), rule_progress(plan_id)
+            assert set(kept) == {"gegevens", "fase-1"} and kept == {k: rule[k] for k in kept}, plan_id
+        # A save of one answer counts the part's other stored answers too.
+        answers.save(Plan.get_by_id(org["plan_a"]), {"meer_doen": ""})
+        answered, total = kept_progress(org["plan_a"])["fase-1"]
+        assert (answered, total) == rule_progress(org["plan_a"])["fase-1"] and 0 < answered < total
+    for plan_id in (org["plan_a"], org["plan_b"]):
+        set_state(app, plan_id, "ontwikkelgesprek")
+    hr = login(org["hr"])
+    page = hr.get("/dashboard")
+    assert page.status_code == 200
+    table = completion_table(page)
+    assert list(table) == [p.title for p in FORMS["pop-uitgebreid"].parts]
+    names = {p.key: p.title for p in FORMS["pop-uitgebreid"].parts}
+    # Anna's gegevens complete, Bram's prefilled names only; both Fase I's begun; Cas's (private) nowhere.
+    assert table[names["gegevens"]] == (1, 1, 0)
+    assert table[names["fase-1"]] == (0, 2, 0)
+    assert all(row == (0, 0, 2) for key, row in zip(names, table.values()) if key not in ("gegevens", "fase-1"))
+    heading = doc(page).xpath('//h3[@id="fase-pop-uitgebreid"]/a')[0]
+    assert heading.text_content() == "2 gedeelde plannen" and listed(hr, heading.get("href")) == 2
+    chart = doc(page).xpath('//svg[@id="grafiek-fase-pop-uitgebreid"]')[0]
+    values = [t.text_content() for t in chart.xpath('.//*[local-name()="text"][@class="value"]')]
+    assert values == [f"{row[0]} compleet" for row in table.values()]
+    fills = {r.get("fill") for r in chart.xpath('.//*[local-name()="rect"]')}
+    assert fills == {"url(#p-solid)", "url(#p-diagonal)", "url(#p-dots)"}
+    # Bram empties his Fase I again: kept on every save, not only the first.
+    assert bram.post(part_url(org["plan_b"], "fase-1"), data={"meer_doen": "", "go": "stay"}).status_code == 302
+    assert completion_table(hr.get("/dashboard"))[names["fase-1"]] == (0, 1, 1)
+
+
+def test_the_progress_is_kept_in_the_saves_own_transaction(app, org, monkeypatch):
+    """When keeping the progress fails, the save's answers are not stored either: one transaction."""
+    with app.app_context():
+        plan = Plan.get_by_id(org["plan_a"])
+        before = answers.load(plan)["meer_doen"]
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("schijf vol")
+
+        monkeypatch.setattr(PlanProgress, "insert_many", classmethod(broken))
+        with pytest.raises(RuntimeError):
+            answers.save(plan, {"meer_doen": "Meer plannen."})
+        assert answers.load(Plan.get_by_id(plan.id))["meer_doen"] == before
+        assert kept_progress(plan.id) == {"gegevens": rule_progress(plan.id)["gegevens"]}  # start_plan's save

@@ -19,7 +19,7 @@ from databases import database_name, drop_database_url, new_database_url, on_pos
 from pop import answers, listing
 from pop.db import database, open_database
 from pop.models import Budget, Person, Placement, Plan
-from pop.plans import start_plan
+from pop.plans import part_progress, start_plan
 from support import doc, queries  # noqa: F401 (the fixture)
 
 YEAR = "2026"
@@ -506,6 +506,9 @@ def test_the_demo_command_builds_an_organisation_of_n_people(tmp_path):
                 euros, hours = definition.field(definition.costs_field).totals(values[definition.costs_field])
                 assert (plan.costs_euro or 0, plan.costs_uren or 0) == (euros, hours), plan.id
                 assert values[definition.fields[0].key] is not None
+                # and their progress per part, as answers.save keeps it (pop/progress.py)
+                assert {r.part: (r.answered, r.total) for r in plan.progress} == {
+                    p.key: part_progress(p, values) for p in definition.parts}, plan.id
                 if plan.status in ("vastgesteld", "uitvoering", "evaluatie", "afgerond"):
                     assert plan.versions.count() == 1 and values["akkoord_leidinggevende"]["naam"]
             assert Budget.select().count() > 9 and Placement.select().count() > 9

@@ -722,3 +722,51 @@ def test_m0019_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     assert page.status_code == 200
     assert text_of(page).count("Klantenservice") == 2  # the row's name and its link, once
     assert text_of(hr.get("/mensen/?zoek=ks")).count("Klantenservice") == 4
+
+
+def test_m0020_on_a_database_of_the_previous_schema_with_data_keeps_everything(database_url, tmp_path,
+                                                                                monkeypatch):
+    """m0020 (each plan's progress per part, pop/progress.py) on a database that m0019 left with plans
+    filled in every degree and one on a form this release does not know: every row is as it was, each
+    known plan has a row per part of its form with the plan page's count over its stored answers
+    (pop/plans.py part_progress), the unknown one none; HR's dashboard counts them, and a save keeps
+    them from then on."""
+    from pop import answers
+    from pop.models import Plan, PlanProgress
+    from pop.plans import part_progress
+
+    app = before_migration("m0020_plan_progress", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        first = database.execute_sql('SELECT "employee_id" FROM "plan" ORDER BY "id"').fetchone()[0]
+        database.execute_sql(
+            'INSERT INTO "plan" ("employee_id", "form_key", "period", "status", "created_at", "updated_at", '
+            f'"version") VALUES ({", ".join([database.param] * 7)})',
+            (first, "verdwenen-formulier", "2026", "uitvoering", "2026-01-05 09:00:00", "2026-01-05 09:00:00", 1))
+        before = every_row()
+        assert "planprogress" not in before
+        unknown = max(r["id"] for r in before["plan"])
+        filled = {r["plan_id"] for r in before["answer"]}
+        assert len(filled) >= 3 and unknown not in filled
+
+    app = after_migration("m0020_plan_progress", before, database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        kept = {}
+        for row in PlanProgress.select():
+            kept.setdefault(row.plan_id, {})[row.part] = (row.answered, row.total)
+        assert unknown not in kept
+        for plan in Plan.select().where(Plan.id != unknown):
+            values = answers.load(plan)
+            rule = {p.key: part_progress(p, values) for p in answers.form_of(plan).parts}
+            assert kept[plan.id] == rule, plan.id
+        counts = {(a > 0, a == t) for parts in kept.values() for a, t in parts.values()}
+        assert (True, False) in counts and (False, False) in counts  # begun parts and empty ones
+        plan = Plan.select().where(Plan.id != unknown).order_by(Plan.id).first()
+        answers.save(plan, {"meer_doen": ""})
+        fase1 = PlanProgress.get((PlanProgress.plan == plan.id) & (PlanProgress.part == "fase-1"))
+        assert (fase1.answered, fase1.total) == part_progress(answers.form_of(plan).part("fase-1"),
+                                                              answers.load(plan))
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    period = before["plan"][0]["period"]
+    page = hr.get(f"/dashboard?periode={period}").get_data(as_text=True)
+    assert 'id="tabel-fase-pop-uitgebreid"' in page and "Voortgang per fase" in page

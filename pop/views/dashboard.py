@@ -20,10 +20,13 @@ def index():
     state_bars, state_height = dashboard.bars(
         [(label, figures.by_state.get(state, 0), figures.plans_link(state)) for state, label in figures.states.items()])
     department_bars, department_height, legend = dashboard.stacked(figures)
+    completion = [(definition, plans, rows, figures.plans_link(form=definition.key),
+                   *dashboard.completion_bars(plans, rows, figures.plans_link(form=definition.key)))
+                  for definition, plans, rows in figures.completion()]
     return render_template("dashboard/index.html", f=figures, periods=periods(), state_bars=state_bars,
                            state_height=state_height, department_bars=department_bars,
                            department_height=department_height, legend=legend, chart=dashboard,
-                           amount=amount_text)
+                           amount=amount_text, completion=completion)
 
 
 def _period() -> str:
