@@ -179,7 +179,8 @@ class PlanProgress(BaseModel):
     pop/progress.py). HR's dashboard counts per part the plans that have it complete, started or empty
     without reading every plan's answers. No row: the part was never saved, so nothing is answered."""
 
-    plan = ForeignKeyField(Plan, backref="progress", on_delete="CASCADE")
+    # Found by the plan through the unique index below (no index of its own: one fewer to keep per save).
+    plan = ForeignKeyField(Plan, backref="progress", on_delete="CASCADE", index=False)
     part = CharField(max_length=60)  # the part's key in its form (fase-1)
     answered = IntegerField()
     total = IntegerField()

@@ -460,6 +460,9 @@ INDEXED = [
     (f"/budget?periode={YEAR}", 'SUM("t2"."costs_euro")', "plan_period_status_employee_id", 0),
     (f"/budget?periode={YEAR}", 'FROM "budget" AS "t1" WHERE', "budget_", 0),
     (f"/matrix?periode={YEAR}", 'GROUP BY "t1"."prestaties"', "placement_", 0),
+    # The dashboard's completion per phase: the period's plans by their index, their parts' progress by
+    # the plan (pop/progress.py, m0020), not every plan's progress of every period.
+    (f"/dashboard?periode={YEAR}", 'FROM "planprogress"', "planprogress_plan_id_part", 0),
 ]
 
 

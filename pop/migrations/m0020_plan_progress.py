@@ -29,7 +29,7 @@ def upgrade(db, migrator):
             table_name = "plan"
 
     class PlanProgress(Base):
-        plan = ForeignKeyField(Plan, backref="+", on_delete="CASCADE")
+        plan = ForeignKeyField(Plan, backref="+", on_delete="CASCADE", index=False)  # the unique one serves
         part = CharField(max_length=60)
         answered = IntegerField()
         total = IntegerField()
