@@ -31,7 +31,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterator
 
 from wtforms import (BooleanField, DateField, FieldList, FormField, IntegerField, RadioField,
                      StringField, TextAreaField)
@@ -171,6 +171,27 @@ class Field:
     def as_text(self, value: Any) -> str:
         return "" if value is None else str(value)
 
+    # samples: answers a document template is tried on --------------------------------------
+    def example(self, today: dt.date) -> Any:
+        """A plausible answer, where the example plan (the placeholder help page, a template's
+        preview) has none."""
+        return f"Voorbeeldantwoord bij ‘{self.label.rstrip(':')}’"
+
+    def largest(self, turn: int, text: Callable[[int], str], day: dt.date) -> Any:
+        """The largest answer the form accepts (text(n) makes a text of n characters, day is the
+        date to use); a kind with options takes option `turn`, so that plans made turn by turn
+        choose each of them once (turns)."""
+        return text(limits.CELL_CHARS)
+
+    def turns(self) -> int:
+        """How many plans made turn by turn (largest) it takes to choose each option once."""
+        return 1
+
+    def in_progress(self, value: Any, turn: int) -> Any:
+        """value as a plan still being filled in may hold it: a SMART check with letters open (the
+        other half at the next turn). Most answers are there or not."""
+        return value
+
 
 @dataclass(frozen=True)
 class Text(Field):
@@ -203,6 +224,9 @@ class Text(Field):
     def chars(self, value):
         return len(value or "")
 
+    def largest(self, turn, text, day):
+        return text(self.max_length)
+
 
 @dataclass(frozen=True)
 class LongText(Text):
@@ -231,6 +255,12 @@ class Date(Field):
     def as_text(self, value):
         return value.strftime("%d-%m-%Y") if value else ""
 
+    def example(self, today):
+        return today
+
+    def largest(self, turn, text, day):
+        return day
+
 
 @dataclass(frozen=True)
 class Choice(Field):
@@ -251,6 +281,15 @@ class Choice(Field):
 
     def as_text(self, value):
         return dict(self.options).get(value, "")
+
+    def example(self, today):
+        return self.options[0][0]
+
+    def largest(self, turn, text, day):
+        return self.options[turn % len(self.options)][0]
+
+    def turns(self):
+        return len(self.options)
 
 
 CHOICE_MESSAGE = "Deze keuze staat niet op het formulier. Kies een van de mogelijkheden."
@@ -279,6 +318,12 @@ class Rank(Field):
 
     def from_form(self, bound):
         return bound.data
+
+    def example(self, today):
+        return 1
+
+    def largest(self, turn, text, day):
+        return 1
 
 
 def _rank_range(form, field):
@@ -484,6 +529,24 @@ class Table(Field):
         """The column that names a row (the goal itself), for summaries such as SMART's."""
         return next((c for c in self.columns if isinstance(c, Text)), None)
 
+    # samples: ranks numbered by row, as ranks must differ ------------------------------------
+    def example(self, today):
+        return [{c.key: (i + 1 if isinstance(c, Rank) else c.example(today)) for c in self.columns}
+                for i in range(2)]
+
+    def largest(self, turn, text, day):
+        return [{c.key: (i + 1 if isinstance(c, Rank) else c.largest(turn + i, text, day))
+                 for c in self.columns} for i in range(self.max_rows)]
+
+    def turns(self):
+        return max((c.turns() for c in self.columns), default=1)
+
+    def in_progress(self, rows, turn):
+        if not isinstance(rows, list):
+            return rows
+        return [dict(row, **{c.key: c.in_progress(row[c.key], turn) for c in self.columns
+                             if c.key in row}) for row in rows]
+
 
 class RowList(FieldList):
     """The rows of a table. A request is read up to read_at_most rows, which bounds the work one post
@@ -573,6 +636,17 @@ class Matrix(Field):
             lines.append(f"{r.label} — " + "; ".join(chosen))
         return "\n".join(lines)
 
+    def example(self, today):
+        return {r.key: {c: self.scale[0][0] for c, _ in self.columns} for r in self.rows}
+
+    def largest(self, turn, text, day):
+        scale = [value for value, _ in self.scale]
+        return {r.key: {c: scale[(turn + i) % len(scale)] for i, (c, _) in enumerate(self.columns)}
+                for r in self.rows}
+
+    def turns(self):
+        return len(self.scale)
+
 
 @dataclass(frozen=True)
 class Signature(Field):
@@ -608,6 +682,12 @@ class Signature(Field):
 
     def as_text(self, value):
         return f"{value['naam']}, {value['datum'].strftime('%d-%m-%Y')}" if value else ""
+
+    def example(self, today):
+        return {"naam": "Eva Visser", "datum": today, "person_id": 0}
+
+    def largest(self, turn, text, day):
+        return {"naam": "Anna-Maria Uitersteplan", "datum": day, "person_id": 0}
 
 
 # ---------------------------------------------------------------- ticks, amounts, SMART, checklists
@@ -664,6 +744,15 @@ class Check(Field):
 
     def as_text(self, value):
         return "ja" if value else ""
+
+    def example(self, today):
+        return True
+
+    def largest(self, turn, text, day):
+        return turn % 2 == 0  # ticked and not, in turn, as choices take their options in turn
+
+    def turns(self):
+        return 2
 
 
 AMOUNT_MAX = Decimal("9999999.99")
@@ -807,6 +896,12 @@ class Amount(Field):
     def as_text(self, value):
         return format_amount(value, self.unit)
 
+    def example(self, today):
+        return Decimal("1250.50") if self.unit == "euro" else Decimal("12.50")
+
+    def largest(self, turn, text, day):
+        return AMOUNT_MAX
+
 
 COST_COLUMNS = (("euro", "Bedrag (€)"), ("uren", "Uren"))
 
@@ -886,6 +981,16 @@ class Costs(Field):
             lines.append(f"Totaal: {format_amount(euros)}; {format_amount(hours, 'uur')}")
         return "\n".join(lines)
 
+    def example(self, today):
+        # The first aspects filled in (money and hours), the last left open: as a real plan does.
+        last = max(len(self.rows) - 1, 1)
+        return {r.key: ({"euro": (Decimal("1250.50") / (i + 1)).quantize(CENT),
+                         "uren": Decimal("12.50") * (i + 1)} if i < last else {"euro": None, "uren": None})
+                for i, r in enumerate(self.rows)}
+
+    def largest(self, turn, text, day):
+        return {r.key: {"euro": AMOUNT_MAX, "uren": AMOUNT_MAX} for r in self.rows}
+
 
 # The SMART letters of seed 004 §2.4.1; forms/common.py holds the sets with their explanations.
 SMART_LETTERS = (("s", "Specifiek", ""), ("m", "Meetbaar", ""), ("a", "Acceptabel", ""),
@@ -962,6 +1067,18 @@ class Smart(Field):
     def as_text(self, value):
         return "\n".join(f"{label}: {(value or {}).get(k)}" for k, label, _ in self.letters
                          if (value or {}).get(k))
+
+    def example(self, today):
+        return {k: f"Voorbeelduitleg bij ‘{label}’" for k, label, _ in self.letters}
+
+    def largest(self, turn, text, day):
+        return {k: text(self.max_length) for k, *_ in self.letters}
+
+    def in_progress(self, value, turn):
+        # Every other letter open, the other half at the next turn: {{ smart.ontbreekt }} names some.
+        if not isinstance(value, dict):
+            return value
+        return {k: ("" if (i + turn) % 2 else text) for i, (k, text) in enumerate(value.items())}
 
 
 def smart_summary(definition, values: dict) -> list[dict]:
@@ -1084,6 +1201,17 @@ class Checklist(Field):
                     line += f" — {item[NOTE]}"
                 lines.append(line)
         return "\n".join(lines)
+
+    def example(self, today):
+        return {k: {"af": i % 2 == 0, NOTE: "Voorbeeldnotitie" if i == 0 else ""}
+                for i, (k, _) in enumerate(self.items)}
+
+    def largest(self, turn, text, day):
+        return {k: {"af": (turn + i) % 2 == 0, NOTE: text(self.note_chars)}
+                for i, (k, _) in enumerate(self.items)}
+
+    def turns(self):
+        return 2
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -15,16 +15,14 @@ copies of the demo plan, which cost little to render (bench/bench_upload_check.p
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from types import SimpleNamespace
 
-from forms import limits
-from forms.kinds import Choice, Date, LongText, Matrix, Rank, Signature, Table, Text
+from forms.kinds import AMOUNT_MAX  # noqa: F401 - the largest amount, as the tests name it here
 
-from exports.context import build_context, checklist_groups, example_plan_context, smart_letters
+from exports.context import build_context, example_plan_context
 from pop.models import STATUSES, Person
 
-AMOUNT_MAX = Decimal("9999999.99")  # the largest amount the Amount kind accepts
+LAST_DAY = dt.date(2026, 12, 31)  # the full plans' dates: the last day of their period
 
 # Awkward on purpose: XML's special characters, curly quotes, a character outside the BMP, a tab, a
 # line break, and text that looks like a template or a formula.
@@ -70,62 +68,16 @@ def _long_text(length: int) -> str:
     return (AWKWARD * (length // len(AWKWARD) + 1))[:length]
 
 
-def _full_value(field, option: int):
-    """The largest answer the form accepts for this field; choices take their option-th option."""
-    if isinstance(field, Date):
-        return dt.date(2026, 12, 31)
-    if isinstance(field, Choice):
-        return field.options[option % len(field.options)][0]
-    if isinstance(field, Rank) or field.kind == "rank":
-        return 1
-    if isinstance(field, Table):
-        rows = []
-        for i in range(field.max_rows):
-            row = {}
-            for column in field.columns:
-                row[column.key] = (i + 1 if column.kind == "rank" else _full_value(column, option + i))
-            rows.append(row)
-        return rows
-    if isinstance(field, Matrix):
-        scale = [value for value, _ in field.scale]
-        return {r.key: {c: scale[(option + i) % len(scale)] for i, (c, _) in enumerate(field.columns)}
-                for r in field.rows}
-    if isinstance(field, Signature):
-        return {"naam": "Anna-Maria Uitersteplan", "datum": dt.date(2026, 12, 31), "person_id": 0}
-    if field.kind == "check":  # ticked and not, in turn, as the choices take their options in turn
-        return option % 2 == 0
-    if field.kind == "amount":
-        return AMOUNT_MAX
-    if field.kind == "costs":
-        return {r.key: {"euro": AMOUNT_MAX, "uren": AMOUNT_MAX} for r in field.rows}
-    if field.kind == "smart":
-        length = getattr(field, "max_length", limits.CELL_CHARS)
-        return {key: _long_text(length) for key, *_ in smart_letters(field)}
-    if field.kind == "checklist":
-        length = getattr(field, "note_chars", limits.CELL_CHARS)
-        items = [key for _, points in checklist_groups(field) for key, _ in points]
-        return {key: {"af": (option + i) % 2 == 0, "notitie": _long_text(length)}
-                for i, key in enumerate(items)}
-    if isinstance(field, LongText):
-        return _long_text(field.max_length)
-    if isinstance(field, Text):
-        return _long_text(field.max_length)
-    return _long_text(limits.CELL_CHARS)
-
-
 def _options_needed(definition) -> int:
-    """Enough full plans that every option of every choice and grid is chosen in one of them."""
-    counts = [len(f.options) for f in definition.fields if isinstance(f, Choice)]
-    counts += [len(f.scale) for f in definition.fields if isinstance(f, Matrix)]
-    for table in (f for f in definition.fields if isinstance(f, Table)):
-        counts += [len(c.options) for c in table.columns if isinstance(c, Choice)]
-        counts += [2 for c in table.columns if c.kind in ("check", "checklist")]
-    counts += [2 for f in definition.fields if f.kind in ("check", "checklist")]
-    return max(counts, default=1)
+    """Enough full plans that every option of every choice and grid is chosen in one of them: each
+    kind says how many turns its options take (Field.turns)."""
+    return max((f.turns() for f in definition.fields), default=1)
 
 
 def full_plan_values(definition, option: int = 0) -> dict:
-    return {f.key: _full_value(f, option) for f in definition.fields}
+    """Every answer the largest its kind accepts (Field.largest), in awkward text; choices take
+    their option-th option."""
+    return {f.key: f.largest(option, _long_text, LAST_DAY) for f in definition.fields}
 
 
 def _phases(demo_status: str, full_plans: int) -> tuple[list[str], list[str]]:
@@ -136,18 +88,6 @@ def _phases(demo_status: str, full_plans: int) -> tuple[list[str], list[str]]:
     full = [others[i % len(others)] for i in range(full_plans)]
     copies = others[full_plans:] or [others[-1]]
     return full, copies
-
-
-def _letters_open(field, value, turn: int):
-    """A SMART check with every other letter left open (the letters of turn's parity), in a question
-    or in each row of a table: {{ smart.ontbreekt }} then names letters, as in a plan in progress."""
-    if field.kind == "smart" and isinstance(value, dict):
-        return {key: ("" if (i + turn) % 2 else text) for i, (key, text) in enumerate(value.items())}
-    if isinstance(field, Table) and isinstance(value, list):
-        smart = [c for c in field.columns if c.kind == "smart"]
-        return [dict(row, **{c.key: _letters_open(c, row.get(c.key), turn) for c in smart})
-                for row in value]
-    return value
 
 
 def trial_contexts(definition, excel: bool = False) -> list[tuple[str, dict]]:
@@ -166,7 +106,7 @@ def trial_contexts(definition, excel: bool = False) -> list[tuple[str, dict]]:
     # The demo plan's answers in the phases left, by people with a short tussenvoegsel and some
     # fields open; every other SMART letter open, the other half in the next copy.
     for turn, phase in enumerate(copy_phases):
-        values = {f.key: _letters_open(f, demo_values.get(f.key, f.empty()), turn) for f in definition.fields}
+        values = {f.key: f.in_progress(demo_values.get(f.key, f.empty()), turn) for f in definition.fields}
         people = (_person("Eva", "Visser", "van", "eva.visser@example.org", functie="Adviseur"),
                   _person("Marco", "Jansen", "", "marco.jansen@example.org", afdeling="Opleidingen"))
         trials.append((f"het voorbeeldplan in fase ‘{STATUSES[phase]}’",
