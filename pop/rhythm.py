@@ -110,6 +110,13 @@ def open_talk(plan: Plan, definition, values: dict, today: dt.date | None = None
     return talk
 
 
+def upcoming_talk(plan: Plan, definition, values: dict, today: dt.date) -> Talk | None:
+    """The plan's next talk as an overview lists it: the talk of an open plan that is planned from today
+    on and not held yet; None when none is (a past date not held is overdue, not next)."""
+    talk = open_talk(plan, definition, values, today)
+    return talk if talk is not None and talk.date >= today else None
+
+
 def on_page(plan: Plan, definition, values: dict, today: dt.date) -> dict:
     """The next talk as the plan's page shows it: the talk (None without a date) and whether it is
     "verstreken" (past and not held), "vandaag", or "gehouden" (a progress talk recorded since)."""

@@ -525,8 +525,11 @@ def phase_progress(definition, values) -> str:
     return "\n".join(parts)
 
 
-def overview_row(plan, definition, values) -> list:
-    from pop.rhythm import last_talk
+def overview_row(plan, definition, values, today: dt.date | None = None) -> list:
+    from pop.rhythm import last_talk, upcoming_talk
+
+    # The next talk: the first planned from today on (the organisation's today, pop/clock.py), not held.
+    upcoming = upcoming_talk(plan, definition, values, today or clock.today())
 
     goals = (values.get(definition.goals_field) or []) if definition.goals_field else []
     goal_column = definition.field(definition.goals_field).columns[0].key if goals else ""
@@ -537,7 +540,7 @@ def overview_row(plan, definition, values) -> list:
         plan.status_label, phase_progress(definition, values),
         "\n".join(f"{i}. {g[goal_column]}" for i, g in enumerate(goals, start=1)),
         last_talk(definition, values),
-        values.get(definition.next_talk_field) if definition.next_talk_field else None,
+        upcoming.date if upcoming else None,
         *[signed[who]["datum"] if signed.get(who) else None for who in ("employee", "manager")],
         # The totals of the plan's Costs field, kept on the plan (pop/budget.py); None without one.
         plan.costs_euro, plan.costs_uren,
@@ -555,8 +558,9 @@ def overview_workbook(rows) -> bytes:
     count = 0
     amounts = {OVERVIEW_COLUMNS.index("Gepland (euro)") + 1: EURO_FORMAT,
                OVERVIEW_COLUMNS.index("Gepland (uren)") + 1: HOURS_FORMAT}
+    today = clock.today()
     for count, (plan, definition, values) in enumerate(rows, start=1):
-        for col, value in enumerate(overview_row(plan, definition, values), start=1):
+        for col, value in enumerate(overview_row(plan, definition, values, today), start=1):
             put(ws, count + 1, col, value, number_format=amounts.get(col))
     last = get_column_letter(len(OVERVIEW_COLUMNS))
     ws.auto_filter = f"A1:{last}{count + 1}"
