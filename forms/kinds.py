@@ -126,6 +126,15 @@ class Field:
     applies_if: tuple[str, str] | tuple = ()
     kind: ClassVar[str] = "field"
     is_field: ClassVar[bool] = True
+    # The Jinja template that draws this kind on a page: its input (`edit`, and `cell` in a table's
+    # row) and its answer to read (`show`, print view and document); see templates/fields/kinds/
+    # field.html, the one any kind without a template of its own gets.
+    template: ClassVar[str] = "fields/kinds/field.html"
+    # In a table's row it needs room: a block of its own under the row, not a cell (SMART, checklists).
+    wide: ClassVar[bool] = False
+    # What the person types is the answer, so a page sent back shows it again (the part page's
+    # read-only questions). A signature is made by the server from who signs and when: not typed.
+    typed: ClassVar[bool] = True
 
     # storage -------------------------------------------------------------------------------
     def encode(self, value: Any) -> str | None:
@@ -197,6 +206,7 @@ class Field:
 class Text(Field):
     max_length: int = limits.TEXT_CHARS
     kind: ClassVar[str] = "text"
+    template: ClassVar[str] = "fields/kinds/text.html"
 
     def wtf_field(self):
         # The length is checked in form_errors, against what is stored as well.
@@ -234,6 +244,7 @@ class LongText(Text):
     answer_label: str = "Uw antwoord:"
     lines: int = 5  # height of the box on screen
     kind: ClassVar[str] = "longtext"
+    template: ClassVar[str] = "fields/kinds/longtext.html"
 
     def wtf_field(self):
         return TextAreaField(self.label, filters=[_strip_trailing])
@@ -242,6 +253,7 @@ class LongText(Text):
 @dataclass(frozen=True)
 class Date(Field):
     kind: ClassVar[str] = "date"
+    template: ClassVar[str] = "fields/kinds/date.html"
 
     def encode(self, value):
         return value.isoformat() if value else None
@@ -268,6 +280,7 @@ class Choice(Field):
 
     options: tuple[tuple[str, str], ...] = ()
     kind: ClassVar[str] = "choice"
+    template: ClassVar[str] = "fields/kinds/choice.html"
 
     def decode(self, text):
         return text if text in dict(self.options) else None
@@ -309,6 +322,7 @@ class Rank(Field):
     """An order of importance written as a number, 1 being the most important."""
 
     kind: ClassVar[str] = "rank"
+    template: ClassVar[str] = "fields/kinds/rank.html"
 
     def decode(self, text):
         return int(text) if text else None
@@ -361,6 +375,7 @@ class Table(Field):
     advised_rows: int = 0
     advice: str = ""
     kind: ClassVar[str] = "table"
+    template: ClassVar[str] = "fields/kinds/table.html"
 
     def __post_init__(self):
         # A row is a sub-form and, in a template, {{ r.<column> }}: the same names are unusable.
@@ -584,6 +599,7 @@ class Matrix(Field):
     row_heading: str = ""
     group_heading: str = ""
     kind: ClassVar[str] = "matrix"
+    template: ClassVar[str] = "fields/kinds/matrix.html"
 
     def __post_init__(self):
         _check_keys(self.key, [r.key for r in self.rows])
@@ -654,6 +670,8 @@ class Signature(Field):
 
     signer: str = "employee"  # or "manager"
     kind: ClassVar[str] = "signature"
+    template: ClassVar[str] = "fields/kinds/signature.html"
+    typed: ClassVar[bool] = False
 
     def empty(self):
         return None
@@ -723,6 +741,7 @@ class Check(Field):
     """A ja/nee tick box. Stored "ja" when ticked, nothing when not."""
 
     kind: ClassVar[str] = "check"
+    template: ClassVar[str] = "fields/kinds/check.html"
 
     def encode(self, value):
         return "ja" if value else None
@@ -865,6 +884,7 @@ class Amount(Field):
 
     unit: str = "euro"
     kind: ClassVar[str] = "amount"
+    template: ClassVar[str] = "fields/kinds/amount.html"
 
     def __post_init__(self):
         if self.unit not in AMOUNT_MESSAGES:
@@ -916,6 +936,7 @@ class Costs(Field):
     row_heading: str = "Aspect"
     group_heading: str = ""
     kind: ClassVar[str] = "costs"
+    template: ClassVar[str] = "fields/kinds/costs.html"
 
     def __post_init__(self):
         _check_keys(self.key, [r.key for r in self.rows])
@@ -1012,6 +1033,8 @@ class Smart(Field):
     max_length: int = limits.CELL_CHARS  # per letter
     lines: int = 2
     kind: ClassVar[str] = "smart"
+    template: ClassVar[str] = "fields/kinds/smart.html"
+    wide: ClassVar[bool] = True
 
     def __post_init__(self):
         _check_keys(self.key, [k for k, *_ in self.letters])
@@ -1121,6 +1144,8 @@ class Checklist(Field):
     groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     note_chars: int = limits.CELL_CHARS
     kind: ClassVar[str] = "checklist"
+    template: ClassVar[str] = "fields/kinds/checklist.html"
+    wide: ClassVar[bool] = True
 
     def __post_init__(self):
         _check_keys(self.key, [k for k, _ in self.items])

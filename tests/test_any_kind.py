@@ -188,8 +188,6 @@ def _field_block(page, key):
 
 # ---------------------------------------------------------------- the tests
 
-@pytest.mark.xfail(strict=False, reason="templates/fields/macros.html draws only the kinds it names: the "
-                   "per-kind templates (issue 19) are not in yet")
 def test_the_rating_is_asked_on_the_web_form_and_stored_as_its_number(app, org, login, rating_form):
     anna = login(org["a"])
     plan_id = new_rating_plan(app, org, anna)
@@ -236,8 +234,6 @@ def test_the_rating_is_asked_on_the_web_form_and_stored_as_its_number(app, org, 
     assert stored(app, plan_id)["cijfer_niveau"] is None
 
 
-@pytest.mark.xfail(strict=False, reason="templates/fields/macros.html draws only the kinds it names: the "
-                   "per-kind templates (issue 19) are not in yet")
 def test_the_rating_reads_as_its_label_for_the_manager_and_on_paper(app, org, login, rating_form):
     anna, marco, hr = login(org["a"]), login(org["m1"]), login(org["hr"])
     plan_id = new_rating_plan(app, org, anna)
