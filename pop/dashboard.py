@@ -19,9 +19,9 @@ Privacy: a plan in the voorbereiding is the employee's alone and counts nowhere 
 totals, pop/budget.py PRIVATE): not in the states, not in a department's plans. Its employee does have a
 plan, so they are not among the people without one (as on HR's plan list).
 
-A fixed number of queries whatever the organisation's size: the counts per department, state and form,
-the people without a plan per department, the budget's two, the list of departments, the progress per
-form and part. The overdue talks' page
+A fixed number of queries whatever the organisation's size: the counts per department and state, the
+people without a plan per department, the budget's two, the list of departments, the plans per form and
+progress. The overdue talks' page
 takes three (the period's shared open plans, their talk fields' cells, the plans found with their
 employees)."""
 from __future__ import annotations
@@ -33,14 +33,14 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import url_for
-from peewee import Case, fn
+from peewee import fn
 
 from forms import FORMS
 
 from . import budget, progress, rhythm
 from .db import database
 from .departments import names
-from .models import STATUSES, Answer, Person, Plan, PlanProgress
+from .models import STATUSES, Answer, Person, Plan
 from .plans import NO_DEPARTMENT, SHARED, people_without_plan
 
 PRIVATE = budget.PRIVATE
@@ -56,7 +56,7 @@ class Figures:
     departments: list[str]  # HR's list, and "" when someone has none
     budget: budget.Department
     per_form: dict[str, int] = field(default_factory=dict)  # form key -> shared plans
-    parts: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # (form, part) -> complete, started
+    parts: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (form, part, complete/begun) -> plans
     states: dict[str, str] = field(default_factory=lambda: dict(SHARED_STATES))
 
     def __post_init__(self):
@@ -68,7 +68,7 @@ class Figures:
 
     def completion(self) -> list[tuple]:
         """Per form with shared plans (in the forms' order): (form, plans, [(part, complete, started,
-        empty)]). A part without a row in a plan was never saved there: empty."""
+        empty)]); a part neither complete nor begun is empty."""
         found = []
         for key, definition in FORMS.items():
             plans = self.per_form.get(key, 0)
@@ -76,7 +76,8 @@ class Figures:
                 continue
             rows = []
             for part in definition.parts:
-                complete, started = self.parts.get((key, part.key), (0, 0))
+                complete = self.parts.get((key, part.key, progress.COMPLETE), 0)
+                started = self.parts.get((key, part.key, progress.STARTED), 0)
                 rows.append((part, complete, started, plans - complete - started))
             found.append((definition, plans, rows))
         return found
@@ -130,12 +131,13 @@ class Figures:
 @lru_cache(maxsize=None)
 def _talk_fields(form_key: str) -> tuple[frozenset, dict]:
     """What rhythm.open_talk reads of a plan of this form: the next talk, its kind and the header's date
-    of the POP-gesprek (whole fields), and of the progress talks' tables only their date columns."""
+    of the POP-gesprek (whole fields), and of the progress talks' answers only the cells that hold their
+    days (Field.date_columns: a table's date columns)."""
     definition = FORMS[form_key]
     keys = {definition.next_talk_field, definition.next_talk_kind_field,
             rhythm.header_talk_field(definition)} - {""}
-    tables = {f.key: {c.key for c in f.columns if c.kind == "date"}
-              for part in definition.parts_in("voortgang") for f in part.fields if f.kind == "table"}
+    tables = {f.key: f.date_columns() for part in definition.parts_in("voortgang") for f in part.fields
+              if f.date_columns()}
     return frozenset(keys), tables
 
 
@@ -193,35 +195,33 @@ def overdue_plans(period: str, today) -> list[tuple[Plan, rhythm.Talk]]:
     return [(p, talks[p.id]) for p in plans if p.id in talks]
 
 
-def completion(period: str) -> dict[tuple[str, str], tuple[int, int]]:
-    """(form key, part key) -> (plans with the part complete, with it started), of the period's shared
-    plans: one count over the kept progress (pop/progress.py), by the same rule as progress.state."""
-    shared = (Plan.period == period) & Plan.status.not_in(PRIVATE)
-    complete = (PlanProgress.total > 0) & (PlanProgress.answered >= PlanProgress.total)
-    started = (PlanProgress.answered > 0) & (PlanProgress.answered < PlanProgress.total)
-    query = (PlanProgress.select(Plan.form_key, PlanProgress.part, fn.SUM(Case(None, [(complete, 1)], 0)),
-                                 fn.SUM(Case(None, [(started, 1)], 0)))
-             .join(Plan, on=(PlanProgress.plan == Plan.id)).where(shared)
-             .group_by(Plan.form_key, PlanProgress.part).tuples())
-    return {(form, part): (int(c or 0), int(s or 0)) for form, part, c, s in query}
+def completion(period: str) -> tuple[dict[str, int], dict[tuple[str, str, str], int]]:
+    """The period's shared plans per form, and per (form, part, complete or begun) how many have that
+    part so: one count grouped by form and kept progress (pop/progress.py; a few dozen groups)."""
+    query = (Plan.select(Plan.form_key, Plan.progress, fn.COUNT(Plan.id))
+             .where((Plan.period == period) & Plan.status.not_in(PRIVATE))
+             .group_by(Plan.form_key, Plan.progress).tuples())
+    per_form, parts = defaultdict(int), defaultdict(int)
+    for form_key, kept, n in query:
+        per_form[form_key] += n
+        for part, state in progress.decode(kept).items():
+            parts[(form_key, part, state)] += n
+    return dict(per_form), dict(parts)
 
 
 def figures(period: str) -> Figures:
-    counted = (Plan.select(Person.afdeling, Plan.status, Plan.form_key, fn.COUNT(Plan.id))
+    counted = (Plan.select(Person.afdeling, Plan.status, fn.COUNT(Plan.id))
                .join(Person, on=(Plan.employee == Person.id))
                .where((Plan.period == period) & Plan.status.not_in(PRIVATE))
-               .group_by(Person.afdeling, Plan.status, Plan.form_key).tuples())
-    counts, per_form = defaultdict(int), defaultdict(int)
-    for afdeling, state, form_key, n in counted:
-        counts[(afdeling, state)] += n
-        per_form[form_key] += n
+               .group_by(Person.afdeling, Plan.status).tuples())
+    counts = {(afdeling, state): n for afdeling, state, n in counted}
     without = dict(people_without_plan(period).select(Person.afdeling, fn.COUNT(Person.id)).order_by()
                    .group_by(Person.afdeling).tuples())
     listed = names()
     seen = {d for d, _ in counts} | set(without)
     departments = listed + sorted(d for d in seen if d not in listed and d) + ([""] if "" in seen else [])
     whole = budget.total(budget.departments(period))
-    return Figures(period, dict(counts), without, departments, whole, dict(per_form), completion(period))
+    return Figures(period, counts, without, departments, whole, *completion(period))
 
 
 # ---------------------------------------------------------------- the charts' geometry

@@ -35,7 +35,7 @@ from .db import database
 from .demo import (DOMAIN, PEOPLE, _signature, compact_answers, demo_answers, demo_start, load_demo,
                    tabel_answers, zes_stappen_answers)
 from .matrix import save_placements
-from .models import Answer, AuditEntry, Person, Plan, PlanProgress, PlanVersion, now
+from .models import Answer, AuditEntry, Person, Plan, PlanVersion, now
 
 TEAM_SIZE = 15
 DEPARTMENT_SIZE = 200
@@ -122,7 +122,7 @@ def _content(state: str, values: dict, definition) -> dict:
     values = {k: v for k, v in values.items() if k not in prefilled}
     if state == "voorbereiding":  # the self-analysis begun: the first part that is not the header
         first = next((p for p in definition.parts_in("plan")
-                      if p.fields and not all(f.prefill or f.kind == "date" for f in p.fields)), None)
+                      if p.fields and not all(f.prefill or f.asks_date for f in p.fields)), None)
         keys = {f.key for f in first.fields} if first else set()
         return {k: v for k, v in values.items() if k in keys}
     if state in ("ontwikkelgesprek", "vastgesteld"):
@@ -191,9 +191,9 @@ def _write_plans(planned: list[_Planned], year: str) -> None:
         made.append((p, cells, euros, hours))
     first_new = (Plan.select(fn.MAX(Plan.id)).scalar() or 0) + 1
     _insert(Plan, ("employee", "manager", "form_key", "period", "status", "created_at", "updated_at", "version",
-                   "costs_euro", "costs_uren"),
-            [(p.employee.id, p.employee.manager_id, p.form_key, year, p.state, stamp, stamp, 1, euros, hours)
-             for p, _, euros, hours in made])
+                   "costs_euro", "costs_uren", "progress"),
+            [(p.employee.id, p.employee.manager_id, p.form_key, year, p.state, stamp, stamp, 1, euros, hours,
+              _progress(get_form(p.form_key), cells)) for p, cells, euros, hours in made])
     ids = {employee: pid for pid, employee in Plan.select(Plan.id, Plan.employee)
            .where((Plan.id >= first_new) & (Plan.period == year)).tuples()}
     answer_rows, versions, log = [], [], []
@@ -206,21 +206,17 @@ def _write_plans(planned: list[_Planned], year: str) -> None:
                              agreed.astimezone(dt.timezone.utc).replace(tzinfo=None)))
         log.append(audit._row(plan_id, p.employee, "aangemaakt", ""))
     _insert(Answer, ("plan", "field", "row", "column", "value"), answer_rows)
-    _insert(PlanProgress, ("plan", "part", "answered", "total"),
-            [(r["plan"], r["part"], r["answered"], r["total"]) for p, cells, _, _ in made
-             for r in _progress(ids[p.employee.id], get_form(p.form_key), cells)])
     _insert(PlanVersion, ("plan", "number", "cells", "agreed_at"), versions)
     _insert(AuditEntry, ("plan", "person", "person_name", "action", "detail", "created_at"),
             [(r["plan"], r["person"], r["person_name"], r["action"], r["detail"], r["created_at"]) for r in log])
 
 
-def _progress(plan_id: int, definition, cells) -> list[dict]:
+def _progress(definition, cells) -> str:
     """The progress per part that answers.save keeps (pop/progress.py), from the answers as stored."""
     by_field = {}
     for key, row, column, text in cells:
         by_field.setdefault(key, {})[(row, column)] = text
-    return progress.rows(plan_id, definition, {f.key: f.from_cells(by_field.get(f.key, {}))
-                                               for f in definition.fields})
+    return progress.summary(definition, {f.key: f.from_cells(by_field.get(f.key, {})) for f in definition.fields})
 
 
 def load_organisation(employees: int, today: dt.date | None = None, report=None) -> dict:

@@ -151,6 +151,11 @@ class Plan(BaseModel):
     # them per department for a whole organisation without reading every plan's answers (pop/budget.py).
     costs_euro = DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
     costs_uren = DecimalField(max_digits=12, decimal_places=2, null=True, auto_round=True)
+    # How far each part of its form is filled, as the plan's page counts it, kept by answers.save for the
+    # parts it saves (pop/progress.py, m0020): "fase-1=b,gegevens=c", complete (c) or begun (b), empty
+    # parts left out. HR's dashboard counts per part from it without reading every plan's answers. None:
+    # a plan whose form the release that filled it did not know.
+    progress = TextField(null=True, default="")
 
     class Meta:
         # The plan lists' filters and sorts and HR's counts per period and state (m0017).
@@ -171,22 +176,6 @@ class Answer(BaseModel):
 
     class Meta:
         indexes = ((("plan", "field", "row", "column"), True),)
-
-
-class PlanProgress(BaseModel):
-    """How far a part of a plan is filled: its answered questions of those to answer, as the plan's page
-    counts them (pop/plans.py part_progress), kept by answers.save for the parts a save touches (m0020,
-    pop/progress.py). HR's dashboard counts per part the plans that have it complete, started or empty
-    without reading every plan's answers. No row: the part was never saved, so nothing is answered."""
-
-    # Found by the plan through the unique index below (no index of its own: one fewer to keep per save).
-    plan = ForeignKeyField(Plan, backref="progress", on_delete="CASCADE", index=False)
-    part = CharField(max_length=60)  # the part's key in its form (fase-1)
-    answered = IntegerField()
-    total = IntegerField()
-
-    class Meta:
-        indexes = ((("plan", "part"), True),)
 
 
 class PlanVersion(BaseModel):
@@ -461,4 +450,4 @@ class FeedbackRequest(BaseModel):
 
 MODELS = [Person, Plan, Answer, PlanVersion, ExportTemplate, ExportJob, LoginThrottle, AuditEntry,
           Reminder, FormSetting, Placement, Budget, Draft, BlankUpload, AccountToken, PeopleImport,
-          SecurityEvent, Setting, FeedbackRequest, SharedFile, DailyRun, Department, PlanProgress]
+          SecurityEvent, Setting, FeedbackRequest, SharedFile, DailyRun, Department]

@@ -16,10 +16,10 @@ import pytest
 from app import create_app
 from conftest import Client, PASSWORD, make_person, text_of
 from databases import database_name, drop_database_url, new_database_url, on_postgres
-from pop import answers, listing
+from pop import answers, listing, progress
 from pop.db import database, open_database
 from pop.models import Budget, Person, Placement, Plan
-from pop.plans import part_progress, start_plan
+from pop.plans import start_plan
 from support import doc, queries  # noqa: F401 (the fixture)
 
 YEAR = "2026"
@@ -460,9 +460,9 @@ INDEXED = [
     (f"/budget?periode={YEAR}", 'SUM("t2"."costs_euro")', "plan_period_status_employee_id", 0),
     (f"/budget?periode={YEAR}", 'FROM "budget" AS "t1" WHERE', "budget_", 0),
     (f"/matrix?periode={YEAR}", 'GROUP BY "t1"."prestaties"', "placement_", 0),
-    # The dashboard's completion per phase: the period's plans by their index, their parts' progress by
-    # the plan (pop/progress.py, m0020), not every plan's progress of every period.
-    (f"/dashboard?periode={YEAR}", 'FROM "planprogress"', "planprogress_plan_id_part", 0),
+    # The dashboard's completion per phase: the period's shared plans by their index, grouped by form and
+    # kept progress (pop/progress.py, m0020).
+    (f"/dashboard?periode={YEAR}", 'GROUP BY "t1"."form_key", "t1"."progress"', "plan_period_status_employee_id", 0),
 ]
 
 
@@ -510,8 +510,7 @@ def test_the_demo_command_builds_an_organisation_of_n_people(tmp_path):
                 assert (plan.costs_euro or 0, plan.costs_uren or 0) == (euros, hours), plan.id
                 assert values[definition.fields[0].key] is not None
                 # and their progress per part, as answers.save keeps it (pop/progress.py)
-                assert {r.part: (r.answered, r.total) for r in plan.progress} == {
-                    p.key: part_progress(p, values) for p in definition.parts}, plan.id
+                assert plan.progress == progress.summary(definition, values), plan.id
                 if plan.status in ("vastgesteld", "uitvoering", "evaluatie", "afgerond"):
                     assert plan.versions.count() == 1 and values["akkoord_leidinggevende"]["naam"]
             assert Budget.select().count() > 9 and Placement.select().count() > 9

@@ -41,6 +41,15 @@ def new_status(plan_row, before):
         plan_row["status"], "uitvoering" if both else "ontwikkelgesprek")
 
 
+def progress_of(plan_id):
+    """m0020: the plan's progress per part by the plan page's rule over its answers (pop/progress.py)."""
+    from pop import answers, progress
+    from pop.models import Plan
+
+    plan = Plan.get_by_id(plan_id)
+    return progress.summary(answers.form_of(plan), answers.load(plan))
+
+
 def start(url, tmp_path):
     return create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
 
@@ -67,8 +76,8 @@ def test_a_release_0_1_database_upgrades_on_start_with_nothing_lost(database_url
             expected = [{**{k: v for k, v in r.items() if k not in DROPPED.get(table, ())},
                          **ADDED.get(table, {})} for r in before[table]]
             if table == "plan":
-                expected = [{**r, "status": new_status(r, before), "version": 1, "previous_id": None}
-                            for r in expected]
+                expected = [{**r, "status": new_status(r, before), "version": 1, "previous_id": None,
+                             "progress": progress_of(r["id"])} for r in expected]
             assert after == expected, table
         assert [r["status"] for r in current_rows("plan")] == [
             "uitvoering", "ontwikkelgesprek", "ontwikkelgesprek", "afgerond"]  # lopend x2, concept, afgerond
@@ -728,11 +737,10 @@ def test_m0020_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
                                                                                 monkeypatch):
     """m0020 (each plan's progress per part, pop/progress.py) on a database that m0019 left with plans
     filled in every degree and one on a form this release does not know: every row is as it was, each
-    known plan has a row per part of its form with the plan page's count over its stored answers
-    (pop/plans.py part_progress), the unknown one none; HR's dashboard counts them, and a save keeps
-    them from then on."""
-    from pop import answers
-    from pop.models import Plan, PlanProgress
+    known plan's progress is the plan page's count over its stored answers (pop/plans.py part_progress),
+    the unknown one's is NULL; HR's dashboard counts them, and a save keeps them from then on."""
+    from pop import answers, progress
+    from pop.models import Plan
     from pop.plans import part_progress
 
     app = before_migration("m0020_plan_progress", database_url, tmp_path, monkeypatch)
@@ -743,28 +751,23 @@ def test_m0020_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
             f'"version") VALUES ({", ".join([database.param] * 7)})',
             (first, "verdwenen-formulier", "2026", "uitvoering", "2026-01-05 09:00:00", "2026-01-05 09:00:00", 1))
         before = every_row()
-        assert "planprogress" not in before
         unknown = max(r["id"] for r in before["plan"])
-        filled = {r["plan_id"] for r in before["answer"]}
-        assert len(filled) >= 3 and unknown not in filled
+        assert "progress" not in before["plan"][0] and len({r["plan_id"] for r in before["answer"]}) >= 3
 
     app = after_migration("m0020_plan_progress", before, database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        kept = {}
-        for row in PlanProgress.select():
-            kept.setdefault(row.plan_id, {})[row.part] = (row.answered, row.total)
-        assert unknown not in kept
+        kept = {p.id: p.progress for p in Plan.select()}
+        assert kept.pop(unknown) is None
         for plan in Plan.select().where(Plan.id != unknown):
             values = answers.load(plan)
-            rule = {p.key: part_progress(p, values) for p in answers.form_of(plan).parts}
-            assert kept[plan.id] == rule, plan.id
-        counts = {(a > 0, a == t) for parts in kept.values() for a, t in parts.values()}
-        assert (True, False) in counts and (False, False) in counts  # begun parts and empty ones
+            rule = {p.key: progress.state(*part_progress(p, values)) for p in answers.form_of(plan).parts}
+            assert progress.decode(kept[plan.id]) == {k: s for k, s in rule.items() if s != progress.EMPTY}
+        states = {s for text in kept.values() for s in progress.decode(text).values()}
+        assert progress.STARTED in states
         plan = Plan.select().where(Plan.id != unknown).order_by(Plan.id).first()
-        answers.save(plan, {"meer_doen": ""})
-        fase1 = PlanProgress.get((PlanProgress.plan == plan.id) & (PlanProgress.part == "fase-1"))
-        assert (fase1.answered, fase1.total) == part_progress(answers.form_of(plan).part("fase-1"),
-                                                              answers.load(plan))
+        answers.save(plan, {"meer_doen": "Meer plannen."})
+        assert progress.decode(Plan.get_by_id(plan.id).progress)["fase-1"] == progress.state(
+            *part_progress(answers.form_of(plan).part("fase-1"), answers.load(plan)))
     hr = Client(app)
     assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
     period = before["plan"][0]["period"]
