@@ -130,6 +130,17 @@ class FormDefinition:
     def signature_fields(self) -> list[str]:
         return [f.key for f in self.fields if f.kind == "signature"]
 
+    def signature(self, signer: str) -> Field | None:
+        """The akkoord line of "employee" or "manager", None when the form has none."""
+        keys = set(self.signature_fields)
+        return next((f for f in self.fields if f.key in keys and f.signer == signer), None)
+
+    @property
+    def signature_part(self) -> Part | None:
+        """The part that holds the akkoord lines, where a reminder sends whoever must still sign."""
+        keys = set(self.signature_fields)
+        return next((p for p in self.parts if any(f.key in keys for f in p.fields)), None)
+
     def field(self, key: str) -> Field:
         return self._by_key[key]
 

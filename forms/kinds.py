@@ -135,6 +135,12 @@ class Field:
     # What the person types is the answer, so a page sent back shows it again (the part page's
     # read-only questions). A signature is made by the server from who signs and when: not typed.
     typed: ClassVar[bool] = True
+    # The answer is a day (the header's date of the POP-gesprek, a talk planned): a part of prefilled
+    # names and such days is the form's header (pop/rhythm.py, pop/todo.py).
+    asks_date: ClassVar[bool] = False
+    # A plan may leave it empty and be none the less for it (planned costs: a plan may need none), so a
+    # part of only such questions is nothing the employee must begin before sharing (pop/todo.py).
+    may_stay_empty: ClassVar[bool] = False
 
     # storage -------------------------------------------------------------------------------
     def encode(self, value: Any) -> str | None:
@@ -179,6 +185,15 @@ class Field:
 
     def as_text(self, value: Any) -> str:
         return "" if value is None else str(value)
+
+    # days ----------------------------------------------------------------------------------
+    def dates(self, value: Any) -> list[dt.date]:
+        """The days the answer holds (a talk's date, a table's date columns), for the rhythm of talks."""
+        return []
+
+    def date_columns(self) -> frozenset[str]:
+        """The stored columns of the cells that hold those days, so that a query can read only them."""
+        return frozenset()
 
     # samples: answers a document template is tried on --------------------------------------
     def example(self, today: dt.date) -> Any:
@@ -254,6 +269,7 @@ class LongText(Text):
 class Date(Field):
     kind: ClassVar[str] = "date"
     template: ClassVar[str] = "fields/kinds/date.html"
+    asks_date: ClassVar[bool] = True
 
     def encode(self, value):
         return value.isoformat() if value else None
@@ -266,6 +282,12 @@ class Date(Field):
 
     def as_text(self, value):
         return value.strftime("%d-%m-%Y") if value else ""
+
+    def dates(self, value):
+        return [value] if isinstance(value, dt.date) else []
+
+    def date_columns(self):
+        return frozenset({""})
 
     def example(self, today):
         return today
@@ -543,6 +565,12 @@ class Table(Field):
     def first_text_column(self) -> Field | None:
         """The column that names a row (the goal itself), for summaries such as SMART's."""
         return next((c for c in self.columns if isinstance(c, Text)), None)
+
+    def dates(self, rows):
+        return [day for row in rows or [] for c in self.columns for day in c.dates(row.get(c.key))]
+
+    def date_columns(self):
+        return frozenset(column_cell(c.key, sub) for c in self.columns for sub in c.date_columns())
 
     # samples: ranks numbered by row, as ranks must differ ------------------------------------
     def example(self, today):
@@ -937,6 +965,7 @@ class Costs(Field):
     group_heading: str = ""
     kind: ClassVar[str] = "costs"
     template: ClassVar[str] = "fields/kinds/costs.html"
+    may_stay_empty: ClassVar[bool] = True
 
     def __post_init__(self):
         _check_keys(self.key, [r.key for r in self.rows])

@@ -63,8 +63,8 @@ def due(plans, values: dict[int, dict], today: dt.date, akkoord_days: int) -> li
             if kind:
                 found.append(Due(plan, kind, talk.date, people, talk=talk))
         if plan.status == "ontwikkelgesprek":
-            signatures = {f.signer: f.key for f in definition.fields if f.kind == "signature"}
-            mine, theirs = v.get(signatures.get("employee")), v.get(signatures.get("manager"))
+            mine, theirs = (v.get(f.key) if f else None for f in (definition.signature("employee"),
+                                                                    definition.signature("manager")))
             if bool(mine) != bool(theirs):
                 given = mine or theirs
                 waiting = manager if mine else employee
@@ -123,8 +123,7 @@ def texts(item: Due, link, today: dt.date) -> tuple[str, str]:
                 f"In uw agenda zetten:\n{calendar_url}\n")
         return subject, greeting + body + FOOTER
     # akkoord
-    signature_part = next(p for p in definition.parts if any(f.kind == "signature" for f in p.fields))
-    url = link("plans.part", plan_id=plan.id, part_key=signature_part.key)
+    url = link("plans.part", plan_id=plan.id, part_key=definition.signature_part.key)
     given = item.signed
     if item.to[0].id == employee.id:
         subject = f"Uw akkoord op uw POP {plan.period} ontbreekt nog"

@@ -46,9 +46,9 @@ def header_talk_field(definition) -> str:
     """The date of the POP-gesprek in the form's header: the date field of a header part (a plan part
     of names filled in at the start and dates only), "" when the form has none."""
     for part in definition.parts_in("plan"):
-        if part.fields and all(f.prefill or f.kind == "date" for f in part.fields):
+        if part.fields and all(f.prefill or f.asks_date for f in part.fields):
             for field in part.fields:
-                if field.kind == "date":
+                if field.asks_date:
                     return field.key
     return ""
 
@@ -77,23 +77,19 @@ def next_talk(definition, values: dict, state: str | None = None,
 def held(definition, values: dict, talk: Talk) -> bool:
     """A progress talk is recorded on or after the planned date: the talk took place, so it is neither
     due nor overdue any more, even before someone sets the next date."""
-    for part in definition.parts_in("voortgang"):
-        for field in part.fields:
-            if field.kind != "table":
-                continue
-            dates = [c.key for c in field.columns if c.kind == "date"]
-            for row in values.get(field.key) or []:
-                if any(isinstance(row.get(k), dt.date) and row[k] >= talk.date for k in dates):
-                    return True
-    return False
+    return any(day >= talk.date for day in _talk_dates(definition, values))
 
 
 def last_talk(definition, values: dict) -> dt.date | None:
     """The date of the latest progress talk recorded in the plan (the voortgang parts' tables), or None."""
-    dates = [row[c.key] for part in definition.parts_in("voortgang") for field in part.fields
-             if field.kind == "table" for row in values.get(field.key) or [] for c in field.columns
-             if c.kind == "date" and isinstance(row.get(c.key), dt.date)]
-    return max(dates, default=None)
+    return max(_talk_dates(definition, values), default=None)
+
+
+def _talk_dates(definition, values: dict) -> list[dt.date]:
+    """The days of the talks recorded: every day the voortgang parts' answers hold (each kind knows its
+    own, Field.dates: a table's are those of its date columns)."""
+    return [day for part in definition.parts_in("voortgang") for field in part.fields
+            for day in field.dates(values.get(field.key))]
 
 
 def days_until(talk: Talk, today: dt.date) -> int:

@@ -55,7 +55,8 @@ def _part_of(definition, key: str):
 
 
 def _signature(definition, signer: str) -> str | None:
-    return next((f.key for f in definition.fields if f.kind == "signature" and f.signer == signer), None)
+    field = definition.signature(signer)
+    return field.key if field else None
 
 
 def _content_parts(definition):
@@ -63,10 +64,10 @@ def _content_parts(definition):
     (names filled in at the start, and dates), not a part of only planned costs (a plan may need
     none). By their fields, not their titles: the POP table's own table part has the form's title."""
     def header(part):
-        return all(f.prefill or f.kind == "date" for f in part.fields)
+        return all(f.prefill or f.asks_date for f in part.fields)
 
     return [p for p in definition.parts_in("plan") if p.fields and not header(p)
-            and not all(f.kind == "costs" for f in p.fields)]
+            and not all(f.may_stay_empty for f in p.fields)]
 
 
 def _untouched(part, values: dict) -> bool:
