@@ -51,6 +51,8 @@ from bench_pages import free_port, gunicorn, pop_app, wait_up  # noqa: E402
 USER_AGENT = "POP-load-test"  # the log-in and Locust's requests look like one browser per person
 P95_BAR_MS = 500
 TEXT_KINDS = ("text", "longtext")
+# Requests whose time is a wait on purpose, shown but not held to the bar (their errors still count).
+WAITS_ON_PURPOSE = {"POST /export": "waits up to 2 s for a small export to finish (pop/jobs.start)"}
 SERVER_TROUBLE = re.compile(r"Traceback|database is locked|deadlock|ERROR|CRITICAL|could not serialize",
                             re.IGNORECASE)
 
@@ -178,17 +180,21 @@ def report(records: list, seconds: float, loads: list[float], logs: dict[str, Pa
     by_name: dict[str, list] = {}
     for name, ms, error, _ in records:
         by_name.setdefault(name, []).append((ms, error))
-    print(f"\n{'request':<34} {'count':>6} {'errors':>6} {'p50':>7} {'p95':>7} {'max':>7}  verdict (ms)")
+    # The last row: every request's errors, the times of all but the waits on purpose.
+    everything = [(ms if name not in WAITS_ON_PURPOSE else None, error) for name, ms, error, _ in records]
+    print(f"\n{'request':<36} {'count':>6} {'errors':>6} {'p50':>7} {'p95':>7} {'max':>7}  verdict (ms)")
     passed = True
-    rows = sorted(by_name.items()) + [("all requests", [r for rs in by_name.values() for r in rs])]
-    for name, rs in rows:
-        times = sorted(ms for ms, _ in rs)
+    for name, rs in sorted(by_name.items()) + [("all requests (times: but the waits)", everything)]:
+        times = sorted(ms for ms, _ in rs if ms is not None)
         errors = sum(1 for _, e in rs if e)
         p95 = percentile(times, 0.95)
-        ok = errors == 0 and p95 < P95_BAR_MS
+        ok = errors == 0 and (p95 < P95_BAR_MS or name in WAITS_ON_PURPOSE)
         passed &= ok
-        print(f"{name:<34} {len(rs):>6} {errors:>6} {percentile(times, 0.5):>7.0f} {p95:>7.0f} {times[-1]:>7.0f}  "
-              f"{'ok' if ok else 'MISSED'}")
+        verdict = "ok" if ok else "MISSED"
+        if name in WAITS_ON_PURPOSE:
+            verdict += f" (its time: {WAITS_ON_PURPOSE[name]})"
+        print(f"{name:<36} {len(rs):>6} {errors:>6} {percentile(times, 0.5):>7.0f} {p95:>7.0f} {times[-1]:>7.0f}  "
+              f"{verdict}")
     print(f"{len(records) / seconds:.1f} requests/s over {seconds:.0f} s")
     failures: dict[str, int] = {}
     for name, _, error, _ in records:
@@ -233,6 +239,8 @@ def main() -> None:
     parser.add_argument("--managers", type=int, default=10, help="of --users (default 10)")
     parser.add_argument("--hr", type=int, default=6, help="of --users (default 6); the rest are employees")
     parser.add_argument("--employees", type=int, default=10_000, help="people in the organisation")
+    parser.add_argument("--pace", type=float, default=1,
+                        help="think times times this: 1 is people at work, 0.2 people in a hurry (default 1)")
     args = parser.parse_args()
     if args.database == "postgres" and not os.environ.get("POP_TEST_POSTGRES"):
         # The tests' throwaway server, started and removed by their own script around this run.
@@ -286,7 +294,7 @@ def main() -> None:
              "--users", str(args.users), "--spawn-rate", "10", "--run-time", f"{args.seconds + args.warm_up}s",
              "--host", base, "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env={**env, "LOAD_PEOPLE": str(tmp / "people.json"), "LOAD_RESULTS": str(tmp / "results.json"),
-                           "LOAD_USER_AGENT": USER_AGENT, **{f"LOAD_{k.upper()}": str(v) for k, v in counts.items()}},
+                           "LOAD_USER_AGENT": USER_AGENT, "LOAD_PACE": str(args.pace), **{f"LOAD_{k.upper()}": str(v) for k, v in counts.items()}},
             capture_output=True, text=True)
         stop.set()
         sampler.join()
@@ -296,7 +304,8 @@ def main() -> None:
         # A request counts when it started after the warm-up (the first pages of each server process
         # compile their templates and fill their caches once).
         records = [r for r in results["requests"] if r[3] - r[1] / 1000 >= args.warm_up]
-        print(f"\n{args.database}, {args.employees} people, {args.users} users, {args.seconds} s after "
+        print(f"\n{args.database}, {args.employees} people, {args.users} users at pace {args.pace:g}, "
+              f"{args.seconds} s after "
               f"{args.warm_up} s of warm-up ({len(results['requests']) - len(records)} requests, not counted); "
               f"Locust used {results['cpu_seconds']:.0f} CPU-seconds of the same machine")
         passed = report(records, args.seconds, loads[args.warm_up // 5:], logs)
