@@ -1,4 +1,5 @@
 """Reading and writing a plan's answers through its form definition."""
+import copy
 import hashlib
 from collections import defaultdict
 
@@ -20,12 +21,28 @@ class Snapshot:
     the version check and overwrote the newer one)."""
 
     def __init__(self, plan: Plan):
+        self.form = form_of(plan)
         self.cells: dict[str, dict] = defaultdict(dict)
         query = (Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
                  .where(Answer.plan == plan).tuples())
         for field, row, column, value in query:
             self.cells[field][(row, column)] = value
-        self.values = {f.key: f.from_cells(self.cells.get(f.key, {})) for f in form_of(plan).fields}
+        self.values = {f.key: f.from_cells(self.cells.get(f.key, {})) for f in self.form.fields}
+
+    def saved(self, values: dict) -> "Snapshot":
+        """The snapshot as a read right after save(plan, values) would give it, without that read: the
+        given answers' cells replaced, every other cell as read. The read stays the save's only one
+        (pop/saving.py): the log, the cycle and a frozen version take what was stored from here."""
+        after = copy.copy(self)
+        after.cells = defaultdict(dict, {key: cells for key, cells in self.cells.items() if key not in values})
+        after.values = dict(self.values)
+        for key, value in values.items():
+            field = self.form.field(key)
+            cells = cells_of(field, value)
+            if cells:
+                after.cells[key] = cells
+            after.values[key] = field.from_cells(cells)
+        return after
 
     def fingerprint(self, field_keys) -> str:
         return digest({key: self.cells[key] for key in field_keys if key in self.cells})

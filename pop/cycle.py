@@ -247,13 +247,17 @@ def _set_state(plan: Plan, state: str, user: Person) -> None:
     plan.save()
 
 
-def after_save(plan: Plan, part, user: Person, before: dict, after: dict) -> list[str]:
+def after_save(plan: Plan, part, user: Person, before: dict, after: dict,
+               stored: answers.Snapshot | None = None) -> list[str]:
     """What a save means for the cycle (called inside the save's lock). Returns notices for the user.
 
     - a change of the plan's content while one akkoord is given withdraws it: both must agree to the
       same content;
     - both akkoorden: the plan is vastgesteld and this version is frozen;
-    - the first progress talk after vastgesteld: the plan is in uitvoering."""
+    - the first progress talk after vastgesteld: the plan is in uitvoering.
+
+    stored: the plan's answers as the save left them (Snapshot.saved), which a version is then frozen
+    from instead of reading them again; without it (the akkoord step) freeze reads them."""
     notices = []
     definition = answers.form_of(plan)
     signatures = definition.signature_fields
@@ -261,7 +265,9 @@ def after_save(plan: Plan, part, user: Person, before: dict, after: dict) -> lis
         changed = any(f.as_text(before.get(f.key)) != f.as_text(after.get(f.key)) for f in part.fields)
         given = [key for key in signatures if after.get(key)]
         if changed and given:
-            answers.save(plan, {key: None for key in given})
+            withdrawn = {key: None for key in given}
+            answers.save(plan, withdrawn)
+            stored = stored.saved(withdrawn) if stored is not None else None
             for key in given:
                 after[key] = None
                 audit.record(plan, user, "akkoord_vervallen",
@@ -269,7 +275,7 @@ def after_save(plan: Plan, part, user: Person, before: dict, after: dict) -> lis
             notices.append("Het plan is gewijzigd, dus het gegeven akkoord is vervallen: geef allebei "
                            "akkoord op deze versie.")
     if plan.status == "ontwikkelgesprek" and signatures and all(after.get(k) for k in signatures):
-        freeze(plan)
+        freeze(plan, stored)
         _set_state(plan, "vastgesteld", user)
         notices.append(f"U heeft allebei akkoord gegeven: het POP is vastgesteld (versie {plan.version}).")
         talks = [f for p in definition.parts_in("voortgang") for f in p.fields]
@@ -282,10 +288,15 @@ def after_save(plan: Plan, part, user: Person, before: dict, after: dict) -> lis
     return notices
 
 
-def freeze(plan: Plan) -> None:
-    """Record the plan's answers now as its agreed version plan.version."""
-    cells = (Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
-             .where(Answer.plan == plan).order_by(Answer.field, Answer.row, Answer.column).tuples())
+def freeze(plan: Plan, stored: answers.Snapshot | None = None) -> None:
+    """Record the plan's answers now as its agreed version plan.version. stored: those answers as a
+    save has them in hand (every cell, the reactions too), so they are not read again."""
+    if stored is not None:
+        cells = sorted((field, row, column, value) for field, by_cell in stored.cells.items()
+                       for (row, column), value in by_cell.items())
+    else:
+        cells = (Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
+                 .where(Answer.plan == plan).order_by(Answer.field, Answer.row, Answer.column).tuples())
     PlanVersion.delete().where((PlanVersion.plan == plan) & (PlanVersion.number == plan.version)).execute()
     PlanVersion.create(plan=plan, number=plan.version, cells=json.dumps([list(c) for c in cells]))
 

@@ -1,14 +1,14 @@
-"""The life of a plan: starting one, saving a part of its form, signing."""
+"""The life of a plan: starting one, what a save of a part may store (the save itself, in its order, is
+pop/saving.py), a part's version and progress, signing, and HR's filters."""
 import datetime as dt
 
 from forms import get_form
 from forms.kinds import AUTHOR, Signature, Table
-from forms.web import plan_too_long
 
 from . import answers, audit, cycle, organisation
 from .access import may_sign
 from .db import database, lock_row, write_lock
-from .models import AuditEntry, Person, Plan
+from .models import Person, Plan
 
 
 def current_period(today: dt.date | None = None) -> str:
@@ -43,11 +43,8 @@ def start_plan(employee: Person, form_key: str, period: str, previous: Plan | No
 
 
 class SavedMeanwhile(Exception):
-    """Someone else saved this part after the page was opened: this save would overwrite it."""
-
-
-class PlanTooLong(Exception):
-    """The save would make the whole plan longer than its form allows (the message says by how much)."""
+    """Someone else saved this part after the page was opened: this save would overwrite it (the akkoord
+    step, pop/akkoord.py; a save of a part returns a Conflict instead, pop/saving.py)."""
 
 
 def next_period(period: str) -> str:
@@ -100,46 +97,10 @@ def start_plan_once(employee: Person, form_key: str, period: str, previous: Plan
         return start_plan(employee, form_key, period, previous=previous, by=by)
 
 
-def save_part(plan: Plan, part, submitted: dict, user: Person,
-              expected_version: str | None = None) -> list[str]:
-    """Store what was submitted for one part, as far as the cycle lets this person change it now; a
-    signature changes only when its own signer ticks or unticks it. Returns notices for the user.
-
-    With expected_version (the version the page was built from) the check that nobody saved the part
-    meanwhile and the write happen under one lock: of two simultaneous saves from the same version,
-    one is stored and the other raises SavedMeanwhile, never both "Opgeslagen". The state is read
-    under the same lock, so a save cannot slip in after the plan was agreed.
-
-    The plan's log gets "gewijzigd" only when an answer really changed (Opslaan on an unchanged page
-    is not a change, and a save that only ticks an akkoord is logged as that akkoord) and a line per
-    akkoord given or withdrawn, in the same transaction: the log never misses a stored change."""
-    with write_lock():
-        plan = lock_row(Plan.select().where(Plan.id == plan.id)).get()
-        editable = cycle.editable_fields(user, plan, part)
-        if not editable:
-            raise cycle.Refused(cycle.why_read_only(user, plan, part))
-        snapshot = answers.read(plan)
-        before = part_version(plan, part, snapshot)
-        if expected_version is not None and before != expected_version:
-            raise SavedMeanwhile()
-        current = snapshot.values
-        values = _values_to_store(plan, part, submitted, user, current, editable)
-        # Checked before too, for the page's message; again here because two saves of different
-        # parts at the same moment could each fit and together not.
-        too_long = plan_too_long(answers.form_of(plan), current, values)
-        if too_long:
-            raise PlanTooLong(too_long)
-        answers.save(plan, values)
-        if part_version(plan, part) != before:
-            audit.record(plan, user, "gewijzigd", part_name(plan, part))
-        for field in part.fields:
-            if isinstance(field, Signature) and field.key in values:  # only when its signer changed it
-                action = "akkoord_gegeven" if values[field.key] else "akkoord_ingetrokken"
-                audit.record(plan, user, action, field.label)
-        return cycle.after_save(plan, part, user, current, {**current, **values})
-
-
 def _values_to_store(plan, part, submitted, user, current, editable) -> dict:
+    """What of a post of one part is stored: the answers this person may change now (editable), a
+    signature only when its own signer ticks or unticks it, a table row with its author (a save of a
+    part, pop/saving.py; the akkoord step, pop/akkoord.py)."""
     values = {}
     for field in part.fields:
         if field.key not in editable:
@@ -171,72 +132,6 @@ def _with_authors(table, rows, stored_rows, user) -> list[dict]:
         key = content(row)
         result.append({**row, AUTHOR: authors[key] if key in authors else user.naam})
     return result
-
-
-def merge_after_conflict(part, typed: dict, snapshot, basis: dict | None):
-    """What the conflict page shows when someone else saved this part after the page was opened.
-    basis: per answer, a digest of each cell the page was built from. Cell by cell (a table's row and
-    column, a grid's cell): what this person did not touch takes the other's text, so a second
-    Opslaan cannot blank what the other wrote; what only this person changed stays theirs; a cell
-    both changed stays theirs and makes its answer a clash, shown with the other's text beside it.
-    Without a basis (a page from before it existed) every differing answer clashes.
-    Returns (the answers to show, the clashing fields, the fields that took text from the other)."""
-    stored = snapshot.values
-    merged, clashes, taken = dict(typed), [], []
-    for field in part.fields:
-        if isinstance(field, Signature):
-            continue
-        mine, theirs = typed.get(field.key), stored.get(field.key)
-        if field.as_text(mine) == field.as_text(theirs):
-            continue
-        if not isinstance(basis, dict):
-            clashes.append(field)
-            continue
-        base = _base_cells(basis.get(field.key))
-        if base is None:
-            clashes.append(field)
-            continue
-        mine_cells, their_cells = answers.cells_of(field, mine), snapshot.cells.get(field.key, {})
-        result, took, clash = {}, False, False
-        for cell in set(mine_cells) | set(their_cells) | set(base):
-            m, t, b = mine_cells.get(cell), their_cells.get(cell), base.get(cell)
-            if cell[1] == AUTHOR:  # who wrote a row is the save's to decide (_with_authors), not a text
-                value = t
-            elif _digest(m) == b:
-                value, took = t, took or t != m
-            elif _digest(t) == b or m == t:
-                value = m
-            else:
-                value, clash = m, True
-            if value is not None:
-                result[cell] = value
-        if took:
-            merged[field.key] = field.from_cells(result)
-            taken.append(field)
-        if clash:
-            clashes.append(field)
-    return merged, clashes, taken
-
-
-def _digest(text: str | None) -> str | None:
-    return None if text is None else answers.cell_digest(text)
-
-
-def _base_cells(posted) -> dict | None:
-    """The posted digests of one answer's cells, {(row, column): digest}; None when unreadable."""
-    if posted is None:
-        return {}
-    try:
-        return {(int(row), str(column)): str(d) for row, column, d in posted}
-    except (TypeError, ValueError):
-        return None
-
-
-def last_writer(plan: Plan, part):
-    """The log's last change of this part: who saved it last (None when nobody did)."""
-    return (AuditEntry.select().where((AuditEntry.plan == plan) & (AuditEntry.action == "gewijzigd")
-                                      & (AuditEntry.detail == part_name(plan, part)))
-            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).first())
 
 
 def part_name(plan: Plan, part) -> str:

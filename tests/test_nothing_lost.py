@@ -111,8 +111,8 @@ def test_a_save_landing_between_the_reads_of_a_page_gets_the_conflict_page(app, 
 
 
 def test_the_conflict_page_carries_the_version_of_the_text_it_shows(app, org, login, monkeypatch):
-    """The 409 page shows what the other stored; a third save landing while it is built must not let
-    a second click overwrite that third save unseen."""
+    """The 409 page shows what the other stored; a third save landing right after the read it is built
+    from must not let a second click overwrite that third save unseen."""
     anna = login(org["a"])
     url = part_url(org["plan_a"], "fase-1")
     data = page_form(anna.get(url))
@@ -120,24 +120,25 @@ def test_the_conflict_page_carries_the_version_of_the_text_it_shows(app, org, lo
         answers.save(Plan.get_by_id(org["plan_a"]), {"meer_doen": "Tweede"})
     data["meer_doen"] = "Anna"
     with app.app_context():
-        # The save's own check reads first; the conflict page's read comes after it.
+        # The save reads the answers once, under its lock (pop/saving.py); the conflict page is built
+        # from that read. The third save goes as soon as it is read (on SQLite it waits for the lock).
         real = database.obj.execute_sql
         reads = {"n": 0}
+        thread = threading.Thread(target=lambda: _save_in_thread(app, org["plan_a"], "Derde"))
 
         def execute_sql(sql, params=None, *a, **kw):
             cursor = real(sql, params, *a, **kw)
             if sql.lstrip().upper().startswith("SELECT") and 'FROM "answer"' in sql:
                 reads["n"] += 1
-                if reads["n"] == 2:  # the conflict page's read of what the other stored
+                if reads["n"] == 1:  # the save's read of what the other stored
                     rows = cursor.fetchall()
-                    thread = threading.Thread(target=lambda: _save_in_thread(app, org["plan_a"], "Derde"))
                     thread.start()
-                    thread.join(10)
                     return _Rows(cursor, rows)
             return cursor
     monkeypatch.setattr(database.obj, "execute_sql", execute_sql)
     conflict = anna.post(url, data)
     monkeypatch.undo()
+    thread.join(10)
     assert conflict.status_code == 409
     again = page_form(conflict)
     assert again["meer_doen"] == "Anna"

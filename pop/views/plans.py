@@ -8,19 +8,16 @@ from markupsafe import Markup
 from peewee import JOIN
 
 from forms import FORMS
-from forms.kinds import Table, choices, smart_summary
+from forms.kinds import Signature, Table, choices, smart_summary
 from forms.accounts import NewPlanForm
 from forms.limits import BLANK_ROWS, REACTION_CHARS
-from forms.web import (DutchForm, OddFormData, build_part_form, error_list, plan_too_long,
-                       read_part_form, validate_part_form)
+from forms.web import DutchForm, OddFormData, build_part_form
 
-from .. import akkoord, answers, audit, clock, cycle, drafts, feedback, fragments, organisation, todo
+from .. import akkoord, answers, audit, cycle, drafts, feedback, fragments, organisation, saving, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
 from ..models import STATUSES, Person, Plan, PlanVersion
-from ..plans import (PlanExists, PlanTooLong, SavedMeanwhile, current_period, filter_plans, last_writer,
-                     merge_after_conflict,
-                     part_progress, part_version, people_without_plan, periods, save_part,
-                     start_plan_once)
+from ..plans import (PlanExists, current_period, filter_plans, part_progress, part_version,
+                     people_without_plan, periods, start_plan_once)
 from ..listing import Sort, paginate, search, search_text
 from ..people import departments
 
@@ -222,7 +219,7 @@ def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=No
     reaction box when it shows something other than what is stored (typed, kept, or in conflict)."""
     editable = cycle.editable_fields(current_user, plan, part)
     signers = {f.key: f.key in editable and may_sign(current_user, plan, f.signer)
-               for f in part.fields if f.kind == "signature"}
+               for f in part.fields if isinstance(f, Signature)}
     may_react = cycle.may(current_user, plan, "reactie")
     stored_reaction = snapshot.text(cycle.reaction_key(part))
     reaction = reaction or {}
@@ -312,10 +309,10 @@ def part(plan_id: int, part_key: str):
     definition = answers.form_of(plan)
     part = definition.part(part_key) or abort(404)
     readable_or_403(plan)
-    snapshot = answers.read(plan)
-    values = snapshot.values
 
     if request.method == "GET":
+        snapshot = answers.read(plan)
+        values = snapshot.values
         audit.record_view(plan, current_user)
         kept = _kept_draft(plan, part)
         if kept is not None:
@@ -331,55 +328,43 @@ def part(plan_id: int, part_key: str):
         # The page always sends its version and its inputs. A post without them did not come from
         # it, and saving it would empty every answer of this part.
         raise OddFormData("het bevatte geen antwoorden.")
+    # The save's order, from the lock to the cycle, is pop/saving.py's; here its outcome becomes a page.
     wtform = build_part_form(plan.form_key, part)
-    if not cycle.editable_fields(current_user, plan, part):
-        # Refused, never silently: the page comes back with what was typed and the reason.
-        return _render_part(plan, definition, part, wtform, snapshot, status=403, notice=(
-            "Niet opgeslagen: " + cycle.why_read_only(current_user, plan, part)))
-    table = _table(part, request.form.get("add_row"))
-    posted_version = request.form.get("versie", "")
-    current_version = part_version(plan, part, snapshot)
-    if posted_version and posted_version != current_version:
-        return _saved_meanwhile(plan, definition, part, wtform)
-    fields_ok = validate_part_form(part, wtform, values)
-    # Also when an answer has a message: the person then learns both at once, not one per save.
-    too_long = plan_too_long(definition, values, read_part_form(part, wtform))
-    if not fields_ok or too_long:
-        if table is not None:
-            _ensure_blank_rows(table, wtform, _blank_count(table, wtform) + 1, values)
-        problems = error_list(wtform)
-        count = len(problems)
-        if problems:
-            notice = (f"Niet opgeslagen: {count} "
-                      f"{'antwoord vraagt' if count == 1 else 'antwoorden vragen'} aandacht. Uw invoer "
-                      "staat er nog; pas het gemarkeerde aan en sla opnieuw op.")
-        else:
-            notice = "Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog."
-        return _render_part(plan, definition, part, wtform, snapshot, status=422, problems=problems,
-                            version=posted_version or current_version, basis=request.form.get("basis"),
-                            notice=notice,
-                            too_long=too_long)
-    try:
-        notices = save_part(plan, part, read_part_form(part, wtform), current_user,
-                            expected_version=posted_version or current_version)
-    except SavedMeanwhile:
-        return _saved_meanwhile(plan, definition, part, wtform)
-    except PlanTooLong as too_long:  # another part grew meanwhile
-        return _render_part(plan, definition, part, wtform, answers.read(plan), status=422,
-                            notice="Niet opgeslagen: het plan wordt te lang. Uw invoer staat er nog.",
-                            version=posted_version or current_version, basis=request.form.get("basis"),
-                            too_long=str(too_long))
-    except cycle.Refused as refused:  # the plan moved on (agreed, say) since the check above
-        return _render_part(Plan.get_by_id(plan.id), definition, part, wtform, snapshot, status=403,
-                            notice=f"Niet opgeslagen: {refused}")
-    for message in notices:
+    outcome = saving.save(plan, part, current_user, saving.Posted(
+        wtform, request.form.get("versie", ""), request.form.get("basis")))
+    if isinstance(outcome, saving.Saved):
+        return _after_saving(plan, definition, part, wtform, outcome)
+    return _not_saved(definition, part, outcome)
+
+
+# Nothing stored: the page comes back with what was typed, and a status that says why.
+NOT_SAVED_STATUS = {saving.Refused: 403, saving.Conflict: 409, saving.Invalid: 422}
+
+
+def _not_saved(definition, part, outcome: saving.NotSaved):
+    page = dict(status=NOT_SAVED_STATUS[type(outcome)], notice=outcome.notice)
+    if isinstance(outcome, saving.Conflict):
+        page["meanwhile"] = {f.key: readable_text(f, outcome.theirs[f.key]) or "(leeg)"
+                             for f in part.fields if f.key in outcome.theirs}
+    elif isinstance(outcome, saving.Invalid):
+        table = _table(part, request.form.get("add_row"))
+        if table is not None:  # the row asked for, to type in once the rest is put right
+            _ensure_blank_rows(table, outcome.form, _blank_count(table, outcome.form) + 1,
+                               outcome.snapshot.values)
+        # The page keeps the version and the basis it was built from: the next save still meets
+        # whatever someone else stored since.
+        page.update(problems=outcome.problems, too_long=outcome.too_long, version=outcome.version,
+                    basis=request.form.get("basis"))
+    return _render_part(outcome.plan, definition, part, outcome.form, outcome.snapshot, **page)
+
+
+def _after_saving(plan, definition, part, wtform, outcome: saving.Saved):
+    for message in outcome.notices:
         flash(message, "info")
     # More rows than the paper advises: stored all the same, with a friendly word (and above the table).
-    submitted = read_part_form(part, wtform)
-    for field in part.fields:
-        if field.kind == "table" and field.advice_for(submitted.get(field.key)):
-            flash(field.advice_for(submitted.get(field.key)), "advice")
-
+    for message in outcome.advice:
+        flash(message, "advice")
+    table = _table(part, request.form.get("add_row"))
     if table is not None:
         # Keep the blank rows the user already had and add one, after the save, on a fresh page.
         # Land on the first empty row: where the person types next.
@@ -395,47 +380,33 @@ def part(plan_id: int, part_key: str):
     return redirect(url_for("plans.part", plan_id=plan.id, part_key=target.key, _anchor="inhoud"))
 
 
-def _saved_meanwhile(plan, definition, part, wtform):
-    """Someone else (or this person, in another window) saved this part after the page was opened:
-    saving now would silently throw their answers away. The page comes back with what was typed;
-    answers this person did not touch take the other's text, and beside each answer both changed
-    stands what the other stored. It carries the new version, so a second click on Opslaan is a
-    deliberate choice to keep this version, and loses nothing the person did not see."""
-    plan = Plan.get_by_id(plan.id)  # updated_at of the other save
-    snapshot = answers.read(plan)  # what the other stored and its version, from one read
-    typed = read_part_form(part, wtform)
-    merged, clashes, taken = merge_after_conflict(part, typed, snapshot, _posted_basis())
-    for field in taken:
-        wtform[field.key].process(None, data=field.form_data(merged[field.key]))
-    meanwhile = {f.key: readable_text(f, snapshot.values.get(f.key)) or "(leeg)" for f in clashes}
-    writer = last_writer(plan, part)
-    at = clock.format_time(plan.updated_at, "%H:%M")
-    by = ""
-    if writer is not None and abs((writer.created_at - plan.updated_at).total_seconds()) <= 1:
-        # The log names the last save only when it is the plan's last change: a save that logs
-        # nothing for this part (an akkoord, another part that this one covers) stays anonymous.
-        by = (" door uzelf, in een ander venster of op een ander apparaat"
-              if writer.person_id == current_user.id else f" door {writer.person_name or 'iemand anders'}")
-    who = f"dit onderdeel is gewijzigd{by} (om {at}), nadat u deze pagina opende"
-    notice = f"Niet opgeslagen: {who}. Uw invoer staat er nog."
-    if taken:
-        notice += (f" {len(taken)} {'antwoord dat u niet had gewijzigd is' if len(taken) == 1 else 'antwoorden die u niet had gewijzigd zijn'}"
-                   " bijgewerkt met de nieuwe tekst.")
-    if meanwhile:
-        notice += (" Wat er intussen is opgeslagen bij de vragen die u ook wijzigde, staat hierboven. Neem "
-                   "over wat u wilt houden en klik op Opslaan om uw versie te bewaren.")
-    else:
-        notice += " Controleer het en klik op Opslaan om uw wijzigingen te bewaren."
-    return _render_part(plan, definition, part, wtform, snapshot, status=409, meanwhile=meanwhile,
-                        notice=notice)
+def _part_page(plan, definition, part):
+    """The part page a link opens: with the text of a save kept after the session ended, with blank
+    rows added to a table (?rij=), or as stored, which is kept whole (pop/fragments.py) under what
+    it shows: the plan, all its stored answers, the previous cycle's beside it, the person's rights."""
+    audit.record_view(plan, current_user)
+    kept = _kept_draft(plan, part)
+    if kept is not None:
+        return kept
+    table = _table(part, request.args.get("rij"))
+    if table is not None:
+        snapshot = answers.read(plan)
+        wtform = build_part_form(plan.form_key, part, snapshot.values)
+        _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), snapshot.values)
+        return _render_part(plan, definition, part, wtform, snapshot)
+    digest = fragments.stored_digest(plan)
+    asks = feedback.declared(plan)
+    key = None
+    if asks is None or asks[0].key != part.key:  # colleagues' feedback changes by itself: drawn per request
+        previous = _previous_plan(plan) if plan.previous_id else None
+        key = ("part", *fragments.plan_rows(plan), id(definition), part.key, digest,
+               previous and (previous["plan"].id, previous["plan"].period, json.dumps(previous["items"])))
 
-
-def _posted_basis() -> dict | None:
-    try:
-        basis = json.loads(request.form.get("basis") or "null")
-    except ValueError:
-        return None
-    return basis if isinstance(basis, dict) else None
+    def draw():
+        snapshot = answers.read(plan)
+        html, _ = _render_part(plan, definition, part, None, snapshot)
+        return html, fragments.snapshot_digest(snapshot) == digest
+    return fragments.page(key, draw)
 
 
 def filled_cells(table, row) -> list[tuple[str, str]]:
@@ -508,7 +479,7 @@ def _kept_draft(plan, part):
 
 
 def _table(part, key):
-    return next((f for f in part.fields if f.key == key and f.kind == "table"), None)
+    return next((f for f in part.fields if f.key == key and isinstance(f, Table)), None)
 
 
 def _blank_count(table, wtform) -> int:
