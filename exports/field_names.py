@@ -29,7 +29,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from forms.kinds import Choice, Matrix, Signature, Table
+from forms.kinds import Matrix, Table
+
+from exports.kind_placeholders import Placeholder, placeholders_of
 
 PEOPLE = {"naam": "Naam", "voornaam": "Voornaam", "tussenvoegsel": "Tussenvoegsel",
           "achternaam": "Achternaam", "email": "E-mailadres", "functie": "Functie",
@@ -129,58 +131,21 @@ def _build(definition) -> Names:
         for word in PLAN_WORDS[attribute]:
             _add(meanings, word, f"plan.{attribute}")
 
+    # The questions: each kind says what it prints and the names HR may give it (kind_placeholders).
     for f in definition.fields:
         label = f.label.rstrip(":").strip()
-        if isinstance(f, Table):
+        if isinstance(f, Table):  # not printable itself: its columns, inside its row loop
             names.tables[loose(label)] = names.tables[loose(f.key)] = (f.key, label)
-            for column in f.columns:
-                for path in _row_paths(column):  # inside its {%tr for r in … %} row
-                    names.exact[f"r.{path}".casefold()] = f"r.{path}"
+            for column, found in placeholders_of(f).columns():
+                for p in found:
+                    names.exact[f"r.{p.path}".casefold()] = f"r.{p.path}"
                 names.columns[loose(column.label)] = (f.key, column.key, column.label)
             continue
-        if f.kind in ("smart", "costs", "checklist"):
-            printable(f.key, label)
-            _add(labels, label, f.key)
-            for path, what, *called in _group_paths(f):
-                printable(path, what)
-                for name in called:
-                    _add(labels, name, path)
-            continue
-        if isinstance(f, Matrix):
-            names.grids[loose(label)] = (f.key, label)
-            names.grids[loose(f.key)] = (f.key, label)
-            _add_grid(names, labels, f)
-            continue
-        if isinstance(f, Signature):
-            for part, what in (("naam", "naam"), ("datum", "datum")):
-                path = f"{f.key}.{part}"
-                printable(path, f"{label}: {what}")
-                _add(labels, f"{label} {what}", path)
-            _add(labels, label, f"{f.key}.naam")
-            continue
-        printable(f.key, label)
-        _add(labels, label, f.key)
-        if f.kind == "check":  # and its answers as the options ja and nee: "Besproken=ja"
-            printable(f"{f.key}_vakje", f"{label} (als aankruisvakje)")
-            options = names.options.setdefault(loose(f.key), {})
-            names.options.setdefault(loose(label), options)
-            for value in ("ja", "nee"):
-                path = f"{f.key}_{value}"
-                printable(path, f"{label}: {value} (X als {'aangevinkt' if value == 'ja' else 'niet aangevinkt'})")
-                names.option_paths.add(path)
-                options[value] = path
-        if isinstance(f, Choice):
-            printable(f"{f.key}_vakjes", f"{label} (als aankruisvakjes)")
-            names.with_options[f.key] = f.options[0][0] if f.options else ""
-            options = names.options.setdefault(loose(f.key), {})
-            names.options.setdefault(loose(label), options)
-            for value, option_label in f.options:
-                path = f"{f.key}_{value}"
-                printable(path, f"{label}: {option_label} (X als gekozen)")
-                names.option_paths.add(path)
-                options[loose(value)] = path
-                options[loose(option_label)] = path
-                _add(names.option_names, option_label, path)
+        if isinstance(f, Matrix):  # a grid named whole, which no one field can print
+            names.grids[loose(label)] = names.grids[loose(f.key)] = (f.key, label)
+        groups: dict[str, dict[str, str]] = {}  # a question's options, by its path
+        for p in placeholders_of(f).placeholders(f.key):
+            _add_placeholder(names, labels, groups, p)
 
     # Earlier steps win: a path as written, then a label, then a meaning.
     for table in (labels, meanings):
@@ -191,83 +156,27 @@ def _build(definition) -> Names:
     return names
 
 
-def _row_paths(column) -> list[str]:
-    """What a row of a table prints of one column (after "r."): the column itself, and its options,
-    letters or points (see exports/context.py)."""
-    paths = [column.key]
-    if isinstance(column, Choice):
-        paths.append(f"{column.key}_vakjes")
-        paths += [f"{column.key}_{option}" for option, _ in column.options]
-    elif column.kind == "check":
-        paths += [f"{column.key}_vakje", f"{column.key}_ja", f"{column.key}_nee"]
-    elif column.kind in ("smart", "checklist"):
-        paths += [path.replace("\0", column.key, 1) for path, *_ in _group_paths(column, "\0")]
-    return paths
-
-
-def _group_paths(f, key: str | None = None) -> list[tuple[str, ...]]:
-    """(path, what it is, names HR may give it...) of each part of a SMART check, cost grid or
-    checklist."""
-    from exports.context import checklist_groups, smart_letters
-
-    key = key or f.key
-    label = f.label.rstrip(":").strip()
-    out = []
-    if f.kind == "smart":
-        for letter_key, letter, letter_label, _ in smart_letters(f):
-            out.append((f"{key}.{letter_key}", f"{label}: {letter_label}", f"{label} {letter_label}",
-                        f"{label} {letter}", letter_label))
-            out.append((f"{key}.{letter_key}_vakje", f"{label}: {letter_label} (als aankruisvakje)"))
-        out.append((f"{key}.ontbreekt", f"{label}: de letters zonder uitleg", f"{label} ontbreekt"))
-    elif f.kind == "costs":
-        for spec in f.rows:
-            for column, heading in f.columns:
-                out.append((f"{key}.{spec.key}.{column}", f"{spec.label}: {heading.lower()}",
-                            f"{spec.label} {column}", f"{spec.label} {heading}"))
-        out.append((f"{key}.totaal_euro", f"{label}: totaal bedrag", f"{label} totaal euro", "Totaal euro",
-                    "Totaal bedrag"))
-        out.append((f"{key}.totaal_uren", f"{label}: totaal uren", f"{label} totaal uren", "Totaal uren"))
-    elif f.kind == "checklist":
-        for title, points in checklist_groups(f):
-            for item, text in points:
-                out.append((f"{key}.{item}.af", f"{title}: {text} (ja als afgevinkt)", text,
-                            f"{key} {item}"))
-                out.append((f"{key}.{item}.vakje", f"{title}: {text} (als aankruisvakje)"))
-                out.append((f"{key}.{item}.notitie", f"{title}: {text}: notitie", f"{text} notitie",
-                            f"{key} {item} notitie"))
-    return out
-
-
-def _add_grid(names: Names, labels: dict, grid: Matrix) -> None:
-    row_keys = [r.key for r in grid.rows]
-    for row in grid.rows:
-        for col_key, heading in grid.columns:
-            cell = f"{grid.key}.{row.key}.{col_key}"
-            names.paths[cell] = f"{row.label}: {heading} (het gekozen teken)"
-            names.exact[cell.casefold()] = cell
-            names.meaning[cell] = set(words(f"{row.label} {heading} {col_key}"))
-            vakjes = f"{cell}_vakjes"
-            names.paths[vakjes] = f"{row.label}: {heading} (als aankruisvakjes)"
-            names.exact[vakjes.casefold()] = vakjes
-            first_word = heading.split()[0] if heading.split() else col_key
-            cell_names = {f"{row.label} {heading}", f"{row.label} {col_key}", f"{row.label} {first_word}",
-                          f"{grid.key} {row.key} {col_key}"}
-            if row_keys.count(row.key) == 1:
-                cell_names.add(f"{row.key} {col_key}")
-            if len(grid.columns) == 1:
-                cell_names |= {row.label, row.key}
-            names.with_options[cell] = grid.scale[0][0] if grid.scale else ""
-            options: dict[str, str] = {}
-            for value, mark in grid.scale:
-                path = f"{cell}_{value}"
-                names.paths[path] = f"{row.label}: {heading}, {mark} (X als gekozen)"
-                names.exact[path.casefold()] = path
-                names.option_paths.add(path)
-                options[loose(value)] = path
-                options[mark] = path
-            for name in cell_names:
-                _add(labels, name, cell)
-                names.options.setdefault(loose(name), options)
+def _add_placeholder(names: Names, labels: dict, groups: dict, p: Placeholder) -> None:
+    names.paths[p.path] = p.what
+    names.exact[p.path.casefold()] = p.path
+    meaning = words(f"{p.path.replace('_', ' ')} {p.what}" if p.meaning is None else p.meaning)
+    if meaning:
+        names.meaning[p.path] = set(meaning)
+    for name in p.names:
+        _add(labels, name, p.path)
+    if p.first_option is not None:
+        names.with_options[p.path] = p.first_option
+    if p.options:  # "Coaching past +", "Besproken=ja": the options are found under these names
+        group = names.options.setdefault(loose(p.options[0]), {})
+        for name in p.options[1:]:
+            names.options.setdefault(loose(name), group)
+        groups[p.path] = group
+    if p.option_of:
+        names.option_paths.add(p.path)
+        for word in p.chosen_by:
+            groups[p.option_of][loose(word) or word] = p.path  # a mark (+, ±, –) as it is
+    if p.option_label:
+        _add(names.option_names, p.option_label, p.path)
 
 
 def resolve(name: str, definition) -> str | None:

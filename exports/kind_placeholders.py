@@ -433,13 +433,14 @@ class SmartPlaceholders(KindPlaceholders):
 
     def placeholders(self, key, in_row=False):
         lead, label = self.lead(in_row), self.label
-        found = [Placeholder(key, f"{lead}: alle letters met hun uitleg" + ("" if in_row else ", één per regel"),
-                             label, word=(label,), names=(label,))]
+        whole = f"{lead}: alle letters met hun uitleg" + ("" if in_row else ", één per regel")
+        found = [Placeholder(key, whole, label, word=(label,), names=(label,))]
         for letter_key, letter, name, _ in smart_letters(self.field):
             found.append(Placeholder(f"{key}.{letter_key}", f"{lead}: {letter} – {name}: de uitleg",
                                      f"{label}: {name}", word=(f"{label} {name}", name),
                                      names=(f"{label} {name}", f"{label} {letter}", name)))
-            found.append(Placeholder(f"{key}.{letter_key}_vakje", f"{lead}: ☒ als {name} is uitgelegd, anders ☐",
+            found.append(Placeholder(f"{key}.{letter_key}_vakje",
+                                     f"{lead}: ☒ als {name} is uitgelegd, anders ☐",
                                      f"{label}: {name} (als aankruisvakje)"))
         found.append(Placeholder(f"{key}.ontbreekt",
                                  f"{lead}: de letters zonder uitleg, als ‘Meetbaar, Tijdgebonden’",
@@ -492,8 +493,9 @@ class CostsPlaceholders(KindPlaceholders):
         found.append(Placeholder(f"{key}.totaal_euro", f"{label}: het totaal van de bedragen",
                                  f"{label}: totaal bedrag", word=(f"{label} totaal euro",),
                                  names=(f"{label} totaal euro", "Totaal euro", "Totaal bedrag")))
-        found.append(Placeholder(f"{key}.totaal_uren", f"{label}: het totaal van de uren", f"{label}: totaal uren",
-                                 word=(f"{label} totaal uren",), names=(f"{label} totaal uren", "Totaal uren")))
+        found.append(Placeholder(f"{key}.totaal_uren", f"{label}: het totaal van de uren",
+                                 f"{label}: totaal uren", word=(f"{label} totaal uren",),
+                                 names=(f"{label} totaal uren", "Totaal uren")))
         return found
 
 
@@ -527,16 +529,17 @@ class ChecklistPlaceholders(KindPlaceholders):
 
     def placeholders(self, key, in_row=False):
         lead, label = self.lead(in_row), self.label
-        found = [Placeholder(key, f"{lead}: de hele lijst als tekst" + ("" if in_row else ", ☒ of ☐ per punt"),
-                             label, word=(label,), names=(label,))]
+        whole = f"{lead}: de hele lijst als tekst" + ("" if in_row else ", ☒ of ☐ per punt")
+        found = [Placeholder(key, whole, label, word=(label,), names=(label,))]
         for title, points in checklist_groups(self.field):
             for item, text in points:
-                found.append(Placeholder(f"{key}.{item}.vakje", f"{lead}: {title}: ‘{text}’ als aankruisvakje (☒ of ☐)",
+                point = f"{lead}: {title}: ‘{text}’"
+                found.append(Placeholder(f"{key}.{item}.vakje", f"{point} als aankruisvakje (☒ of ☐)",
                                          f"{title}: {text} (als aankruisvakje)"))
-                found.append(Placeholder(f"{key}.{item}.af", f"{lead}: {title}: ‘{text}’: ‘ja’ als afgevinkt, anders leeg",
+                found.append(Placeholder(f"{key}.{item}.af", f"{point}: ‘ja’ als afgevinkt, anders leeg",
                                          f"{title}: {text} (ja als afgevinkt)", word=(text,),
                                          names=(text, f"{key} {item}"), values=("ja", "ja")))
-                found.append(Placeholder(f"{key}.{item}.notitie", f"{lead}: {title}: ‘{text}’: de notitie",
+                found.append(Placeholder(f"{key}.{item}.notitie", f"{point}: de notitie",
                                          f"{title}: {text}: notitie", word=(f"{text} notitie",),
                                          names=(f"{text} notitie", f"{key} {item} notitie")))
         return found

@@ -82,6 +82,16 @@ class Rating(Field):
     def as_text(self, value):
         return f"{value} – {dict(self.steps)[value]}" if value in dict(self.steps) else ""
 
+    # Its sample answers, for the placeholder help page's example plan and an upload's trial plans.
+    def example(self, today):
+        return 4
+
+    def largest(self, turn, text, day):
+        return self.steps[turn % len(self.steps)][0]
+
+    def turns(self):
+        return len(self.steps)
+
 
 # ---------------------------------------------------------------- a tiny form using it
 
@@ -281,3 +291,99 @@ def test_the_version_comparison_names_the_change_of_a_rating_in_words(app, org, 
 
 # ---------------------------------------------------------------- end of the web tests (helper "kinds-web")
 # Tests of the exports append below this line, using RATING_FORM, rating_form and filled_rating_plan.
+
+
+# --- placeholders and uploads (helper placeholders)
+# The rating registered no placeholders of its own (exports/kind_placeholders.py): it gets the default,
+# {{ cijfer_niveau }} holding its as_text, in the help page, the upload's check and both engines.
+
+def _upload(hr, data: bytes, filename: str):
+    import io
+    return hr.post("/sjablonen", data={"form_key": KEY, "file": (io.BytesIO(data), filename)},
+                   content_type="multipart/form-data")
+
+
+def _upload_and_activate(hr, data: bytes, filename: str) -> int:
+    response = _upload(hr, data, filename)
+    assert response.status_code == 302, text_of(response)[:2000]
+    template_id = int(re.search(r"/sjablonen/(\d+)$", response.headers["Location"]).group(1))
+    assert hr.post(f"/sjablonen/{template_id}/activeren", data={}).status_code == 302
+    return template_id
+
+
+def test_the_trial_plans_of_an_upload_take_the_ratings_own_sample_answers(rating_form):
+    from exports.uploads.sample_plans import trial_contexts
+    trials = trial_contexts(RATING_FORM)
+    shown = [context["cijfer_niveau"] for _, context in trials]
+    # The example plan its example, the full plans each step in turn, the empty plan nothing.
+    assert shown[0] == "4 – goed"
+    assert {"1 – onvoldoende", "2 – matig", "3 – voldoende", "4 – goed", "5 – uitstekend"} <= set(shown[1:-1])
+    assert shown[-1] == ""
+    assert [context["cijfer_onderwerp"] for _, context in trials][-1] == ""
+
+
+def test_an_uploaded_word_template_prints_the_rating_by_placeholder_and_by_merge_field(
+        app, org, login, rating_form):
+    import io
+    from docx import Document
+    from word_builder import p, r, simple_field, word_document
+    plan_id, anna, marco = filled_rating_plan(app, org, login, level="4")
+    hr = login(org["hr"])
+    data = word_document("".join((
+        p(r("Onderwerp: {{ cijfer_onderwerp }}")),
+        p(r("Niveau: {{ cijfer_niveau }}")),
+        p(r("{% if cijfer_niveau %}Beoordeeld{% else %}Niet beoordeeld{% endif %}")),
+        # HR's own name for it in Word: the question's label, as the help page offers it.
+        p(r("Veld: "), simple_field('"Hoe beoordeelt u uw huidige niveau"')),
+    )))
+    template_id = _upload_and_activate(hr, data, "cijfer.docx")
+    report = text_of(hr.get(f"/sjablonen/{template_id}"))
+    unused = report[report.index("Vragen die het sjabloon niet gebruikt (2)"):]
+    assert "Akkoord, medewerker" in unused and LEVEL_LABEL not in unused
+
+    response = marco.get(f"/plans/{plan_id}/download.docx")
+    assert response.status_code == 200
+    texts = [x.text for x in Document(io.BytesIO(response.data)).paragraphs]
+    assert texts == [f"Onderwerp: {SUBJECT}", "Niveau: 4 – goed", "Beoordeeld", "Veld: 4 – goed"], texts
+    # The layout of the plan is the template's, not the default one's fallback.
+    assert "kon dit plan niet invullen" not in text_of(marco.get(f"/plans/{plan_id}"))
+
+
+def test_an_uploaded_excel_template_prints_the_rating(app, org, login, rating_form):
+    import io
+    from openpyxl import Workbook, load_workbook
+    plan_id, anna, marco = filled_rating_plan(app, org, login, level="2")
+    hr = login(org["hr"])
+    wb = Workbook()
+    wb.active["A1"], wb.active["B1"] = "Niveau", "{{ cijfer_niveau }}"
+    wb.active["A2"], wb.active["B2"] = "Onderwerp", "{{ cijfer_onderwerp }}"
+    out = io.BytesIO()
+    wb.save(out)
+    _upload_and_activate(hr, out.getvalue(), "cijfer.xlsx")
+
+    response = anna.get(f"/plans/{plan_id}/download.xlsx")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.data)).active
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=1, max_row=2, max_col=2)] == [
+        ["Niveau", "2 – matig"], ["Onderwerp", SUBJECT]]
+
+
+def test_an_upload_naming_the_rating_wrongly_is_refused_with_the_right_name(app, org, login, rating_form):
+    from word_builder import p, r, word_document
+    hr = login(org["hr"])
+    response = _upload(hr, word_document(p(r("{{ cijfer_nivo }}"))), "fout.docx")
+    assert response.status_code == 422
+    assert "Bedoelt u {{ cijfer_niveau }}?" in text_of(response)
+
+
+def test_the_placeholder_help_page_lists_the_rating(app, org, login, rating_form):
+    hr = login(org["hr"])
+    page = hr.get(f"/sjablonen/hulp/{KEY}")
+    assert page.status_code == 200
+    rows = {}
+    for tr in doc(page).xpath('//table[contains(@class, "placeholders")]/tbody/tr'):
+        cells = [" ".join(td.text_content().split()) for td in tr.xpath("./td")]
+        rows[cells[0]] = cells[1:]
+    # Its placeholder, its name in Word (the label), what it is, and the kind's own example answer.
+    assert rows["{{ cijfer_niveau }}"] == [f"«{LEVEL_LABEL}»", LEVEL_LABEL, "4 – goed"]
+    assert rows["{{ cijfer_onderwerp }}"][1] == "Waarin wilt u groeien?"

@@ -353,15 +353,15 @@ class CompiledXlsx:
                         raise TemplateProblem(FORMULA_REFUSED.format(where=where))
                     _drop_cached_result(cell, ns)
                     continue
-                kind = cell.get("t")
-                if kind == "s":
+                cell_type = cell.get("t")
+                if cell_type == "s":
                     value = cell.findtext(f"{{{ns}}}v")
                     index = int(value) if value and value.strip().isdigit() else -1
                     if not 0 <= index < len(strings):
                         continue
                     string_uses[index] = string_uses.get(index, 0) + 1
                     text, runs = strings[index]
-                elif kind == "inlineStr":
+                elif cell_type == "inlineStr":
                     inline = cell.find(f"{{{ns}}}is")
                     if inline is None:
                         continue
@@ -438,9 +438,9 @@ class CompiledXlsx:
         prefix = f"{cell.prefix}:" if cell.prefix else ""
         variants = {}
         if single:  # a date or datetime keeps its type only in a cell of its own
-            kind = self.styles.kind(style)
+            shows = self.styles.kind(style)  # what the cell's number format shows, not a field's kind
             for variant in ("date", "datetime"):
-                variants[variant] = style if kind in ("date", "datetime") else \
+                variants[variant] = style if shows in ("date", "datetime") else \
                     self.styles.clone(style, variant)
         variants["text"] = style if self.styles.quoted(style) else self.styles.clone(style, "text")
         return _Slot("cell", template, single, prefix, attributes, style, variants,

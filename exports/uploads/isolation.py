@@ -139,9 +139,16 @@ _confinement_lock = threading.Lock()
 
 
 def child_environment(memory_mb: int, home: str) -> dict[str, str]:
-    root = str(Path(__file__).resolve().parents[2])
+    root = Path(__file__).resolve().parents[2]
+    # The folders of our own code the server imports from, root first: the child unpickles a form's
+    # definition, whose field kinds may be defined outside forms/ (a test's own kind, in tests/).
+    python = Path(sys.prefix).resolve()  # a virtual environment in root: Python's, not ours
+    ours = [str(root)] + [p for p in sys.path if p and Path(p).is_dir() and Path(p).resolve() != root
+                          and Path(p).resolve().is_relative_to(root)
+                          and not Path(p).resolve().is_relative_to(python)]
     return {"PATH": CHILD_PATH, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": home,
-            "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p),
+            "PYTHONPATH": os.pathsep.join(p for p in (*dict.fromkeys(ours), os.environ.get("PYTHONPATH"))
+                                          if p),
             "POP_TEMPLATE_MEMORY_MB": str(memory_mb)}
 
 

@@ -7,9 +7,10 @@ import re
 
 from jinja2 import TemplateSyntaxError
 
-from forms.kinds import Choice, Matrix, Table
+from forms.kinds import Table
 
 from exports.context import alike
+from exports.kind_placeholders import placeholders_of
 from exports.word.engine import TemplateProblem
 
 HELP = "Zie ‘Welke plaatshouders?’ voor alle namen die dit formulier kent."
@@ -155,22 +156,10 @@ def _same(a: str, b: str) -> bool:
 
 
 def possible_values(definition) -> dict[str, list[str]]:
-    """For each placeholder that holds a choice: the texts it can have (besides empty)."""
-    values: dict[str, list[str]] = {}
-    for f in definition.fields:
-        if isinstance(f, Choice):
-            values[f.key] = [label for _, label in f.options] + [value for value, _ in f.options]
-        elif isinstance(f, Matrix):
-            marks = [mark for _, mark in f.scale] + [value for value, _ in f.scale]
-            for row in f.rows:
-                for column, _ in f.columns:
-                    values[f"{f.key}.{row.key}.{column}"] = marks
-        elif f.kind == "check":  # a tick box: "ja" or empty
-            values[f.key] = ["ja", "ja"]
-        elif f.kind == "checklist":
-            for key, _ in f.items:
-                values[f"{f.key}.{key}.af"] = ["ja", "ja"]
-    return values
+    """For each placeholder that holds a choice: the texts it can have (besides empty), as its kind
+    says (exports/kind_placeholders.py)."""
+    return {p.path: list(p.values) for f in definition.fields
+            for p in placeholders_of(f).placeholders(f.key) if p.values}
 
 
 def impossible_comparison(path: str, constant: str, values: list[str], where: str) -> str | None:
