@@ -1,7 +1,7 @@
 """The akkoord as a step on the plan's overview: this person's own akkoord, given or withdrawn without
 opening the part that holds the signature lines.
 
-It goes through the same rules as a save of that part (pop/plans.py save_part): who may sign which line
+It goes through the same rules as a save of that part (pop/saving.py save): who may sign which line
 (`_values_to_store`, access.may_sign), the version check under the write lock, the log, and the cycle's
 consequences in cycle.after_save (both akkoorden: vastgesteld and a frozen version). Only the one
 signature changes; the other answers of the part are not touched."""

@@ -173,8 +173,9 @@ def _conflict(plan, part, user, snapshot, posted: Posted) -> Conflict:
     notice = (f"Niet opgeslagen: dit onderdeel is gewijzigd{by} (om {at}), nadat u deze pagina opende. "
               "Uw invoer staat er nog.")
     if taken:
-        notice += (f" {len(taken)} {'antwoord dat u niet had gewijzigd is' if len(taken) == 1 else 'antwoorden die u niet had gewijzigd zijn'}"
-                   " bijgewerkt met de nieuwe tekst.")
+        which = ("antwoord dat u niet had gewijzigd is" if len(taken) == 1
+                 else "antwoorden die u niet had gewijzigd zijn")
+        notice += f" {len(taken)} {which} bijgewerkt met de nieuwe tekst."
     if clashes:
         notice += (" Wat er intussen is opgeslagen bij de vragen die u ook wijzigde, staat hierboven. Neem "
                    "over wat u wilt houden en klik op Opslaan om uw versie te bewaren.")

@@ -32,7 +32,8 @@ def page_form(response) -> dict:
 
 def answer_reads(queries) -> list[str]:
     """The SELECTs of the answer table, in the order they ran."""
-    return [sql for sql, _ in queries.sql if sql.lstrip().upper().startswith("SELECT") and 'FROM "answer"' in sql]
+    return [sql for sql, _ in queries.sql
+            if sql.lstrip().upper().startswith("SELECT") and 'FROM "answer"' in sql]
 
 
 def whole_plan(sql: str) -> bool:
@@ -67,11 +68,13 @@ def test_the_save_that_fixes_the_plan_freezes_what_is_stored_from_its_one_read(a
     form's fields, too) as the database holds it after the save, without reading them again."""
     plan = org["plan_a"]
     anna, marco = login(org["a"]), login(org["m1"])
-    assert anna.post(part_url(plan, "fase-1"),
-                     data={**page_form(anna.get(part_url(plan, "fase-1"))), **FILL["fase-1"]}).status_code == 302
+    filled = anna.post(part_url(plan, "fase-1"), data={**page_form(anna.get(part_url(plan, "fase-1"))),
+                                                       **FILL["fase-1"]})
+    assert filled.status_code == 302
     set_state(app, plan, "ontwikkelgesprek")
+    token = csrf_from(marco.get(part_url(plan, "fase-1")))
     reaction = marco.post(part_url(plan, "fase-1") + "/reactie",
-                          data={"reactie": "Goed begin.", "csrf_token": csrf_from(marco.get(part_url(plan, "fase-1")))})
+                          data={"reactie": "Goed begin.", "csrf_token": token})
     assert reaction.status_code == 302
     signed = anna.post(part_url(plan, "afronding"),
                        data={**page_form(anna.get(part_url(plan, "afronding"))), "akkoord_medewerker": "y"})
@@ -152,7 +155,8 @@ def _save(app, plan_id, part_key, email, posted: dict, version=None, basis=None)
     with app.test_request_context(method="POST"):
         plan = Plan.get_by_id(plan_id)
         part = answers.form_of(plan).part(part_key)
-        form = build_part_form(plan.form_key, part, formdata=MultiDict({**posted, "csrf_token": generate_csrf()}))
+        formdata = MultiDict({**posted, "csrf_token": generate_csrf()})
+        form = build_part_form(plan.form_key, part, formdata=formdata)
         if version is None:
             from pop.plans import part_version
             version = part_version(plan, part)
@@ -208,7 +212,8 @@ def test_a_snapshot_after_a_save_is_what_a_read_gives(app, org, login, change):
     anna = login(org["a"])
     for key in ("fase-1", "afronding"):
         set_state(app, plan, "voorbereiding" if key == "fase-1" else "ontwikkelgesprek")
-        response = anna.post(part_url(plan, key), data={**page_form(anna.get(part_url(plan, key))), **FILL[key]})
+        data = {**page_form(anna.get(part_url(plan, key))), **FILL[key]}
+        response = anna.post(part_url(plan, key), data=data)
         assert response.status_code == 302
     with app.app_context():
         stored = Plan.get_by_id(plan)
