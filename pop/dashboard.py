@@ -220,7 +220,7 @@ def figures(period: str) -> Figures:
     listed = names()
     seen = {d for d, _ in counts} | set(without)
     departments = listed + sorted(d for d in seen if d not in listed and d) + ([""] if "" in seen else [])
-    whole = budget.total(budget.departments(period))
+    whole = budget.year_total(period)
     return Figures(period, counts, without, departments, whole, *completion(period))
 
 

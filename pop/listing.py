@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from flask import g, has_request_context
 from peewee import Ordering
 from werkzeug.datastructures import MultiDict
 
@@ -32,6 +33,7 @@ PAGE_SIZE = 50
 MIN_SIZE, MAX_SIZE = 10, 200
 SEARCH_WORDS = 5
 SEARCH_CHARS = 100
+FOUND_IDS = 1000  # the people a search may find for the lists to narrow by their ids (found())
 # A page number with more digits than this is "beyond the last page", not a number to compute with.
 _NUMBER = re.compile(r"\s*([+-]?[0-9]{1,9})\s*")
 _DIGITS = re.compile(r"\s*\+?[0-9]+\s*")
@@ -97,9 +99,31 @@ def person_matches(text: str | None, person=Person):
 
 
 def search(query, text: str | None, person=Person):
-    """query narrowed to the people (or their plans, budgets...) the search finds."""
+    """query narrowed to the people (or their plans, budgets...) the search finds: by their ids when
+    found() knows them, else by the words themselves."""
     clause = person_matches(text, person)
-    return query if clause is None else query.where(clause)
+    if clause is None:
+        return query
+    ids = found(text)
+    return query.where(clause) if ids is None else query.where(person.id.in_(ids or [0]))
+
+
+def found(text: str | None) -> list[int] | None:
+    """The ids of the people a search finds, looked up once per request (flask.g): a page's lists each
+    count their rows and read a page of them (HR's first page: the plans, and the people without one),
+    and where no index serves a word inside a text (SQLite; PostgreSQL without pg_trgm, m0021) each of
+    those queries read every person again: four passes over 10,000 people for one search. Now one, and
+    each query finds its people by their ids. None when the search finds more than FOUND_IDS people (a
+    list of ids that long costs more than the pass it saves: the words narrow the query then)."""
+    words = tuple(search_words(text))
+    if not words:
+        return None
+    cache = g.setdefault("pop_search_ids", {}) if has_request_context() else {}
+    if words not in cache:
+        ids = [i for (i,) in Person.select(Person.id).where(person_matches(text))
+               .limit(FOUND_IDS + 1).tuples()]
+        cache[words] = ids if len(ids) <= FOUND_IDS else None
+    return cache[words]
 
 
 @dataclass

@@ -243,6 +243,20 @@ def test_the_budgets_totals_are_of_everyone_found_not_of_the_page(org, hr):
     assert doc(page).xpath('//table[@id="afdelingen"]/tbody/tr/td')[1].text_content().strip() == "€ 60,00"
 
 
+def test_the_years_totals_at_once_are_those_of_all_departments_together(org):
+    """budget.year_total (the dashboard's figure, two sums) gives what the budget page's departments add
+    up to: the year's budgets and the shared plans' costs, the voorbereiding's costs not among them."""
+    from pop.budget import departments, total, year_total
+
+    with org.app.app_context():
+        whole, quick = total(departments(YEAR)), year_total(YEAR)
+        fields = ("with_budget", "budget_euro", "budget_uren", "planned_euro", "planned_uren")
+        assert [getattr(quick, f) for f in fields] == [getattr(whole, f) for f in fields]
+        assert quick.budget_euro > 0 and quick.planned_euro > 0
+        everything = sum((p.costs_euro or 0) for p in Plan.select().where(Plan.period == YEAR))
+        assert quick.planned_euro == everything - SECRET_COSTS
+
+
 def test_the_matrix_sorts_by_name_and_by_placement(org, hr):
     page = hr.get(f"/matrix?periode={YEAR}&aantal=200")
     shown = names(page, MATRIX)
@@ -480,6 +494,27 @@ def test_the_list_queries_find_their_rows_through_an_index(org, hr, queries, url
     else:  # SQLite's planner is deterministic: this index, and no table read whole ("SCAN t1" alone)
         assert index in plan, plan
         assert not re.search(r"\bSCAN (t\d|leidinggevende)\b(?! USING)", plan), plan
+
+
+SEARCHED = ["/?zoek=vriesema", "/mensen/?zoek=vriesema", f"/budget?periode={YEAR}&zoek=vriesema"]
+
+
+@pytest.mark.parametrize("url", SEARCHED)
+def test_a_search_reads_the_people_once_and_on_postgresql_through_the_trigram_indexes(org, hr, queries, url):
+    """A page's search reads the people it finds once (pop/listing.py found()), however many lists the
+    page counts and shows; on PostgreSQL through their pg_trgm indexes (m0021), which the planner must be
+    able to use: with sequential and plain index scans off (on these small tables it rightly prefers
+    reading them whole), only an index whose condition is the search itself is left."""
+    searching = [q for q in page_queries(hr, url, queries) if "LIKE" in q[0]]
+    assert len(searching) == 1, [sql for sql, _ in searching]
+    if not on_postgres():
+        return
+    sql, params = searching[0]
+    with database.atomic():
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
+            database.execute_sql(f"SET LOCAL {setting} = off")
+        plan = "\n".join(r[0] for r in database.execute_sql("EXPLAIN " + sql, params).fetchall())
+    assert re.search(r"Bitmap Index Scan on person_\w+_trgm", plan) and "Seq Scan" not in plan, plan
 
 
 # ---------------------------------------------------------------- flask demo --employees

@@ -773,3 +773,52 @@ def test_m0020_on_a_database_of_the_previous_schema_with_data_keeps_everything(d
     period = before["plan"][0]["period"]
     page = hr.get(f"/dashboard?periode={period}").get_data(as_text=True)
     assert 'id="tabel-fase-pop-uitgebreid"' in page and "Voortgang per fase" in page
+
+
+def test_m0021_indexes_the_search_on_postgresql_and_does_without_when_the_extension_is_refused(
+        database_url, tmp_path, caplog):
+    """m0021: on PostgreSQL a trigram index per column the search reads (pop/listing.py), made by the
+    test server's superuser here; for a role that may not create pg_trgm the upgrade says so in the log,
+    adds no index and completes, and the search works without. On SQLite it changes nothing."""
+    from databases import ADMIN_URL, _admin, _url_of, drop_database_url
+    from pop.listing import person_matches
+    from pop.migrations.m0021_search_trigrams import COLUMNS, index_name
+    from pop.models import Person
+
+    def trigram_indexes():
+        return {i.name for i in database.get_indexes("person")} & {index_name(c) for c in COLUMNS}
+
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert "m0021_search_trigrams" in schema.applied(database)
+        assert trigram_indexes() == ({index_name(c) for c in COLUMNS} if on_postgres() else set())
+    if not on_postgres():
+        return
+    database.close()
+    name, role = f"pop_weak_{os.getpid()}", f"pop_weak_{os.getpid()}"
+    _admin(f'DROP DATABASE IF EXISTS "{name}"')
+    _admin(f'DROP ROLE IF EXISTS "{role}"')
+    _admin(f'CREATE ROLE "{role}" LOGIN')
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')  # owned by the superuser
+    weak_admin = _url_of(name)
+    import psycopg2
+    connection = psycopg2.connect(weak_admin)
+    connection.autocommit = True
+    with connection.cursor() as cursor:  # tables in the public schema, nothing on the database itself
+        cursor.execute(f'GRANT CREATE, USAGE ON SCHEMA public TO "{role}"')
+    connection.close()
+    weak = weak_admin.replace("postgresql://postgres@", f"postgresql://{role}@", 1)
+    assert weak != weak_admin and ADMIN_URL
+    try:
+        with caplog.at_level("WARNING", logger="pop.schema"):
+            app = start(weak, tmp_path)
+            with app.app_context(), database.connection_context():
+                assert schema.pending(database) == [] and "m0021_search_trigrams" in schema.applied(database)
+                assert trigram_indexes() == set()
+                assert list(Person.select().where(person_matches("vries"))) == []
+        assert any("pg_trgm" in r.getMessage() and "Zoeken zonder index" in r.getMessage() for r in caplog.records)
+    finally:
+        if not database.is_closed():
+            database.close()
+        drop_database_url(weak_admin)
+        _admin(f'DROP ROLE IF EXISTS "{role}"')
