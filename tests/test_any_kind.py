@@ -387,3 +387,20 @@ def test_the_placeholder_help_page_lists_the_rating(app, org, login, rating_form
     # Its placeholder, its name in Word (the label), what it is, and the kind's own example answer.
     assert rows["{{ cijfer_niveau }}"] == [f"«{LEVEL_LABEL}»", LEVEL_LABEL, "4 – goed"]
     assert rows["{{ cijfer_onderwerp }}"][1] == "Waarin wilt u groeien?"
+
+
+def test_every_placeholder_the_help_page_lists_is_what_hrs_names_mean():
+    """The help page, HR's names and the context read one source per kind: every placeholder listed,
+    of every form and of the rating's, means itself when typed, and so does its name in Word."""
+    from exports.field_names import resolve
+    from exports.placeholders import catalogue
+    for definition in (*forms.FORMS.values(), RATING_FORM):
+        rows = [row for group in catalogue(definition) for row in group["rows"]]
+        assert rows, definition.key
+        for row in rows:
+            assert resolve(row["placeholder"], definition) == row["placeholder"], (definition.key, row)
+            assert resolve(row["word"], definition) == row["placeholder"], (definition.key, row)
+        loops = [column for group in catalogue(definition) for loop in group["loops"]
+                 for column in loop["columns"]]
+        for column in loops:
+            assert resolve(column["placeholder"], definition) == column["placeholder"], (definition.key, column)
