@@ -4,8 +4,13 @@ document; only the parts filled per plan are compressed per render. Python's zip
 data that is compressed already, and compressing the default Word template's styles (800 kB of XML)
 again for every plan took four fifths of a document's time.
 
-The zip written is what zipfile writes (deflate at level 1, the same headers), so readers see no
-difference; a package too large for plain zip headers is written by zipfile itself (zip64).
+The zip written is what zipfile writes (deflate, the same headers), so readers see no difference; a
+package too large for plain zip headers is written by zipfile itself (zip64).
+
+Deflate by ISA-L (the `isal` package) where it is installed: its fastest level compresses these parts
+smaller than zlib's and five to eight times as fast (a plan's workbook: 0.11 against 0.88 ms for its
+ten parts; zlib's set-up per stream weighs on small parts). Its output is ordinary deflate; without it,
+zlib at level 1.
 """
 from __future__ import annotations
 
@@ -16,7 +21,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-LEVEL = 1  # fast; the XML still shrinks about tenfold
+try:
+    from isal import isal_zlib as _deflate
+
+    LEVEL = 1  # ISA-L's levels are 0-3; 1 shrinks the XML about tenfold, 0 a little less
+except ImportError:  # a platform without its wheels
+    _deflate = zlib
+    LEVEL = 1  # fast; the XML still shrinks about tenfold
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
@@ -32,8 +43,8 @@ class Part:
 
     @classmethod
     def of(cls, name: str, data: bytes) -> "Part":
-        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        return cls(name, zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
+        compressor = _deflate.compressobj(LEVEL, _deflate.DEFLATED, -15)
+        return cls(name, _deflate.crc32(data), len(data), compressor.compress(data) + compressor.flush())
 
     def data(self) -> bytes:
         return zlib.decompress(self.deflated, -15)
@@ -76,7 +87,7 @@ def write(parts: list[Part]) -> bytes:
 
 def _write_zip64(parts: list[Part]) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for part in parts:
             archive.writestr(part.name, part.data())
     return buffer.getvalue()

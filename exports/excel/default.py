@@ -44,7 +44,9 @@ def put(ws, row: int, col: int, value, bold=False, header=False, number_format=N
     """Text is always text, never a formula, whatever it starts with; dates are real dates."""
     quote = False
     if isinstance(value, str):
-        value, quote = _cleaned(value) if len(value) <= SHORT else _clean(value)
+        # str(): a chosen mark (context.Mark) hashes and compares by its Dutch reading, slowly; as a
+        # cell it is only its text.
+        value, quote = _cleaned(str(value)) if len(value) <= SHORT else _clean(value)
     elif isinstance(value, dt.datetime):
         number_format = number_format or "DD-MM-YYYY HH:MM"
     elif isinstance(value, dt.date):
@@ -137,22 +139,27 @@ def fit_row_heights(ws) -> None:
     the lines instead."""
     widths = {col: width or 10 for col, width in ws.widths.items()}
     merged = _merged_widths(ws, widths)
-    measures = {}  # (width, font): (characters per line, font size)
+    measures = {}  # (width, font): (characters per line, height of a line)
+    heights = ws.heights
     for row, texts in ws.texts.items():
         height = 0.0
         for col, text, font in texts:
-            width = merged.get((row, col)) or widths.get(col, 10)
+            width = (merged and merged.get((row, col))) or widths.get(col, 10)
             measure = measures.get((width, font))
             if measure is None:
                 size = float(font.size or 11) if font else 11.0
                 bold = bool(font and font.bold)
                 per_line = max(int((width - 1) * CHARS_PER_UNIT * 11 / size * (0.9 if bold else 1)), 1)
-                measure = measures[(width, font)] = (per_line, size)
-            per_line, size = measure
+                measure = measures[(width, font)] = (per_line, LINE_HEIGHT * size / 11)
+            per_line, line = measure
+            if len(text) <= per_line and "\n" not in text:  # most cells: one line
+                if line > height:
+                    height = line
+                continue
             lines = _lines(text, per_line)
-            height = max(height, lines * LINE_HEIGHT * size / 11 + (3 if lines > 1 else 0))
+            height = max(height, lines * line + (3 if lines > 1 else 0))
         if height > LINE_HEIGHT:
-            ws.heights[row] = min(round(height, 1), MAX_ROW_HEIGHT)
+            heights[row] = min(round(height, 1), MAX_ROW_HEIGHT)
 
 
 def _sheet_title(text: str) -> str:

@@ -106,13 +106,12 @@ class Sheet:
         cells = self.rows.get(row)
         if cells is None:
             cells = self.rows[row] = {}
-        cells[col] = f'<c r="{_letter(col)}{row}"{tail}'
+        cells[col] = f'<c r="{_LETTERS[col] if col < 703 else _letter(col)}{row}"{tail}'
         if value is not None and value != "":
-            shown = value if isinstance(value, str) else _shown(value, number_format)
             texts = self.texts.get(row)
             if texts is None:
                 texts = self.texts[row] = []
-            texts.append((col, shown, font))
+            texts.append((col, value if type(value) is str else _shown(value, number_format), font))
 
     def merge(self, row: int, first: int, last: int) -> None:
         self.merged.append((row, first, last))
