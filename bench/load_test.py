@@ -309,6 +309,9 @@ def main() -> None:
               f"{args.warm_up} s of warm-up ({len(results['requests']) - len(records)} requests, not counted); "
               f"Locust used {results['cpu_seconds']:.0f} CPU-seconds of the same machine")
         passed = report(records, args.seconds, loads[args.warm_up // 5:], logs)
+        if results["resent"]:
+            print(f"\n{len(results['resent'])} requests sent again after the server closed their kept-alive "
+                  f"connection under them, as a browser does (not counted as errors): {results['resent'][0]}")
     finally:
         for server in servers:
             try:
