@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import url_for
 from peewee import fn
@@ -104,13 +104,15 @@ class Figures:
 
     # The links: HR's plan list (pop/views/plans.py) with the filters that list exactly what is counted.
     # Its address is found once: url_for per cell was half the page's time with a hundred departments.
+    # The page has a link per department and state, twice: each value is quoted once (urlencode per link
+    # was a third of the page's time with fifty departments), the address is what urlencode would give.
     def plans_link(self, state: str = "", afdeling: str | None = None, form: str = "") -> str:
-        args = {"periode": self.period, "status": state or SHARED}
+        link = f"{self._list_url}?periode={_quoted(self.period)}&status={_quoted(state or SHARED)}"
         if afdeling is not None:
-            args["afdeling"] = afdeling or NO_DEPARTMENT
+            link += "&afdeling=" + _quoted(afdeling or NO_DEPARTMENT)
         if form:
-            args["formulier"] = form
-        return self._list_url + "?" + urlencode(args)
+            link += "&formulier=" + _quoted(form)
+        return link
 
     def without_link(self, afdeling: str | None = None) -> str:
         args = {"periode": self.period}
@@ -126,6 +128,9 @@ class Figures:
 
     def name(self, afdeling: str) -> str:
         return afdeling or NO_DEPARTMENT
+
+
+_quoted = lru_cache(maxsize=4096)(quote_plus)
 
 
 @lru_cache(maxsize=None)
