@@ -116,10 +116,17 @@ def wait_up(url: str, server: subprocess.Popen, log: Path) -> None:
             time.sleep(0.2)
 
 
+# Every request carries the log-in's User-Agent, as a browser's do: Flask-Login's session protection
+# marks a session whose agent changed as not fresh, and so rewrote (and re-signed) the cookie on every
+# request wrk made without one, a cost no browser causes.
+AGENT = "POP-bench/1"
+
+
 def log_in(base: str, email: str, password: str) -> str:
     """The session cookie of a log-in through the page, as a browser gets it."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", AGENT)]
     page = opener.open(base + "/login", timeout=30).read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
@@ -136,7 +143,7 @@ def drive(url: str, cookie: str, seconds: float, clients: int) -> tuple[float, i
     """(requests per second, requests, of which not 200)."""
     if shutil.which("wrk"):
         out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-H", f"Cookie: {cookie}",
-                              url], capture_output=True, text=True, check=True).stdout
+                              "-H", f"User-Agent: {AGENT}", url], capture_output=True, text=True, check=True).stdout
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         total = int(re.search(r"(\d+) requests in", out).group(1))
         bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -150,7 +157,7 @@ def _drive_threads(url, cookie, seconds, clients):
 
     def client(i):
         while time.monotonic() < stop:
-            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": AGENT})
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:
                     response.read()
@@ -170,7 +177,7 @@ def _drive_threads(url, cookie, seconds, clients):
 
 def check(url: str, cookie: str, needle: str) -> None:
     """The page is the page (not the log-in page, not an error) before it is measured."""
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie})) as response:
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": AGENT})) as response:
         body = response.read().decode()
     if response.status != 200 or needle not in body:
         raise SystemExit(f"{url} is not the page to measure ({response.status})")

@@ -20,12 +20,15 @@ class Snapshot:
     with another save's version (two reads with a commit in between did: the older text then passed
     the version check and overwrote the newer one)."""
 
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, rows=None):
+        """rows: the plan's answer rows (field, row, column, value) when read already: a kept page is
+        kept under the very rows it is drawn from (pop/fragments.py). Else they are read here."""
         self.form = form_of(plan)
         self.cells: dict[str, dict] = defaultdict(dict)
-        query = (Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
-                 .where(Answer.plan == plan).tuples())
-        for field, row, column, value in query:
+        if rows is None:
+            rows = (Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
+                    .where(Answer.plan == plan).tuples())
+        for field, row, column, value in rows:
             self.cells[field][(row, column)] = value
         self.values = {f.key: f.from_cells(self.cells.get(f.key, {})) for f in self.form.fields}
 

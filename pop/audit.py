@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
+from .db import Prepared
 from .models import STATUSES, AuditEntry, Person, Plan, now
 
 # The words HR reads, in one place. record() refuses a key that is not here, so a mistyped action
@@ -70,16 +71,18 @@ def record_many(plans: Iterable[Plan | int], person: Person | None, action: str,
     return len(rows)
 
 
+# Asked on every plan page: its SQL built once (pop/db.py Prepared). The time is compared as the
+# database stores it (naive UTC, to the second), as created_at's own conversion would give it.
+_SEEN = Prepared(lambda plan, person, since: AuditEntry.select(AuditEntry.id).where(
+    (AuditEntry.plan == plan) & (AuditEntry.person == person) & (AuditEntry.action == "bekeken")
+    & (AuditEntry.created_at > since)).limit(1).tuples(), 3)
+
+
 def record_view(plan: Plan, person: Person) -> bool:
     """Log that person looked at the plan, unless they did within VIEW_INTERVAL. Returns whether a line
     was added. Two requests at the same moment may both add one; that is two lines, not a flood, and
     not worth a lock on every page view."""
-    seen = (AuditEntry.select(AuditEntry.id)
-            .where((AuditEntry.plan == plan) & (AuditEntry.person == person.id)
-                   & (AuditEntry.action == "bekeken")
-                   & (AuditEntry.created_at > now() - VIEW_INTERVAL))
-            .exists())
-    if seen:
+    if _SEEN.first(plan.id, person.id, now() - VIEW_INTERVAL) is not None:
         return False
     record(plan, person, "bekeken")
     return True

@@ -10,13 +10,35 @@ what was typed (refused, in conflict, a row added) is drawn afresh, never kept.
 The cache is bounded (MAX_ENTRIES, least recently used out) and belongs to one process: nothing is
 shared between servers or workers, and a save needs no invalidation, as a changed answer is a new key.
 The print view's parts are kept the same way: they follow from the form and all stored answers.
+
+Whole pages (page()): the plan overview, a part page as stored and the print view are kept per app
+under what they are drawn from: the person logged in (their whole row but the password hash: name,
+role, rights), the plan with its employee and manager (their rows), every stored answer of the plan
+(the rows themselves, which the page is then drawn from: one read), the day (a talk turns "verstreken")
+and the time zone times are shown in, and what the view adds (the part, the agreed versions, the next
+cycle's plan, the previous cycle's goals). Three small queries (the person, the plan, its answers)
+decide whether the page kept is the page; drawing it is the work they save. Never kept: a page with a
+message to show once (flash), or one drawn from what was typed; a part that shows colleagues' feedback
+is drawn per request. The CSRF token is this session's on every request: a page is drawn with a mark
+where each token goes, and the mark is replaced per request.
 """
 from __future__ import annotations
 
 import collections
 import threading
 
+from flask import current_app, g, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from . import clock
+from .db import Prepared
+from .models import Answer
+
 MAX_ENTRIES = 64  # a Fase II is about 100 kB: a few MB per process at most
+MAX_PAGES = 256  # whole pages of 10 to 100 kB, each key with its plan's answers: some 30 MB per process at most
+# Where each CSRF token goes in a kept page. Letters and dashes only: autoescaping leaves it as it is.
+CSRF_MARK = "csrf-token-van-dit-verzoek-7f3c9a"
 
 
 class FragmentCache:
@@ -49,3 +71,76 @@ class FragmentCache:
 
 part_bodies = FragmentCache()
 print_bodies = FragmentCache()  # the print view's parts, under the plan, its form and its stored answers
+
+
+# ---------------------------------------------------------------- whole pages
+
+
+def page(key, draw) -> str:
+    """The page for key (a tuple of everything the view draws it from), kept per app; draw() draws it.
+    key None, or a message waiting to be shown once: drawn afresh and not kept."""
+    if key is None or "_flashes" in session:
+        return draw()
+    pages = pages_of(current_app)
+    key = (viewer(), clock.zone_name(), clock.today(), *key)  # times are shown in the zone, talks by the day
+    token = generate_csrf()  # this session's token, kept in the session when new
+    html = pages.get(key)
+    if html is None:
+        field = current_app.config["WTF_CSRF_FIELD_NAME"]
+        setattr(g, field, CSRF_MARK)  # what csrf_token() and every form's hidden_tag() give while drawing
+        try:
+            html = str(draw())
+        finally:
+            setattr(g, field, token)
+        pages.put(key, html)
+    return html.replace(CSRF_MARK, token)
+
+
+def pages_of(app) -> FragmentCache:
+    """The whole pages kept for this app (the tests make an app per test, each with its database)."""
+    pages = app.extensions.get("pop_pages")
+    if pages is None:
+        pages = app.extensions.setdefault("pop_pages", FragmentCache(MAX_PAGES))
+    return pages
+
+
+def viewer() -> tuple:
+    """The person logged in, as a page may show or decide by them: their row but the password hash."""
+    return row(current_user._get_current_object(), leave_out="password_hash")
+
+
+def row(model, leave_out: str = "") -> tuple | None:
+    """A model's stored values, for a key: another value is another page."""
+    if model is None:
+        return None
+    return tuple((name, value) for name, value in model.__data__.items() if name != leave_out)
+
+
+def plan_rows(plan) -> tuple:
+    """The plan with its employee and manager, as the plan pages show them (pop/views/plans.py reads
+    them in one query)."""
+    return row(plan), row(plan.employee, "password_hash"), row(plan.manager, "password_hash")
+
+
+# The plan's stored answers, every cell: what the pages show of them follows from these rows.
+_CELLS = Prepared(lambda plan: Answer.select(Answer.field, Answer.row, Answer.column, Answer.value)
+                  .where(Answer.plan == plan).tuples(), 1)
+
+
+def stored_rows(plan) -> list[tuple]:
+    """Every answer cell stored for the plan, read now: (field, row, column, value), as the database
+    gives them, which are the values a read of the answers holds. A page keyed by their digest is
+    drawn from these very rows (answers.Snapshot(plan, rows)): one read, never one save's text under
+    another's key."""
+    cursor, _ = _CELLS.cursor(plan.id)
+    try:
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def digest(rows) -> frozenset:
+    """Answer rows (stored_rows) as a part of a key: the rows themselves, as a set (each is one field's
+    row and column), so that the order the database returns them in does not matter. A key that holds
+    them is equal only for equal answers (a hash alone could collide)."""
+    return frozenset(rows)

@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 from forms.limits import number
 from forms.web import file_field_names, refuse_odd_formdata
 
+from .db import Prepared
 from .models import Person
 
 login_manager = LoginManager()
@@ -18,14 +19,19 @@ login_manager.login_message_category = "info"
 csrf = CSRFProtect()
 
 
+# Every request of someone logged in asks it: its SQL built once (pop/db.py).
+_SESSION_PERSON = Prepared(lambda person_id, version: Person.select().where(
+    (Person.id == person_id) & (Person.active == True)  # noqa: E712
+    & (Person.session_version == version)).limit(1), 2)
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     # "id:session_version": a cookie from before a log-out or a new password no longer matches.
     person_id, _, version = user_id.partition(":")
-    if not (person_id.isdigit() and version.isdigit()) or int(person_id) > 2**62:
+    if not (person_id.isdigit() and version.isdigit()) or int(person_id) > 2**62 or int(version) > 2**62:
         return None
-    return Person.get_or_none((Person.id == int(person_id)) & (Person.active == True)  # noqa: E712
-                              & (Person.session_version == int(version)))
+    return _SESSION_PERSON.first(int(person_id), int(version))
 
 
 def aria(bound, *described_by, **extra) -> dict:

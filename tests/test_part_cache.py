@@ -24,6 +24,13 @@ def empty_cache():
     fragments.print_bodies.clear()
 
 
+def forget(app) -> None:
+    """Nothing kept: the next page is drawn afresh, its questions too."""
+    fragments.part_bodies.clear()
+    fragments.print_bodies.clear()
+    fragments.pages_of(app).clear()
+
+
 def page(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200, response.status_code
@@ -43,11 +50,13 @@ def test_a_kept_page_is_the_page_drawn_afresh(app, org, filled, part_key):
     set_state(app, org["plan_a"], "evaluatie")
     for client in (anna, marco):
         client.get("/")  # the last save's "Opgeslagen." shown there, not on the pages compared
-        fragments.part_bodies.clear()
+        forget(app)
         first = page(client, part_url(org["plan_a"], part_key))
-        kept = page(client, part_url(org["plan_a"], part_key))
-        fragments.part_bodies.clear()
-        assert page(client, part_url(org["plan_a"], part_key)) == kept == first
+        kept = page(client, part_url(org["plan_a"], part_key))  # the whole page kept
+        fragments.pages_of(app).clear()
+        assert page(client, part_url(org["plan_a"], part_key)) == kept == first  # its questions kept
+        forget(app)
+        assert page(client, part_url(org["plan_a"], part_key)) == first  # nothing kept
     assert len(fragments.part_bodies) == 1  # the manager's, kept beside the employee's, cleared above
 
 
@@ -72,7 +81,7 @@ def test_a_reader_gets_the_document_and_the_writer_the_inputs(app, org, login):
     assert 'name="meer_doen"' in own and "<textarea" in own
     assert 'name="meer_doen"' not in other and "read-only-item" in other
     # The same plan and answers in the other order: each still gets their own.
-    fragments.part_bodies.clear()
+    forget(app)
     assert page(marco, part_url(org["plan_a"], "fase-1")) == other
     assert page(anna, part_url(org["plan_a"], "fase-1")) == own
 
@@ -81,7 +90,7 @@ def test_a_page_sent_back_with_what_was_typed_is_never_kept(app, org, login):
     anna = login(org["a"])
     url = part_url(org["plan_a"], "fase-1")
     shown = shown_values(anna.get(url))
-    fragments.part_bodies.clear()
+    forget(app)
     refused = anna.post(url, data={**as_post(shown), "meer_doen": "x" * 100_000, "go": "stay"})
     assert refused.status_code == 422
     assert "x" * 1000 in refused.get_data(as_text=True)  # what was typed is on the page
@@ -117,12 +126,12 @@ def test_the_print_view_kept_is_the_one_drawn_afresh_and_follows_a_save(app, org
     anna, marco = filled
     url = f"/plans/{org['plan_a']}/afdrukken"
     anna.get("/")
-    fragments.print_bodies.clear()
+    forget(app)
     first = page(anna, url)
     assert len(fragments.print_bodies) == 1
     assert page(marco, url) != first  # the same parts; the page around them is Marco's
     assert len(fragments.print_bodies) == 1  # ... and the parts are the ones kept
-    fragments.print_bodies.clear()
+    forget(app)
     assert page(anna, url) == first
     set_state(app, org["plan_a"], "evaluatie")
     fase4 = part_url(org["plan_a"], "fase-4")

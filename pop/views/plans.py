@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from peewee import JOIN
 
+from exports.pdf import convert as pdf
 from forms import FORMS
 from forms.kinds import Signature, Table, choices, smart_summary
 from forms.accounts import NewPlanForm
@@ -15,6 +16,7 @@ from forms.web import DutchForm, OddFormData, build_part_form
 
 from .. import akkoord, answers, audit, cycle, drafts, feedback, fragments, organisation, saving, todo
 from ..access import acts_as_manager, can_create_plan_for, can_view, is_hr, may_sign, visible_plans
+from ..db import Prepared
 from ..models import STATUSES, Person, Plan, PlanVersion
 from ..plans import (PlanExists, current_period, filter_plans, part_progress, part_version,
                      people_without_plan, periods, start_plan_once)
@@ -24,13 +26,21 @@ from ..people import departments
 bp = Blueprint("plans", __name__)
 
 
-def plan_or_404(plan_id: int) -> Plan:
-    # With its employee and manager in the same query: every plan page names them.
+def _plan_with_people(plan_id):
     employee, manager = Person.alias(), Person.alias()
-    plan = (Plan.select(Plan, employee, manager)
+    return (Plan.select(Plan, employee, manager)
             .join(employee, on=(Plan.employee == employee.id), attr="employee").switch(Plan)
             .join(manager, JOIN.LEFT_OUTER, on=(Plan.manager == manager.id), attr="manager")
-            .where(Plan.id == plan_id).first())
+            .where(Plan.id == plan_id).limit(1))
+
+
+# With its employee and manager in the same query: every plan page names them. Built once (pop/db.py):
+# peewee spent longer making this join of three tables than the database spent answering it.
+PLAN_WITH_PEOPLE = Prepared(_plan_with_people, 1)
+
+
+def plan_or_404(plan_id: int) -> Plan:
+    plan = PLAN_WITH_PEOPLE.first(plan_id)
     if plan is None or not can_view(current_user, plan):
         abort(404)
     return plan
@@ -147,6 +157,14 @@ def readable_or_403(plan: Plan) -> None:
                                "niet gedeeld. U kunt het lezen zodra het gedeeld is.")
 
 
+# What the overview reads besides the plan and its answers, each built once (pop/db.py): the agreed
+# versions, and the plan of the next cycle (whose link replaces "Nieuw POP").
+AGREED_VERSIONS = Prepared(lambda plan: PlanVersion.select(PlanVersion.id, PlanVersion.number,
+                                                           PlanVersion.agreed_at)
+                           .where(PlanVersion.plan == plan).order_by(PlanVersion.number), 1)
+NEXT_CYCLE = Prepared(lambda plan: Plan.select().where(Plan.previous == plan).limit(1), 1)
+
+
 @bp.route("/plans/<int:plan_id>")
 @login_required
 def overview(plan_id: int):
@@ -155,29 +173,39 @@ def overview(plan_id: int):
     readable = cycle.may(current_user, plan, "lezen")
     if readable:  # a plan still in voorbereiding shows others no content: nothing of it was seen
         audit.record_view(plan, current_user)
-    # One read: the akkoord's form carries the version of the very content the page shows.
-    snapshot = answers.read(plan) if readable else None
-    values = snapshot.values if readable else {}
-    progress = {p.key: part_progress(p, values) for p in definition.parts}
-    granted = cycle.rights(current_user, plan)
-    texts = cycle.steps_for(definition)
-    steps = [(key, *texts[key]) for key in cycle.STEPS if key in granted]
-    versions = list(PlanVersion.select(PlanVersion.id, PlanVersion.number, PlanVersion.agreed_at)
-                    .where(PlanVersion.plan == plan).order_by(PlanVersion.number)) if readable else []
-    return render_template("plans/overview.html", plan=plan, definition=definition, values=values,
-                           progress=progress, readable=readable, steps=steps, versions=versions,
-                           smart=smart_summary(definition, values) if readable else [],
-                           states=STATUSES, role=cycle.role_of(current_user, plan),
-                           editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}),
-                           akkoord=akkoord.for_overview(current_user, plan, snapshot) if readable else None,
-                           next_links=_next_links(plan, definition, granted) + _next_cycle(plan, steps),
-                           confirm_steps=CONFIRM_STEPS)
+    versions = list(AGREED_VERSIONS.rows(plan.id)) if readable else []
+    following = NEXT_CYCLE.first(plan.id)
+    stored = fragments.stored_rows(plan) if readable else None
+    # Whether the next cycle's plan may be opened follows from its employee, the plan's own (a next
+    # cycle is the same person's): else the page is drawn, not kept.
+    key = ("overview", *fragments.plan_rows(plan), id(definition), readable and fragments.digest(stored),
+           tuple((v.id, v.number, v.agreed_at) for v in versions), fragments.row(following),
+           plan.previous.period if plan.previous_id else None, pdf.available()
+           ) if following is None or following.employee_id == plan.employee_id else None
+
+    def draw():
+        # One read: the akkoord's form carries the version of the very content the page shows.
+        snapshot = answers.Snapshot(plan, stored) if readable else None
+        values = snapshot.values if readable else {}
+        progress = {p.key: part_progress(p, values) for p in definition.parts}
+        granted = cycle.rights(current_user, plan)
+        texts = cycle.steps_for(definition)
+        steps = [(key, *texts[key]) for key in cycle.STEPS if key in granted]
+        return render_template(
+            "plans/overview.html", plan=plan, definition=definition, values=values,
+            progress=progress, readable=readable, steps=steps, versions=versions,
+            smart=smart_summary(definition, values) if readable else [],
+            states=STATUSES, role=cycle.role_of(current_user, plan),
+            editable=bool(granted & {"plan", "voortgang", "evaluatie", "ritme", "akkoord"}),
+            akkoord=akkoord.for_overview(current_user, plan, snapshot) if readable else None,
+            next_links=_next_links(plan, definition, granted) + _next_cycle(plan, steps, following),
+            confirm_steps=CONFIRM_STEPS)
+    return fragments.page(key, draw)
 
 
-def _next_cycle(plan, steps: list) -> list[tuple[str, str, str]]:
-    """Once the next cycle's plan exists, its link replaces "Nieuw POP" (which could only say that it
-    exists already). Changes steps in place."""
-    following = Plan.get_or_none(Plan.previous == plan)
+def _next_cycle(plan, steps: list, following: Plan | None) -> list[tuple[str, str, str]]:
+    """Once the next cycle's plan (following) exists, its link replaces "Nieuw POP" (which could only
+    say that it exists already). Changes steps in place."""
     if following is None:
         return []
     steps[:] = [s for s in steps if s[0] != "nieuw"]
@@ -311,18 +339,7 @@ def part(plan_id: int, part_key: str):
     readable_or_403(plan)
 
     if request.method == "GET":
-        snapshot = answers.read(plan)
-        values = snapshot.values
-        audit.record_view(plan, current_user)
-        kept = _kept_draft(plan, part)
-        if kept is not None:
-            return kept
-        table = _table(part, request.args.get("rij"))
-        if table is None:  # the form as stored: drawn once per process (_part_body)
-            return _render_part(plan, definition, part, None, snapshot)
-        wtform = build_part_form(plan.form_key, part, values)
-        _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), values)
-        return _render_part(plan, definition, part, wtform, snapshot)
+        return _part_page(plan, definition, part)
 
     if not set(request.form) - {"csrf_token"}:
         # The page always sends its version and its inputs. A post without them did not come from
@@ -394,19 +411,16 @@ def _part_page(plan, definition, part):
         wtform = build_part_form(plan.form_key, part, snapshot.values)
         _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), snapshot.values)
         return _render_part(plan, definition, part, wtform, snapshot)
-    digest = fragments.stored_digest(plan)
+    stored = fragments.stored_rows(plan)
     asks = feedback.declared(plan)
     key = None
     if asks is None or asks[0].key != part.key:  # colleagues' feedback changes by itself: drawn per request
         previous = _previous_plan(plan) if plan.previous_id else None
-        key = ("part", *fragments.plan_rows(plan), id(definition), part.key, digest,
+        key = ("part", *fragments.plan_rows(plan), id(definition), part.key, fragments.digest(stored),
                previous and (previous["plan"].id, previous["plan"].period, json.dumps(previous["items"])))
 
-    def draw():
-        snapshot = answers.read(plan)
-        html, _ = _render_part(plan, definition, part, None, snapshot)
-        return html, fragments.snapshot_digest(snapshot) == digest
-    return fragments.page(key, draw)
+    return fragments.page(key, lambda: _render_part(plan, definition, part, None,
+                                                    answers.Snapshot(plan, stored))[0])
 
 
 def filled_cells(table, row) -> list[tuple[str, str]]:
@@ -546,12 +560,17 @@ def print_view(plan_id: int):
     readable_or_403(plan)
     audit.record_view(plan, current_user)
     definition = answers.form_of(plan)
-    snapshot = answers.read(plan)
-    # The parts as printed follow from the form and the stored answers alone: kept per process.
-    key = (plan.id, plan.form_key, id(definition), snapshot.fingerprint([f.key for f in definition.fields]))
-    body = fragments.print_bodies.get(key)
-    if body is None:
-        body = render_template("plans/_print_body.html", definition=definition, values=snapshot.values)
-        fragments.print_bodies.put(key, body)
-    return render_template("plans/print.html", plan=plan, definition=definition, values=snapshot.values,
-                           print_body=Markup(body))
+    stored = fragments.stored_rows(plan)
+
+    def draw():
+        snapshot = answers.Snapshot(plan, stored)
+        # The parts as printed follow from the form and the stored answers alone: kept per process
+        # (the version print of pop/views/cycle.py draws them too).
+        key = (plan.id, plan.form_key, id(definition), snapshot.fingerprint([f.key for f in definition.fields]))
+        body = fragments.print_bodies.get(key)
+        if body is None:
+            body = render_template("plans/_print_body.html", definition=definition, values=snapshot.values)
+            fragments.print_bodies.put(key, body)
+        return render_template("plans/print.html", plan=plan, definition=definition, values=snapshot.values,
+                               print_body=Markup(body))
+    return fragments.page(("print", *fragments.plan_rows(plan), id(definition), fragments.digest(stored)), draw)
