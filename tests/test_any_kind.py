@@ -24,9 +24,10 @@ from wtforms import StringField
 import forms
 from conftest import text_of
 from forms.definition import FormDefinition, Part, Section
-from forms.kinds import Field, Signature, Text
+from forms.kinds import Field, Signature, Table, Text
 from pop.models import Answer, Plan, PlanVersion
 from support import as_post, doc, shown_values, stored
+from test_any_form import _caches, _person_id  # what keeps a form by its key, in one place
 
 # ---------------------------------------------------------------- the kind, defined here only
 
@@ -120,16 +121,6 @@ RATING_FORM = FormDefinition(
 )
 
 
-def _caches():
-    """Everything that keeps a form's definition (or what is made from it) by form key."""
-    from exports import templates
-    from exports.word import default as word_default
-    from exports.excel import default_template as xlsx_default_template
-    from forms import web
-    return [web.part_form_class, word_default.default_docx_template,
-            xlsx_default_template.default_xlsx_template, templates.compiled_default_docx]
-
-
 @pytest.fixture
 def rating_form(app, monkeypatch, tmp_path):
     """The tiny form registered as forms/__init__.py registers a form, for this test only."""
@@ -142,12 +133,6 @@ def rating_form(app, monkeypatch, tmp_path):
     yield RATING_FORM
     for cache in _caches():
         cache.cache_clear()
-
-
-def _person_id(app, email):
-    from pop.models import Person
-    with app.app_context():
-        return Person.get(Person.email == email).id
 
 
 def new_rating_plan(app, org, anna, period="2027") -> int:
@@ -287,6 +272,92 @@ def test_the_version_comparison_names_the_change_of_a_rating_in_words(app, org, 
     cells = [c.text_content().strip() for c in changed[0].xpath("./th | ./td")]
     assert LEVEL_LABEL in cells[0]
     assert cells[1:] == ["3 – voldoende", "5 – uitstekend"]
+
+
+# ---------------------------------------------------------------- the rating as a table's column
+
+ROWS_KEY = "proef-cijfers"
+ROWS_FORM = FormDefinition(
+    key=ROWS_KEY, title="Proefformulier Cijfers per rij (alleen voor de test)", short_title="Cijfers-proef",
+    parts=(
+        Part(key="vaardigheden", title="Cijfers: uw vaardigheden", nav_title="Vaardigheden", sections=(
+            Section("Per vaardigheid", items=(
+                Table("rijen", "Vaardigheden", min_rows=2, columns=(
+                    Text("vaardigheid", "Vaardigheid"),
+                    Rating("niveau", "Niveau"),
+                )),
+                Table("blokken", "Terugblik", layout="blocks", row_title="Terugblik", columns=(
+                    Text("wat", "Wat ging er goed?"),
+                    Rating("oordeel", "Hoe tevreden bent u?"),
+                )),
+            )),
+        )),
+        Part(key="cijfers-akkoord", cycle="afronding", title="Cijfers: akkoord", nav_title="Akkoord",
+             sections=(Section("Handtekeningen", items=(
+                 Signature("rijen_ok_zelf", "Akkoord, medewerker", signer="employee"),
+                 Signature("rijen_ok_baas", "Akkoord, leidinggevende", signer="manager"),
+             )),)),
+    ),
+)
+
+
+@pytest.fixture
+def rows_form(app, monkeypatch):
+    monkeypatch.setitem(forms.FORMS, ROWS_KEY, ROWS_FORM)
+    for cache in _caches():
+        cache.cache_clear()
+    yield ROWS_FORM
+    for cache in _caches():
+        cache.cache_clear()
+
+
+def test_a_rating_in_a_tables_rows_is_asked_refused_and_read_per_cell(app, org, login, rows_form):
+    anna, marco = login(org["a"]), login(org["m1"])
+    response = anna.post("/plans/nieuw", data={"employee": _person_id(app, org["a"]), "form_key": ROWS_KEY,
+                                               "period": "2027"})
+    assert response.status_code == 302, text_of(response)[:1500]
+    plan_id = int(re.fullmatch(r"/plans/(\d+)/vaardigheden", response.headers["Location"]).group(1))
+    url = f"/plans/{plan_id}/vaardigheden"
+    page = anna.get(url)
+    # A cell of its own in each of the grid's rows, named for screen readers by its column and row;
+    # in a block, the question any field gets.
+    for row in (0, 1):
+        cell = doc(page).xpath(f'//tr[@id="rij-rijen-{row}"]//input[@name="rijen-{row}-niveau"]')
+        assert len(cell) == 1
+        assert [l.text_content() for l in doc(page).xpath(f'//label[@for="rijen-{row}-niveau"]')] \
+            == [f"Niveau, rij {row + 1}"]
+    block = _field_block(page, "blokken-0-oordeel")
+    assert "Hoe tevreden bent u?" in block.text_content() and block.xpath('.//input[@name="blokken-0-oordeel"]')
+
+    typed = {"rijen-0-vaardigheid": "Presenteren", "rijen-0-niveau": "3",
+             "rijen-1-vaardigheid": "Plannen", "rijen-1-niveau": "9",
+             "blokken-0-wat": "De training", "blokken-0-oordeel": "abc", "go": "stay"}
+    response = anna.post(url, data=typed)
+    assert response.status_code == 422
+    for name in ("rijen-1-niveau", "blokken-0-oordeel"):
+        errors = doc(response).xpath(f'//*[@id="{name}-error"]')
+        assert errors and errors[0].text_content().strip() == RATING_MESSAGE, name
+        assert doc(response).xpath(f'//input[@name="{name}"]')[0].get("value") == typed[name]
+    assert not doc(response).xpath('//*[@id="rijen-0-niveau-error"]')  # the good one is not blamed
+    assert shown_values(response)["rijen-0-niveau"] == "3"
+    assert stored(app, plan_id)["rijen"] == []
+
+    save(anna, plan_id, "vaardigheden", {**typed, "rijen-1-niveau": "5", "blokken-0-oordeel": "4"})
+    values = stored(app, plan_id)
+    assert values["rijen"] == [{"vaardigheid": "Presenteren", "niveau": 3},
+                               {"vaardigheid": "Plannen", "niveau": 5}]
+    assert values["blokken"] == [{"wat": "De training", "oordeel": 4}]
+    with app.app_context():
+        cells = sorted((a.field, a.row, a.column, a.value) for a in Answer.select().where(
+            (Answer.plan == plan_id) & Answer.column.in_(["niveau", "oordeel"])))
+    assert cells == [("blokken", 0, "oordeel", "4"), ("rijen", 0, "niveau", "3"), ("rijen", 1, "niveau", "5")]
+
+    # Read by the manager: each cell as its number and label.
+    assert anna.post(f"/plans/{plan_id}/stap/delen", data={}).status_code == 302
+    page = marco.get(url)
+    cells = [td.text_content().strip() for td in doc(page).xpath('//td[@data-label="Niveau"]')]
+    assert cells == ["3 – voldoende", "5 – uitstekend"]
+    assert "4 – goed" in text_of(page) and not doc(page).xpath('//input[contains(@name, "niveau")]')
 
 
 # ---------------------------------------------------------------- end of the web tests (helper "kinds-web")
