@@ -475,3 +475,49 @@ def test_every_placeholder_the_help_page_lists_is_what_hrs_names_mean():
                  for column in loop["columns"]]
         for column in loops:
             assert resolve(column["placeholder"], definition) == column["placeholder"], (definition.key, column)
+
+
+def test_a_kind_that_registers_placeholders_of_its_own_gets_them_everywhere():
+    """A kind may say more than its text: one registration (exports/kind_placeholders.py) gives a
+    rating per step an X, and the context, the help page and HR's names all have them. Registered for
+    a subclass of the rating made here, so the rating itself keeps the default in the other tests."""
+    from exports.context import build_context, example_plan_context
+    from exports.field_names import resolve
+    from exports.kind_placeholders import CHOSEN, KindPlaceholders, Placeholder, placeholders_of
+    from exports.placeholders import catalogue
+    from types import SimpleNamespace
+
+    @dataclass(frozen=True)
+    class StepRating(Rating):
+        pass
+
+    @placeholders_of.register(StepRating)
+    class StepRatingPlaceholders(KindPlaceholders):
+        def extras(self, key, value):
+            return {f"{key}_{n}": CHOSEN if n == value else "" for n, _ in self.field.steps}
+
+        def placeholders(self, key, in_row=False):
+            return [self.whole(key, in_row, options=(key, self.label))] + [
+                Placeholder(f"{key}_{n}", f"{self.label}: X bij {n} ({word})", f"{self.label}: {word}",
+                            option_of=key, chosen_by=(str(n), word)) for n, word in self.field.steps]
+
+    definition = FormDefinition(key="proef-stappen", title="Proef stappen", short_title="Stappen", parts=(
+        Part(key="stap", title="Stap", nav_title="Stap", sections=(
+            Section("Waar staat u?", items=(StepRating("niveau", "Niveau"),)),)),))
+    person = SimpleNamespace(naam="Anna", voornaam="Anna", tussenvoegsel="", achternaam="Alfa", email="",
+                             functie="", afdeling="")
+    plan = SimpleNamespace(employee=person, manager=None, period="2027", status_label="Uitvoering",
+                           updated_at=None)
+    context = build_context(plan, definition, {"niveau": 2})
+    assert context["niveau"] == "2 – matig"  # what it did not say stays the default: its text
+    assert [context[f"niveau_{n}"] for n in range(1, 6)] == ["", "X", "", "", ""]
+    # The help page lists each step with the kind's example answer (4) chosen.
+    rows = {row["placeholder"]: row for group in catalogue(definition) for row in group["rows"]}
+    assert rows["niveau_4"]["description"] == "Niveau: X bij 4 (goed)" and rows["niveau_4"]["example"] == "X"
+    assert rows["niveau_3"]["example"] == "" and rows["niveau"]["example"] == "4 – goed"
+    assert example_plan_context(definition)[0]["niveau_4"] == "X"
+    # HR's names for a step, as for any option: "Niveau=goed", "Niveau 4", the placeholder itself.
+    assert resolve("Niveau=goed", definition) == "niveau_4"
+    assert resolve("Niveau 5", definition) == "niveau_5"
+    assert resolve("niveau_1", definition) == "niveau_1"
+    assert resolve("Niveau", definition) == "niveau"
