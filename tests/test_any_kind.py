@@ -521,3 +521,22 @@ def test_a_kind_that_registers_placeholders_of_its_own_gets_them_everywhere():
     assert resolve("Niveau 5", definition) == "niveau_5"
     assert resolve("niveau_1", definition) == "niveau_1"
     assert resolve("Niveau", definition) == "niveau"
+
+
+def test_a_rating_in_a_tables_rows_has_its_placeholder_in_the_row():
+    """As a column: {{ r.niveau }} inside the row loop on the help page (Excel: rijen[0].niveau), in the
+    rows of the example and trial plans with the kind's samples, and known to HR's names."""
+    from exports.context import example_plan_context
+    from exports.field_names import resolve
+    from exports.placeholders import catalogue
+    from exports.uploads.sample_plans import trial_contexts
+    loops = {loop["key"]: loop for group in catalogue(ROWS_FORM) for loop in group["loops"]}
+    columns = {c["placeholder"]: c for c in loops["rijen"]["columns"]}
+    assert list(columns) == ["r.vaardigheid", "r.niveau"]
+    assert columns["r.niveau"]["description"] == "kolom ‘Niveau’ (Excel: rijen[0].niveau)"
+    assert columns["r.niveau"]["example"] == "4 – goed"
+    assert [row["niveau"] for row in example_plan_context(ROWS_FORM)[0]["rijen"]] == ["4 – goed"] * 2
+    full = trial_contexts(ROWS_FORM)[1][1]  # the first full plan: every row, the steps in turn
+    assert [row["niveau"] for row in full["rijen"][:6]] == [
+        "1 – onvoldoende", "2 – matig", "3 – voldoende", "4 – goed", "5 – uitstekend", "1 – onvoldoende"]
+    assert resolve("r.oordeel", ROWS_FORM) == "r.oordeel"
