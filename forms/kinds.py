@@ -186,6 +186,11 @@ class Field:
     def as_text(self, value: Any) -> str:
         return "" if value is None else str(value)
 
+    def advice_for(self, value: Any) -> str:
+        """A friendly warning about the answer, never a refusal; '' when there is none (a table
+        gives one when more rows are filled than the paper advises)."""
+        return ""
+
     # days ----------------------------------------------------------------------------------
     def dates(self, value: Any) -> list[dt.date]:
         """The days the answer holds (a talk's date, a table's date columns), for the rhythm of talks."""
