@@ -4,9 +4,11 @@ which it makes and drops a database of its own per size).
 
 Each organisation is made by the demo command's own code (pop/demo_organisation.py, as `flask --app app
 demo --employees N`), in a database of its own. Then, logged in as HR (and as a manager for their list)
-through Flask's test client, each page is asked for `runs` times after one warm-up: the median time is
-the server's time for the page (the test client has no network), with the CPU time the process spent
-in it (which other work on a shared machine does not lengthen), beside the page's size. The table shows
+through Flask's test client, each page is asked for `runs` times after one warm-up at one size, then at
+the other, `rounds` times over (--rounds, 3): the median time is the server's time for the page (the test
+client has no network), with the CPU time the process spent in it (which other work on a shared machine
+does not lengthen), beside the page's size. Measured in turn, the sizes share whatever else the machine
+does at the time, so their ratio is fair where the times themselves are not. The table shows
 both sizes, the ratios of 10,000 to 100, and the figures of issue 18 from before the lists were
 paginated (the same machine, the same measure). It prints figures; it does not fail on a slow machine."""
 from __future__ import annotations
@@ -48,7 +50,9 @@ PAGES = [
 BEFORE = {"/": (502, 3.6), "/mensen/": (2400, 2.0), "/budget": (1000, 3.6), "/matrix": (330, 4.5)}
 
 
-def measure(size: int, runs: int, database_url: str) -> dict[str, tuple[float, float, int]]:
+def build(size: int, database_url: str):
+    """The organisation of `size` in its own database, and clients logged in to it as HR and as a
+    manager. Returns (the database handle, the clients)."""
     app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": database_url})
     with app.app_context():
         database.connect(reuse_if_open=True)
@@ -64,19 +68,31 @@ def measure(size: int, runs: int, database_url: str) -> dict[str, tuple[float, f
     for who, email in (("hr", "hr@voorbeeld.nl"), ("manager", manager)):
         clients[who] = Client(app)
         assert clients[who].login(email, DEMO_PASSWORD).status_code == 302
-    found = {}
-    for label, who, url in PAGES:
-        client = clients[who]
-        response = client.get(url)  # warm-up: the first render compiles the template
-        assert response.status_code == 200, (url, response.status_code)
-        samples, cpu = [], []
-        for _ in range(runs):
-            start, start_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            samples.append(time.perf_counter() - start)
-            cpu.append(time.process_time() - start_cpu)
-        found[label] = (statistics.median(samples) * 1000, statistics.median(cpu) * 1000, len(response.get_data()))
-    return found
+    return database.obj, clients
+
+
+def measure(organisations: dict, runs: int, rounds: int) -> dict[int, dict[str, tuple[float, float, int]]]:
+    """Each page at every size in turn, `rounds` times over (the database handle switched between the
+    sizes, each a warm-up first): other work on a shared machine then weighs on both sizes alike, and
+    their ratio holds where the times themselves vary by a factor of three from minute to minute."""
+    samples = {size: {label: ([], []) for label, _, _ in PAGES} for size in organisations}
+    sizes = {}
+    for _ in range(rounds):
+        for label, who, url in PAGES:
+            for size, (handle, clients) in organisations.items():
+                database.initialize(handle)
+                client = clients[who]
+                response = client.get(url)  # warm-up: the first render compiles the template
+                assert response.status_code == 200, (url, response.status_code)
+                times, cpu = samples[size][label]
+                for _ in range(runs):
+                    start, start_cpu = time.perf_counter(), time.process_time()
+                    response = client.get(url)
+                    times.append(time.perf_counter() - start)
+                    cpu.append(time.process_time() - start_cpu)
+                sizes[(size, label)] = len(response.get_data())
+    return {size: {label: (statistics.median(times) * 1000, statistics.median(cpu) * 1000, sizes[(size, label)])
+                   for label, (times, cpu) in pages.items()} for size, pages in samples.items()}
 
 
 def database_for(base: str, size: int, folder: str) -> tuple[str, callable]:
@@ -106,20 +122,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[100, 10_000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="times each page is measured at both sizes in turn")
     parser.add_argument("--database", default="", help="PostgreSQL admin URL; default: SQLite files")
     args = parser.parse_args()
     small, large = args.sizes
-    results = {}
+    organisations, drops = {}, []
     with tempfile.TemporaryDirectory() as folder:
-        for size in (small, large):
-            url, drop = database_for(args.database, size, folder)
-            try:
-                results[size] = measure(size, args.runs, url)
-            finally:
-                database.close() if not database.is_closed() else None
+        try:
+            for size in (small, large):
+                url, drop = database_for(args.database, size, folder)
+                drops.append(drop)
+                organisations[size] = build(size, url)
+            results = measure(organisations, args.runs, args.rounds)
+        finally:
+            for handle, _ in organisations.values():
+                handle.close_all() if hasattr(handle, "close_all") else handle.close()
+            for drop in drops:
                 drop()
-    print(f"\nmedian of {args.runs} in ms: the time of the request (cpu: this process's CPU time in it, "
-          "which other work on the machine does not lengthen) and the page's size")
+    print(f"\nmedian of {args.runs} x {args.rounds} in ms, the sizes measured in turn: the time of the request "
+          "(cpu: this process's CPU time in it, which other work on the machine does not lengthen) and the "
+          "page's size")
     print(f"{'page':<20} {small:>24} {large:>25} {'ratio':>6} {'cpu':>5}   {'before, ' + str(large):>18}")
     for label, _, _ in PAGES:
         (t1, c1, b1), (t2, c2, b2) = results[small][label], results[large][label]
