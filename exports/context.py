@@ -40,8 +40,8 @@ from pop import clock
 # the names are kept here for the exports that read them from this module.
 from exports.kind_placeholders import (  # noqa: F401
     CHECKED, CHOSEN, DASHES, MARKS_AT_END, PLUS_MINUS, UNCHECKED, Group, Mark, PaddedRows, alike, amount_text,
-    amount_value, check_extras, checklist_groups, date_value, field_value, placeholders_of, smart_letters,
-    tick_boxes, with_colon)
+    amount_value, check_extras, checklist_groups, date_value, field_value, kind_of, placeholders_of,
+    smart_letters, tick_boxes, with_colon)
 
 
 def labelled(label: str, text: str) -> str:
@@ -106,7 +106,7 @@ def build_context(plan, definition, values: dict, excel=False, pad_tables=True) 
                                        excel)},
     )
     for f in definition.fields:
-        for name, extra in placeholders_of(f).extras(f.key, values.get(f.key)).items():
+        for name, extra in kind_of(f).extras(f.key, values.get(f.key)).items():
             context.setdefault(name, extra)  # a question of the form may carry this name: it wins
     return context
 
@@ -146,4 +146,4 @@ def _demo_example(definition):
 def _fits(field, value) -> bool:
     """Whether a demo answer is a filled answer of this field's kind: the demo plan of another form
     may use the same key for another question (its answer is then left out, not misprinted)."""
-    return field.is_filled(value) and placeholders_of(field).fits(value)
+    return field.is_filled(value) and kind_of(field).fits(value)

@@ -256,6 +256,18 @@ def placeholders_of(field) -> KindPlaceholders:
     return KindPlaceholders(field)
 
 
+_KINDS: dict[int, tuple[object, KindPlaceholders]] = {}
+
+
+def kind_of(field) -> KindPlaceholders:
+    """placeholders_of(field), made once per field: a context is built per plan, and a bulk export
+    builds thousands (definitions live as long as the process; the field is kept with its id)."""
+    cached = _KINDS.get(id(field))
+    if cached is None or cached[0] is not field:
+        cached = _KINDS[id(field)] = (field, placeholders_of(field))
+    return cached[1]
+
+
 @placeholders_of.register(Text)
 @placeholders_of.register(Rank)
 class AsStored(KindPlaceholders):
@@ -553,6 +565,10 @@ class TablePlaceholders(KindPlaceholders):
     holds = list
     pads = True
 
+    def __init__(self, field):
+        super().__init__(field)
+        self.kinds = [(c.key, kind_of(c)) for c in field.columns]
+
     def value(self, value, excel, pad=True):
         table = self.field
         rows = [self.row(row, excel) for row in value]
@@ -562,10 +578,9 @@ class TablePlaceholders(KindPlaceholders):
         return PaddedRows(rows, blank)
 
     def row(self, row: dict, excel: bool) -> dict:
-        columns = [(c, placeholders_of(c)) for c in self.field.columns]
-        out = {c.key: kind.value(row.get(c.key), excel) for c, kind in columns}
-        for c, kind in columns:
-            for name, extra in kind.extras(c.key, row.get(c.key)).items():
+        out = {key: kind.value(row.get(key), excel) for key, kind in self.kinds}
+        for key, kind in self.kinds:
+            for name, extra in kind.extras(key, row.get(key)).items():
                 out.setdefault(name, extra)  # a column of this name wins
         return out
 
@@ -579,7 +594,7 @@ class TablePlaceholders(KindPlaceholders):
 
 def field_value(field, value, excel=False, pad_tables=True):
     """What {{ key }} holds for a question's answer."""
-    kind = placeholders_of(field)
+    kind = kind_of(field)
     return kind.value(value, excel, pad=pad_tables) if kind.pads else kind.value(value, excel)
 
 
