@@ -1,4 +1,6 @@
 """What a document template can say about a plan: the placeholders, generated from the form definition.
+Each field kind says what its placeholders hold (exports/kind_placeholders.py); this adds the people
+and the plan, and the example plan of previews and the help page. For the seeds' kinds:
 
     {{ medewerker.naam }}  {{ leidinggevende.functie }}  {{ plan.periode }}
     {{ meer_doen }}                              one placeholder per question, named by its field key
