@@ -3,8 +3,10 @@
 The plans are read in batches (their people in one query, their answers in one more); a renderer that
 can render many at once (exports/templates.py BulkRenderer: worker processes on the usable CPUs but
 one) gets the next batch while it renders the one before, so the database and the workers are busy at
-the same time. The documents are zips themselves: they are stored in the zip as they are, not
-compressed a second time for nothing.
+the same time. The first batches are small, so that the workers start at once rather than after the
+first 200 plans are read, and each batch's rows of the overview are written while the workers render
+the next, not all at the end. The documents are zips themselves: they are stored in the zip as they
+are, not compressed a second time for nothing.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from pop import answers
 from pop.models import Person
 
 from exports.filenames import plan_filename
-from exports.excel.default import overview_workbook
+from exports.excel.default import Overview
 
 BATCH = 200  # plans loaded per query: bounded memory, few round trips
+FIRST_BATCH = 25  # the first batches grow from this to BATCH: the workers' first plans come quickly
 
 
 def write_zip(plans, target, render: Callable, progress: Callable[[int, int], None] = None,
@@ -27,7 +30,7 @@ def write_zip(plans, target, render: Callable, progress: Callable[[int, int], No
     total) is called as plans are written. Returns the plan count."""
     plans = list(plans)
     total = len(plans)
-    overview_rows = []
+    overview = Overview()
     used_names: set[str] = set()
     render_many = getattr(render, "render_many", None) or _one_by_one(render)
     done = 0
@@ -36,18 +39,20 @@ def write_zip(plans, target, render: Callable, progress: Callable[[int, int], No
             for (plan, definition, values), document in zip(items, documents):
                 archive.writestr(_unique(plan_filename(plan, "docx"), used_names), document,
                                  compress_type=zipfile.ZIP_STORED)
-                overview_rows.append((plan, definition, values))
+                overview.add(plan, definition, values)
             done += len(items)
             if progress:
                 progress(done, total)
-        archive.writestr(overview_name, overview_workbook(overview_rows))
+        archive.writestr(overview_name, overview.save())
     return total
 
 
 def _batches(plans):
-    """(plan, definition, values) for the plans, BATCH at a time."""
-    for start in range(0, len(plans), BATCH):
-        batch = plans[start:start + BATCH]
+    """(plan, definition, values) for the plans: FIRST_BATCH, twice that, ... up to BATCH at a time."""
+    start, size = 0, FIRST_BATCH
+    while start < len(plans):
+        batch = plans[start:start + size]
+        start, size = start + size, min(size * 2, BATCH)
         _load_people(batch)
         values_by_plan = answers.load_many(batch)
         yield [(plan, answers.form_of(plan), values_by_plan[plan.id]) for plan in batch]

@@ -558,26 +558,43 @@ def overview_row(plan, definition, values, today: dt.date | None = None) -> list
 
 def overview_workbook(rows) -> bytes:
     """rows: (plan, definition, values) for each plan."""
-    wb = Workbook(creator="POP")
-    ws = wb.sheet("Overzicht POP's")
-    for col, heading in enumerate(OVERVIEW_COLUMNS, start=1):
-        put(ws, 1, col, heading, header=True)
-    count = 0
-    amounts = {OVERVIEW_COLUMNS.index("Gepland (euro)") + 1: EURO_FORMAT,
-               OVERVIEW_COLUMNS.index("Gepland (uren)") + 1: HOURS_FORMAT}
-    today = clock.today()
-    for count, (plan, definition, values) in enumerate(rows, start=1):
-        for col, value in enumerate(overview_row(plan, definition, values, today), start=1):
-            put(ws, count + 1, col, value, number_format=amounts.get(col))
-    last = get_column_letter(len(OVERVIEW_COLUMNS))
-    ws.auto_filter = f"A1:{last}{count + 1}"
-    ws.freeze = (2, 2)
-    for col, width in enumerate(OVERVIEW_WIDTHS, start=1):
-        ws.widths[col] = width
-    # Printed on A4 landscape, every column on the page's width (shrunk as far as that takes), the
-    # header row on every page.
-    total = sum(_px(w) for w in OVERVIEW_WIDTHS)
-    scale = max(10, min(100, int(PRINTABLE["landscape"] * 100 / total)))
-    ws.page = PageSetup(orientation="landscape", scale=scale, margin_left_right=MARGIN, print_title_rows=(1, 1))
-    fit_row_heights(ws)
-    return wb.save()
+    overview = Overview()
+    for plan, definition, values in rows:
+        overview.add(plan, definition, values)
+    return overview.save()
+
+
+class Overview:
+    """HR's overview workbook, a row per plan, written as the plans come: a bulk export adds each
+    batch's rows while its worker processes render the next batch, not all of them at the end."""
+
+    def __init__(self):
+        self.wb = Workbook(creator="POP")
+        self.ws = self.wb.sheet("Overzicht POP's")
+        for col, heading in enumerate(OVERVIEW_COLUMNS, start=1):
+            put(self.ws, 1, col, heading, header=True)
+        self.count = 0
+        self.amounts = {OVERVIEW_COLUMNS.index("Gepland (euro)") + 1: EURO_FORMAT,
+                        OVERVIEW_COLUMNS.index("Gepland (uren)") + 1: HOURS_FORMAT}
+        self.today = clock.today()
+
+    def add(self, plan, definition, values) -> None:
+        self.count += 1
+        for col, value in enumerate(overview_row(plan, definition, values, self.today), start=1):
+            put(self.ws, self.count + 1, col, value, number_format=self.amounts.get(col))
+
+    def save(self) -> bytes:
+        ws = self.ws
+        last = get_column_letter(len(OVERVIEW_COLUMNS))
+        ws.auto_filter = f"A1:{last}{self.count + 1}"
+        ws.freeze = (2, 2)
+        for col, width in enumerate(OVERVIEW_WIDTHS, start=1):
+            ws.widths[col] = width
+        # Printed on A4 landscape, every column on the page's width (shrunk as far as that takes), the
+        # header row on every page.
+        total = sum(_px(w) for w in OVERVIEW_WIDTHS)
+        scale = max(10, min(100, int(PRINTABLE["landscape"] * 100 / total)))
+        ws.page = PageSetup(orientation="landscape", scale=scale, margin_left_right=MARGIN,
+                            print_title_rows=(1, 1))
+        fit_row_heights(ws)
+        return self.wb.save()
