@@ -8,6 +8,7 @@ the heading above a place says whose "Naam:" it is, or which "Toelichting" of se
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
@@ -75,38 +76,56 @@ def targets(definition) -> list[Target]:
     return out
 
 
+@functools.singledispatch
 def _targets_of(f, context: str) -> list[Target]:
-    label = f.label
-    if isinstance(f, Table) and any(isinstance(c, Checklist) for c in f.columns):
+    """What one question of the form can fill on a blank form, by its kind: any kind its answer in
+    one place, under its label."""
+    return [Target(f.key, f.label, ANSWER, context, key=f.key, also=f.intro)]
+
+
+@_targets_of.register(Choice)
+def _choice(f, context):
+    return _targets_of.dispatch(object)(f, context) + [
+        Target(f"{f.key}_{value}", option, TICK, context, question=f.label, key=f.key)
+        for value, option in f.options]
+
+
+@_targets_of.register(Check)
+def _check(f, context):
+    return [Target(f"{f.key}_ja", f.label, TICK, context, question=f.label, key=f.key)]
+
+
+@_targets_of.register(Signature)
+def _signature(f, context):
+    return [Target(f"{f.key}.naam", f"{f.label} naam", ANSWER, context, key=f.key, section=f.label),
+            Target(f"{f.key}.datum", f"{f.label} datum", ANSWER, context, key=f.key, section=f.label)]
+
+
+@_targets_of.register(Matrix)
+def _matrix(f, context):
+    out = []
+    for row in f.rows:
+        for col_key, heading in f.columns:
+            cell = f"{f.key}.{row.key}.{col_key}"
+            row_label = f"{row.label} {heading}" if len(f.columns) > 1 else row.label
+            out.append(Target(cell, row_label, ANSWER, context, key=f.key))
+            out += [Target(f"{cell}_{value}", mark, TICK, context, question=row_label, key=f.key)
+                    for value, mark in f.scale]
+    return out
+
+
+@_targets_of.register(Table)
+def _table(f, context):
+    if any(isinstance(c, Checklist) for c in f.columns):
         return []  # the manager's record of each conversation lives in the app, not on the paper form
-    if isinstance(f, Table):
-        out = [Target(f.key, label, ROWS, context, key=f.key,
-                      columns=tuple((c.key, c.label) for c in f.columns if not isinstance(c, UNPLACED)))]
-        if f.layout == "blocks":
-            # On paper a block of questions ("Voortgangsgesprek 1"): its places hold the first row.
-            block = f"{f.row_title or label} 1"
-            out += [Target(f"{f.key}[0].{c.key}", c.label, ANSWER, f"{context} {block}", key=f.key,
-                           also=c.intro) for c in f.columns if not isinstance(c, UNPLACED)]
-        return out
-    if isinstance(f, Signature):
-        return [Target(f"{f.key}.naam", f"{label} naam", ANSWER, context, key=f.key, section=label),
-                Target(f"{f.key}.datum", f"{label} datum", ANSWER, context, key=f.key, section=label)]
-    if isinstance(f, Matrix):
-        out = []
-        for row in f.rows:
-            for col_key, heading in f.columns:
-                cell = f"{f.key}.{row.key}.{col_key}"
-                row_label = f"{row.label} {heading}" if len(f.columns) > 1 else row.label
-                out.append(Target(cell, row_label, ANSWER, context, key=f.key))
-                out += [Target(f"{cell}_{value}", mark, TICK, context, question=row_label, key=f.key)
-                        for value, mark in f.scale]
-        return out
-    if isinstance(f, Check):
-        return [Target(f"{f.key}_ja", label, TICK, context, question=label, key=f.key)]
-    out = [Target(f.key, label, ANSWER, context, key=f.key, also=f.intro)]
-    if isinstance(f, Choice):
-        out += [Target(f"{f.key}_{value}", option, TICK, context, question=label, key=f.key)
-                for value, option in f.options]
+    label = f.label
+    out = [Target(f.key, label, ROWS, context, key=f.key,
+                  columns=tuple((c.key, c.label) for c in f.columns if not isinstance(c, UNPLACED)))]
+    if f.layout == "blocks":
+        # On paper a block of questions ("Voortgangsgesprek 1"): its places hold the first row.
+        block = f"{f.row_title or label} 1"
+        out += [Target(f"{f.key}[0].{c.key}", c.label, ANSWER, f"{context} {block}", key=f.key,
+                       also=c.intro) for c in f.columns if not isinstance(c, UNPLACED)]
     return out
 
 
