@@ -302,6 +302,14 @@ def test_the_search_finds_by_name_email_and_number_and_nothing_else(org, hr, url
     assert doc(page).xpath('//input[@name="zoek"]')[0].get("value") == "niemand"
 
 
+def test_a_search_that_finds_many_narrows_by_its_words(org, hr, monkeypatch):
+    """Past FOUND_IDS people found, the lists narrow by the words themselves, not by a list of ids
+    (pop/listing.py found()): the same people either way."""
+    monkeypatch.setattr(listing, "FOUND_IDS", 1)
+    assert names(hr.get("/mensen/?zoek=Vries"), PEOPLE) == ["Hanna de Vries", "Vera Vriesema"]
+    assert names(hr.get("/mensen/?zoek=hanna+vries"), PEOPLE) == ["Hanna de Vries"]  # one: by its id
+
+
 def test_a_manager_searches_sorts_and_pages_their_teams_plans_only(org):
     marco = org.client("manager@lists.test")
     page = marco.get("/?aantal=10")
