@@ -21,7 +21,7 @@ from forms import get_form
 from forms.definition import AskColleagues, FormDefinition, Part, Section
 from forms.feedback_forms import NOTHING_ANSWERED
 from forms.kinds import Table, Text
-from pop import answers, feedback
+from pop import answers, clock, feedback
 from pop.models import FeedbackRequest, Person, Plan, now
 from pop.plans import start_plan
 from support import doc, set_state
@@ -527,7 +527,9 @@ def test_mijn_gegevens_holds_the_feedback_received_and_not_the_feedback_given(ap
     assert given["hoe"] == "in POP" and given["stand"] == "beantwoord" and given["gedeeld_met_plan"] is True
     assert given["antwoorden"] == [{"vraag": QUESTIONS[0], "antwoord": STERK_CEES},
                                    {"vraag": QUESTIONS[1], "antwoord": ""}]
-    assert given["beantwoord_op"][:10] == dt.date.today().isoformat() and given["plan"] == plan
+    with app.app_context():  # the organisation's day, not the machine's: they differ before midnight
+        today = clock.today()
+    assert given["beantwoord_op"][:10] == today.isoformat() and given["plan"] == plan
     olga = received["Olga Buiten"]
     assert olga["hoe"] == "via een link" and olga["stand"] == "nog niet beantwoord" and olga["antwoorden"] == []
     assert "Feedback die u zelf aan anderen gaf, staat hier niet in" in data["feedback_toelichting"]
