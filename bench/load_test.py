@@ -130,8 +130,11 @@ def cast(counts: dict[str, int]) -> dict:
                 break
         shared = [p.id for p in Plan.select(Plan.id).where(Plan.status != "voorbereiding").order_by(Plan.id)]
         names = sorted({p.achternaam for p in Person.select(Person.achternaam).limit(2000)})
+        # The departments with shared plans: HR's export of one with none makes no job, rightly.
+        departments = sorted({p.afdeling for p in Person.select(Person.afdeling).join(
+            Plan, on=(Plan.employee == Person.id)).where(Plan.status != "voorbereiding", Person.afdeling != "")})
         hr = [{"email": f"hr@{DOMAIN}" if k == 1 else f"hr{k}@{DOMAIN}", "plans": rng.sample(shared, 40),
-               "names": names} for k in range(1, counts["hr"] + 1)]
+               "names": names, "departments": departments} for k in range(1, counts["hr"] + 1)]
         database.close()
     if len(writable) < counts["employees"] or len(managers) < counts["managers"]:
         raise SystemExit(f"too few people to play: {len(writable)} employees, {len(managers)} managers; "

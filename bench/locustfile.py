@@ -132,7 +132,7 @@ class Employee(Person):
         answer = self.page(url, "GET /plans/<id>/<part> (own)", must='name="versie"')
         if not answer.ok or 'name="versie"' not in answer.text:
             return
-        form, values = form_values(answer.text, "versie")
+        _, values = form_values(answer.text, "versie")
         key = random.choice(keys)
         think(10, 40)  # reading and typing
         self.saves += 1
@@ -237,12 +237,13 @@ class HR(Person):
         answer = self.page("/export", "GET /export", must="afdeling")
         if not answer.ok:
             return
-        form, values = form_values(answer.text, "afdeling")
-        departments = [o for o in form.xpath(".//select[@name='afdeling']/option/@value") if o]
-        values = [(n, random.choice(departments) if n == "afdeling" else v) for n, v in values]
+        _, values = form_values(answer.text, "afdeling")
+        department = random.choice(self.me["departments"])
+        values = [(n, department if n == "afdeling" else v) for n, v in values]
         with self.client.post("/export", data=values, name="POST /export", catch_response=True) as started:
             if started.status_code != 200 or "/export/" not in started.url:
-                started.failure(f"status {started.status_code}, no job ({started.url})")
+                said = re.findall(r'class="flash[^"]*"[^>]*>([^<]+)', started.text or "")
+                started.failure(f"status {started.status_code}, no job for {department}: {said}")
                 return
             job = started.url.split("?")[0]
         for _ in range(60):
