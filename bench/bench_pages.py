@@ -116,6 +116,24 @@ def wait_up(url: str, server: subprocess.Popen, log: Path) -> None:
             time.sleep(0.2)
 
 
+def worker(target: str, env: dict, log: Path) -> subprocess.Popen:
+    """The queue's worker beside gunicorn, as start.sh starts it, without its daily tasks (reminder mails)."""
+    return subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", target, "worker", "--zonder-dagtaken"],
+                            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def stop(servers: list[subprocess.Popen]) -> None:
+    """End the servers and their children (each leads its own process group)."""
+    for server in servers:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for server in servers:
+        server.wait(30)
+
+
 # Every request carries the log-in's User-Agent, as a browser's do: Flask-Login's session protection
 # marks a session whose agent changed as not fresh, and so rewrote (and re-signed) the cookie on every
 # request wrk made without one, a cost no browser causes.

@@ -17,9 +17,7 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_pages import free_port, gunicorn, pop_app, wait_up  # noqa: E402
+from bench_pages import free_port, gunicorn, pop_app, stop, wait_up, worker  # noqa: E402
 
 PROBE_EVERY = 0.25
 
@@ -130,9 +128,7 @@ def main() -> None:
     port = free_port()
     log = tmp / "pop.log"
     servers = [gunicorn("bench_pages:pop_app()", port, env, log),
-               subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "bench_pages:pop_app()", "worker",
-                                 "--zonder-dagtaken"], cwd=ROOT, env=env, stdout=(tmp / "worker.log").open("wb"),
-                                stderr=subprocess.STDOUT, start_new_session=True)]
+               worker("bench_pages:pop_app()", env, tmp / "worker.log")]
     base = f"http://127.0.0.1:{port}"
     results: dict = {}
     try:
@@ -188,13 +184,7 @@ def main() -> None:
         stop.set()
         prober.join()
     finally:
-        for server in servers:
-            try:
-                os.killpg(server.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for server in servers:
-            server.wait(30)
+        stop(servers)
         shutil.rmtree(tmp, ignore_errors=True)
 
     limit = args.pdf_parallel or convert.settings().max_parallel

@@ -32,7 +32,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -46,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_pages import free_port, gunicorn, pop_app, wait_up  # noqa: E402
+from bench_pages import free_port, gunicorn, pop_app, stop, wait_up, worker  # noqa: E402
 
 USER_AGENT = "POP-load-test"  # the log-in and Locust's requests look like one browser per person
 P95_BAR_MS = 500
@@ -272,10 +271,7 @@ def main() -> None:
         port = free_port()
         logs = {"web server": tmp / "pop.log", "worker": tmp / "worker.log"}
         servers.append(gunicorn("bench_pages:pop_app()", port, env, logs["web server"]))
-        servers.append(subprocess.Popen(
-            [str(ROOT / ".venv/bin/flask"), "--app", "bench_pages:pop_app()", "worker", "--zonder-dagtaken"],
-            cwd=ROOT, env=env, stdout=logs["worker"].open("wb"), stderr=subprocess.STDOUT,
-            start_new_session=True))
+        servers.append(worker("bench_pages:pop_app()", env, logs["worker"]))
         base = f"http://127.0.0.1:{port}"
         wait_up(base + "/login", servers[0], logs["web server"])
         took = log_in_everyone(base, people)
@@ -284,10 +280,10 @@ def main() -> None:
         (tmp / "people.json").write_text(json.dumps(people))
 
         loads: list[float] = []
-        stop = threading.Event()
+        done = threading.Event()
 
         def sample():
-            while not stop.wait(5):
+            while not done.wait(5):
                 loads.append(os.getloadavg()[0])
 
         sampler = threading.Thread(target=sample)
@@ -299,7 +295,7 @@ def main() -> None:
             cwd=ROOT, env={**env, "LOAD_PEOPLE": str(tmp / "people.json"), "LOAD_RESULTS": str(tmp / "results.json"),
                            "LOAD_USER_AGENT": USER_AGENT, "LOAD_PACE": str(args.pace), **{f"LOAD_{k.upper()}": str(v) for k, v in counts.items()}},
             capture_output=True, text=True)
-        stop.set()
+        done.set()
         sampler.join()
         if not (tmp / "results.json").exists():
             raise SystemExit(f"Locust wrote no results:\n{locust.stdout[-3000:]}\n{locust.stderr[-3000:]}")
@@ -316,13 +312,7 @@ def main() -> None:
             print(f"\n{len(results['resent'])} requests sent again after the server closed their kept-alive "
                   f"connection under them, as a browser does (not counted as errors): {results['resent'][0]}")
     finally:
-        for server in servers:
-            try:
-                os.killpg(server.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for server in servers:
-            server.wait(30)
+        stop(servers)
         drop()
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(0 if passed else 1)
