@@ -35,11 +35,12 @@ ATTR = r"""['"]kind['"]"""
 def _patterns(names: set[str]) -> list[tuple[re.Pattern, bool]]:
     """(pattern, whether its first group is a collection of names that must all be kinds)."""
     quoted = rf"""['"](?:{"|".join(sorted(map(re.escape, names)))})['"]"""
+    kind = r"""\bkind['"]?[\]\)]?"""  # f.kind, f["kind"], getattr(f, "kind")
     return [
-        (re.compile(rf"""\bkind\s*(?:==|!=)\s*{quoted}"""), False),
+        (re.compile(rf"""{kind}\s*(?:==|!=)\s*{quoted}"""), False),
         (re.compile(rf"""{quoted}\s*(?:==|!=)\s*[\w.\[\]'"]*\bkind\b"""), False),
         # Not `for kind in (...)`: a loop over names, no comparison.
-        (re.compile(rf"""(?<!for )\bkind\s+(?:not\s+)?in\s*{GROUP}"""), True),
+        (re.compile(rf"""(?<!for ){kind}\s+(?:not\s+)?in\s*{GROUP}"""), True),
         (re.compile(rf"""(?:select|reject)attr\(\s*{ATTR}\s*,\s*['"](?:equalto|==|eq|ne|!=|sameas)['"]\s*,\s*{quoted}"""), False),
         (re.compile(rf"""(?:select|reject)attr\(\s*{ATTR}\s*,\s*['"]in['"]\s*,\s*{GROUP}"""), True),
     ]
@@ -107,6 +108,9 @@ def test_the_names_are_those_of_the_kinds():
     "{% set wide = item.columns | selectattr('kind', 'in', ['smart', 'checklist']) | list %}",
     "{{ cols | rejectattr('kind', 'equalto', 'smart') }}",
     "kind in [\"matrix\"]",
+    'if row["kind"] == "table":',
+    "if getattr(field, 'kind') in ('smart', 'costs'):",
+    'if f.kind=="date"',
 ])
 def test_a_comparison_is_found(line):
     assert comparisons(line, kind_names()) == [1]
