@@ -39,6 +39,7 @@ MAX_ENTRIES = 64  # a Fase II is about 100 kB: a few MB per process at most
 MAX_PAGES = 256  # whole pages of 10 to 100 kB, each key with its plan's answers: some 30 MB per process at most
 # Where each CSRF token goes in a kept page. Letters and dashes only: autoescaping leaves it as it is.
 CSRF_MARK = "csrf-token-van-dit-verzoek-7f3c9a"
+CSRF_MARK_BYTES = CSRF_MARK.encode("ascii")
 
 
 class FragmentCache:
@@ -76,9 +77,10 @@ print_bodies = FragmentCache()  # the print view's parts, under the plan, its fo
 # ---------------------------------------------------------------- whole pages
 
 
-def page(key, draw) -> str:
+def page(key, draw) -> str | bytes:
     """The page for key (a tuple of everything the view draws it from), kept per app; draw() draws it.
-    key None, or a message waiting to be shown once: drawn afresh and not kept."""
+    key None, or a message waiting to be shown once: drawn afresh and not kept. A kept page is kept
+    as the bytes it is sent as (encoding 50 kB again took as long as finding it)."""
     if key is None or "_flashes" in session:
         return draw()
     pages = pages_of(current_app)
@@ -89,11 +91,11 @@ def page(key, draw) -> str:
         field = current_app.config["WTF_CSRF_FIELD_NAME"]
         setattr(g, field, CSRF_MARK)  # what csrf_token() and every form's hidden_tag() give while drawing
         try:
-            html = str(draw())
+            html = str(draw()).encode("utf-8")
         finally:
             setattr(g, field, token)
         pages.put(key, html)
-    return html.replace(CSRF_MARK, token)
+    return html.replace(CSRF_MARK_BYTES, token.encode("ascii"))
 
 
 def pages_of(app) -> FragmentCache:
