@@ -49,6 +49,9 @@ def field_template(field):
     return current_app.jinja_env.get_template(field.template).module
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class IdConverter(IntegerConverter):
     """<int:...> in our URLs is a database id: a number larger than the database can hold is simply not
     found (404); SQLite raised OverflowError on it, a server error."""
@@ -110,6 +113,8 @@ def init_app(app):
         # Posts that build no form (log-out, the template buttons) are checked here; a form checks
         # its own inputs exactly when it reads the request (forms.web.DutchForm). Only a request with
         # files or JSON can be refused: the others (every page) skip finding the file fields.
+        if request.method in SAFE_METHODS:
+            return  # no view reads a body sent with these, nor does Flask-WTF (it reads posts only)
         if request.files or request.is_json:
             refuse_odd_formdata(file_field_names())
         # Werkzeug holds multipart posts to MAX_FORM_PARTS, plain form posts to nothing but their
