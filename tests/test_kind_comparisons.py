@@ -8,6 +8,7 @@ At most ten may stay, each with a comment on its line or the line above saying w
 """
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -76,6 +77,7 @@ def _commented(lines: list[str], number: int) -> bool:
         or above.endswith("#}") or "{#" in here
 
 
+@functools.cache  # read once for both tests
 def found() -> list[tuple[str, int, str, bool]]:
     names = kind_names()
     result = []
