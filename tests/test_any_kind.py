@@ -540,3 +540,155 @@ def test_a_rating_in_a_tables_rows_has_its_placeholder_in_the_row():
     assert [row["niveau"] for row in full["rijen"][:6]] == [
         "1 – onvoldoende", "2 – matig", "3 – voldoende", "4 – goed", "5 – uitstekend", "1 – onvoldoende"]
     assert resolve("r.oordeel", ROWS_FORM) == "r.oordeel"
+
+
+# --- exports (helper exports)
+# The default Word and Excel layouts ask the kind's type (exports/word/default.py word_layout,
+# exports/excel/default.py excel_layout). The rating registered neither: it prints as any question,
+# its text (as_text) in the box under it in Word and in the cell beside it in Excel, in a grid's cell
+# and in a block's line. A kind that registers its own layouts gets them.
+
+def _docx_lines(data: bytes) -> list[str]:
+    """The document's body in order: a paragraph's text, or a table's cells' texts joined by " | "."""
+    import io
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    def text(element):
+        return "".join(t.text or "" for t in element.iter(qn("w:t")))
+
+    lines = []
+    for child in Document(io.BytesIO(data)).element.body.iterchildren():
+        if child.tag == qn("w:p") and text(child).strip():
+            lines.append(text(child))
+        elif child.tag == qn("w:tbl"):
+            for row in child.iter(qn("w:tr")):
+                lines.append(" | ".join(text(cell) for cell in row.iter(qn("w:tc"))))
+    return lines
+
+
+def _sheet_rows(data: bytes, title: str) -> list[list]:
+    import io
+    from openpyxl import load_workbook
+    return [[c.value for c in row] for row in load_workbook(io.BytesIO(data))[title].iter_rows()]
+
+
+def test_the_default_word_and_excel_exports_print_the_ratings_label_where_it_is_asked(
+        app, org, login, rating_form):
+    from export_support import DOCX_MIME, XLSX_MIME
+    plan_id, anna, marco = filled_rating_plan(app, org, login, level="4")
+
+    response = marco.get(f"/plans/{plan_id}/download.docx")
+    assert response.status_code == 200 and response.mimetype == DOCX_MIME
+    lines = _docx_lines(response.data)
+    # The question in bold, its prompt, then the box with the answer: number and label, nothing else.
+    at = lines.index(LEVEL_LABEL)
+    assert lines[at + 1:at + 3] == ["1 is onvoldoende, 5 is uitstekend.", "4 – goed"], lines
+    assert "Waarin wilt u groeien? | " + SUBJECT in lines
+
+    response = marco.get(f"/plans/{plan_id}/download.xlsx")
+    assert response.status_code == 200 and response.mimetype == XLSX_MIME
+    rows = _sheet_rows(response.data, "Inschatting")
+    # Question | answer, on its own row, the answer as its text.
+    assert [LEVEL_LABEL, "4 – goed"] in [row[:2] for row in rows], rows
+    assert ["Waarin wilt u groeien?", SUBJECT] in [row[:2] for row in rows]
+
+
+def _rows_plan_documents(app, values, definition=ROWS_FORM):
+    """The default Word document and workbook of a plan of this form (registered under ROWS_KEY) with
+    these answers."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from exports.context import build_context
+    from exports.excel.default import plan_workbook
+    from exports.templates import compiled_default_docx
+
+    person = SimpleNamespace(naam="Anna Test", voornaam="Anna", tussenvoegsel="", achternaam="Test",
+                             email="anna@voorbeeld.nl", functie="Adviseur", afdeling="Advies")
+    plan = SimpleNamespace(id=1, form_key=ROWS_KEY, employee=person, manager=person, period="2027",
+                           status="uitvoering", status_label="Uitvoering", updated_at=dt.datetime(2027, 3, 1, 9),
+                           costs_euro=None, costs_uren=None)
+    values = {**{f.key: f.empty() for f in definition.fields}, **values}
+    with app.app_context():
+        docx = compiled_default_docx(ROWS_KEY).render(build_context(plan, definition, values))
+        return docx, plan_workbook(plan, definition, values)
+
+
+ROWS_VALUES = {"rijen": [{"vaardigheid": "Plannen", "niveau": 2}, {"vaardigheid": "Presenteren", "niveau": 5}],
+               "blokken": [{"wat": "De workshop", "oordeel": 4}]}
+
+
+def test_a_rating_nobody_laid_out_prints_its_text_in_a_grids_cell_and_a_blocks_line(app, rows_form):
+    docx, xlsx = _rows_plan_documents(app, ROWS_VALUES)
+    lines = _docx_lines(docx)
+    # The grid: a column per question, the rating's cell its text; the block: a box under the question.
+    assert lines[lines.index("Vaardigheid | Niveau") + 1:][:2] == [
+        "Plannen | 2 – matig", "Presenteren | 5 – uitstekend"], lines
+    at = lines.index("Hoe tevreden bent u?")
+    assert lines[at + 1] == "4 – goed" and lines.index("Wat ging er goed? | De workshop") < at
+    rows = [row[:2] for row in _sheet_rows(xlsx, "Vaardigheden")]
+    at = rows.index(["Vaardigheid", "Niveau"])
+    assert rows[at + 1:at + 3] == [["Plannen", "2 – matig"], ["Presenteren", "5 – uitstekend"]], rows
+    assert ["Hoe tevreden bent u?", "4 – goed"] in rows and ["Wat ging er goed?", "De workshop"] in rows
+
+
+def test_a_kind_that_registers_its_own_word_and_excel_layout_gets_it(app, monkeypatch):
+    """A subclass made here (so that no other test sees its registrations): in Word its answer on the
+    line beside the question, in a grid centred in a narrow column; in Excel the scale beside the
+    answer, and a narrow column of its own in a grid."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from exports.excel.default import ExcelKind, excel_layout, put
+    from exports.word.default import WordKind, word_layout
+
+    @dataclass(frozen=True)
+    class ScaledRating(Rating):
+        pass
+
+    @word_layout.register(ScaledRating)
+    class ScaledRatingWord(WordKind):
+        width, align = 2.5, WD_ALIGN_PARAGRAPH.CENTER
+
+        def question(self, doc, prefix=""):
+            doc.line(self.field, self.placeholder(prefix))
+
+    @excel_layout.register(ScaledRating)
+    class ScaledRatingExcel(ExcelKind):
+        width = 7
+
+        def write(self, sheet, row, value, label=True):
+            row = super().write(sheet, row, value, label)
+            put(sheet.ws, row - 1, 3, f"schaal 1–{len(self.field.steps)}")
+            return row
+
+    definition = FormDefinition(key=ROWS_KEY, title="Proef", short_title="Proef", parts=(
+        Part(key="deel", title="Deel", nav_title="Deel", sections=(Section("Vragen", items=(
+            ScaledRating("los", "Uw niveau nu?"),
+            Table("rijen", "Vaardigheden", columns=(Text("vaardigheid", "Vaardigheid"),
+                                                    ScaledRating("niveau", "Niveau"))),
+        )),)),))
+    monkeypatch.setitem(forms.FORMS, ROWS_KEY, definition)
+    for cache in _caches():
+        cache.cache_clear()
+    try:
+        docx, xlsx = _rows_plan_documents(app, {"los": 3, "rijen": [{"vaardigheid": "Plannen", "niveau": 2}]},
+                                          definition)
+    finally:
+        for cache in _caches():
+            cache.cache_clear()
+    lines = _docx_lines(docx)
+    assert "Uw niveau nu? | 3 – voldoende" in lines, lines
+    assert "Plannen | 2 – matig" in lines
+    import io
+    from docx import Document
+    grid = Document(io.BytesIO(docx)).tables[-1]
+    assert grid.rows[1].cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert abs(grid.columns[1].width.cm - 2.5) < 0.01
+
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(xlsx))["Deel"]
+    rows = [[c.value for c in row][:3] for row in sheet.iter_rows()]
+    assert ["Uw niveau nu?", "3 – voldoende", "schaal 1–5"] in rows, rows
+    at = [r[:2] for r in rows].index(["Vaardigheid", "Niveau"])
+    assert rows[at + 1][:2] == ["Plannen", "2 – matig"]

@@ -3,13 +3,15 @@ as tables, dates as dates) and the HR overview (a row per plan, with filters and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from functools import lru_cache
 
 from openpyxl.utils import get_column_letter
 
-from forms.kinds import Matrix, Signature, Table
+from forms.kinds import (Amount, Check, Checklist, Choice, Costs, Date, LongText, Matrix, Rank, Signature,
+                         Smart, Table, Text)
 from pop import clock
 
 from exports.context import (CHECKED, UNCHECKED, Group, build_context, checklist_groups, labelled,
@@ -172,10 +174,8 @@ def plan_workbook(plan, definition, values: dict) -> bytes:
 
 
 # Column widths (in Excel's units, about a digit each). A is the question, B the answer; a grid's
-# columns beyond those take the width their kind needs.
+# columns beyond those take the width their kind needs (ExcelKind.width).
 QUESTION_WIDTH, ANSWER_WIDTH = 30, 50
-KIND_WIDTH = {"longtext": 24, "text": 20, "date": 12, "choice": 18, "rank": 9, "amount": 13,
-              "check": 11, "smart": 18, "checklist": 40}
 MARK_WIDTH, TICK_WIDTH, EURO_WIDTH, HOURS_WIDTH = 12, 11, 14, 12
 # The printable width of A4 with the margins below, in pixels at 96 dpi, and a column's width in
 # pixels: Excel draws a unit as 7 pixels (Calibri's digit), LibreOffice without Calibri or Carlito in
@@ -252,8 +252,8 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
                 _heading(sheet, row, section.title, SECTION_FONT)
                 row += 1
             for field in section.fields:
-                row = _write_field(sheet, row, field, context[field.key],
-                                   label=field.label != section.title)
+                row = layout_of(field).write(sheet, row, context[field.key],
+                                             label=field.label != section.title)
         scales.append(_page_setup(sheet, definition, header_row))
         fit_row_heights(ws)
     # One scale for the whole workbook: printed at different scales its sheets had different letter
@@ -308,50 +308,284 @@ def _page_setup(sheet: _Sheet, definition, header_row: int) -> int:
     return scale
 
 
-def _amount_format(field) -> str | None:
-    if field.kind != "amount":
+# ---------------------------------------------------------------- each kind's layout
+
+class ExcelKind:
+    """How a field kind is written in the default workbook (write_workbook) and in the default Excel
+    template (default_template.py), registered per kind's type in `excel_layout`, so that forms/ knows
+    nothing of Excel and a new kind adds a registration, not a branch:
+
+        @excel_layout.register(Rating)
+        class RatingExcel(ExcelKind):
+            width = 14
+            def write(self, sheet, row, value, label=True): ...
+
+    A kind nobody registered is written as this class writes any question: its label and, in the
+    cell beside it, its answer as the export context holds it (exports/kind_placeholders.py: the kind's
+    own as_text), as one column of a table's grid and as one line of a block."""
+
+    width: float = 20  # its column in a table's grid, in Excel's units (about a digit each)
+    number_format: str | None = None
+
+    def __init__(self, field):
+        self.field = field
+
+    def write(self, sheet: "_Sheet", row: int, value, label: bool = True) -> int:
+        """The question and its context value from `row` on; returns the next free row. label: False
+        when the section's heading says it already."""
+        sheet.question_answer()
+        put(sheet.ws, row, 1, self.field.label, bold=True)
+        put(sheet.ws, row, 2, _text(value), number_format=self.number_format)
+        return row + 1
+
+    def columns(self) -> list[tuple[str, object, object, float]]:
+        """As a column of a table's grid: (heading, how to read its cell from a row, number format,
+        width) per column of the sheet it takes."""
+        key = self.field.key
+        return [(self.field.label, lambda record: _text(record[key]), self.number_format, self.width)]
+
+    def in_block(self, sheet: "_Sheet", row: int, answer) -> int:
+        """As a column of a block (a goal, a talk): a question | answer line in a box."""
+        put(sheet.ws, row, 1, self.field.label, bold=True, border=BOX)
+        put(sheet.ws, row, 2, _text(answer), number_format=self.number_format, border=BOX)
+        return row + 1
+
+    def empty(self):
+        """An unanswered column of a block, shaped as the context's value of it."""
         return None
-    return EURO_FORMAT if getattr(field, "unit", "euro") == "euro" else HOURS_FORMAT
+
+    def placeholder(self, path: str, in_grid: bool = False):
+        """Its placeholders in the default Excel template, shaped as the context's value, so that the
+        default workbook writes itself with placeholders for answers. in_grid: a cell of a grid's row."""
+        return _ph(path)
 
 
-def _table_columns(field) -> list[tuple[str, object, object, float]]:
-    """(heading, how to read the cell from a row, number format, width) per column of the sheet: a
-    SMART check takes a column per letter, a checklist one column with its text."""
-    out = []
-    for column in field.columns:
-        if column.kind == "smart":
-            for key, letter, label, _ in smart_letters(column):
-                out.append((labelled(column.label, f"{letter} – {label}"),
-                            lambda record, c=column.key, k=key: record[c][k], None, KIND_WIDTH["smart"]))
-        elif column.kind == "checklist":
-            out.append((column.label, lambda record, c=column: _checklist_text(c, record[c.key]), None,
-                        KIND_WIDTH["checklist"]))
-        else:
-            out.append((column.label, lambda record, c=column.key: record[c], _amount_format(column),
-                        KIND_WIDTH.get(column.kind, 20)))
-    return out
+@functools.singledispatch
+def excel_layout(field) -> ExcelKind:
+    """How this field is written in the default workbook, by the type of its kind."""
+    return ExcelKind(field)
 
 
-def _write_field(sheet: _Sheet, row, field, value, label=True) -> int:
-    """Write one question's context value from `row` on; returns the next free row."""
-    ws = sheet.ws
-    if isinstance(field, Table) and field.layout == "blocks":
-        return _write_blocks(sheet, row, field, value, label)
-    if isinstance(field, Table):
+_LAYOUTS: dict[int, tuple[object, ExcelKind]] = {}
+
+
+def layout_of(field) -> ExcelKind:
+    """excel_layout(field), made once per field: a workbook is written per plan, and a definition
+    lives as long as the process (the field is kept with its id)."""
+    cached = _LAYOUTS.get(id(field))
+    if cached is None or cached[0] is not field:
+        cached = _LAYOUTS[id(field)] = (field, excel_layout(field))
+    return cached[1]
+
+
+def _ph(path: str) -> str:
+    return "{{ " + path + " }}"
+
+
+@excel_layout.register(Text)
+class TextExcel(ExcelKind):
+    width = 20
+
+
+@excel_layout.register(LongText)
+class LongTextExcel(ExcelKind):
+    width = 24
+
+
+@excel_layout.register(Date)
+class DateExcel(ExcelKind):
+    width = 12
+
+
+@excel_layout.register(Choice)
+class ChoiceExcel(ExcelKind):
+    width = 18
+
+
+@excel_layout.register(Rank)
+class RankExcel(ExcelKind):
+    width = 9
+
+
+@excel_layout.register(Check)
+class CheckExcel(ExcelKind):
+    width = 11
+
+
+@excel_layout.register(Amount)
+class AmountExcel(ExcelKind):
+    """Amounts are numbers, in euros or hours by the field's unit."""
+
+    width = 13
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.number_format = EURO_FORMAT if getattr(field, "unit", "euro") == "euro" else HOURS_FORMAT
+
+
+class _Rows(ExcelKind):
+    """Written as rows of their own under a heading, whether a question or a column of a block."""
+
+    def rows(self, sheet: "_Sheet", row: int, value) -> int:
+        raise NotImplementedError
+
+    def write(self, sheet, row, value, label=True):
+        sheet.question_answer()
+        if label:
+            _heading(sheet, row, self.field.label)
+            row += 1
+        return self.rows(sheet, row, value) + 1
+
+    def in_block(self, sheet, row, answer):
+        if not isinstance(answer, dict):
+            return super().in_block(sheet, row, answer)
+        _heading(sheet, row, self.field.label)
+        return self.rows(sheet, row + 1, answer)
+
+
+@excel_layout.register(Smart)
+class SmartExcel(_Rows):
+    """A SMART check: a row per letter; in a grid a column per letter."""
+
+    width = 18
+
+    def rows(self, sheet, row, value):
+        for key, letter, letter_label, _ in smart_letters(self.field):
+            put(sheet.ws, row, 1, f"{letter} – {letter_label}", bold=True, border=BOX)
+            put(sheet.ws, row, 2, value[key], border=BOX)
+            row += 1
+        return row
+
+    def columns(self):
+        key = self.field.key
+        return [(labelled(self.field.label, f"{letter} – {label}"),
+                 lambda record, k=letter_key: record[key][k], None, self.width)
+                for letter_key, letter, label, _ in smart_letters(self.field)]
+
+    def empty(self):
+        return {key: None for key, *_ in smart_letters(self.field)}
+
+    def placeholder(self, path, in_grid=False):
+        return {key: _ph(f"{path}.{key}") for key, *_ in smart_letters(self.field)}
+
+
+@excel_layout.register(Checklist)
+class ChecklistExcel(_Rows):
+    """A checklist: one row per item under its group's heading (the item, the note, whether it was
+    ticked), so a checklist of any length prints whole, and sorts and filters as a list; in a grid's
+    cell its text."""
+
+    width = 40
+
+    def rows(self, sheet, row, value):
+        ws = sheet.ws
+        for col, heading in enumerate(("Punt", "Notitie", "Afgevinkt"), start=1):
+            put(ws, row, col, heading, header=True, border=BOX)
+        sheet.need(3, TICK_WIDTH)
+        for title, points in checklist_groups(self.field):
+            row += 1
+            _heading(sheet, row, title)
+            for key, text in points:
+                row += 1
+                put(ws, row, 1, text, border=BOX)
+                put(ws, row, 2, value[key]["notitie"], border=BOX)
+                put(ws, row, 3, value[key]["af"], border=BOX)
+        return row + 1
+
+    def columns(self):
+        key = self.field.key
+        return [(self.field.label, lambda record: self.text(record[key]), None, self.width)]
+
+    def text(self, value):
+        """The checklist in one cell: its groups and items, ticked or not."""
+        if not isinstance(value, dict):
+            return value  # a template's placeholder
+        if isinstance(value, Group) and not value:
+            return ""
+        lines = []
+        for title, points in checklist_groups(self.field):
+            lines.append(with_colon(title))
+            for key, text in points:
+                item = value[key]
+                note = item.get("notitie") or ""
+                box = CHECKED if item.get("af") else UNCHECKED
+                lines.append(f"{box} {text}" + (f" — {note}" if note else ""))
+        return "\n".join(lines)
+
+    def empty(self):
+        return {key: {"af": None, "notitie": None} for _, points in checklist_groups(self.field)
+                for key, _ in points}
+
+    def placeholder(self, path, in_grid=False):
+        if in_grid:
+            return _ph(path)
+        return {key: {"af": _ph(f"{path}.{key}.af"), "notitie": _ph(f"{path}.{key}.notitie")}
+                for _, points in checklist_groups(self.field) for key, _ in points}
+
+
+@excel_layout.register(Costs)
+class CostsExcel(ExcelKind):
+    """The cost grid: per aspect the money and the hours, the totals under it; in a grid's cell or a
+    block its text."""
+
+    def write(self, sheet, row, value, label=True):
+        ws, field = sheet.ws, self.field
         if label:
             _heading(sheet, row, field.label)
             row += 1
-        columns = _table_columns(field)
-        sheet.header(row, len(columns))
-        for col, (heading, _, _, width) in enumerate(columns, start=1):
+        grouped = any(r.group for r in field.rows)
+        headings = ([getattr(field, "group_heading", "") or "Soort"] if grouped else []) + \
+            [getattr(field, "row_heading", "") or "Aspect"] + [h for _, h in field.columns]
+        first = 2 if grouped else 1
+        sheet.header(row, len(headings))
+        for col, heading in enumerate(headings, start=1):
             put(ws, row, col, heading, header=True, border=BOX)
-            sheet.need(col, width)
-        for record in value:
+        sheet.need(first, QUESTION_WIDTH)
+        sheet.need(first + 1, EURO_WIDTH)
+        sheet.need(first + 2, HOURS_WIDTH)
+        for spec in field.rows:
             row += 1
-            for col, (_, read, number_format, _) in enumerate(columns, start=1):
-                put(ws, row, col, _text(read(record)), number_format=number_format, border=BOX)
+            if grouped:
+                put(ws, row, 1, spec.group, border=BOX)
+            put(ws, row, first, labelled(spec.label, spec.text), border=BOX)
+            put(ws, row, first + 1, value[spec.key]["euro"], number_format=EURO_FORMAT, border=BOX)
+            put(ws, row, first + 2, value[spec.key]["uren"], number_format=HOURS_FORMAT, border=BOX)
+        row += 1
+        put(ws, row, first, "Totaal", bold=True, border=BOX)
+        put(ws, row, first + 1, value["totaal_euro"], bold=True, number_format=EURO_FORMAT, border=BOX)
+        put(ws, row, first + 2, value["totaal_uren"], bold=True, number_format=HOURS_FORMAT, border=BOX)
         return row + 2
-    if isinstance(field, Matrix):
+
+    def placeholder(self, path, in_grid=False):
+        if in_grid:
+            return _ph(path)
+        value = {r.key: {c: _ph(f"{path}.{r.key}.{c}") for c in ("euro", "uren")} for r in self.field.rows}
+        value.update(totaal_euro=_ph(f"{path}.totaal_euro"), totaal_uren=_ph(f"{path}.totaal_uren"))
+        return value
+
+
+@excel_layout.register(Signature)
+class SignatureExcel(ExcelKind):
+    """An akkoord line: the name beside the label, the date beside that."""
+
+    def write(self, sheet, row, value, label=True):
+        sheet.question_answer()
+        put(sheet.ws, row, 1, self.field.label, bold=True)
+        put(sheet.ws, row, 2, value["naam"])
+        put(sheet.ws, row, 3, value["datum"])
+        sheet.need(3, DateExcel.width)
+        return row + 1
+
+    def placeholder(self, path, in_grid=False):
+        return {"naam": _ph(f"{path}.naam"), "datum": _ph(f"{path}.datum")}
+
+
+@excel_layout.register(Matrix)
+class MatrixExcel(ExcelKind):
+    """A grid of marks (+/±/–, ja/nee): a row per aspect, a column per moment."""
+
+    def write(self, sheet, row, value, label=True):
+        ws, field = sheet.ws, self.field
         headings = ([field.group_heading] if field.group_heading else []) + [field.row_heading] + \
             [h for _, h in field.columns]
         first = len(headings) - len(field.columns)
@@ -366,143 +600,65 @@ def _write_field(sheet: _Sheet, row, field, value, label=True) -> int:
             for col, text in enumerate(cells, start=1):
                 put(ws, row, col, text, border=BOX)
         return row + 2
-    if field.kind == "costs":
-        return _write_costs(sheet, row, field, value, label)
-    if field.kind in _LISTS:
-        sheet.question_answer()
+
+    def placeholder(self, path, in_grid=False):
+        return {r.key: {c: _ph(f"{path}.{r.key}.{c}") for c, _ in self.field.columns}
+                for r in self.field.rows}
+
+
+@excel_layout.register(Table)
+class TableExcel(ExcelKind):
+    """Rows the user adds: a grid, a column per question (as many as each column's kind takes), or
+    blocks (goals, progress talks, conversations), one per row, each column a question | answer line
+    beneath its title (side by side the columns of a goal made a sheet far too wide to print)."""
+
+    def write(self, sheet, row, value, label=True):
+        if self.field.layout == "blocks":
+            return self._blocks(sheet, row, value, label)
+        ws = sheet.ws
         if label:
+            _heading(sheet, row, self.field.label)
+            row += 1
+        columns = [column for c in self.field.columns for column in layout_of(c).columns()]
+        sheet.header(row, len(columns))
+        for col, (heading, _, _, width) in enumerate(columns, start=1):
+            put(ws, row, col, heading, header=True, border=BOX)
+            sheet.need(col, width)
+        for record in value:
+            row += 1
+            for col, (_, read, number_format, _) in enumerate(columns, start=1):
+                put(ws, row, col, read(record), number_format=number_format, border=BOX)
+        return row + 2
+
+    def _blocks(self, sheet, row, value, label):
+        field = self.field
+        sheet.question_answer()
+        if label and field.label != field.row_title:  # "Doel" above "Doel 1" says nothing
             _heading(sheet, row, field.label)
             row += 1
-        return _LISTS[field.kind](sheet, row, field, value) + 1
-    sheet.question_answer()
-    if isinstance(field, Signature):
-        put(ws, row, 1, field.label, bold=True)
-        put(ws, row, 2, value["naam"])
-        put(ws, row, 3, value["datum"])
-        sheet.need(3, KIND_WIDTH["date"])
-        return row + 1
-    put(ws, row, 1, field.label, bold=True)
-    put(ws, row, 2, _text(value), number_format=_amount_format(field))
-    return row + 1
-
-
-def _write_smart(sheet: _Sheet, row, field, value) -> int:
-    ws = sheet.ws
-    for key, letter, letter_label, _ in smart_letters(field):
-        put(ws, row, 1, f"{letter} – {letter_label}", bold=True, border=BOX)
-        put(ws, row, 2, value[key], border=BOX)
-        row += 1
-    return row
-
-
-def _write_checklist(sheet: _Sheet, row, field, value) -> int:
-    """One row per item under its group's heading: the item, the note, whether it was ticked. So a
-    checklist of any length prints whole, and sorts and filters as a list."""
-    ws = sheet.ws
-    for col, heading in enumerate(("Punt", "Notitie", "Afgevinkt"), start=1):
-        put(ws, row, col, heading, header=True, border=BOX)
-    sheet.need(3, TICK_WIDTH)
-    for title, points in checklist_groups(field):
-        row += 1
-        _heading(sheet, row, title)
-        for key, text in points:
+        title = field.row_title or field.label
+        layouts = [(column.key, layout_of(column)) for column in field.columns]
+        # No rows yet: one empty block, as the paper's empty lines, so the questions are there to read.
+        for number, record in enumerate(value or [None], start=1):
+            _heading(sheet, row, f"{title} {number}", SECTION_FONT)
             row += 1
-            put(ws, row, 1, text, border=BOX)
-            put(ws, row, 2, value[key]["notitie"], border=BOX)
-            put(ws, row, 3, value[key]["af"], border=BOX)
-    return row + 1
+            for key, layout in layouts:
+                row = layout.in_block(sheet, row, record[key] if record is not None else layout.empty())
+            row += 1
+        return row + 1
 
+    def placeholder(self, path, in_grid=False):
+        from exports.excel.default_template import TABLE_ROWS
 
-# Kinds written as rows of their own under a heading, whether a question or a column of a block.
-_LISTS = {"smart": _write_smart, "checklist": _write_checklist}
-
-
-def _write_blocks(sheet: _Sheet, row, field, value, label) -> int:
-    """A table of blocks (goals, progress talks, conversations) as on the page and in Word: one
-    block per row, each column a question | answer line beneath its title. Side by side the columns
-    of a goal made a sheet far too wide to print."""
-    ws = sheet.ws
-    sheet.question_answer()
-    if label and field.label != field.row_title:  # "Doel" above "Doel 1" says nothing
-        _heading(sheet, row, field.label)
-        row += 1
-    title = field.row_title or field.label
-    # No rows yet: one empty block, as the paper's empty lines, so the questions are there to read.
-    for number, record in enumerate(value or [None], start=1):
-        _heading(sheet, row, f"{title} {number}", SECTION_FONT)
-        row += 1
-        for column in field.columns:
-            answer = record[column.key] if record is not None else _empty(column)
-            if column.kind in _LISTS and isinstance(answer, dict):
-                _heading(sheet, row, column.label)
-                row = _LISTS[column.kind](sheet, row + 1, column, answer)
-            else:
-                put(ws, row, 1, column.label, bold=True, border=BOX)
-                put(ws, row, 2, _text(answer), number_format=_amount_format(column), border=BOX)
-                row += 1
-        row += 1
-    return row + 1
-
-
-def _empty(column):
-    """An unanswered column, shaped as the context's value of it."""
-    if column.kind == "smart":
-        return {key: None for key, *_ in smart_letters(column)}
-    if column.kind == "checklist":
-        return {key: {"af": None, "notitie": None} for _, points in checklist_groups(column)
-                for key, _ in points}
-    return None
-
-
-def _checklist_text(field, value):
-    """A checklist in one cell (a column of a grid): its groups and items, ticked or not."""
-    if not isinstance(value, dict):
-        return value  # a template's placeholder
-    if isinstance(value, Group) and not value:
-        return ""
-    lines = []
-    for title, points in checklist_groups(field):
-        lines.append(with_colon(title))
-        for key, text in points:
-            item = value[key]
-            note = item.get("notitie") or ""
-            box = CHECKED if item.get("af") else UNCHECKED
-            lines.append(f"{box} {text}" + (f" — {note}" if note else ""))
-    return "\n".join(lines)
+        grid = self.field.layout != "blocks"
+        return [{c.key: layout_of(c).placeholder(f"{path}[{i}].{c.key}", in_grid=grid)
+                 for c in self.field.columns}
+                for i in range(max(self.field.min_rows, TABLE_ROWS))]
 
 
 def _text(value):
     """A SMART check or checklist in a cell as its text; anything else as it is."""
     return str(value) if isinstance(value, Group) else value
-
-
-def _write_costs(sheet: _Sheet, row, field, value, label) -> int:
-    ws = sheet.ws
-    if label:
-        _heading(sheet, row, field.label)
-        row += 1
-    grouped = any(r.group for r in field.rows)
-    headings = ([getattr(field, "group_heading", "") or "Soort"] if grouped else []) + \
-        [getattr(field, "row_heading", "") or "Aspect"] + [h for _, h in field.columns]
-    first = 2 if grouped else 1
-    sheet.header(row, len(headings))
-    for col, heading in enumerate(headings, start=1):
-        put(ws, row, col, heading, header=True, border=BOX)
-    sheet.need(first, QUESTION_WIDTH)
-    sheet.need(first + 1, EURO_WIDTH)
-    sheet.need(first + 2, HOURS_WIDTH)
-    for spec in field.rows:
-        row += 1
-        if grouped:
-            put(ws, row, 1, spec.group, border=BOX)
-        put(ws, row, first, labelled(spec.label, spec.text), border=BOX)
-        put(ws, row, first + 1, value[spec.key]["euro"], number_format=EURO_FORMAT, border=BOX)
-        put(ws, row, first + 2, value[spec.key]["uren"], number_format=HOURS_FORMAT, border=BOX)
-    row += 1
-    put(ws, row, first, "Totaal", bold=True, border=BOX)
-    put(ws, row, first + 1, value["totaal_euro"], bold=True, number_format=EURO_FORMAT, border=BOX)
-    put(ws, row, first + 2, value["totaal_uren"], bold=True, number_format=HOURS_FORMAT, border=BOX)
-    return row + 2
 
 
 OVERVIEW_COLUMNS = ("Medewerker", "Afdeling", "Functie", "Leidinggevende", "Periode", "Formulier",

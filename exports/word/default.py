@@ -3,6 +3,7 @@ where the answers go. HR can download it as the starting point for the organisat
 every plan's default Word export is this template rendered."""
 from __future__ import annotations
 
+import functools
 import io
 from functools import lru_cache
 
@@ -15,7 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from forms import get_form
-from forms.kinds import Info, Matrix, Signature, Table
+from forms.kinds import (Amount, Check, Checklist, Choice, Costs, Date, Info, LongText, Matrix, Rank,
+                         Signature, Smart, Table, Text)
 
 from exports.context import checklist_groups, smart_letters, with_colon
 
@@ -23,9 +25,6 @@ FONT = "Arial"
 GREY = RGBColor(0x55, 0x5F, 0x6A)
 TEXT_WIDTH = 16.6  # cm: A4 less the margins
 LANDSCAPE_WIDTH = 25.3  # cm: A4 on its side less the margins
-NARROW = {"rank": 2.4, "check": 1.6, "amount": 2.8, "date": 2.8}  # cm, columns of a grid
-# Kinds that do not fit a grid's cell: printed in a row of their own under each row of the table.
-WIDE = ("smart", "checklist", "costs")
 
 
 @lru_cache(maxsize=None)
@@ -173,12 +172,12 @@ class _Builder:
         rows = (("Medewerker", "{{ medewerker.naam }}"), ("Functie", "{{ medewerker.functie }}"),
                 ("Afdeling", "{{ medewerker.afdeling }}"), ("Leidinggevende", "{{ leidinggevende.naam }}"),
                 ("Periode", "{{ plan.periode }}"))
-        table = self._table(len(rows), 2)
+        table = self.table(len(rows), 2)
         _widths(table, [4.0, self.width - 4.0])
         for row, (label, placeholder) in zip(table.rows, rows):
             row.cells[0].paragraphs[0].add_run(label).bold = True
             row.cells[1].paragraphs[0].text = placeholder
-        self._spacer()
+        self.spacer()
 
     def _items(self, items):
         pending_signatures = []
@@ -194,23 +193,7 @@ class _Builder:
             self._signatures(pending_signatures)
 
     def _item(self, item, prefix=""):
-        if isinstance(item, Info):
-            return self._info(item)
-        if isinstance(item, Table):
-            return self._blocks(item) if item.layout == "blocks" else self._grid(item)
-        if isinstance(item, Matrix):
-            return self._matrix(item)
-        if item.kind == "check":
-            return self._check(item, prefix)
-        if item.kind == "costs":
-            return self._costs(item, prefix)
-        if item.kind == "smart":
-            return self._smart(item, prefix)
-        if item.kind == "checklist":
-            return self._checklist(item, prefix)
-        if item.kind in ("text", "date", "choice", "amount"):
-            return self._line(item, prefix)
-        return self._question(item, prefix)
+        word_layout(item).question(self, prefix)
 
     def _info(self, item: Info):
         if item.title:
@@ -222,33 +205,34 @@ class _Builder:
         for bullet in item.bullets:  # the compact POP's 7 bouwstenen are numbered on paper
             self.doc.add_paragraph(bullet, style="List Number" if item.numbered else "List Bullet")
 
-    def _question(self, item, prefix=""):
-        self._lead(item)
+    def question(self, item, placeholder: str):
+        """A question as on paper: its label, its prompts, and a box for the answer."""
+        self.lead(item)
         if item.answer_label:
             a = self.doc.add_paragraph()
             run = a.add_run(item.answer_label)
             run.italic, run.font.color.rgb = True, GREY
             a.paragraph_format.keep_with_next = True
-        self._box("{{ " + prefix + item.key + " }}")
+        self.box(placeholder)
 
-    def _line(self, item, prefix=""):
-        table = self._table(1, 2)
+    def line(self, item, placeholder: str):
+        """A short answer on the line beside its label."""
+        table = self.table(1, 2)
         _widths(table, [5.6, self.width - 5.6])
         label, value = table.rows[0].cells
         label.paragraphs[0].add_run(item.label).bold = True
-        value.paragraphs[0].text = "{{ " + prefix + (item.key + "_vakjes" if item.kind == "choice"
-                                                   else item.key) + " }}"
-        self._spacer()
+        value.paragraphs[0].text = placeholder
+        self.spacer()
 
-    def _label(self, item):
+    def label(self, item):
         p = self.doc.add_paragraph()
         p.add_run(item.label).bold = True
         p.paragraph_format.keep_with_next = True
         p.paragraph_format.space_before = Pt(8)
 
-    def _lead(self, item):
+    def lead(self, item):
         """A question's label in bold, with its intro and prompts, for the answer or table that follows."""
-        self._label(item)
+        self.label(item)
         if item.intro:
             self.doc.add_paragraph(item.intro).paragraph_format.keep_with_next = True
         for bullet in item.help:
@@ -263,30 +247,22 @@ class _Builder:
         for bullet in item.help:
             self.doc.add_paragraph(bullet, style="List Bullet")
 
-    def _said_once(self, col):
-        """A column's introduction, and a SMART column's example per letter, once above its table: under
-        every goal the example (the six-step plan's is the seed's consultant) would read as the plan."""
+    def _column_intro(self, col):
+        """A column's introduction, once above its table."""
         if col.intro:
             note = self.doc.add_paragraph()
             note.add_run(with_colon(col.label) + " ").bold = True
             note.add_run(col.intro)
             note.paragraph_format.keep_with_next = True
-        if col.kind == "smart":
-            for _, _, label, help_text in smart_letters(col):
-                if help_text:
-                    example = self.doc.add_paragraph(style="List Bullet")
-                    example.add_run(with_colon(label) + " ").bold = True
-                    example.add_run(help_text)
-                    example.paragraph_format.keep_with_next = True
 
     def _smart(self, item, prefix=""):
         """SMART as on paper: each letter, what it means, and the explanation for this goal."""
         if prefix:  # a goal's row: its introduction and examples stand once above the table
-            self._label(item)
+            self.label(item)
         else:
-            self._lead(item)
+            self.lead(item)
         letters = smart_letters(item)
-        table = self._table(len(letters), 3)
+        table = self.table(len(letters), 3)
         _widths(table, [1.2, 5.0, self.width - 6.2])
         for row, (key, letter, label, help_text) in zip(table.rows, letters):
             cells = row.cells
@@ -304,17 +280,17 @@ class _Builder:
                 for cell in cells:
                     for paragraph in cell.paragraphs:
                         paragraph.paragraph_format.keep_with_next = True
-        self._spacer()
+        self.spacer()
 
     def _costs(self, item, prefix=""):
         """The cost grid: per aspect the money and the hours, the totals under it."""
-        self._lead(item)
+        self.lead(item)
         rows = list(item.rows)
         grouped = any(r.group for r in rows)
         headings = ([getattr(item, "group_heading", "") or "Soort"] if grouped else []) + \
             [getattr(item, "row_heading", "") or "Aspect"] + \
             [h for _, h in getattr(item, "columns", (("euro", "Bedrag (€)"), ("uren", "Uren")))]
-        table = self._table(2 + len(rows), len(headings))
+        table = self.table(2 + len(rows), len(headings))
         for cell, text in zip(table.rows[0].cells, headings):
             _header_cell(cell, text)
         _repeat_header(table.rows[0])
@@ -348,13 +324,13 @@ class _Builder:
         _widths(table, ([2.6] if grouped else []) + [lead_width, amounts, amounts])
         for row in table.rows:
             _cant_split(row)
-        self._spacer()
+        self.spacer()
 
     def _checklist(self, item, prefix=""):
         """Per group a table of tick boxes, each point with room for a note."""
-        self._lead(item)
+        self.lead(item)
         for title, points in checklist_groups(item):
-            table = self._table(1 + len(points), 3)
+            table = self.table(1 + len(points), 3)
             _header_cell(table.rows[0].cells[0], "")
             _header_cell(table.rows[0].cells[1], title)
             _header_cell(table.rows[0].cells[2], "Notitie")
@@ -367,15 +343,15 @@ class _Builder:
                 row.cells[2].paragraphs[0].text = "{{ " + path + ".notitie }}"
                 _cant_split(row)
             _widths(table, [1.2, self.width * 0.55, self.width * 0.45 - 1.2])
-            self._spacer()
+            self.spacer()
 
-    def _box(self, placeholder: str):
-        table = self._table(1, 1)
+    def box(self, placeholder: str):
+        table = self.table(1, 1)
         _widths(table, [self.width])
         cell = table.rows[0].cells[0]
         cell.paragraphs[0].text = placeholder
         _min_height(table.rows[0], Cm(1.4))
-        self._spacer()
+        self.spacer()
 
     def _grid(self, item: Table):
         if item.intro:
@@ -384,55 +360,43 @@ class _Builder:
         p.add_run(item.label).bold = True
         p.paragraph_format.keep_with_next = True
         self._advice(item)
-        columns = [c for c in item.columns if c.kind not in WIDE]
-        wide = [c for c in item.columns if c.kind in WIDE]
-        for col in wide:  # what the SMART check under each row is for: said once, above the table
-            self._said_once(col)
-        table = self._table(4 + len(wide), len(columns))
-        for cell, col in zip(table.rows[0].cells, columns):
+        layouts = [(col, word_layout(col)) for col in item.columns]
+        columns = [(col, layout) for col, layout in layouts if not layout.wide]
+        wide = [(col, layout) for col, layout in layouts if layout.wide]
+        for _, layout in wide:  # what the SMART check under each row is for: said once, above the table
+            layout.above_table(self, grid=True)
+        table = self.table(4 + len(wide), len(columns))
+        for cell, (col, _) in zip(table.rows[0].cells, columns):
             _header_cell(cell, col.label)
         _repeat_header(table.rows[0])
         table.rows[1].cells[0].paragraphs[0].text = "{%tr for r in " + item.key + " %}"
-        for cell, col in zip(table.rows[2].cells, columns):
-            cell.paragraphs[0].text = "{{ r." + col.key + ("_vakje" if col.kind == "check" else "") + " }}"
-            if col.kind in ("rank", "check"):
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            elif col.kind == "amount":
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for cell, (_, layout) in zip(table.rows[2].cells, columns):
+            cell.paragraphs[0].text = layout.cell()
+            if layout.align is not None:
+                cell.paragraphs[0].alignment = layout.align
         _min_height(table.rows[2], Cm(1.0))
         # A SMART check or checklist of the row: a row of its own under it, across the table.
-        for row, col in zip(table.rows[3:], wide):
-            merged = row.cells[0].merge(row.cells[-1]) if len(columns) > 1 else row.cells[0]
-            lead = merged.paragraphs[0]
-            if col.kind == "smart":  # the letters as on paper, each with its explanation
-                lead.add_run(col.label).bold = True
-                for key, letter, label, _ in smart_letters(col):
-                    line = merged.add_paragraph()
-                    line.paragraph_format.space_after = Pt(0)
-                    line.add_run(f"{letter} – {label}: ").bold = True
-                    line.add_run("{{ r." + f"{col.key}.{key}" + " }}")
-            else:
-                lead.add_run(with_colon(col.label) + " ").bold = True
-                lead.add_run("{{ r." + col.key + " }}")
+        for row, (_, layout) in zip(table.rows[3:], wide):
+            layout.wide_row(row.cells[0].merge(row.cells[-1]) if len(columns) > 1 else row.cells[0])
             _cant_split(row)
         if wide:  # a goal and its SMART check on one page
             for cell in table.rows[2].cells:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
         table.rows[-1].cells[0].paragraphs[0].text = "{%tr endfor %}"
-        narrow = sum(NARROW.get(c.kind, 0) for c in columns)
-        free = [c for c in columns if c.kind not in NARROW]
+        narrow = sum(layout.width or 0 for _, layout in columns)
+        free = [col for col, layout in columns if layout.width is None]
         rest = (self.width - narrow) / len(free) if free else 0
         if not free:  # only narrow columns: share the width
             _widths(table, [self.width / len(columns)] * len(columns))
         else:
-            _widths(table, [NARROW.get(c.kind, rest) for c in columns])
+            _widths(table, [rest if layout.width is None else layout.width for _, layout in columns])
         if len(columns) > 4:  # narrow columns: long Dutch words hyphenate rather than break anywhere
             for row in table.rows:
                 for cell in row.cells:
                     for paragraph in cell.paragraphs:
                         _hyphenate(paragraph)
-        self._spacer()
+        self.spacer()
 
     def _advice(self, item: Table):
         advice = getattr(item, "advice", "")
@@ -450,19 +414,19 @@ class _Builder:
         if item.intro:
             self.doc.add_paragraph(item.intro)
         self._advice(item)
-        for col in item.columns:
-            if col.kind == "smart":
-                self._said_once(col)
+        layouts = [word_layout(col) for col in item.columns]
+        for layout in layouts:
+            layout.above_table(self, grid=False)
         self.doc.add_paragraph("{%p for g in " + item.key + " %}")
         self.doc.add_heading(item.row_title + " {{ loop.index }}", level=3)
-        for col in item.columns:
-            self._item(col, prefix="g.")
+        for layout in layouts:
+            layout.question(self, prefix="g.")
         self.doc.add_paragraph("{%p endfor %}")
 
     def _matrix(self, item: Matrix):
         grouped = bool(item.group_heading)
         ncols = (1 if grouped else 0) + 1 + len(item.columns)
-        table = self._table(1 + len(item.rows), ncols)
+        table = self.table(1 + len(item.rows), ncols)
         headings = ([item.group_heading] if grouped else []) + [item.row_heading] + \
             [h for _, h in item.columns]
         for cell, text in zip(table.rows[0].cells, headings):
@@ -490,20 +454,20 @@ class _Builder:
         _widths(table, ([2.3] if grouped else []) + [lead] + [scale] * len(item.columns))
         for row in table.rows:  # a long answer may run over a page; a grid row should not
             _cant_split(row)
-        self._spacer()
+        self.spacer()
 
     def _signatures(self, signatures):
-        table = self._table(3, len(signatures))
+        table = self.table(3, len(signatures))
         _widths(table, [self.width / len(signatures)] * len(signatures))
         for col, sig in enumerate(signatures):
             _header_cell(table.rows[0].cells[col], sig.label)
             table.rows[1].cells[col].paragraphs[0].text = "Naam: {{ " + sig.key + ".naam }}"
             table.rows[2].cells[col].paragraphs[0].text = "Datum: {{ " + sig.key + ".datum }}"
-        self._spacer()
+        self.spacer()
 
     def _side_by_side(self, sections):
         rows = max(len(s.fields) for s in sections)
-        table = self._table(rows + 1, len(sections))
+        table = self.table(rows + 1, len(sections))
         _widths(table, [self.width / len(sections)] * len(sections))
         for col, section in enumerate(sections):
             _header_cell(table.rows[0].cells[col], section.title)
@@ -511,20 +475,195 @@ class _Builder:
                 p = table.rows[r].cells[col].paragraphs[0]
                 p.add_run(field.label + " ").bold = True
                 p.add_run("{{ " + field.key + " }}")
-        self._spacer()
+        self.spacer()
 
-    def _table(self, rows, cols):
+    def table(self, rows, cols):
         table = self.doc.add_table(rows=rows, cols=cols)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         return table
 
-    def _spacer(self):
+    def spacer(self):
         # Word needs a paragraph between two tables; a low one, so that after a box at the foot of a
         # page it does not spill onto a page of its own.
         p = self.doc.add_paragraph()
         p.paragraph_format.space_before, p.paragraph_format.space_after = Pt(0), Pt(2)
         p.paragraph_format.line_spacing = Pt(6)
+
+
+# ---------------------------------------------------------------- each kind's layout
+
+class WordKind:
+    """How a field kind prints in the default Word template, registered per kind's type in
+    `word_layout`, so that forms/ knows nothing of Word and a new kind adds a registration, not a
+    branch:
+
+        @word_layout.register(Rating)
+        class RatingWord(WordKind):
+            width = 2.4  # cm, as a column of a table's grid
+            def question(self, doc, prefix=""):
+                doc.line(self.field, self.placeholder(prefix))
+
+    `doc` is the template being built: doc.doc is python-docx's Document, doc.width the text's width in
+    cm, and doc.question / line / box / lead / label / table / spacer lay out what most questions
+    need. A kind nobody registered prints as this class prints any question: its label, its prompts,
+    and a box holding {{ key }}, its text (exports/kind_placeholders.py: the kind's own as_text); in a
+    table's grid a cell with {{ r.key }}, in a block the same as a question."""
+
+    width: float | None = None  # cm of its column in a table's grid; None: a share of what is left
+    align = None  # its cell's alignment in a grid (WD_ALIGN_PARAGRAPH), None: the paragraph's own
+    wide = False  # too much for a grid's cell: printed in a row of its own under each row
+    cell_suffix = ""  # the placeholder of its grid cell: {{ r.<key><cell_suffix> }}
+
+    def __init__(self, field):
+        self.field = field
+
+    def placeholder(self, prefix: str = "", suffix: str = "") -> str:
+        return "{{ " + prefix + self.field.key + suffix + " }}"
+
+    def question(self, doc: "_Builder", prefix: str = "") -> None:
+        """The question, standalone (prefix "") or as a column of a block ("g.")."""
+        doc.question(self.field, self.placeholder(prefix))
+
+    def cell(self) -> str:
+        """What its cell in a grid's row holds."""
+        return self.placeholder("r.", self.cell_suffix)
+
+    def above_table(self, doc: "_Builder", grid: bool) -> None:
+        """What is said once above a table of which it is a column: a wide column's introduction."""
+        if grid and self.wide:
+            doc._column_intro(self.field)
+
+    def wide_row(self, cell) -> None:
+        """A wide column's row of its own under each row of a grid (one merged cell)."""
+        lead = cell.paragraphs[0]
+        lead.add_run(with_colon(self.field.label) + " ").bold = True
+        lead.add_run(self.placeholder("r."))
+
+
+@functools.singledispatch
+def word_layout(item) -> WordKind:
+    """How this question prints in the default Word template, by the type of its kind."""
+    return WordKind(item)
+
+
+@word_layout.register(Text)
+class LineWord(WordKind):
+    """A short answer: on the line beside its label."""
+
+    def question(self, doc, prefix=""):
+        doc.line(self.field, self.placeholder(prefix))
+
+
+@word_layout.register(Date)
+class DateWord(LineWord):
+    width = 2.8
+
+
+@word_layout.register(Amount)
+class AmountWord(LineWord):
+    width, align = 2.8, WD_ALIGN_PARAGRAPH.RIGHT
+
+
+@word_layout.register(Choice)
+class ChoiceWord(LineWord):
+    """The options as on paper, the chosen one ticked: ☐ Ja ☒ Nee."""
+
+    def question(self, doc, prefix=""):
+        doc.line(self.field, self.placeholder(prefix, "_vakjes"))
+
+
+@word_layout.register(LongText)
+class LongTextWord(WordKind):
+    """A long answer: in a box under the question."""
+
+
+@word_layout.register(Rank)
+class RankWord(WordKind):
+    width, align = 2.4, WD_ALIGN_PARAGRAPH.CENTER
+
+
+@word_layout.register(Check)
+class CheckWord(WordKind):
+    width, align, cell_suffix = 1.6, WD_ALIGN_PARAGRAPH.CENTER, "_vakje"
+
+    def question(self, doc, prefix=""):
+        doc._check(self.field, prefix)
+
+
+@word_layout.register(Smart)
+class SmartWord(WordKind):
+    wide = True
+
+    def question(self, doc, prefix=""):
+        doc._smart(self.field, prefix)
+
+    def above_table(self, doc, grid):
+        """Its introduction and its example per letter, once above its table: under every goal the
+        example (the six-step plan's is the seed's consultant) would read as the plan."""
+        doc._column_intro(self.field)
+        for _, _, label, help_text in smart_letters(self.field):
+            if help_text:
+                example = doc.doc.add_paragraph(style="List Bullet")
+                example.add_run(with_colon(label) + " ").bold = True
+                example.add_run(help_text)
+                example.paragraph_format.keep_with_next = True
+
+    def wide_row(self, cell):
+        """The letters as on paper, each with its explanation."""
+        cell.paragraphs[0].add_run(self.field.label).bold = True
+        for key, letter, label, _ in smart_letters(self.field):
+            line = cell.add_paragraph()
+            line.paragraph_format.space_after = Pt(0)
+            line.add_run(f"{letter} – {label}: ").bold = True
+            line.add_run("{{ r." + f"{self.field.key}.{key}" + " }}")
+
+
+@word_layout.register(Checklist)
+class ChecklistWord(WordKind):
+    wide = True
+
+    def question(self, doc, prefix=""):
+        doc._checklist(self.field, prefix)
+
+
+@word_layout.register(Costs)
+class CostsWord(WordKind):
+    wide = True
+
+    def question(self, doc, prefix=""):
+        doc._costs(self.field, prefix)
+
+
+@word_layout.register(Table)
+class TableWord(WordKind):
+    def question(self, doc, prefix=""):
+        if self.field.layout == "blocks":
+            doc._blocks(self.field)
+        else:
+            doc._grid(self.field)
+
+
+@word_layout.register(Matrix)
+class MatrixWord(WordKind):
+    def question(self, doc, prefix=""):
+        doc._matrix(self.field)
+
+
+@word_layout.register(Signature)
+class SignatureWord(WordKind):
+    """An akkoord line; consecutive ones share one table (_Builder._items)."""
+
+    def question(self, doc, prefix=""):
+        doc._signatures([self.field])
+
+
+@word_layout.register(Info)
+class InfoWord(WordKind):
+    """Text on the form that asks nothing."""
+
+    def question(self, doc, prefix=""):
+        doc._info(self.field)
 
 
 def _widths(table, centimetres):
