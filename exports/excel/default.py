@@ -382,34 +382,10 @@ def _ph(path: str) -> str:
     return "{{ " + path + " }}"
 
 
-@excel_layout.register(Text)
-class TextExcel(ExcelKind):
-    width = 20
-
-
-@excel_layout.register(LongText)
-class LongTextExcel(ExcelKind):
-    width = 24
-
-
-@excel_layout.register(Date)
-class DateExcel(ExcelKind):
-    width = 12
-
-
-@excel_layout.register(Choice)
-class ChoiceExcel(ExcelKind):
-    width = 18
-
-
-@excel_layout.register(Rank)
-class RankExcel(ExcelKind):
-    width = 9
-
-
-@excel_layout.register(Check)
-class CheckExcel(ExcelKind):
-    width = 11
+# Kinds written as any question, each its column's width in a grid.
+DATE_WIDTH = 12
+for _kind, _width in ((Text, 20), (LongText, 24), (Date, DATE_WIDTH), (Choice, 18), (Rank, 9), (Check, 11)):
+    excel_layout.register(_kind, type(f"{_kind.__name__}Excel", (ExcelKind,), {"width": _width}))
 
 
 @excel_layout.register(Amount)
@@ -573,7 +549,7 @@ class SignatureExcel(ExcelKind):
         put(sheet.ws, row, 1, self.field.label, bold=True)
         put(sheet.ws, row, 2, value["naam"])
         put(sheet.ws, row, 3, value["datum"])
-        sheet.need(3, DateExcel.width)
+        sheet.need(3, DATE_WIDTH)
         return row + 1
 
     def placeholder(self, path, in_grid=False):

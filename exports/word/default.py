@@ -583,20 +583,26 @@ class RankWord(WordKind):
     width, align = 2.4, WD_ALIGN_PARAGRAPH.CENTER
 
 
-@word_layout.register(Check)
-class CheckWord(WordKind):
-    width, align, cell_suffix = 1.6, WD_ALIGN_PARAGRAPH.CENTER, "_vakje"
+class _BuiltBy(WordKind):
+    """A kind the template's builder lays out by a method of its own: build(doc, field, prefix)."""
+
+    build = None
 
     def question(self, doc, prefix=""):
-        doc._check(self.field, prefix)
+        self.build(doc, self.field, prefix)
+
+
+@word_layout.register(Check)
+class CheckWord(_BuiltBy):
+    """A tick box on its own line; in a grid its box in a narrow column."""
+
+    width, align, cell_suffix = 1.6, WD_ALIGN_PARAGRAPH.CENTER, "_vakje"
+    build = staticmethod(_Builder._check)
 
 
 @word_layout.register(Smart)
-class SmartWord(WordKind):
-    wide = True
-
-    def question(self, doc, prefix=""):
-        doc._smart(self.field, prefix)
+class SmartWord(_BuiltBy):
+    wide, build = True, staticmethod(_Builder._smart)
 
     def above_table(self, doc, grid):
         """Its introduction and its example per letter, once above its table: under every goal the
@@ -620,19 +626,13 @@ class SmartWord(WordKind):
 
 
 @word_layout.register(Checklist)
-class ChecklistWord(WordKind):
-    wide = True
-
-    def question(self, doc, prefix=""):
-        doc._checklist(self.field, prefix)
+class ChecklistWord(_BuiltBy):
+    wide, build = True, staticmethod(_Builder._checklist)
 
 
 @word_layout.register(Costs)
-class CostsWord(WordKind):
-    wide = True
-
-    def question(self, doc, prefix=""):
-        doc._costs(self.field, prefix)
+class CostsWord(_BuiltBy):
+    wide, build = True, staticmethod(_Builder._costs)
 
 
 @word_layout.register(Table)
