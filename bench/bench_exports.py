@@ -3,13 +3,16 @@
 Prints p50/p95 for one fully filled plan to .docx and .xlsx, the same plan rendered by a plain
 docxtpl render of the same template (side by side), and the time for the bulk zip of N plans as a bulk
 export makes it (BulkRenderer): in this process one plan at a time (POP_EXPORT_WORKERS=0), and in the
-worker processes (exports/render_pool.py) started for it and already running. The zips are compared:
-the same names and the same documents. It prints figures; it does not fail on a slow machine.
+worker processes (exports/render_pool.py) started for it and already running, with the CPU time of
+this process and of the workers beside the time it took (on a shared machine the niced workers wait
+for other work: their CPU time says what the export itself costs). The zips are compared: the same
+names and the same documents. It prints figures; it does not fail on a slow machine.
 """
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import sys
 import tempfile
@@ -29,6 +32,7 @@ from exports.context import build_context, example_plan_context  # noqa: E402
 from exports.templates import BulkRenderer, render_docx, render_xlsx  # noqa: E402
 from exports.word.default import default_docx_template  # noqa: E402
 from forms import DEFAULT_FORM, get_form  # noqa: E402
+from forms.kinds import LongText  # noqa: E402
 from pop import answers, cpus  # noqa: E402
 from pop.db import database  # noqa: E402
 from pop.models import Person, Plan  # noqa: E402
@@ -66,7 +70,7 @@ def filled_values(definition) -> dict:
     _, values = example_plan_context(definition)
     long_text = ("Een realistisch lang antwoord met meerdere zinnen, é ë ï ñ en een regel\nerbij. " * 12)
     for field in definition.fields:
-        if field.kind == "longtext":
+        if isinstance(field, LongText):
             values[field.key] = long_text
     values["voortgangsgesprekken"] = values["voortgangsgesprekken"] * 2
     return values
@@ -121,11 +125,12 @@ def main() -> None:
                                    ("worker processes, already running", None)):
                 app.config["POP_EXPORT_WORKERS"] = workers
                 zip_path = Path(tmp, f"all-{len(bulk)}.zip")
-                start = time.perf_counter()
+                start, cpu, workers_cpu = time.perf_counter(), time.process_time(), _workers_cpu()
                 write_zip(Plan.select().order_by(Plan.id), zip_path, BulkRenderer())
-                bulk[label] = (time.perf_counter() - start, zip_path)
+                bulk[label] = (time.perf_counter() - start, zip_path, time.process_time() - cpu,
+                               _workers_cpu() - workers_cpu)
             zip_mb = zip_path.stat().st_size / 1024 / 1024
-            same = len({_contents(path) for _, path in bulk.values()}) == 1
+            same = len({_contents(path) for _, path, *_ in bulk.values()}) == 1
 
     d50, d95 = percentiles(docx)
     r50, r95 = percentiles(docx_render_only)
@@ -141,9 +146,24 @@ def main() -> None:
     print(f"  .xlsx / .docx (p50, incl. load): {x50 / d50:.2f}")
     print(f"Bulk zip of {args.plans} plans (.docx each + overview .xlsx), {zip_mb:.1f} MB; "
           f"{cpus.usable()} usable CPUs, {render_pool.workers()} workers:")
-    for label, (seconds, _) in bulk.items():
-        print(f"  {label:38} {seconds:6.2f} s")
+    print(f"  {'':38} {'time':>8} {'CPU here':>9} {'workers':>8}")
+    for label, (seconds, _, cpu, workers_cpu) in bulk.items():
+        print(f"  {label:38} {seconds:6.2f} s {cpu:7.2f} s {workers_cpu:6.2f} s")
     print(f"  the zips hold the same documents: {'yes' if same else 'NO'}")
+
+
+def _workers_cpu() -> float:
+    """CPU seconds the pool's worker processes have used (Linux /proc; 0 elsewhere or without a pool).
+    A worker that was replaced since takes its seconds with it: compare runs of one pool."""
+    executor = render_pool._pool
+    total = 0.0
+    for process in list((executor._processes or {}).values()) if executor is not None else []:
+        try:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _contents(path: Path) -> tuple:

@@ -1,5 +1,9 @@
 """Excel workbooks from the form definition: one per plan (a sheet per phase, question | answer, tables
-as tables, dates as dates) and the HR overview (a row per plan, with filters and a frozen header)."""
+as tables, dates as dates) and the HR overview (a row per plan, with filters and a frozen header).
+
+Each field kind's layout is a class registered for its type in `excel_layout` (ExcelKind): how its
+question is written, its columns in a table's grid, its line in a block, its placeholders in the
+default template. A new kind registers its own or is written as any question, its text beside it."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,6 +1,10 @@
 """The default Word template: the paper form, generated from its definition, with docxtpl placeholders
 where the answers go. HR can download it as the starting point for the organisation's own template;
-every plan's default Word export is this template rendered."""
+every plan's default Word export is this template rendered.
+
+Each field kind's layout is a class registered for its type in `word_layout` (WordKind, below the
+builder): how its question prints, its cell and width in a table's grid, what is said once above such
+a table. A new kind registers its own or prints as any question, its text in a box under it."""
 from __future__ import annotations
 
 import functools
