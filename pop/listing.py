@@ -16,7 +16,9 @@ whatever else the address holds (the filters of the list):
   of ASCII letters only (é and É stay different there; PostgreSQL's ILIKE folds them too).
 
 A page costs two queries however long the list: its rows and the number of rows (for "Pagina 2 van
-40"); what a row shows of other tables is joined in, or read for the page's rows in one more query."""
+40"); what a row shows of other tables is joined in, or read for the page's rows in one more query. A
+search adds one, once per request whatever the number of lists on the page: the people it finds
+(found()); on PostgreSQL through a trigram index (m0021, searched_text())."""
 from __future__ import annotations
 
 import re
