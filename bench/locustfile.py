@@ -110,6 +110,19 @@ def form_values(page: str, marker: str) -> tuple[html.FormElement, dict]:
     return form, form.form_values()
 
 
+def _texts(values) -> dict:
+    return {name: " ".join(value.split()) for name, value in values
+            if name not in ("csrf_token", "versie", "basis", "go")}
+
+
+def _lost(posted: list, page: str) -> list[str]:
+    """The inputs whose text the page after the save does not show as it was posted (whitespace aside):
+    a save must keep every answer of the part, not only the one typed."""
+    _, shown = form_values(page, "versie")
+    before, after = _texts(posted), _texts(shown)
+    return [name for name, text in before.items() if text and after.get(name) != text]
+
+
 class Employee(Person):
     """Opens their plan and writes it, part after part."""
     role = "employees"
@@ -151,6 +164,8 @@ class Employee(Person):
                 saved.failure("no 'Opgeslagen.'")
             elif typed not in saved.text:
                 saved.failure("the text typed is not shown back")
+            elif lost := _lost(values, saved.text):
+                saved.failure(f"answers not shown back as posted: {lost[:3]}")
 
     @task(1)
     def print_view(self):
