@@ -18,8 +18,6 @@ from forms import kinds
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUND = 10
-PENDING = ("the exports still compare kind names (helpers 'exports' and 'placeholders' of issue 19 are "
-           "replacing them)")
 
 
 def kind_names() -> set[str]:
@@ -130,13 +128,11 @@ def test_other_kinds_and_other_code_are_not(line):
     assert comparisons(line, kind_names()) == []
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING)
 def test_at_most_ten_comparisons_with_kind_names_remain_outside_forms():
     rows = found()
     assert len(rows) <= BOUND, f"{len(rows)} comparisons of a field's kind with a name:\n{_listing(rows)}"
 
 
-@pytest.mark.xfail(strict=False, reason=PENDING)
 def test_each_comparison_left_says_why():
     silent = [row for row in found() if not row[3]]
     assert not silent, f"without a comment saying why:\n{_listing(silent)}"
