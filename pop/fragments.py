@@ -25,6 +25,7 @@ where each token goes, and the mark is replaced per request.
 from __future__ import annotations
 
 import collections
+import secrets
 import threading
 
 from flask import current_app, g, session
@@ -37,9 +38,10 @@ from .models import Answer
 
 MAX_ENTRIES = 64  # a Fase II is about 100 kB: a few MB per process at most
 MAX_PAGES = 256  # whole pages of 10 to 100 kB, each key with its plan's answers: some 30 MB per process at most
-# Where each CSRF token goes in a kept page. Letters and dashes only: autoescaping leaves it as it is.
-CSRF_MARK = "csrf-token-van-dit-verzoek-7f3c9a"
-CSRF_MARK_BYTES = CSRF_MARK.encode("ascii")
+# Where each CSRF token goes in a kept page: this, and 32 hex digits new for every page drawn, so that
+# no answer or name drawn into the page can hold it (a fixed mark typed into an answer became the
+# reader's token). Letters, digits and dashes only: autoescaping leaves it as it is.
+CSRF_MARK = "csrf-token-van-dit-verzoek-"
 
 
 class FragmentCache:
@@ -86,16 +88,18 @@ def page(key, draw) -> str | bytes:
     pages = pages_of(current_app)
     key = (viewer(), clock.zone_name(), clock.today(), *key)  # times are shown in the zone, talks by the day
     token = generate_csrf()  # this session's token, kept in the session when new
-    html = pages.get(key)
-    if html is None:
+    kept = pages.get(key)
+    if kept is None:
         field = current_app.config["WTF_CSRF_FIELD_NAME"]
-        setattr(g, field, CSRF_MARK)  # what csrf_token() and every form's hidden_tag() give while drawing
+        mark = CSRF_MARK + secrets.token_hex(16)
+        setattr(g, field, mark)  # what csrf_token() and every form's hidden_tag() give while drawing
         try:
-            html = str(draw()).encode("utf-8")
+            kept = (mark.encode("ascii"), str(draw()).encode("utf-8"))
         finally:
             setattr(g, field, token)
-        pages.put(key, html)
-    return html.replace(CSRF_MARK_BYTES, token.encode("ascii"))
+        pages.put(key, kept)
+    mark, html = kept
+    return html.replace(mark, token.encode("ascii"))
 
 
 def pages_of(app) -> FragmentCache:
