@@ -692,3 +692,224 @@ def test_a_kind_that_registers_its_own_word_and_excel_layout_gets_it(app, monkey
     assert ["Uw niveau nu?", "3 – voldoende", "schaal 1–5"] in rows, rows
     at = [r[:2] for r in rows].index(["Vaardigheid", "Niveau"])
     assert rows[at + 1][:2] == ["Plannen", "2 – matig"]
+
+
+# --- a kind that brings its own template (helper rating-widget)
+# The rating above draws the box any field gets (templates/fields/kinds/field.html). A kind chooses its
+# template by Field.template, a name the app's Jinja loader resolves; nothing says that name must be
+# under templates/. RatingButtons is the rating with a template this test supplies (a DictLoader put in
+# front of the app's loader): five radio buttons in a fieldset named by the question, its error list
+# beside them as choice.html has it, and its answer read as number and label. The rating's own tests
+# above keep its box.
+#
+# What keeps drawn templates: the app's Jinja environment (one per app, so per test), the process-wide
+# bytecode cache of pop/web.py (keyed by the template's name and checked against its source, so a name
+# of our own is never mistaken for a file's), and pop/fragments.py's part bodies and print bodies per
+# process (keyed by plan id, form key and id(definition): cleared here, so that every page of these
+# tests is drawn through the loader and none is left for another test).
+
+from wtforms import RadioField
+
+from forms.kinds import choices
+
+BUTTONS_KEY = "proef-knoppen"
+BUTTONS_TEMPLATE = "proef/cijfer_knoppen.html"  # not a file of templates/: the fixture checks
+BUTTONS_SOURCE = """\
+{# A rating as its steps (RatingButtons in tests/test_any_kind.py), supplied by the test. #}
+{% from "fields/macros.html" import errors, help_list, box %}
+
+{% macro steps(bound, described_by=()) -%}
+  {% for option in bound %}<label class="option">{{ option(**aria(bound, *described_by)) }} {{ option.label.text }}</label>{% endfor %}
+{%- endmacro %}
+
+{% macro edit(item, bound, stored=None, level=4, may_sign=False, title=None) -%}
+  <fieldset class="q q-rating{% if bound.errors %} has-error{% endif %}" id="veld-{{ bound.id }}">
+    <legend>{{ item.label }}</legend>
+    {{ help_list(item, bound.id ~ '-help') }}
+    <div class="options">{{ steps(bound, ((bound.id ~ '-help') if item.help else '', (bound.id ~ '-help-intro') if item.intro else '')) }}</div>
+    {{ errors(bound) }}
+  </fieldset>
+{%- endmacro %}
+
+{% macro cell(col, cell, table, stored, row_no) -%}
+  <fieldset class="cell-options">
+    <legend class="sr-only">{{ col.label }}, rij {{ row_no }}</legend>
+    {{ steps(cell) }}
+  </fieldset>
+{%- endmacro %}
+
+{# As a document only the step given, in words; on paper the whole scale, the step given circled. #}
+{% macro show(item, value, level=4, doc=False, with_help=True) -%}
+  {% if doc %}
+    <div class="p-line p-rating"><span class="p-label">{{ item.label }}</span> {{ box(item.as_text(value), doc) }}</div>
+  {% else %}
+    <div class="p-line p-rating"><span class="p-label">{{ item.label }}</span> <div class="box p-options">{% for n, _ in item.steps %}<span class="{{ 'chosen' if n == value else 'option' }}">{{ item.as_text(n) }}</span>{% if not loop.last %} / {% endif %}{% endfor %}</div></div>
+  {% endif %}
+{%- endmacro %}
+"""
+
+
+class RatingRadios(RadioField):
+    """The steps as radio buttons, "4 – goed"; a value the scale does not have is refused with the
+    rating's own message, as its box refuses it."""
+
+    def __init__(self, *args, steps=STEPS, **kwargs):
+        super().__init__(*args, choices=choices((n, f"{n} – {word}") for n, word in steps), coerce=int,
+                         validate_choice=False, **kwargs)
+        self.steps = dict(steps)
+
+    process_formdata = RatingInput.process_formdata
+
+
+@dataclass(frozen=True)
+class RatingButtons(Rating):
+    """The rating, drawn by a template of its own."""
+
+    template: ClassVar[str] = BUTTONS_TEMPLATE
+
+    def wtf_field(self):
+        return RatingRadios(self.label, steps=self.steps)
+
+
+BUTTONS_FORM = FormDefinition(
+    key=BUTTONS_KEY, title="Proefformulier Cijferknoppen (alleen voor de test)", short_title="Knoppen-proef",
+    parts=(
+        Part(key="inschatting", title="Cijfer: uw inschatting", nav_title="Inschatting", sections=(
+            Section("Waar staat u?", items=(
+                Text("cijfer_onderwerp", "Waarin wilt u groeien?"),
+                RatingButtons("cijfer_niveau", LEVEL_LABEL, help=("1 is onvoldoende, 5 is uitstekend.",)),
+            )),
+        )),
+        RATING_FORM.parts[1],  # the akkoord lines
+    ),
+)
+STEP_LABELS = [f"{n} – {word}" for n, word in STEPS]
+
+
+@pytest.fixture
+def buttons_form(app, monkeypatch):
+    """The form registered, and the kind's template in front of the app's own templates."""
+    import os
+
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from pop import fragments
+    assert not os.path.exists(os.path.join(app.root_path, app.template_folder, BUTTONS_TEMPLATE))
+    monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader(
+        [DictLoader({BUTTONS_TEMPLATE: BUTTONS_SOURCE}), app.jinja_env.loader]))
+    monkeypatch.setitem(forms.FORMS, BUTTONS_KEY, BUTTONS_FORM)
+
+    def forget():
+        for cache in (*_caches(), fragments.part_bodies.clear, fragments.print_bodies.clear):
+            getattr(cache, "cache_clear", cache)()
+    forget()
+    yield BUTTONS_FORM
+    forget()
+
+
+def new_buttons_plan(app, org, anna) -> tuple[int, str]:
+    response = anna.post("/plans/nieuw", data={"employee": _person_id(app, org["a"]), "form_key": BUTTONS_KEY,
+                                               "period": "2027"})
+    assert response.status_code == 302, text_of(response)[:1500]
+    match = re.fullmatch(r"/plans/(\d+)/inschatting", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return int(match.group(1)), response.headers["Location"]
+
+
+def _radios(page):
+    """The rating's fieldset, and per radio button (value, its label's text, checked, its attributes)."""
+    fieldset = _field_block(page, "cijfer_niveau")
+    radios = [(r.get("value"), r.getparent().text_content().strip(), r.get("checked") is not None, r.attrib)
+              for r in fieldset.xpath('.//input[@name="cijfer_niveau"]')]
+    return fieldset, radios
+
+
+def test_a_kind_draws_its_input_with_a_template_from_outside_the_code_base(app, org, login, buttons_form):
+    anna = login(org["a"])
+    plan_id, url = new_buttons_plan(app, org, anna)
+    page = anna.get(url)
+    assert page.status_code == 200
+    fieldset, radios = _radios(page)
+    # A fieldset named by the question, its help under the legend and describing each step.
+    assert fieldset.tag == "fieldset" and "q-rating" in fieldset.get("class")
+    assert [l.text_content() for l in fieldset.xpath("./legend")] == [LEVEL_LABEL]
+    assert [h.text_content() for h in fieldset.xpath('.//*[@id="cijfer_niveau-help"]/li')] == [
+        "1 is onvoldoende, 5 is uitstekend."]
+    assert [(v, label, checked) for v, label, checked, _ in radios] == [
+        (str(n), label, False) for (n, _), label in zip(STEPS, STEP_LABELS)]
+    for _, _, _, attrs in radios:
+        assert attrs["type"] == "radio" and attrs["aria-describedby"] == "cijfer_niveau-help"
+        assert "aria-invalid" not in attrs
+    assert len({attrs["id"] for *_, attrs in radios}) == 5
+    assert not doc(page).xpath('//input[@name="cijfer_niveau" and not(@type="radio")]')  # no box
+
+    # A step chosen is stored as its number and shown checked.
+    save(anna, plan_id, "inschatting", {"cijfer_onderwerp": SUBJECT, "cijfer_niveau": "3"})
+    values = stored(app, plan_id)
+    assert values["cijfer_niveau"] == 3 and values["cijfer_onderwerp"] == SUBJECT
+    with app.app_context():
+        assert [(a.row, a.column, a.value) for a in Answer.select().where(
+            (Answer.plan == plan_id) & (Answer.field == "cijfer_niveau"))] == [(0, "", "3")]
+    _, radios = _radios(anna.get(url))
+    assert [(label, checked) for _, label, checked, _ in radios if checked] == [("3 – voldoende", True)]
+
+    # A step the scale does not have: refused beside the fieldset in Dutch, each step marked invalid and
+    # described by the error, the text typed beside it kept, nothing stored.
+    for bad in ("9", "0", "abc"):
+        response = anna.post(url, data={"cijfer_onderwerp": "Anders", "cijfer_niveau": bad, "go": "stay"})
+        assert response.status_code == 422, bad
+        fieldset, radios = _radios(response)
+        assert "has-error" in fieldset.get("class")
+        errors = fieldset.xpath('./ul[@id="cijfer_niveau-error"]/li')
+        assert [e.text_content() for e in errors] == [RATING_MESSAGE], bad
+        for _, _, checked, attrs in radios:
+            assert attrs["aria-invalid"] == "true"
+            assert attrs["aria-describedby"] == "cijfer_niveau-help cijfer_niveau-error"
+            assert not checked
+        assert shown_values(response)["cijfer_onderwerp"] == "Anders"
+        assert stored(app, plan_id) == values
+
+    # Another step replaces it; none chosen empties it.
+    save(anna, plan_id, "inschatting", {"cijfer_niveau": "5"})
+    assert stored(app, plan_id)["cijfer_niveau"] == 5
+    page = anna.get(url)
+    assert [label for _, label, checked, _ in _radios(page)[1] if checked] == ["5 – uitstekend"]
+    assert not doc(page).xpath('//*[@id="cijfer_niveau-error"]')
+    shown = as_post(shown_values(page))
+    del shown["cijfer_niveau"]
+    assert anna.post(url, data={**shown, "go": "stay"}).status_code == 302
+    assert stored(app, plan_id)["cijfer_niveau"] is None
+
+
+def test_a_kind_reads_its_answer_with_its_own_template_for_the_manager_and_on_paper(
+        app, org, login, buttons_form):
+    anna, marco = login(org["a"]), login(org["m1"])
+    plan_id, url = new_buttons_plan(app, org, anna)
+    save(anna, plan_id, "inschatting", {"cijfer_onderwerp": SUBJECT, "cijfer_niveau": "4"})
+    assert anna.post(f"/plans/{plan_id}/stap/delen", data={}).status_code == 302
+
+    # The manager's document: the step given in words, drawn by the kind's `show` (p-rating), no input.
+    page = marco.get(url)
+    assert page.status_code == 200
+    assert not doc(page).xpath('//input[@name="cijfer_niveau"]') and not doc(page).xpath("//fieldset[@id]")
+    lines = doc(page).xpath('//*[contains(@class, "read-only-item")]//*[contains(@class, "p-rating")]')
+    assert len(lines) == 1
+    assert lines[0].xpath('./*[@class="p-label"]')[0].text_content() == LEVEL_LABEL
+    assert lines[0].xpath('./*[contains(@class, "box")]')[0].text_content().strip() == "4 – goed"
+
+    # On paper: the whole scale, the step given circled.
+    page = marco.get(f"/plans/{plan_id}/afdrukken")
+    assert page.status_code == 200
+    lines = doc(page).xpath('//*[contains(@class, "p-rating")]')
+    assert len(lines) == 1 and LEVEL_LABEL in lines[0].text_content()
+    assert [s.text_content() for s in lines[0].xpath('.//span[@class="chosen"]')] == ["4 – goed"]
+    assert [s.text_content() for s in lines[0].xpath('.//span[@class="option"]')] == [
+        label for label in STEP_LABELS if label != "4 – goed"]
+
+    # Not given: the document says so; on paper the scale with nothing circled.
+    save(anna, plan_id, "inschatting", {"cijfer_niveau": ""})
+    page = marco.get(url)
+    line = doc(page).xpath('//*[contains(@class, "p-rating")]')[0]
+    assert "Niet ingevuld" in line.text_content() and "4 – goed" not in line.text_content()
+    line = doc(marco.get(f"/plans/{plan_id}/afdrukken")).xpath('//*[contains(@class, "p-rating")]')[0]
+    assert not line.xpath('.//span[@class="chosen"]') and len(line.xpath('.//span[@class="option"]')) == 5
