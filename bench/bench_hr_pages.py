@@ -1,5 +1,5 @@
 """HR's pages at 100 and at 10,000 employees, side by side: run `.venv/bin/python bench/bench_hr_pages.py`
-(options --sizes 100 10000, --runs 5, --database postgresql://.../postgres for a PostgreSQL server, on
+(options --sizes 100 10000, --runs 5, --pages search dashboard, --database postgresql://.../postgres for a PostgreSQL server, on
 which it makes and drops a database of its own per size).
 
 Each organisation is made by the demo command's own code (pop/demo_organisation.py, as `flask --app app
@@ -124,7 +124,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3, help="times each page is measured at both sizes in turn")
     parser.add_argument("--database", default="", help="PostgreSQL admin URL; default: SQLite files")
+    parser.add_argument("--pages", nargs="*", default=[], help="only the pages whose label holds one of these")
     args = parser.parse_args()
+    if args.pages:
+        PAGES[:] = [p for p in PAGES if any(w in p[0] for w in args.pages)]
     small, large = args.sizes
     organisations, drops = {}, []
     with tempfile.TemporaryDirectory() as folder:

@@ -95,7 +95,8 @@ class Person(BaseModel):
     class Meta:
         # The lists' filters and sorts (pop/listing.py; m0017): by name, by department and name.
         indexes = ((("achternaam", "voornaam"), False), (("afdeling", "achternaam", "voornaam"), False),
-                   (("functie",), False), (("role",), False))
+                   (("functie",), False), (("role",), False),
+                   (("afdeling", "active"), False))  # m0022: the active people per department
 
     @property
     def naam(self) -> str:
@@ -160,7 +161,9 @@ class Plan(BaseModel):
     class Meta:
         # The plan lists' filters and sorts and HR's counts per period and state (m0017).
         indexes = ((("period", "status", "employee"), False), (("status",), False), (("form_key",), False),
-                   (("updated_at",), False))
+                   (("updated_at",), False),
+                   # m0022 (plan_period_totals): what the period's totals read, from the index alone.
+                   (("period", "employee", "status", "costs_euro", "costs_uren", "form_key", "progress"), False))
 
     @property
     def status_label(self) -> str:

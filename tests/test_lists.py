@@ -472,19 +472,24 @@ INDEXED = [
     (f"/?periode={YEAR}&status=evaluatie", 'FROM "plan" AS "t1" INNER JOIN "person"', "plan_period_status_employee_id", 0),
     ("/?status=evaluatie", 'FROM "plan" AS "t1" INNER JOIN "person"', "plan_status", 0),
     ("/?formulier=pop-tabel", 'FROM "plan" AS "t1" INNER JOIN "person"', "plan_form_key", 0),
-    ("/?afdeling=Inkoop", 'FROM "plan" AS "t1" INNER JOIN "person"', "person_afdeling_achternaam_voornaam", 0),
+    ("/?afdeling=Inkoop", 'FROM "plan" AS "t1" INNER JOIN "person"', "person_afdeling_active", 0),
     (f"/?periode={YEAR}", '"t1"."id" NOT IN (SELECT "t2"."employee_id" FROM "plan"', "plan_period_status_employee_id", 0),
     ("/mensen/", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_achternaam_voornaam", -1),
     ("/mensen/?sorteer=afdeling", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_afdeling_achternaam_voornaam", -1),
     ("/mensen/?sorteer=email", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_email", -1),
     ("/mensen/?sorteer=functie", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_functie", -1),
     ("/mensen/?sorteer=rol", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_role", -1),
-    (f"/budget?periode={YEAR}", 'SUM("t2"."costs_euro")', "plan_period_status_employee_id", 0),
+    (f"/budget?periode={YEAR}", 'SUM("t2"."costs_euro")', "plan_period_totals", 0),
     (f"/budget?periode={YEAR}", 'FROM "budget" AS "t1" WHERE', "budget_", 0),
     (f"/matrix?periode={YEAR}", 'GROUP BY "t1"."prestaties"', "placement_", 0),
     # The dashboard's completion per phase: the period's shared plans by their index, grouped by form and
-    # kept progress (pop/progress.py, m0020).
-    (f"/dashboard?periode={YEAR}", 'GROUP BY "t1"."form_key", "t1"."progress"', "plan_period_status_employee_id", 0),
+    # kept progress (pop/progress.py, m0020), read from the period's totals index alone (m0022).
+    (f"/dashboard?periode={YEAR}", 'GROUP BY "t1"."form_key", "t1"."progress"', "plan_period_totals", 0),
+    # m0022: the year's planned costs and the people without a plan per department from indexes alone;
+    # the budget sorted by remaining euros sums each person's planned costs in the index's order.
+    (f"/dashboard?periode={YEAR}", 'SELECT SUM("t1"."costs_euro")', "plan_period_totals", 0),
+    (f"/?periode={YEAR}", 'SELECT "t1"."afdeling", COUNT("t1"."id") FROM "person"', "person_afdeling_active", 0),
+    (f"/budget?periode={YEAR}&sorteer=resterend-euro", 'AS "gepland"', "plan_period_totals", -1),
 ]
 
 

@@ -822,3 +822,36 @@ def test_m0021_indexes_the_search_on_postgresql_and_does_without_when_the_extens
             database.close()
         drop_database_url(weak_admin)
         _admin(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_m0022_on_a_database_of_the_previous_schema_with_data_adds_the_period_totals_indexes(
+        database_url, tmp_path, monkeypatch):
+    """m0022 (the indexes HR's period totals read, pop/migrations/m0022_period_totals.py) on a database
+    that m0021 left with plans: every row is as it was (strict: no column added), both indexes are there
+    afterwards under their names and on their columns, and the pages that read them (the dashboard, the
+    budget sorted by remaining euros, HR's first page with its counts per department) count as before."""
+    from pop.migrations.m0022_period_totals import INDEXES
+
+    def indexes():
+        return {i.name: (table, tuple(i.columns)) for table in ("plan", "person")
+                for i in database.get_indexes(table)}
+
+    app = before_migration("m0022_period_totals", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert not set(INDEXES) & set(indexes())
+        before = every_row()
+        period = before["plan"][0]["period"]
+        shared = sum(1 for r in before["plan"] if r["period"] == period and r["status"] != "voorbereiding")
+        assert shared
+
+    app = after_migration("m0022_period_totals", before, database_url, tmp_path, monkeypatch, strict=True)
+    with app.app_context(), database.connection_context():
+        found = indexes()
+        assert {name: found.get(name) for name in INDEXES} == INDEXES
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    dashboard = hr.get(f"/dashboard?periode={period}")
+    assert dashboard.status_code == 200
+    assert f"{shared} gedeelde plan" in dashboard.get_data(as_text=True)
+    remaining = hr.get(f"/budget?periode={period}&sorteer=resterend-euro")
+    assert remaining.status_code == 200 and 'aria-sort="ascending"' in remaining.get_data(as_text=True)
