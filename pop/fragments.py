@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import secrets
+import sys
 import threading
 
 from flask import current_app, g, session
@@ -37,7 +38,10 @@ from .db import Prepared
 from .models import Answer
 
 MAX_ENTRIES = 64  # a Fase II is about 100 kB: a few MB per process at most
-MAX_PAGES = 256  # whole pages of 10 to 100 kB, each key with its plan's answers: some 30 MB per process at most
+MAX_PAGES = 256  # whole pages of 10 to 100 kB, each key with its plan's answers: some 30 MB per app ...
+# ... and never more than this: a plan at its limit in characters of four bytes made each print view
+# and its key 1 to 2 MB, and 256 of them some 300 MB in every server process.
+MAX_PAGE_BYTES = 32 * 2**20
 # Where each CSRF token goes in a kept page: this, and 32 hex digits new for every page drawn, so that
 # no answer or name drawn into the page can hold it (a fixed mark typed into an answer became the
 # reader's token). Letters, digits and dashes only: autoescaping leaves it as it is.
@@ -45,9 +49,13 @@ CSRF_MARK = "csrf-token-van-dit-verzoek-"
 
 
 class FragmentCache:
-    def __init__(self, size: int = MAX_ENTRIES):
+    def __init__(self, size: int = MAX_ENTRIES, max_bytes: int | None = None):
+        """size: entries at most; max_bytes: what their keys and values may hold together (weight())."""
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._entries: collections.OrderedDict = collections.OrderedDict()
+        self._weights: dict = {}
         self._lock = threading.Lock()
 
     def get(self, key):
@@ -58,18 +66,34 @@ class FragmentCache:
             return html
 
     def put(self, key, html) -> None:
+        size = weight(key) + weight(html) if self.max_bytes is not None else 0
         with self._lock:
+            self.bytes += size - self._weights.pop(key, 0)
+            self._weights[key] = size
             self._entries[key] = html
             self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            # Oldest out first; one larger than max_bytes on its own is not kept at all.
+            while self._entries and (len(self._entries) > self.size
+                                     or (self.max_bytes is not None and self.bytes > self.max_bytes)):
+                old, _ = self._entries.popitem(last=False)
+                self.bytes -= self._weights.pop(old, 0)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._weights.clear()
+            self.bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def weight(value) -> int:
+    """About the bytes a key or a kept value holds: its texts (a page's answers in its key) and the
+    containers around them, counted once more for each place they are in."""
+    if isinstance(value, (tuple, frozenset, list)):
+        return sys.getsizeof(value) + sum(weight(v) for v in value)
+    return sys.getsizeof(value)
 
 
 part_bodies = FragmentCache()
@@ -106,7 +130,7 @@ def pages_of(app) -> FragmentCache:
     """The whole pages kept for this app (the tests make an app per test, each with its database)."""
     pages = app.extensions.get("pop_pages")
     if pages is None:
-        pages = app.extensions.setdefault("pop_pages", FragmentCache(MAX_PAGES))
+        pages = app.extensions.setdefault("pop_pages", FragmentCache(MAX_PAGES, MAX_PAGE_BYTES))
     return pages
 
 

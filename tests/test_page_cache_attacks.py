@@ -24,3 +24,41 @@ def test_an_answer_that_reads_like_the_token_mark_is_shown_and_saved_as_typed(ap
     assert anna.post(fase2, data={**as_post(shown_values(page)), "go": "stay"}).status_code == 302
     assert stored(app, org["plan_a"])["pop_wat"] == typed
     assert len(fragments.pages_of(app)) > 0  # the attack went through a kept page
+
+
+# ---------------------------------------------------------------- memory
+
+def test_kept_pages_of_plans_at_their_limit_stay_within_a_bounded_memory(app, org, login, monkeypatch):
+    """The kept pages were bounded by their number alone (256 per app), each with its page and, in its
+    key, every answer of its plan: a plan at its limit in characters of four bytes made each print
+    view and its key some 1.2 MB, so an employee saving and printing their plan over and over held
+    some 300 MB in every server process. Now the cache also holds to a number of bytes
+    (fragments.MAX_PAGE_BYTES)."""
+    import datetime as dt
+    import tracemalloc
+
+    from forms import limits
+    from pop import answers
+    from pop.models import Plan
+
+    anna = login(org["a"])
+    talk = "🙂" * (limits.TALK_ANSWER_CHARS - 10)
+    talks = [{"datum": dt.date(2027, 1, 4) + dt.timedelta(days=7 * i), "gedaan": talk, "opgeleverd": talk,
+              "tevreden": talk, "verder": talk} for i in range(limits.PLAN_CHARS // (4 * len(talk)))]
+    url = f"/plans/{org['plan_a']}/afdrukken"
+    # The bound made small, so that a few pages reach it.
+    monkeypatch.setattr(fragments, "MAX_PAGE_BYTES", 4 * 2**20, raising=False)
+    app.extensions.pop("pop_pages", None)
+    tracemalloc.start()
+    try:
+        for i in range(6):  # each save a new page kept, as each print after it
+            with app.app_context():
+                answers.save(Plan.get_by_id(org["plan_a"]), {"voortgangsgesprekken": talks,
+                                                            "meer_doen": f"Versie {i}"})
+            assert f"Versie {i}" in text_of(anna.get(url))
+        held = tracemalloc.get_traced_memory()[0]
+        fragments.pages_of(app).clear()
+        held -= tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert 0 < held <= 4 * 2**20, held
