@@ -913,3 +913,64 @@ def test_a_kind_reads_its_answer_with_its_own_template_for_the_manager_and_on_pa
     assert "Niet ingevuld" in line.text_content() and "4 – goed" not in line.text_content()
     line = doc(marco.get(f"/plans/{plan_id}/afdrukken")).xpath('//*[contains(@class, "p-rating")]')[0]
     assert not line.xpath('.//span[@class="chosen"]') and len(line.xpath('.//span[@class="option"]')) == 5
+
+
+def test_in_a_browser_a_step_clicked_is_saved_and_checked_after_a_reload(app, org, login, buttons_form):
+    """Chromium (Debian's, as tests/test_browser.py starts it; skipped without it unless
+    POP_REQUIRE_BROWSER=1) on this test's app, served in a thread: the step is found by its label
+    inside the group the legend names, clicked, saved, and checked after a reload."""
+    import os
+    import threading
+
+    from databases import on_postgres
+    from werkzeug.serving import make_server
+    if on_postgres():
+        pytest.skip("the browser's part does not depend on the database: it runs in the SQLite suite")
+    try:
+        from playwright import sync_api
+    except ImportError:  # pragma: no cover - depends on the environment
+        sync_api = None
+    import shutil
+    chromium = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
+    if sync_api is None or chromium is None:
+        message = "playwright and Debian's chromium are needed for the browser part"
+        if os.environ.get("POP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"POP_REQUIRE_BROWSER=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    from test_browser import CHROMIUM_ARGS, TIMEOUT_MS, save as save_in_browser
+
+    anna = login(org["a"])
+    plan_id, url = new_buttons_plan(app, org, anna)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="pop-rating-server", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+            try:
+                # Anna's session as the test client has it: logging in is not what this test is about
+                # (tests/test_browser.py does that), and its page took most of this test's time.
+                context = browser.new_context(base_url=base_url, locale="nl-NL")
+                name = app.config["SESSION_COOKIE_NAME"]
+                context.add_cookies([{"name": name, "value": anna.http.get_cookie(name).value,
+                                      "url": base_url}])
+                context.set_default_timeout(TIMEOUT_MS)
+                page = context.new_page()
+                page.goto(url)
+                scale = page.get_by_role("group", name=LEVEL_LABEL)
+                assert [scale.get_by_role("radio", name=label, exact=True).is_checked()
+                        for label in STEP_LABELS] == [False] * 5
+                scale.get_by_text("4 – goed", exact=True).click()  # its label's text, as a person clicks it
+                save_in_browser(page)
+                page.reload()
+                scale = page.get_by_role("group", name=LEVEL_LABEL)
+                assert [scale.get_by_role("radio", name=label, exact=True).is_checked()
+                        for label in STEP_LABELS] == [False, False, False, True, False]
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert stored(app, plan_id)["cijfer_niveau"] == 4
