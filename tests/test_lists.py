@@ -509,6 +509,24 @@ def test_the_list_queries_find_their_rows_through_an_index(org, hr, queries, url
         assert not re.search(r"\bSCAN (t\d|leidinggevende)\b(?! USING)", plan), plan
 
 
+def test_a_page_reads_its_rows_by_their_ids_alone(org, hr, queries):
+    """paginate finds the page's ids with every condition of the list, then reads those rows by their ids
+    alone: the people without a plan are not gathered a third time (NOT IN the period's plans) to read a
+    page of ten people; the rows are still the ones found (a dropped condition would list people who
+    have a plan, or another department's)."""
+    page_queries(hr, f"/?periode={YEAR}&afdeling=Verkoop&aantal=10", queries)
+    read = [sql for sql, _ in queries.sql if sql.startswith('SELECT "t1"."id", "t1"."voornaam"')
+            and '"t1"."id" IN (' in sql and "LIMIT" not in sql]
+    assert read and not any("NOT IN" in sql or '"afdeling" =' in sql for sql in read), read
+    with org.app.app_context():
+        expected = {p.naam for p in Person.select().where(
+            (Person.afdeling == "Verkoop") & (Person.active == True)  # noqa: E712
+            & Person.id.not_in(Plan.select(Plan.employee).where(Plan.period == YEAR)))}
+    listed = {li.text_content().split(" (")[0].strip() for li in doc(hr.get(
+        f"/?periode={YEAR}&afdeling=Verkoop&aantal=200")).xpath('//section[@id="zonder-pop"]//li')}
+    assert expected and listed == expected
+
+
 SEARCHED = ["/?zoek=vriesema", "/mensen/?zoek=vriesema", f"/budget?periode={YEAR}&zoek=vriesema"]
 
 
