@@ -780,6 +780,14 @@ BUTTONS_FORM = FormDefinition(
                 RatingButtons("cijfer_niveau", LEVEL_LABEL, help=("1 is onvoldoende, 5 is uitstekend.",)),
             )),
         )),
+        Part(key="vaardigheden", title="Cijfers: uw vaardigheden", nav_title="Vaardigheden", sections=(
+            Section("Per vaardigheid", items=(
+                Table("rijen", "Vaardigheden", min_rows=2, columns=(
+                    Text("vaardigheid", "Vaardigheid"),
+                    RatingButtons("niveau", "Niveau"),
+                )),
+            )),
+        )),
         RATING_FORM.parts[1],  # the akkoord lines
     ),
 )
@@ -913,6 +921,52 @@ def test_a_kind_reads_its_answer_with_its_own_template_for_the_manager_and_on_pa
     assert "Niet ingevuld" in line.text_content() and "4 – goed" not in line.text_content()
     line = doc(marco.get(f"/plans/{plan_id}/afdrukken")).xpath('//*[contains(@class, "p-rating")]')[0]
     assert not line.xpath('.//span[@class="chosen"]') and len(line.xpath('.//span[@class="option"]')) == 5
+
+
+def test_a_kinds_own_template_draws_its_cell_in_a_tables_rows(app, org, login, buttons_form):
+    """Its `cell` (fields/kinds/table.html takes it where a kind has one): per row the five steps in a
+    fieldset named by column and row, the error in the row's cell beside them."""
+    anna = login(org["a"])
+    plan_id, _ = new_buttons_plan(app, org, anna)
+    url = f"/plans/{plan_id}/vaardigheden"
+
+    def cells(page):
+        """Per row: its fieldset's legend, and per step (its label's text, checked, its attributes)."""
+        found = []
+        for row in (0, 1):
+            cell = doc(page).xpath(f'//tr[@id="rij-rijen-{row}"]/td[@data-label="Niveau"]')
+            assert len(cell) == 1, page.get_data(as_text=True)[:3000]
+            fieldsets = cell[0].xpath('./fieldset[@class="cell-options"]')
+            assert len(fieldsets) == 1
+            found.append((fieldsets[0].xpath("./legend")[0].text_content(),
+                          [(r.getparent().text_content().strip(), r.get("checked") is not None, r.attrib)
+                           for r in fieldsets[0].xpath(f'.//input[@type="radio"][@name="rijen-{row}-niveau"]')]))
+        return found
+
+    page = anna.get(url)
+    assert page.status_code == 200
+    for row, (legend, steps) in enumerate(cells(page)):
+        assert legend == f"Niveau, rij {row + 1}"
+        assert [(label, checked) for label, checked, _ in steps] == [(label, False) for label in STEP_LABELS]
+
+    typed = {"rijen-0-vaardigheid": "Presenteren", "rijen-0-niveau": "3",
+             "rijen-1-vaardigheid": "Plannen", "rijen-1-niveau": "9", "go": "stay"}
+    response = anna.post(url, data=typed)
+    assert response.status_code == 422
+    errors = doc(response).xpath('//tr[@id="rij-rijen-1"]/td[@data-label="Niveau"]/ul[@id="rijen-1-niveau-error"]/li')
+    assert [e.text_content() for e in errors] == [RATING_MESSAGE]
+    assert not doc(response).xpath('//*[@id="rijen-0-niveau-error"]')  # the good one is not blamed
+    (_, good), (_, bad) = cells(response)
+    assert [label for label, checked, _ in good if checked] == ["3 – voldoende"]  # what was chosen stays
+    assert all(a["aria-invalid"] == "true" and a["aria-describedby"] == "rijen-1-niveau-error" for *_, a in bad)
+    assert not any("aria-invalid" in a for *_, a in good)
+    assert stored(app, plan_id)["rijen"] == []
+
+    save(anna, plan_id, "vaardigheden", {**typed, "rijen-1-niveau": "5"})
+    assert stored(app, plan_id)["rijen"] == [{"vaardigheid": "Presenteren", "niveau": 3},
+                                             {"vaardigheid": "Plannen", "niveau": 5}]
+    assert [[label for label, checked, _ in steps if checked] for _, steps in cells(anna.get(url))] == [
+        ["3 – voldoende"], ["5 – uitstekend"]]
 
 
 def test_in_a_browser_a_step_clicked_is_saved_and_checked_after_a_reload(app, org, login, buttons_form):
