@@ -62,3 +62,21 @@ def test_kept_pages_of_plans_at_their_limit_stay_within_a_bounded_memory(app, or
     finally:
         tracemalloc.stop()
     assert 0 < held <= 4 * 2**20, held
+
+
+# ---------------------------------------------------------------- other requests for the same page
+
+def test_a_head_request_answers_as_the_page_does_and_stores_nothing(app, org, login):
+    """HEAD (a link checker, a monitor) on a part page went the way of a save, found no answers and
+    answered 400 ‘Ongeldig formulier’ (422 with a body); it now gets the page's answer, without a body,
+    and a body sent with it is never read."""
+    anna = login(org["a"])
+    fase2 = part_url(org["plan_a"], "fase-2")
+    for url in (f"/plans/{org['plan_a']}", fase2, f"/plans/{org['plan_a']}/afdrukken"):
+        page = anna.get(url)
+        head = anna.http.head(url)
+        assert (head.status_code, head.mimetype, head.get_data()) == (200, "text/html", b""), url
+        assert int(head.headers["Content-Length"]) == len(page.get_data()), url
+    typed = {**as_post(shown_values(anna.get(fase2))), "pop_wat": "Met HEAD verstuurd", "go": "stay"}
+    assert anna.http.open(fase2, method="HEAD", data=typed).status_code == 200
+    assert stored(app, org["plan_a"])["pop_wat"] == ""

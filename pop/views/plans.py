@@ -338,7 +338,7 @@ def part(plan_id: int, part_key: str):
     part = definition.part(part_key) or abort(404)
     readable_or_403(plan)
 
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (Flask adds it), which was read as an empty save: a 400
         return _part_page(plan, definition, part)
 
     if not set(request.form) - {"csrf_token"}:
