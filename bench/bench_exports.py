@@ -81,6 +81,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100, help="renders per measurement")
     parser.add_argument("--docxtpl-runs", type=int, default=20)
     parser.add_argument("--plans", type=int, default=1000, help="plans in the bulk zip")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="POP_EXPORT_WORKERS for the bulk runs in workers (default: the setting's own)")
     args = parser.parse_args()
 
     definition = get_form(DEFAULT_FORM)
@@ -121,8 +123,8 @@ def main() -> None:
 
             bulk = {}
             for label, workers in (("in this process, one plan at a time", 0),
-                                   ("worker processes, started for it", None),
-                                   ("worker processes, already running", None)):
+                                   ("worker processes, started for it", args.workers),
+                                   ("worker processes, already running", args.workers)):
                 app.config["POP_EXPORT_WORKERS"] = workers
                 zip_path = Path(tmp, f"all-{len(bulk)}.zip")
                 start, cpu, workers_cpu = time.perf_counter(), time.process_time(), _workers_cpu()
@@ -130,6 +132,7 @@ def main() -> None:
                 bulk[label] = (time.perf_counter() - start, zip_path, time.process_time() - cpu,
                                _workers_cpu() - workers_cpu)
             zip_mb = zip_path.stat().st_size / 1024 / 1024
+            workers_used = render_pool.workers()
             same = len({_contents(path) for _, path, *_ in bulk.values()}) == 1
 
     d50, d95 = percentiles(docx)
@@ -145,7 +148,7 @@ def main() -> None:
     print(f"  speed-up over plain docxtpl (p50, incl. load): {b50 / d50:.1f}x")
     print(f"  .xlsx / .docx (p50, incl. load): {x50 / d50:.2f}")
     print(f"Bulk zip of {args.plans} plans (.docx each + overview .xlsx), {zip_mb:.1f} MB; "
-          f"{cpus.usable()} usable CPUs, {render_pool.workers()} workers:")
+          f"{cpus.usable()} usable CPUs, {workers_used} workers:")
     print(f"  {'':38} {'time':>8} {'CPU here':>9} {'workers':>8}")
     for label, (seconds, _, cpu, workers_cpu) in bulk.items():
         print(f"  {label:38} {seconds:6.2f} s {cpu:7.2f} s {workers_cpu:6.2f} s")

@@ -378,6 +378,8 @@ def layout_of(field) -> ExcelKind:
     lives as long as the process (the field is kept with its id)."""
     cached = _LAYOUTS.get(id(field))
     if cached is None or cached[0] is not field:
+        if len(_LAYOUTS) >= 10_000:  # definitions replaced over and over (a worker's): not kept for ever
+            _LAYOUTS.clear()
         cached = _LAYOUTS[id(field)] = (field, excel_layout(field))
     return cached[1]
 
