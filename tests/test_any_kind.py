@@ -699,8 +699,8 @@ def test_a_kind_that_registers_its_own_word_and_excel_layout_gets_it(app, monkey
 # template by Field.template, a name the app's Jinja loader resolves; nothing says that name must be
 # under templates/. RatingButtons is the rating with a template this test supplies (a DictLoader put in
 # front of the app's loader): five radio buttons in a fieldset named by the question, its error list
-# beside them as choice.html has it, and its answer read as number and label. The rating's own tests
-# above keep its box.
+# beside them as choice.html has it, the same in a table's cell, and its answer read as number and
+# label; one browser test clicks a step. The rating's own tests above keep its box.
 #
 # What keeps drawn templates: the app's Jinja environment (one per app, so per test), the process-wide
 # bytecode cache of pop/web.py (keyed by the template's name and checked against its source, so a name
@@ -808,8 +808,10 @@ def buttons_form(app, monkeypatch):
     monkeypatch.setitem(forms.FORMS, BUTTONS_KEY, BUTTONS_FORM)
 
     def forget():
-        for cache in (*_caches(), fragments.part_bodies.clear, fragments.print_bodies.clear):
-            getattr(cache, "cache_clear", cache)()
+        for cache in _caches():
+            cache.cache_clear()
+        fragments.part_bodies.clear()
+        fragments.print_bodies.clear()
     forget()
     yield BUTTONS_FORM
     forget()
@@ -974,6 +976,7 @@ def test_in_a_browser_a_step_clicked_is_saved_and_checked_after_a_reload(app, or
     POP_REQUIRE_BROWSER=1) on this test's app, served in a thread: the step is found by its label
     inside the group the legend names, clicked, saved, and checked after a reload."""
     import os
+    import shutil
     import threading
 
     from databases import on_postgres
@@ -984,7 +987,6 @@ def test_in_a_browser_a_step_clicked_is_saved_and_checked_after_a_reload(app, or
         from playwright import sync_api
     except ImportError:  # pragma: no cover - depends on the environment
         sync_api = None
-    import shutil
     chromium = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
     if sync_api is None or chromium is None:
         message = "playwright and Debian's chromium are needed for the browser part"
