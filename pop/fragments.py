@@ -96,8 +96,12 @@ def weight(value) -> int:
     return sys.getsizeof(value)
 
 
-part_bodies = FragmentCache()
-print_bodies = FragmentCache()  # the print view's parts, under the plan, its form and its stored answers
+# A part's questions or a plan's print of 150.000 characters of four bytes is some 0.8 MB, and a plan
+# stored before the limits (forms/limits.py) many times that: each cache holds to a number of bytes too.
+MAX_BODY_BYTES = 16 * 2**20
+part_bodies = FragmentCache(MAX_ENTRIES, MAX_BODY_BYTES)
+# The print view's parts, under the plan, its form and its stored answers.
+print_bodies = FragmentCache(MAX_ENTRIES, MAX_BODY_BYTES)
 
 
 # ---------------------------------------------------------------- whole pages
