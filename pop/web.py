@@ -11,6 +11,7 @@ from forms.web import file_field_names, refuse_odd_formdata
 
 from .db import Prepared
 from .models import Person
+from .sessions import CheckedOnce
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -50,6 +51,13 @@ def field_template(field):
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+)
 
 
 class IdConverter(IntegerConverter):
@@ -96,6 +104,7 @@ COMPILED_TEMPLATES = CompiledTemplates()
 
 def init_app(app):
     app.url_map.converters["int"] = IdConverter  # before the blueprints' routes are added
+    app.session_interface = CheckedOnce()  # the session cookie's signature checked once per cookie
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     login_manager.init_app(app)
     app.jinja_env.globals["aria"] = aria
@@ -218,15 +227,12 @@ def init_app(app):
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()}  # one pass: each `in` was a pass of its own
+        headers.extend([(name, value) for name, value in SECURITY_HEADERS  # a view's own (a download's CSP) stays
+                        if name.lower() not in present])
         if request.endpoint != "static":
             # Plans and people are personal: not kept in the browser's cache, where the next user of a
             # shared PC could bring them back with the Back button after logging out.
-            response.headers["Cache-Control"] = "no-store"
+            headers["Cache-Control"] = "no-store"
         return response

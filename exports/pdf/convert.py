@@ -88,9 +88,19 @@ class Settings:
     slot_dir: Path
 
 
-@lru_cache(maxsize=1)  # asked on every plan page; installing LibreOffice later needs a restart
+SOFFICE_LOOK_AGAIN = 60.0  # seconds: LibreOffice installed (or removed) while POP runs counts within a minute
+_soffice_found: tuple[float, str | None] = (float("-inf"), None)  # (when looked, what was found)
+
+
 def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice on the PATH. Asked on every plan page (its PDF links), where searching the PATH
+    took about 40 µs: the answer is kept and looked for again after SOFFICE_LOOK_AGAIN seconds."""
+    global _soffice_found
+    looked, found = _soffice_found
+    if time.monotonic() - looked >= SOFFICE_LOOK_AGAIN:
+        found = shutil.which("soffice") or shutil.which("libreoffice")
+        _soffice_found = (time.monotonic(), found)
+    return found
 
 
 @lru_cache(maxsize=4)
