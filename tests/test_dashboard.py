@@ -10,11 +10,11 @@ import pytest
 from conftest import Client, make_person, text_of
 from forms import FORMS
 from organisation import PASSWORD, build
-from pop import answers, progress
+from pop import answers, clock, progress
 from pop.dashboard import overdue_talks
 from pop.models import STATUSES, Budget, Person, Plan
 from pop.plans import current_period, part_progress, start_plan
-from support import FILL, doc, part_url, set_state
+from support import FILL, doc, part_url, queries, set_state  # noqa: F401 (the fixture)
 
 TODAY = dt.date.today()
 PERIOD = current_period()
@@ -234,3 +234,31 @@ def test_the_progress_is_kept_in_the_saves_own_transaction(app, org, monkeypatch
             answers.save(plan, {"meer_doen": "Meer plannen."})
         assert answers.load(Plan.get_by_id(plan.id))["meer_doen"] == before
         assert Plan.get_by_id(plan.id).progress == kept
+
+
+def test_the_overdue_page_reads_the_talks_of_plans_whose_talk_date_has_passed_only(app, queries):
+    """The overdue talks' page reads talk cells only of the period's shared open plans whose next talk
+    field holds a date before today (pop/dashboard.py _due_before): a plan whose talk lies ahead, or one
+    that has no such date, is not read; and what it lists is still judged by the to-do list's rule (a
+    talk held since is not overdue)."""
+    with app.app_context():
+        members = build(60, TODAY, PERIOD)
+        today = clock.today()  # the page's: the organisation's day, which may be TODAY's next
+        shared_open = {p.id for p in Plan.select().where((Plan.period == PERIOD) & Plan.status.in_(
+            ["ontwikkelgesprek", "vastgesteld", "uitvoering", "evaluatie"]))}
+        due = {p.id for p in Plan.select().where(Plan.id.in_(list(shared_open)))
+               if isinstance(answers.load(p).get(FORMS[p.form_key].next_talk_field or "-"), dt.date)
+               and answers.load(p)[FORMS[p.form_key].next_talk_field] < today}
+        ahead = shared_open - due
+        assert due and ahead
+        found = {plan_id for plan_id, _ in overdue_talks(PERIOD, today)}
+    client = hr_client(app)
+    queries.sql.clear()
+    page = client.get("/dashboard/gesprekken-verlopen")
+    assert page.status_code == 200
+    cells = [params for sql, params in queries.sql if sql.startswith('SELECT "t1"."plan_id", "t1"."field"')]
+    read = {p for params in cells for p in params if isinstance(p, int)}
+    assert cells and read == due
+    listed_names = {a.text_content() for a in doc(page).xpath('//table[@id="verlopen"]/tbody/tr/td[1]/a')}
+    assert found and found <= due
+    assert listed_names == {m.naam for m in members if m.plan_id in found}
