@@ -7,8 +7,9 @@ of the part's questions (their fingerprint, from the very rows the page shows), 
 person may change and sign; so a key of exactly those gives the same HTML again. A page sent back with
 what was typed (refused, in conflict, a row added) is drawn afresh, never kept.
 
-The cache is bounded (MAX_ENTRIES, least recently used out) and belongs to one process: nothing is
-shared between servers or workers, and a save needs no invalidation, as a changed answer is a new key.
+The cache is bounded (MAX_ENTRIES, and MAX_BODY_BYTES for plans of many or wide characters; least
+recently used out) and belongs to one process: nothing is shared between servers or workers, and a save
+needs no invalidation, as a changed answer is a new key.
 The print view's parts are kept the same way: they follow from the form and all stored answers.
 
 Whole pages (page()): the plan overview, a part page as stored and the print view are kept per app
