@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus
 
 from flask import url_for
 from peewee import fn
@@ -115,10 +115,10 @@ class Figures:
         return link
 
     def without_link(self, afdeling: str | None = None) -> str:
-        args = {"periode": self.period}
+        link = f"{self._list_url}?periode={_quoted(self.period)}"
         if afdeling:
-            args["afdeling"] = afdeling
-        return self._list_url + "?" + urlencode(args) + "#zonder-pop"
+            link += "&afdeling=" + _quoted(afdeling)
+        return link + "#zonder-pop"
 
     def overdue_link(self) -> str:
         return url_for("dashboard.overdue", periode=self.period)
