@@ -33,6 +33,7 @@ import threading
 from flask import current_app, g, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import URLSafeTimedSerializer
 
 from . import clock
 from .db import Prepared
@@ -116,7 +117,7 @@ def page(key, draw) -> str | bytes:
         return draw()
     pages = pages_of(current_app)
     key = (viewer(), clock.zone_name(), clock.today(), *key)  # times are shown in the zone, talks by the day
-    token = generate_csrf()  # this session's token, kept in the session when new
+    token = csrf_token()  # this session's token, kept in the session when new
     kept = pages.get(key)
     if kept is None:
         field = current_app.config["WTF_CSRF_FIELD_NAME"]
@@ -129,6 +130,32 @@ def page(key, draw) -> str | bytes:
         pages.put(key, kept)
     mark, html = kept
     return html.replace(mark, token.encode("ascii"))
+
+
+def csrf_token() -> str:
+    """This request's CSRF token, as Flask-WTF's generate_csrf() gives it and keeps it (in g, and the
+    session's raw token it signs), with the serializer that signs it made once per key: making it anew
+    on every request was half of generate_csrf()'s time. A session without a raw token (or an odd one)
+    is left to generate_csrf(), which makes one."""
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field in g:
+        return g.get(field)
+    raw = session.get(field)
+    if not isinstance(raw, str):
+        return generate_csrf()
+    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    serializer = _CSRF_SERIALIZERS.get(secret)
+    if serializer is None:
+        if len(_CSRF_SERIALIZERS) >= 8:  # the tests make an app (and a key) per test
+            _CSRF_SERIALIZERS.clear()
+        serializer = _CSRF_SERIALIZERS[secret] = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+    token = serializer.dumps(raw)
+    setattr(g, field, token)
+    return token
+
+
+_CSRF_SERIALIZERS: dict = {}
 
 
 def pages_of(app) -> FragmentCache:

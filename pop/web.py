@@ -235,4 +235,8 @@ def init_app(app):
             # Plans and people are personal: not kept in the browser's cache, where the next user of a
             # shared PC could bring them back with the Back button after logging out.
             headers["Cache-Control"] = "no-store"
+            if "vary" not in present:
+                # What Flask adds when the session was read (every page): here before it looks, as
+                # looking for a header that is missing raises (and catches) an exception, 2 % of a page.
+                headers.add("Vary", "Cookie")
         return response
