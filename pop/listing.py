@@ -12,13 +12,15 @@ whatever else the address holds (the filters of the list):
 - ``aantal=<n>``: rows per page, PAGE_SIZE unless asked, always between MIN_SIZE and MAX_SIZE.
 - ``zoek=<text>``: every word must be found (any case, anywhere in it) in the first name, tussenvoegsel,
   surname, e-mail address or personeelsnummer, so "de Vries", "Vries" and "hanna vries" all find Hanna
-  de Vries. At most SEARCH_WORDS words of SEARCH_CHARS characters in all are read. SQLite folds the case
-  of ASCII letters only (é and É stay different there; PostgreSQL's ILIKE folds them too).
+  de Vries. At most SEARCH_WORDS words of SEARCH_CHARS characters in all are read. Any letter's case is
+  folded (É finds é), but on SQLite in a word of one or two letters, which has no trigram and is sought
+  by LIKE: there ASCII letters only.
 
 A page costs two queries however long the list: its rows and the number of rows (for "Pagina 2 van
 40"); what a row shows of other tables is joined in, or read for the page's rows in one more query. A
 search adds one, once per request whatever the number of lists on the page: the people it finds
-(found()); on PostgreSQL through a trigram index (m0021, searched_text())."""
+(found()); through a trigram index on PostgreSQL (m0021, searched_text()) and on SQLite (m0023's FTS5
+table)."""
 from __future__ import annotations
 
 import re
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask import g, has_request_context
-from peewee import Ordering, PostgresqlDatabase, fn
+from peewee import SQL, Ordering, PostgresqlDatabase, fn
 from werkzeug.datastructures import MultiDict
 
 from .db import database
@@ -36,6 +38,7 @@ PAGE_SIZE = 50
 MIN_SIZE, MAX_SIZE = 10, 200
 SEARCH_WORDS = 5
 SEARCH_CHARS = 100
+SEARCH_TABLE = "person_search"  # SQLite's trigram index of the searched text (m0023)
 FOUND_IDS = 1000  # the people a search may find for the lists to narrow by their ids (found())
 # A page number with more digits than this is "beyond the last page", not a number to compute with.
 _NUMBER = re.compile(r"\s*([+-]?[0-9]{1,9})\s*")
@@ -92,19 +95,37 @@ def search_text(args) -> str:
 def person_matches(text: str | None, person=Person):
     """Where-clause: every word of the search in a name part, the e-mail address or the personeelsnummer
     of `person` (the model or an alias of it); None for an empty search. On PostgreSQL each word is
-    sought in searched_text(), the expression m0021's trigram index holds; elsewhere in each column (on
-    SQLite, which has no such index, five LIKEs take half the time of one on the joined text)."""
+    sought in searched_text(), the expression m0021's trigram index holds; on SQLite a word of three
+    letters or more in m0023's trigram table (_indexed()), a shorter one (no trigram) in each column
+    (five LIKEs take half the time of one on the joined text)."""
     postgres = isinstance(getattr(database, "obj", None), PostgresqlDatabase)
+    indexed = not postgres and _indexed()
     clause = None
     for word in search_words(text):
         if postgres:
             found = searched_text(person).contains(word)
+        elif indexed and len(word) >= 3:
+            phrase = '"' + word.replace('"', '""') + '"'  # the word as it is: no FTS5 query syntax
+            found = person.id.in_(SQL(f"(SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH ?)", [phrase]))
         else:
             found = (person.voornaam.contains(word) | person.tussenvoegsel.contains(word)
                      | person.achternaam.contains(word) | person.email.contains(word)
                      | person.personeelsnummer.contains(word))
         clause = found if clause is None else clause & found
     return clause
+
+
+def _indexed() -> bool:
+    """Whether this SQLite database has m0023's trigram table (an SQLite without FTS5's trigram tokenizer
+    has none), asked once per request."""
+    cache = g if has_request_context() else None
+    known = getattr(cache, "pop_search_table", None)
+    if known is None:
+        known = bool(database.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                          (SEARCH_TABLE,)).fetchone())
+        if cache is not None:
+            cache.pop_search_table = known
+    return known
 
 
 def searched_text(person=Person):
@@ -129,8 +150,9 @@ def search(query, text: str | None, person=Person):
 def found(text: str | None) -> list[int] | None:
     """The ids of the people a search finds, looked up once per request (flask.g): a page's lists each
     count their rows and read a page of them (HR's first page: the plans, and the people without one),
-    and where no index serves a word inside a text (SQLite; PostgreSQL without pg_trgm, m0021) each of
-    those queries read every person again: four passes over 10,000 people for one search. Now one, and
+    and where no index serves a word inside a text (a word of one or two letters; PostgreSQL without
+    pg_trgm, SQLite without FTS5) each of those queries read every person again: four passes over 10,000
+    people for one search. Now one, and
     each query finds its people by their ids. None when the search finds more than FOUND_IDS people (a
     list of ids that long costs more than the pass it saves: the words narrow the query then)."""
     words = tuple(search_words(text))

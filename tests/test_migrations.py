@@ -855,3 +855,47 @@ def test_m0022_on_a_database_of_the_previous_schema_with_data_adds_the_period_to
     assert f"{shared} gedeelde plan" in dashboard.get_data(as_text=True)
     remaining = hr.get(f"/budget?periode={period}&sorteer=resterend-euro")
     assert remaining.status_code == 200 and 'aria-sort="ascending"' in remaining.get_data(as_text=True)
+
+
+def test_m0023_indexes_the_search_on_sqlite_and_does_without_where_sqlite_cannot(database_url, tmp_path,
+                                                                                  monkeypatch, caplog):
+    """m0023 (SQLite's trigram table of the searched text, pop/migrations/m0023_person_search.py) on a
+    database that m0022 left with people: every row is as it was, and on SQLite the people there were
+    are found by the index (filled by the migration), on PostgreSQL nothing is added (m0021 serves it).
+    An SQLite without the trigram tokenizer gets a warning in the log and no table, and the search reads
+    the people as before."""
+    from peewee import SqliteDatabase
+
+    from pop.listing import person_matches
+    from pop.migrations import m0023_person_search as m0023
+    from pop.models import Person
+
+    app = before_migration("m0023_person_search", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        before = every_row()
+        someone = next(r for r in before["person"] if len(r["achternaam"]) >= 3 and r["role"] != "hr")
+    app = after_migration("m0023_person_search", before, database_url, tmp_path, monkeypatch, strict=True)
+    with app.app_context(), database.connection_context():
+        assert (m0023.TABLE in database.get_tables()) == (not on_postgres())
+        found = {p.id for p in Person.select().where(person_matches(someone["achternaam"].upper()))}
+        assert someone["id"] in found
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    page = hr.get(f"/mensen/?zoek={someone['achternaam']}")
+    assert page.status_code == 200 and someone["email"] in page.get_data(as_text=True)
+    if on_postgres():
+        return
+    # Without the tokenizer: a real refusal of SQLite's, a warning, no table; the search by LIKE.
+    monkeypatch.setattr(m0023, "CREATE", m0023.CREATE.replace("trigram", "no_such_tokenizer"))
+    weak = SqliteDatabase(str(tmp_path / "weak.sqlite3"))
+    weak.execute_sql('CREATE TABLE person (id INTEGER PRIMARY KEY, voornaam TEXT, tussenvoegsel TEXT, '
+                     'achternaam TEXT, email TEXT, personeelsnummer TEXT)')
+    with caplog.at_level("WARNING", logger="pop.schema"), weak.atomic():
+        m0023.upgrade(weak, None)
+    assert m0023.TABLE not in weak.get_tables()
+    assert any("Zoeken zonder index" in r.getMessage() for r in caplog.records)
+    weak.close()
+    with app.app_context(), database.connection_context():
+        database.execute_sql(f"DROP TABLE {m0023.TABLE}")
+        assert "LIKE" in str(Person.select().where(person_matches(someone["achternaam"])).sql())
+        assert someone["id"] in {p.id for p in Person.select().where(person_matches(someone["achternaam"]))}
