@@ -402,7 +402,8 @@ def _part_page(plan, definition, part):
     rows added to a table (?rij=), or as stored, which is kept whole (pop/fragments.py) under what
     it shows: the plan, all its stored answers, the previous cycle's beside it, the person's rights."""
     audit.record_view(plan, current_user)
-    kept = _kept_draft(plan, part)
+    # A draft is removed as it is shown: never by a HEAD, which shows nothing.
+    kept = _kept_draft(plan, part) if request.method == "GET" else None
     if kept is not None:
         return kept
     table = _table(part, request.args.get("rij"))
