@@ -70,3 +70,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     version.init_app(app)
     return app
+
+
+def serve() -> Flask:
+    """The app as gunicorn serves it (start.sh, deploy/pop.service; both with --preload, so this runs
+    once, in gunicorn's master, before it forks the workers). What every worker would otherwise build on
+    its first request is built here once and shared by the forks: each form's default Word layout took
+    0.4-0.9 s to build, up to 3 s on a busy server, on the first download in every worker after every
+    start (bench/load_test.py found it). Not in create_app(): the tests and the commands make apps by the
+    hundred and need none of it."""
+    app = create_app()
+    from exports.templates import warm_defaults
+    warm_defaults()
+    return app
+

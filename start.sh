@@ -28,6 +28,6 @@ trap 'exit 130' INT TERM
 # No --access-logfile: POP writes a line per request itself, without query values or link tokens
 # (pop/logs.py); gunicorn's would hold whole addresses, one-time links included.
 .venv/bin/gunicorn --bind "${HOST:-127.0.0.1}:${PORT:-5000}" --workers 2 --worker-class gthread \
-  --threads 4 --timeout 60 --preload "app:create_app()" &
+  --threads 4 --timeout 60 --preload "app:serve()" &
 web=$!
 wait -n "$web" "$worker"

@@ -56,8 +56,8 @@ def pop_app():
 
     folder = os.environ["BENCH_INSTANCE"]
     flask.Flask.auto_find_instance_path = lambda self: folder
-    from app import create_app
-    return create_app()
+    from app import serve
+    return serve()
 
 
 def hello_app():

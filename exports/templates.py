@@ -31,6 +31,12 @@ def compiled_default_docx(form_key: str) -> CompiledDocx:
     return CompiledDocx(default_docx_template(form_key))
 
 
+def warm_defaults() -> None:
+    """Every form's default Word layout built now (app.serve(): in gunicorn's master, before the fork)."""
+    for form_key in FORMS:
+        compiled_default_docx(form_key)
+
+
 @lru_cache(maxsize=8)
 def _upload_data(template_id: int, sha256: str) -> bytes:
     # Keyed by content hash too, so a changed template is never served from a stale copy.

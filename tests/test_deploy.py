@@ -98,7 +98,7 @@ def test_every_command_a_unit_runs_is_pops_with_options_it_takes(app):
         else:
             assert Path(program).name == "gunicorn", (name, program)
             options = gunicorn_options(argv[1:])
-            assert options.args == ["app:create_app()"] and options.preload_app, argv
+            assert options.args == ["app:serve()"] and options.preload_app, argv
             seen.add("gunicorn")
     assert seen == {"gunicorn", "db", "worker", *DAILY}
 
@@ -122,6 +122,23 @@ def nginx_value(directive: str) -> str:
 def seconds(nginx_time: str) -> int:
     number, unit_ = re.fullmatch(r"(\d+)([sm]?)", nginx_time).groups()
     return int(number) * (60 if unit_ == "m" else 1)
+
+
+def test_the_app_gunicorn_serves_has_every_forms_default_word_layout_built_before_the_fork(app, monkeypatch):
+    """start.sh and the unit serve app:serve() with --preload: the default layouts are built once in the
+    master, not by every worker on its first download (0.4-3 s each)."""
+    import app as app_module
+    from exports.templates import compiled_default_docx
+    from forms import FORMS
+
+    monkeypatch.setattr(app_module, "create_app", lambda: app)  # the tests' app, not instance/'s
+    compiled_default_docx.cache_clear()
+    assert app_module.serve() is app
+    built = compiled_default_docx.cache_info()
+    assert built.misses == len(FORMS) == built.currsize and len(FORMS) >= 4
+    for form_key in FORMS:
+        compiled_default_docx(form_key)
+    assert compiled_default_docx.cache_info().misses == len(FORMS)  # every one was there already
 
 
 def test_timeouts_sizes_and_the_proxy_fit_pop_and_gunicorn(app):
