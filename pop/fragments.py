@@ -30,7 +30,7 @@ import secrets
 import sys
 import threading
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
@@ -116,7 +116,8 @@ def page(key, draw) -> str | bytes:
     if key is None or "_flashes" in session:
         return draw()
     pages = pages_of(current_app)
-    key = (viewer(), clock.zone_name(), clock.today(), *key)  # times are shown in the zone, talks by the day
+    # Times are shown in the zone, talks by the day; links and style sheets below the site's address.
+    key = (viewer(), clock.zone_name(), clock.today(), request.script_root, *key)
     token = csrf_token()  # this session's token, kept in the session when new
     kept = pages.get(key)
     if kept is None:

@@ -121,3 +121,16 @@ def test_the_parts_kept_of_a_plan_stored_before_the_limits_stay_within_a_bounded
     finally:
         tracemalloc.stop()
     assert held <= 16 * 2**20, held
+
+
+def test_a_page_kept_for_one_address_of_the_site_is_not_sent_to_another(app, org, login):
+    """A site mounted below a path by its proxy (SCRIPT_NAME, as gunicorn takes it from a trusted proxy)
+    and reached at / as well (a health check, a second proxy): a page kept for /pop was sent at / with
+    its links and its style sheet under /pop. The address the site is at is part of the key now."""
+    anna = login(org["a"])
+    anna.get("/")  # the log-in's message shown
+    for url in (f"/plans/{org['plan_a']}", part_url(org["plan_a"], "fase-2"), f"/plans/{org['plan_a']}/afdrukken"):
+        below = anna.get(url, environ_overrides={"SCRIPT_NAME": "/pop"})
+        assert below.status_code == 200 and 'href="/pop/static/style.css"' in below.get_data(as_text=True)
+        page = anna.get(url).get_data(as_text=True)
+        assert 'href="/static/style.css"' in page and 'href="/pop/' not in page, url
