@@ -18,7 +18,9 @@ What a check decides stays decided per request:
   or another mutable value (a message waiting to be shown, flash()) is read in full every time, as a
   copy of its dict would share that list.
 
-A bad signature is never kept; it gives an empty session, as Flask's own does."""
+A bad signature is never kept; it gives an empty session, as Flask's own does. The cookie is sent
+again only when the session changed, as Flask does for sessions that are not permanent (POP's are not:
+they end with the browser; SESSION_REFRESH_EACH_REQUEST applies to permanent ones only)."""
 from __future__ import annotations
 
 import time
@@ -56,3 +58,12 @@ class CheckedOnce(SecureCookieSessionInterface):
                 while len(self._checked) > KEPT:
                     self._checked.popitem(last=False)
         return self.session_class(data)
+
+    def save_session(self, app, session, response):
+        # Unchanged (nearly every page; POP's sessions are not permanent, so not re-sent either): what
+        # Flask's own does then, without first reading the cookie's seven settings it would not use.
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
