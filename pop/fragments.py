@@ -42,7 +42,7 @@ from .models import Answer
 MAX_ENTRIES = 64  # a Fase II is about 100 kB: a few MB per process at most
 MAX_PAGES = 256  # whole pages of 10 to 100 kB, each key with its plan's answers: some 30 MB per app ...
 # ... and never more than this: a plan at its limit in characters of four bytes made each print view
-# and its key 1 to 2 MB, and 256 of them some 300 MB in every server process.
+# and its key some 1.2 MB, and 256 of them some 300 MB in every server process.
 MAX_PAGE_BYTES = 32 * 2**20
 # Where each CSRF token goes in a kept page: this, and 32 hex digits new for every page drawn, so that
 # no answer or name drawn into the page can hold it (a fixed mark typed into an answer became the
@@ -69,12 +69,14 @@ class FragmentCache:
 
     def put(self, key, html) -> None:
         size = weight(key) + weight(html) if self.max_bytes is not None else 0
+        if self.max_bytes is not None and size > self.max_bytes:
+            return  # drawn each time: making room for it would put out every other entry
         with self._lock:
             self.bytes += size - self._weights.pop(key, 0)
             self._weights[key] = size
             self._entries[key] = html
             self._entries.move_to_end(key)
-            # Oldest out first; one larger than max_bytes on its own is not kept at all.
+            # Oldest out first.
             while self._entries and (len(self._entries) > self.size
                                      or (self.max_bytes is not None and self.bytes > self.max_bytes)):
                 old, _ = self._entries.popitem(last=False)

@@ -97,7 +97,8 @@ def test_the_parts_kept_of_a_plan_stored_before_the_limits_stay_within_a_bounded
     """The parts of a page kept per process (a part's questions, the print view's parts) were bounded
     by their number alone (64 each): a plan at its limit printed as some 0.8 MB, and one stored before
     the limits (up to 100 progress talks of four answers of 20.000 characters) as tens of MB, all kept.
-    Now each also holds to fragments.MAX_BODY_BYTES, and a part larger than that is drawn, not kept."""
+    Now each also holds to fragments.MAX_BODY_BYTES, and a part larger than that is drawn, not kept,
+    without putting out what was kept before."""
     import datetime as dt
     import tracemalloc
 
@@ -105,16 +106,19 @@ def test_the_parts_kept_of_a_plan_stored_before_the_limits_stay_within_a_bounded
     from pop.models import Plan
 
     anna = login(org["a"])
+    print_url = f"/plans/{org['plan_a']}/afdrukken"
+    fragments.print_bodies.clear()
+    assert "Van vóór de limieten" not in text_of(anna.get(print_url))  # kept: the plan as it was
     talk = "🙂" * 12_000  # within the 20.000 characters an answer could hold before the limits
     talks = [{"datum": dt.date(2027, 1, 4) + dt.timedelta(days=7 * i), "gedaan": talk, "opgeleverd": talk,
               "tevreden": talk, "verder": talk} for i in range(100)]
     with app.app_context():
         answers.save(Plan.get_by_id(org["plan_a"]),
                      {"voortgangsgesprekken": talks, "meer_doen": "Van vóór de limieten"})
-    fragments.print_bodies.clear()
     tracemalloc.start()
     try:
-        assert "Van vóór de limieten" in text_of(anna.get(f"/plans/{org['plan_a']}/afdrukken"))
+        assert "Van vóór de limieten" in text_of(anna.get(print_url))
+        assert len(fragments.print_bodies) == 1, "what was kept before stays kept"
         held = tracemalloc.get_traced_memory()[0]
         fragments.print_bodies.clear()
         held -= tracemalloc.get_traced_memory()[0]
