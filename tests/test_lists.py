@@ -490,6 +490,8 @@ INDEXED = [
     (f"/dashboard?periode={YEAR}", 'SELECT SUM("t1"."costs_euro")', "plan_period_totals", 0),
     (f"/?periode={YEAR}", 'SELECT "t1"."afdeling", COUNT("t1"."id") FROM "person"', "person_afdeling_active", 0),
     (f"/budget?periode={YEAR}&sorteer=resterend-euro", 'AS "gepland"', "plan_period_totals", -1),
+    # The overdue talks: the plans whose next talk date has passed, by m0022's partial index of those dates.
+    (f"/dashboard/gesprekken-verlopen?periode={YEAR}", '"field" = \'volgend_gesprek_datum\'', "answer_next_talk_date", 0),
 ]
 
 

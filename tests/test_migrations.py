@@ -829,16 +829,17 @@ def test_m0022_on_a_database_of_the_previous_schema_with_data_adds_the_period_to
     """m0022 (the indexes HR's period totals read, pop/migrations/m0022_period_totals.py) on a database
     that m0021 left with plans: every row is as it was (strict: no column added), both indexes are there
     afterwards under their names and on their columns, and the pages that read them (the dashboard, the
-    budget sorted by remaining euros, HR's first page with its counts per department) count as before."""
-    from pop.migrations.m0022_period_totals import INDEXES
+    budget sorted by remaining euros, HR's first page with its counts per department) count as before;
+    the partial index of the next talks' dates too."""
+    from pop.migrations.m0022_period_totals import INDEXES, PARTIAL
 
     def indexes():
-        return {i.name: (table, tuple(i.columns)) for table in ("plan", "person")
+        return {i.name: (table, tuple(i.columns)) for table in ("plan", "person", "answer")
                 for i in database.get_indexes(table)}
 
     app = before_migration("m0022_period_totals", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
-        assert not set(INDEXES) & set(indexes())
+        assert not (set(INDEXES) | set(PARTIAL)) & set(indexes())
         before = every_row()
         period = before["plan"][0]["period"]
         shared = sum(1 for r in before["plan"] if r["period"] == period and r["status"] != "voorbereiding")
@@ -848,6 +849,7 @@ def test_m0022_on_a_database_of_the_previous_schema_with_data_adds_the_period_to
     with app.app_context(), database.connection_context():
         found = indexes()
         assert {name: found.get(name) for name in INDEXES} == INDEXES
+        assert {name: found.get(name) for name in PARTIAL} == PARTIAL
     hr = Client(app)
     assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
     dashboard = hr.get(f"/dashboard?periode={period}")
