@@ -178,6 +178,8 @@ class Answer(BaseModel):
     value = TextField()
 
     class Meta:
+        # Also answer_next_talk_date (m0022): the next talk's dates by value, a partial index peewee's
+        # tuples cannot state (pop/dashboard.py _due_before).
         indexes = ((("plan", "field", "row", "column"), True),)
 
 
