@@ -16,7 +16,8 @@ the same CPUs as the servers, for every page alike.
 Beside the rate it prints the CPU time the server's workers spent per request (their utime and stime
 from /proc, around each page's run), and hello world's as a share of it: on a machine shared with other
 work the rates move with whatever else runs (hello world's from 900 to 4,800 req/s in one evening), the
-CPU a request takes much less.
+CPU a request takes much less. --rounds N measures each page N times, each run right after a run of
+hello world, and prints the median ratio: the load moves within one run of the script too.
 """
 from __future__ import annotations
 
@@ -223,6 +224,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure each page this many times, each right after a run of hello world, and "
+                             "print the median of the ratios (on a shared machine the load moves within a run)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="pop-bench-pages-"))
@@ -246,13 +250,22 @@ def main() -> None:
                  ("plan overview", f"{pop}/plans/{plan_id}", "Daan", servers[0]),
                  ("print view", f"{pop}/plans/{plan_id}/afdrukken", "Fase II", servers[0]),
                  ("Fase II (the form)", f"{pop}/plans/{plan_id}/fase-2", 'name="csrf_token"', servers[0])]
-        results = []
         for label, page, needle, server in pages:
             check(page, cookie, needle)
             drive(page, cookie, 1, args.clients)  # warm: every thread and template once
+
+        def measure(page, server):
             before = cpu_seconds(server)
             rate, total, bad = drive(page, cookie, args.seconds, args.clients)
-            results.append((label, rate, total, bad, (cpu_seconds(server) - before) / max(total, 1)))
+            return rate, total, bad, (cpu_seconds(server) - before) / max(total, 1)
+
+        if args.rounds > 1:
+            paired = {label: [] for label, *_ in pages[1:]}
+            for _ in range(args.rounds):
+                for label, page, _needle, server in pages[1:]:
+                    paired[label].append((measure(hello, servers[1]), measure(page, server)))
+        else:
+            results = [(label, *measure(page, server)) for label, page, _needle, server in pages]
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
@@ -260,6 +273,9 @@ def main() -> None:
             server.wait(30)
         shutil.rmtree(tmp, ignore_errors=True)
 
+    if args.rounds > 1:
+        print_paired(paired, args)
+        return
     base, base_cpu = results[0][1], results[0][4]
     print(f"gunicorn -w 2 gthread (4 threads each), {args.clients} clients, {args.seconds:g} s a page "
           f"({'wrk' if shutil.which('wrk') else 'Python threads'}):")
@@ -267,6 +283,25 @@ def main() -> None:
     for label, rate, total, bad, cpu in results:
         print(f"  {label:22} {rate:8.0f} {rate / base:8.0%} {total:9d} {bad:8d} {cpu * 1000:11.2f} "
               f"{base_cpu / cpu if cpu else 0:10.0%}")
+
+
+def print_paired(paired: dict, args) -> None:
+    """Each page's runs against the hello-world run just before each: the median and the range of the
+    ratios, and of the CPU per request."""
+    from statistics import median
+
+    print(f"gunicorn -w 2 gthread (4 threads each), {args.clients} clients, {args.seconds:g} s a run, "
+          f"{args.rounds} rounds of hello world then the page "
+          f"({'wrk' if shutil.which('wrk') else 'Python threads'}); median (lowest-highest):")
+    print(f"  {'':22} {'of hello (req/s)':>22} {'hello/this (CPU)':>22} {'CPU ms/req':>19} {'not 200':>8}")
+    for label, runs in paired.items():
+        rates = [page[0] / hello[0] for hello, page in runs]
+        cpus = [hello[3] / page[3] if page[3] else 0 for hello, page in runs]
+        ms = [page[3] * 1000 for _, page in runs]
+        bad = sum(page[2] + hello[2] for hello, page in runs)
+        print(f"  {label:22} {median(rates):8.0%} ({min(rates):4.0%}-{max(rates):4.0%})  "
+              f"{median(cpus):8.0%} ({min(cpus):4.0%}-{max(cpus):4.0%})  "
+              f"{median(ms):6.2f} ({min(ms):.2f}-{max(ms):.2f}) {bad:8d}")
 
 
 if __name__ == "__main__":
