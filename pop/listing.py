@@ -115,6 +115,15 @@ def person_matches(text: str | None, person=Person):
     return clause
 
 
+def merge_search_index() -> None:
+    """m0023's trigram table forgets a row by writing a marker over it: the trigrams of the old text stay
+    in the table's older segments, readable in the database file, until FTS5 merges them. An erasure
+    (pop/retention.py) merges them at once ('optimize'), so an erased name leaves no trace there."""
+    if isinstance(getattr(database, "obj", None), PostgresqlDatabase) or not _indexed():
+        return
+    database.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('optimize')")
+
+
 def _indexed() -> bool:
     """Whether this SQLite database has m0023's trigram table (an SQLite without FTS5's trigram tokenizer
     has none), asked once per request."""

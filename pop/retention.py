@@ -72,7 +72,7 @@ from peewee import fn
 
 from forms import FORMS
 
-from . import clock, jobs, security_log, settings
+from . import clock, jobs, listing, security_log, settings
 from .db import lock_row, write_lock
 from .login import _account, normal  # the throttle's key of an address
 from .models import (AccountToken, Answer, AuditEntry, Budget, Department, Draft, FeedbackRequest, LoginThrottle,
@@ -291,6 +291,7 @@ def erase(person_id: int, actor: Person | None, reason: str) -> Inventory:
         _remove(person)
         _scrub(person)
         _pseudonymise(person, names, email)
+        listing.merge_search_index()  # the old name's trigrams out of the search index's file too
         security_log.record("gegevens_gewist", actor, person, f"{found.summary()}; {reason}")
     return found
 

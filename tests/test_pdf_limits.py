@@ -453,7 +453,7 @@ def start_sh_gunicorn() -> str:
     """start.sh's gunicorn command, as it stands there (beside the queue's worker, which this test does
     not need), run in the foreground."""
     text = (ROOT / "start.sh").read_text()
-    match = re.search(r'^(?:exec )?(\.venv/bin/gunicorn .*?"app:create_app\(\)")', text, re.M | re.S)
+    match = re.search(r'^(?:exec )?(\.venv/bin/gunicorn .*?"app:serve\(\)")', text, re.M | re.S)
     assert match, "start.sh no longer has its gunicorn command"
     return "exec " + match.group(1)
 
