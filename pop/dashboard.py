@@ -19,8 +19,8 @@ Privacy: a plan in the voorbereiding is the employee's alone and counts nowhere 
 totals, pop/budget.py PRIVATE): not in the states, not in a department's plans. Its employee does have a
 plan, so they are not among the people without one (as on HR's plan list).
 
-A fixed number of queries whatever the organisation's size: the counts per department and state, the
-people without a plan per department, the budget's two, the list of departments, the plans per form and
+A fixed number of queries whatever the organisation's size: the counts per department and state with
+the people without a plan per department (one query, todo.department_counts), the budget's two, the list of departments, the plans per form and
 progress. The overdue talks' page
 takes three and one per 500 plans more (the period's shared open plans with a talk date passed, their
 talk fields' cells, the plans found with their employees)."""
@@ -41,7 +41,8 @@ from . import budget, progress, rhythm
 from .db import database
 from .departments import names
 from .models import STATUSES, Answer, Person, Plan
-from .plans import NO_DEPARTMENT, SHARED, people_without_plan
+from .plans import NO_DEPARTMENT, SHARED
+from .todo import department_counts
 
 PRIVATE = budget.PRIVATE
 SHARED_STATES = {k: v for k, v in STATUSES.items() if k not in PRIVATE}
@@ -238,13 +239,11 @@ def completion(period: str) -> tuple[dict[str, int], dict[tuple[str, str, str], 
 
 
 def figures(period: str) -> Figures:
-    counted = (Plan.select(Person.afdeling, Plan.status, fn.COUNT(Plan.id))
-               .join(Person, on=(Plan.employee == Person.id))
-               .where((Plan.period == period) & Plan.status.not_in(PRIVATE))
-               .group_by(Person.afdeling, Plan.status).tuples())
-    counts = {(afdeling, state): n for afdeling, state, n in counted}
-    without = dict(people_without_plan(period).select(Person.afdeling, fn.COUNT(Person.id)).order_by()
-                   .group_by(Person.afdeling).tuples())
+    # The plans per department and state and the people without one in one pass (todo.department_counts,
+    # as HR's to-do table); a plan in the voorbereiding counts nowhere, though its employee has a plan.
+    counted, without_counted = department_counts(period)
+    counts = {(afdeling, state): n for afdeling, state, n in counted if state not in PRIVATE}
+    without = dict(without_counted)
     listed = names()
     seen = {d for d, _ in counts} | set(without)
     departments = listed + sorted(d for d in seen if d not in listed and d) + ([""] if "" in seen else [])

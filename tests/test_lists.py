@@ -473,7 +473,8 @@ INDEXED = [
     ("/?status=evaluatie", 'FROM "plan" AS "t1" INNER JOIN "person"', "plan_status", 0),
     ("/?formulier=pop-tabel", 'FROM "plan" AS "t1" INNER JOIN "person"', "plan_form_key", 0),
     ("/?afdeling=Inkoop", 'FROM "plan" AS "t1" INNER JOIN "person"', "person_afdeling_active", 0),
-    (f"/?periode={YEAR}", '"t1"."id" NOT IN (SELECT "t2"."employee_id" FROM "plan"', "plan_period_status_employee_id", 0),
+    # The people without a plan: NOT EXISTS a plan of theirs, looked up per person in the period's index.
+    (f"/?periode={YEAR}", 'NOT EXISTS(SELECT 1 FROM "plan"', "plan_period_totals", 0),
     ("/mensen/", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_achternaam_voornaam", -1),
     ("/mensen/?sorteer=afdeling", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_afdeling_achternaam_voornaam", -1),
     ("/mensen/?sorteer=email", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_email", -1),
@@ -488,7 +489,9 @@ INDEXED = [
     # m0022: the year's planned costs and the people without a plan per department from indexes alone;
     # the budget sorted by remaining euros sums each person's planned costs in the index's order.
     (f"/dashboard?periode={YEAR}", 'SELECT SUM("t1"."costs_euro")', "plan_period_totals", 0),
-    (f"/?periode={YEAR}", 'SELECT "t1"."afdeling", COUNT("t1"."id") FROM "person"', "person_afdeling_active", 0),
+    # HR's to-do table and the dashboard: the people with their plans of the period (todo.department_counts).
+    (f"/?periode={YEAR}", 'LEFT OUTER JOIN "plan" AS "t2" ON (("t2"."employee_id" = "t1"."id")', "person_afdeling_active", 0),
+    (f"/dashboard?periode={YEAR}", 'LEFT OUTER JOIN "plan" AS "t2" ON (("t2"."employee_id" = "t1"."id")', "plan_period_totals", 0),
     (f"/budget?periode={YEAR}&sorteer=resterend-euro", 'AS "gepland"', "plan_period_totals", -1),
     # The overdue talks: the plans whose next talk date has passed, by m0022's partial index of those dates.
     (f"/dashboard/gesprekken-verlopen?periode={YEAR}", '"field" = \'volgend_gesprek_datum\'', "answer_next_talk_date", 0),
