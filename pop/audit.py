@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
+from peewee import fn
+
 from .db import Prepared
 from .models import STATUSES, AuditEntry, Person, Plan, now
 
@@ -71,18 +73,38 @@ def record_many(plans: Iterable[Plan | int], person: Person | None, action: str,
     return len(rows)
 
 
-# Asked on every plan page: its SQL built once (pop/db.py Prepared). The time is compared as the
-# database stores it (naive UTC, to the second), as created_at's own conversion would give it.
-_SEEN = Prepared(lambda plan, person, since: AuditEntry.select(AuditEntry.id).where(
-    (AuditEntry.plan == plan) & (AuditEntry.person == person) & (AuditEntry.action == "bekeken")
-    & (AuditEntry.created_at > since)).limit(1).tuples(), 3)
+def _views_since(plan, person, since):
+    return AuditEntry.select(AuditEntry.id).where(
+        (AuditEntry.plan == plan) & (AuditEntry.person == person) & (AuditEntry.action == "bekeken")
+        & (AuditEntry.created_at > since))
 
 
-def record_view(plan: Plan, person: Person) -> bool:
+def viewed_since(plan, person, since):
+    """Whether person has a "bekeken" line in the plan's log after since, as an expression (EXISTS):
+    a page that reads the plan anyway asks it in that query (pop/views/plans.py) and hands the answer
+    to record_view(), one query fewer than asking it apart."""
+    return fn.EXISTS(_views_since(plan, person, since))
+
+
+# Asked on the plan pages that do not ask viewed_since() in their own query: its SQL built once
+# (pop/db.py Prepared). The time is compared as the database stores it (naive UTC, to the second), as
+# created_at's own conversion would give it.
+_SEEN = Prepared(lambda plan, person, since: _views_since(plan, person, since).limit(1).tuples(), 3)
+
+
+def view_window_start():
+    """The moment after which a "bekeken" line stands for this view too (viewed_since())."""
+    return now() - VIEW_INTERVAL
+
+
+def record_view(plan: Plan, person: Person, seen: bool | None = None) -> bool:
     """Log that person looked at the plan, unless they did within VIEW_INTERVAL. Returns whether a line
-    was added. Two requests at the same moment may both add one; that is two lines, not a flood, and
-    not worth a lock on every page view."""
-    if _SEEN.first(plan.id, person.id, now() - VIEW_INTERVAL) is not None:
+    was added. seen: viewed_since(plan, person, view_window_start()) asked earlier in this request, or
+    None to ask it now. Two requests at the same moment may both add one; that is two lines, not a
+    flood, and not worth a lock on every page view."""
+    if seen is None:
+        seen = _SEEN.first(plan.id, person.id, view_window_start()) is not None
+    if seen:
         return False
     record(plan, person, "bekeken")
     return True

@@ -12,17 +12,41 @@ TIME_FORMAT = "%d-%m-%Y %H:%M"
 
 
 def zone_name() -> str:
-    from . import config  # the app's setting, or outside an app the environment's (pop/config.py)
-    return config.current("POP_TIMEZONE")
+    return _zone()[0]
 
 
 def zone() -> ZoneInfo:
-    name = zone_name()
+    name, known = _zone()
+    if known is None:
+        raise RuntimeError(f"POP_TIMEZONE={name!r} is geen bekende tijdzone (bijvoorbeeld {DEFAULT_ZONE})")
+    return known
+
+
+def _zone() -> tuple[str, ZoneInfo | None]:
+    # Read once per request (kept in its WSGI environ, which no other request shares): a kept page
+    # asks for the zone and the day on every request, and reading the setting was most of their time.
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return _read_zone()
+    environ = request.environ
+    known = environ.get(_ENVIRON_KEY)
+    if known is None:
+        known = environ[_ENVIRON_KEY] = _read_zone()
+    return known
+
+
+_ENVIRON_KEY = "pop.clock.zone"
+
+
+def _read_zone() -> tuple[str, ZoneInfo | None]:
+    """The setting, and its zone (None: no zone by that name; zone() says so)."""
+    from . import config  # the app's setting, or outside an app the environment's (pop/config.py)
+    name = config.current("POP_TIMEZONE")
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise RuntimeError(f"POP_TIMEZONE={name!r} is geen bekende tijdzone (bijvoorbeeld "
-                           f"{DEFAULT_ZONE})") from error
+        return name, ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return name, None
 
 
 def utc_now() -> dt.datetime:

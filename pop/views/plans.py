@@ -158,23 +158,37 @@ def readable_or_403(plan: Plan) -> None:
 
 
 # What the overview reads besides the plan and its answers, each built once (pop/db.py): the agreed
-# versions, and the plan of the next cycle (whose link replaces "Nieuw POP").
+# versions; and with the plan, its employee and manager in one query, the plan of the next cycle (whose
+# link replaces "Nieuw POP"), the one before (its period), and whether this person's view of the plan
+# is logged already (audit.record_view: asked apart, a query of its own on every view).
 AGREED_VERSIONS = Prepared(lambda plan: PlanVersion.select(PlanVersion.id, PlanVersion.number,
                                                            PlanVersion.agreed_at)
                            .where(PlanVersion.plan == plan).order_by(PlanVersion.number), 1)
-NEXT_CYCLE = Prepared(lambda plan: Plan.select().where(Plan.previous == plan).limit(1), 1)
+
+
+def _plan_for_overview(plan_id, person_id, since):
+    following, previous = Plan.alias(), Plan.alias()
+    return (_plan_with_people(plan_id).switch(Plan)
+            .join(following, JOIN.LEFT_OUTER, on=(following.previous == Plan.id), attr="following")
+            .switch(Plan).join(previous, JOIN.LEFT_OUTER, on=(Plan.previous == previous.id), attr="previous")
+            .select_extend(following, previous, audit.viewed_since(plan_id, person_id, since).alias("seen")))
+
+
+PLAN_FOR_OVERVIEW = Prepared(_plan_for_overview, 3)
 
 
 @bp.route("/plans/<int:plan_id>")
 @login_required
 def overview(plan_id: int):
-    plan = plan_or_404(plan_id)
+    plan = PLAN_FOR_OVERVIEW.first(plan_id, current_user.id, audit.view_window_start())
+    if plan is None or not can_view(current_user, plan):
+        abort(404)
     definition = answers.form_of(plan)
     readable = cycle.may(current_user, plan, "lezen")
     if readable:  # a plan still in voorbereiding shows others no content: nothing of it was seen
-        audit.record_view(plan, current_user)
+        audit.record_view(plan, current_user, seen=bool(plan.seen))
     versions = list(AGREED_VERSIONS.rows(plan.id)) if readable else []
-    following = NEXT_CYCLE.first(plan.id)
+    following = plan.following
     stored = fragments.stored_rows(plan) if readable else None
     # Whether the next cycle's plan may be opened follows from its employee, the plan's own (a next
     # cycle is the same person's): else the page is drawn, not kept.
