@@ -20,7 +20,7 @@ from pop import clock
 
 from exports.context import (CHECKED, UNCHECKED, Group, build_context, checklist_groups, labelled,
                       smart_letters, with_colon)
-from exports.excel.writer import Border, Fill, Font, PageSetup, Workbook
+from exports.excel.writer import Border, Fill, Font, PageSetup, Workbook, dimension, row_xml
 from exports.word.engine import INVALID_XML_CHARS
 
 # A cell starting with one of these is taken as a formula by Excel (CSV/formula injection).
@@ -48,6 +48,9 @@ MAX_CELL = 32767
 def put(ws, row: int, col: int, value, bold=False, header=False, number_format=None, border=None,
         font=None) -> None:
     """Text is always text, never a formula, whatever it starts with; dates are real dates."""
+    if type(value) is _Answer:  # compiling the form's sheet (_compile): the answer's place
+        value.slots.append((ws, row, col, value.path, (bold, header, number_format, border, font)))
+        return
     quote = False
     if isinstance(value, str):
         # str(): a chosen mark (context.Mark) hashes and compares by its Dutch reading, slowly; as a
@@ -143,12 +146,25 @@ def fit_row_heights(ws) -> None:
     """Row heights for wrapped text. Neither Excel nor LibreOffice reliably grows a row of a
     workbook they did not save themselves, so long answers would print over the next row; estimate
     the lines instead."""
-    widths = {col: width or 10 for col, width in ws.widths.items()}
-    merged = _merged_widths(ws, widths)
-    measures = {}  # (width, font): (characters per line, height of a line)
+    measure = _Heights(ws)
     heights = ws.heights
     for row, texts in ws.texts.items():
-        height = 0.0
+        height = measure.row(row, texts)
+        if height > LINE_HEIGHT:
+            heights[row] = min(round(height, 1), MAX_ROW_HEIGHT)
+
+
+class _Heights:
+    """The height a row's texts take, in the columns' widths of a sheet (set before)."""
+
+    def __init__(self, ws):
+        self.widths = {col: width or 10 for col, width in ws.widths.items()}
+        self.merged = _merged_widths(ws, self.widths)
+        self.measures = {}  # (width, font): (characters per line, height of a line)
+
+    def row(self, row: int, texts, height: float = 0.0) -> float:
+        """The tallest of `texts` ((column, text, font) each) and `height`."""
+        widths, merged, measures = self.widths, self.merged, self.measures
         for col, text, font in texts:
             width = (merged and merged.get((row, col))) or widths.get(col, 10)
             measure = measures.get((width, font))
@@ -164,8 +180,7 @@ def fit_row_heights(ws) -> None:
                 continue
             lines = _lines(text, per_line)
             height = max(height, lines * line + (3 if lines > 1 else 0))
-        if height > LINE_HEIGHT:
-            heights[row] = min(round(height, 1), MAX_ROW_HEIGHT)
+        return height
 
 
 def _sheet_title(text: str) -> str:
@@ -228,7 +243,18 @@ def _heading(sheet: "_Sheet", row: int, text: str, font=BOLD):
 
 def write_workbook(definition, context: dict, page_header: str) -> bytes:
     """The workbook for one plan, from the export context (see exports/context.py). The default
-    Excel template is this same workbook written with placeholders for values."""
+    Excel template is this same workbook written with placeholders for values.
+
+    What does not depend on the answers (labels, headings, styles, widths, the rows without an
+    answer) is the same in every plan of a form whose tables have as many rows: it is written once
+    per form and shape (_compile), and per plan only the answers' cells and their rows' heights."""
+    compiled = _compiled(definition, context)
+    if compiled is None:
+        return _write(definition, context, page_header).save()
+    return compiled.write(context, page_header)
+
+
+def _write(definition, context: dict, page_header: str) -> Workbook:
     wb = Workbook(title=ILLEGAL.sub("", definition.title), creator="POP")
     scales = []
     for index, part in enumerate(definition.parts):
@@ -264,7 +290,177 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
     # sizes from page to page. The smallest a sheet needs, so every sheet still fits its width.
     for ws in wb.sheets:
         ws.page.scale = min(scales)
-    return wb.save()
+    return wb
+
+
+# ---------------------------------------------------------------- a form's sheets, written once
+
+class _Unplannable(Exception):
+    """The layout read an answer as more than a cell's value: that shape is written plan by plan."""
+
+
+def _refuse(self, *args, **kwargs):
+    raise _Unplannable
+
+
+class _Answer:
+    """An answer's place while a form's sheets are compiled: put() records where it goes (its cell,
+    its look) and the path to it in the context. A layout that reads it any other way (its text, its
+    truth, a comparison, an attribute) would write something that differs per plan into the part
+    kept for all plans, so every such use raises, and that shape is not compiled."""
+
+    __slots__ = ("path", "slots")
+
+    def __init__(self, path: tuple, slots: list):
+        self.path = path
+        self.slots = slots
+
+    __bool__ = __str__ = __repr__ = __format__ = __len__ = __iter__ = __contains__ = __getitem__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _refuse
+    __int__ = __float__ = __index__ = __round__ = __add__ = __radd__ = __mul__ = __rmul__ = _refuse
+    __mod__ = __rmod__ = __sub__ = __rsub__ = __truediv__ = __getattr__ = _refuse
+
+
+class _Group(Group):
+    """A Group's parts as answers' places; its text and its truth come from the answers, so read
+    they raise."""
+
+    def __init__(self, parts):
+        dict.__init__(self, parts)
+
+    text = filled = property(_refuse)
+    __bool__ = __str__ = __repr__ = __format__ = __html__ = _refuse
+
+
+def _mirror(value, path: tuple, slots: list):
+    """The context value's containers as they are, an _Answer for each answer in them."""
+    if isinstance(value, dict):
+        parts = {key: _mirror(part, path + (key,), slots) for key, part in value.items()}
+        return _Group(parts) if isinstance(value, Group) else parts
+    if isinstance(value, list):
+        # A missing row (None) steers the layout (an empty block): it is part of the shape.
+        return [None if part is None else _mirror(part, path + (index,), slots)
+                for index, part in enumerate(value)]
+    return _Answer(path, slots)
+
+
+def _shape(value):
+    """What of a context value the layout may depend on: its containers, their keys and lengths,
+    and which of their parts are containers (rows missing) rather than answers."""
+    if isinstance(value, dict):
+        return (type(value), tuple(value),
+                tuple([(key, _shape(part)) for key, part in value.items() if isinstance(part, _NESTED)]))
+    if isinstance(value, list):
+        return (type(value), len(value),
+                tuple([(index, _shape(part)) for index, part in enumerate(value)
+                       if part is None or isinstance(part, _NESTED)]))
+    return 0
+
+
+_NESTED = (dict, list)
+
+
+_COMPILED: dict[tuple, tuple[object, "_Compiled | None"]] = {}
+_FIELD_KEYS: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+
+def _compiled(definition, context: dict) -> "_Compiled | None":
+    keys = _FIELD_KEYS.get(id(definition))
+    if keys is None or keys[0] is not definition:
+        if len(_FIELD_KEYS) >= 64:
+            _FIELD_KEYS.clear()
+        keys = _FIELD_KEYS[id(definition)] = (definition, tuple(
+            field.key for part in definition.parts for section in part.sections for field in section.fields))
+    keys = keys[1]
+    shape = (id(definition), tuple([_shape(context[key]) for key in keys]))
+    cached = _COMPILED.get(shape)
+    if cached is None or cached[0] is not definition:
+        if len(_COMPILED) >= 128:  # a shape per number of rows of each table: not kept for ever
+            _COMPILED.clear()
+        cached = _COMPILED[shape] = (definition, _compile(definition, {key: context[key] for key in keys}))
+    return cached[1]
+
+
+def _compile(definition, context: dict) -> "_Compiled | None":
+    slots: list = []
+    probe = {key: _mirror(value, (key,), slots) for key, value in context.items()}
+    try:
+        return _Compiled(_write(definition, probe, ""), slots)
+    except Exception:  # noqa: BLE001 - any layout that cannot be compiled is written plan by plan
+        return None
+
+
+class _CompiledSheet:
+    def __init__(self, ws, answers: list):
+        places = {(row, col) for row, col, *_ in answers}
+        if len(places) < len(answers) or any(col in ws.rows.get(row, ()) for row, col in places):
+            raise _Unplannable  # a cell written twice: which one stays depends on the order
+        self.ws = ws
+        self.answers = answers  # (row, column, its container's number, its key there, look)
+        rows = {row for row, _ in places}
+        self.measure = _Heights(ws)
+        # Each answer's row: its other cells, and the height their texts take.
+        self.cells = {row: ws.rows.get(row, {}) for row in rows}
+        self.heights = {row: self.measure.row(row, ws.texts.get(row, ())) for row in rows}
+        # The other rows as they are written, each run of them one text, between the answers' rows.
+        self.row_order = []
+        for row in sorted(set(ws.rows) | set(ws.heights) | rows):
+            if row in rows:
+                self.row_order.append(row)
+            elif self.row_order and type(self.row_order[-1]) is str:
+                self.row_order[-1] += row_xml(ws, row)
+            else:
+                self.row_order.append(row_xml(ws, row))
+        every = {row: dict(cells) for row, cells in ws.rows.items()}
+        for row, col in places:
+            every.setdefault(row, {})[col] = ""
+        self.dimension = dimension(every)
+
+
+class _Compiled:
+    """A form's workbook for one shape of its answers, without them."""
+
+    def __init__(self, wb: Workbook, slots: list):
+        self.title = wb.title
+        self.xfs = dict(wb.styles.xfs)
+        # The containers the answers are in, each found in one found before (0: the context itself),
+        # so that each is looked up once per plan.
+        parents = sorted({path[:-1] for *_, path, _ in slots}, key=len)
+        number = {(): 0}
+        self.containers = []
+        for path in parents:
+            for end in range(1, len(path) + 1):
+                if path[:end] not in number:
+                    number[path[:end]] = len(number)
+                    self.containers.append((number[path[:end - 1]], path[end - 1]))
+        answers = {id(ws): [] for ws in wb.sheets}
+        for ws, row, col, path, look in slots:
+            answers[id(ws)].append((row, col, number[path[:-1]], path[-1], look))
+        self.sheets = [_CompiledSheet(ws, answers[id(ws)]) for ws in wb.sheets]
+
+    def write(self, context: dict, page_header: str) -> bytes:
+        found = [context]
+        for parent, key in self.containers:
+            found.append(found[parent][key])
+        wb = Workbook(title=self.title, creator="POP")
+        # The styles of the form's own cells first, in their order; the answers' after them.
+        wb.styles.xfs = dict(self.xfs)
+        header = ILLEGAL.sub("", page_header)
+        for compiled in self.sheets:
+            kept = compiled.ws
+            ws = wb.sheet(kept.title)
+            ws.widths, ws.merged, ws.freeze, ws.page = kept.widths, kept.merged, kept.freeze, kept.page
+            ws.footer_center, ws.header_right = kept.footer_center, header
+            ws.row_order, ws.dimension = compiled.row_order, compiled.dimension
+            ws.rows = {row: dict(cells) for row, cells in compiled.cells.items()}
+            for row, col, container, key, look in compiled.answers:
+                put(ws, row, col, found[container][key], *look)
+            measure, texts, heights = compiled.measure, ws.texts, ws.heights
+            for row, height in compiled.heights.items():
+                height = measure.row(row, texts.get(row, ()), height)
+                if height > LINE_HEIGHT:
+                    heights[row] = min(round(height, 1), MAX_ROW_HEIGHT)
+        return wb.save()
 
 
 def _page_setup(sheet: _Sheet, definition, header_row: int) -> int:

@@ -82,6 +82,10 @@ class Sheet:
         self.footer_center: str | None = None
         self.page: PageSetup | None = None
         self.auto_filter: str | None = None
+        # A form's compiled sheet (exports/excel/default.py): its rows in order, each the XML written
+        # before or the number of a row of `rows` to write now, and the cells' extent.
+        self.row_order: list[str | int] | None = None
+        self.dimension: str | None = None
 
     def put(self, row: int, col: int, value, font: Font | None = None, fill: Fill | None = None,
             border: Border | None = None, number_format: str | None = None, quote: bool = False,
@@ -318,16 +322,28 @@ def _letter(col: int) -> str:
     return _LETTERS[col] if col < 703 else get_column_letter(col)
 
 
+def dimension(rows: dict[int, dict[int, str]]) -> str:
+    """The range the cells of `rows` ({row: {column: ...}}) take."""
+    if not rows:
+        return "A1:A1"
+    cols = [c for cells in rows.values() for c in cells]
+    return f"{_letter(min(cols))}{min(rows)}:{_letter(max(cols))}{max(rows)}"
+
+
+def row_xml(sheet: Sheet, row: int) -> str:
+    height = sheet.heights.get(row)
+    cells = sheet.rows.get(row)
+    return ((f'<row r="{row}" ht="{_number(height)}" customHeight="1">' if height else f'<row r="{row}">')
+            + ("".join([cells[col] for col in sorted(cells)]) if cells else "") + "</row>")
+
+
 def _sheet_xml(sheet: Sheet) -> str:
     out = []
-    rows = sorted(sheet.rows)
-    cols = [c for cells in sheet.rows.values() for c in cells]
-    dimension = (f"A1:A1" if not rows else
-                 f"{_letter(min(cols))}{rows[0]}:{_letter(max(cols))}{rows[-1]}")
+    dimension_ = sheet.dimension or dimension(sheet.rows)
     fit = "" if sheet.page is None else ' fitToPage="0"'
     out.append('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                f'<sheetPr><outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr{fit}/></sheetPr>'
-               f'<dimension ref="{dimension}"/><sheetViews><sheetView workbookViewId="0">'
+               f'<dimension ref="{dimension_}"/><sheetViews><sheetView workbookViewId="0">'
                f"{_pane(sheet.freeze)}</sheetView></sheetViews>"
                '<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>')
     if sheet.widths:
@@ -335,14 +351,10 @@ def _sheet_xml(sheet: Sheet) -> str:
             f'<col width="{_number(width)}" customWidth="1" min="{col}" max="{col}"/>'
             for col, width in sorted(sheet.widths.items())) + "</cols>")
     out.append("<sheetData>")
-    for row in sorted(set(rows) | set(sheet.heights)):
-        height = sheet.heights.get(row)
-        out.append(f'<row r="{row}" ht="{_number(height)}" customHeight="1">' if height else
-                   f'<row r="{row}">')
-        cells = sheet.rows.get(row)
-        if cells:
-            out.append("".join([cells[col] for col in sorted(cells)]))
-        out.append("</row>")
+    if sheet.row_order is None:
+        out.extend([row_xml(sheet, row) for row in sorted(set(sheet.rows) | set(sheet.heights))])
+    else:
+        out.extend([row if type(row) is str else row_xml(sheet, row) for row in sheet.row_order])
     out.append("</sheetData>")
     if sheet.auto_filter:
         out.append(f'<autoFilter ref="{sheet.auto_filter}"/>')
