@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from peewee import JOIN, SQL, fn
 
@@ -215,6 +216,27 @@ class HrOverview:
     @property
     def without_total(self) -> int:
         return sum(self.without.values())
+
+    def rows(self, plans_url: str) -> list[tuple[str, list[tuple[str, int, str]]]]:
+        """The table's rows: (department, [(column, number, link or "")]), a cell per state, the total and
+        the people without a plan, each number a link to its list when there is one (not for the people
+        without a department, whom no filter selects). Built here, not per cell in the template: fifty
+        departments make five hundred cells, and the template's own lookups and filters per cell were
+        most of the table's time."""
+        period = "&periode=" + quote(self.period)
+        found = []
+        for d in self.departments:
+            query = f"{plans_url}?afdeling={quote(d)}{period}"
+            cells = []
+            for key, label in self.states.items():
+                n = self.counts.get((d, key), 0)
+                cells.append((label, n, f"{query}&status={key}" if n and d else ""))
+            n = self._by_department.get(d, 0)
+            cells.append(("Totaal", n, query if n and d else ""))
+            n = self.without.get(d, 0)
+            cells.append(("Zonder POP", n, query + "#zonder-pop" if n and d else ""))
+            found.append((d or "(geen afdeling)", cells))
+        return found
 
 
 def hr_overview(period: str, counted, without_counted) -> HrOverview:
