@@ -1,7 +1,7 @@
 """The plan overview asks the database as little as it can (issue 18): the plan, its employee and manager,
-the next cycle's plan, the previous one's and whether this view is logged already in one query
-(pop/views/plans.py), so a kept overview runs four: the person logged in, that one, the agreed versions
-and the stored answers. Whether the view is logged already now comes from that query: the rule stays
+the next cycle's plan, the previous one's, whether a version was agreed and whether this view is logged
+already in one query (pop/views/plans.py), so a kept overview runs three: the person logged in, that
+one and the stored answers, and a fourth for the agreed versions once there are any. Whether the view is logged already now comes from that query: the rule stays
 audit.record_view's (one "bekeken" per person per hour, written as before), driven here through the
 overview alone (tests/test_audit.py drives it through the part pages too)."""
 import datetime as dt
@@ -9,8 +9,8 @@ import logging
 
 import pytest
 
-from pop.models import AuditEntry, Person, Plan, now
-from support import set_state
+from pop.models import AuditEntry, Person, Plan, PlanVersion, now
+from support import doc, set_state
 
 
 def views(app, plan_id, email):
@@ -75,23 +75,35 @@ def queries():
     logger.setLevel(level)
 
 
-def test_a_kept_overview_runs_four_queries_and_one_for_the_next_cycle_too(app, org, login, queries):
+def test_a_kept_overview_runs_three_queries_and_one_more_for_agreed_versions(app, org, login, queries):
     anna, plan = login(org["a"]), org["plan_a"]
     anna.get(f"/plans/{plan}")  # drawn and kept, the view logged
     del queries[:]
     page = anna.get(f"/plans/{plan}")
     assert page.status_code == 200 and "Anna Alfa" in page.get_data(as_text=True)
-    assert len(queries) == 4, queries
+    assert len(queries) == 3, queries
 
     # A plan with a cycle before and after it: their plans come with it, not in queries of their own.
     with app.app_context():
-        before = Plan.create(employee=Plan.get_by_id(plan).employee, form_key=Plan.get_by_id(plan).form_key,
-                             period="2025", status="afgerond")
+        this = Plan.get_by_id(plan)
+        before = Plan.create(employee=this.employee, form_key=this.form_key, period="2025", status="afgerond")
         Plan.update(previous=before).where(Plan.id == plan).execute()
-        after = Plan.create(employee=Plan.get_by_id(plan).employee, form_key=Plan.get_by_id(plan).form_key,
-                            period="2027", previous=plan)
+        after = Plan.create(employee=this.employee, form_key=this.form_key, period="2027", previous=plan)
     anna.get(f"/plans/{plan}")
     del queries[:]
-    text = anna.get(f"/plans/{plan}").get_data(as_text=True)
-    assert f"/plans/{after.id}" in text and "2025" in text
+    shown = doc(anna.get(f"/plans/{plan}"))
+    assert shown.xpath(f'//a[@href="/plans/{before.id}"]/text()') == ["2025"]
+    assert shown.xpath(f'//a[@href="/plans/{after.id}"]/text()') == ["Naar het POP van 2027"]
+    assert len(queries) == 3, queries
+
+    # Agreed versions are listed, read in a query of their own.
+    set_state(app, plan, "vastgesteld")
+    with app.app_context():
+        PlanVersion.create(plan=plan, number=1, cells="[]", agreed_at=dt.datetime(2026, 3, 2, 9, 5))
+    anna.get(f"/plans/{plan}")
+    del queries[:]
+    shown = doc(anna.get(f"/plans/{plan}"))
+    assert [" ".join(li.text_content().split()) for li in shown.xpath(
+        '//h2[text()="Vastgestelde versies"]/following-sibling::ul[1]/li')] == [
+        "Versie 1, vastgesteld 02-03-2026 10:05 · Word · Excel"]
     assert len(queries) == 4, queries

@@ -5,7 +5,7 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
                    request, url_for)
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from exports.pdf import convert as pdf
 from forms import FORMS
@@ -158,9 +158,10 @@ def readable_or_403(plan: Plan) -> None:
 
 
 # What the overview reads besides the plan and its answers, each built once (pop/db.py): the agreed
-# versions; and with the plan, its employee and manager in one query, the plan of the next cycle (whose
-# link replaces "Nieuw POP"), the one before (its period), and whether this person's view of the plan
-# is logged already (audit.record_view: asked apart, a query of its own on every view).
+# versions, when there are any; and with the plan, its employee and manager in one query, the plan of
+# the next cycle (whose link replaces "Nieuw POP"), the one before (its period), whether any version
+# was agreed, and whether this person's view of the plan is logged already (audit.record_view: asked
+# apart, a query of its own on every view).
 AGREED_VERSIONS = Prepared(lambda plan: PlanVersion.select(PlanVersion.id, PlanVersion.number,
                                                            PlanVersion.agreed_at)
                            .where(PlanVersion.plan == plan).order_by(PlanVersion.number), 1)
@@ -171,7 +172,9 @@ def _plan_for_overview(plan_id, person_id, since):
     return (_plan_with_people(plan_id).switch(Plan)
             .join(following, JOIN.LEFT_OUTER, on=(following.previous == Plan.id), attr="following")
             .switch(Plan).join(previous, JOIN.LEFT_OUTER, on=(Plan.previous == previous.id), attr="previous")
-            .select_extend(following, previous, audit.viewed_since(plan_id, person_id, since).alias("seen")))
+            .select_extend(following, previous, audit.viewed_since(plan_id, person_id, since).alias("seen"),
+                           fn.EXISTS(PlanVersion.select(PlanVersion.id).where(PlanVersion.plan == plan_id))
+                           .alias("agreed_before")))
 
 
 PLAN_FOR_OVERVIEW = Prepared(_plan_for_overview, 3)
@@ -187,7 +190,7 @@ def overview(plan_id: int):
     readable = cycle.may(current_user, plan, "lezen")
     if readable:  # a plan still in voorbereiding shows others no content: nothing of it was seen
         audit.record_view(plan, current_user, seen=bool(plan.seen))
-    versions = list(AGREED_VERSIONS.rows(plan.id)) if readable else []
+    versions = list(AGREED_VERSIONS.rows(plan.id)) if readable and plan.agreed_before else []
     following = plan.following
     stored = fragments.stored_rows(plan) if readable else None
     # Whether the next cycle's plan may be opened follows from its employee, the plan's own (a next
