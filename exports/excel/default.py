@@ -249,9 +249,8 @@ def write_workbook(definition, context: dict, page_header: str) -> bytes:
     answer) is the same in every plan of a form whose tables have as many rows: it is written once
     per form and shape (_compile), and per plan only the answers' cells and their rows' heights."""
     compiled = _compiled(definition, context)
-    if compiled is None:
-        return _write(definition, context, page_header).save()
-    return compiled.write(context, page_header)
+    workbook = compiled and compiled.write(context, page_header)
+    return workbook or _write(definition, context, page_header).save()
 
 
 def _write(definition, context: dict, page_header: str) -> Workbook:
@@ -321,45 +320,58 @@ class _Answer:
     __mod__ = __rmod__ = __sub__ = __rsub__ = __truediv__ = __getattr__ = _refuse
 
 
-class _Group(Group):
-    """A Group's parts as answers' places; its text and its truth come from the answers, so read
-    they raise."""
+class _Unread(_Answer):
+    """A part of a value the compiled sheets may not depend on at all: not even put() takes it."""
+
+    __slots__ = ()
+
+
+class _Refusing:
+    """A container of answers' places that a layout may only index: what it holds besides (its
+    keys, its length, its truth) may differ from plan to plan."""
+
+    __iter__ = __len__ = __bool__ = __contains__ = __eq__ = __ne__ = __repr__ = __str__ = _refuse
+    keys = values = items = get = copy = setdefault = pop = __or__ = __reduce__ = _refuse
+
+
+class _Dict(_Refusing, dict):
+    pass
+
+
+class _Group(_Refusing, Group):
+    """A Group's parts as answers' places; its text and its truth come from the answers."""
 
     def __init__(self, parts):
         dict.__init__(self, parts)
 
     text = filled = property(_refuse)
-    __bool__ = __str__ = __repr__ = __format__ = __html__ = _refuse
+    __format__ = __html__ = _refuse
 
 
 def _mirror(value, path: tuple, slots: list):
     """The context value's containers as they are, an _Answer for each answer in them."""
     if isinstance(value, dict):
-        parts = {key: _mirror(part, path + (key,), slots) for key, part in value.items()}
-        return _Group(parts) if isinstance(value, Group) else parts
+        parts = {key: _mirror(part, path + (key,), slots) for key, part in dict.items(value)}
+        return _Group(parts) if isinstance(value, Group) else _Dict(parts)
     if isinstance(value, list):
-        # A missing row (None) steers the layout (an empty block): it is part of the shape.
+        if len(path) > 1:  # a list further in (a cost grid's rows for Word): its length is not in
+            return _Unread(path, slots)  # _shape, so a layout that reads it is not compiled
+        # A missing row (None) steers the layout (an empty block): its place is part of the shape.
         return [None if part is None else _mirror(part, path + (index,), slots)
                 for index, part in enumerate(value)]
     return _Answer(path, slots)
 
 
 def _shape(value):
-    """What of a context value the layout may depend on: its containers, their keys and lengths,
-    and which of their parts are containers (rows missing) rather than answers."""
-    if isinstance(value, dict):
-        return (type(value), tuple(value),
-                tuple([(key, _shape(part)) for key, part in value.items() if isinstance(part, _NESTED)]))
+    """What of a field's context value the compiled sheets are for: whether it is an answer or a
+    container of them, its type then, and of a table its rows' number and types (a missing row is
+    None). The containers further in are checked as the answers are looked up (_Compiled.write)."""
     if isinstance(value, list):
-        return (type(value), len(value),
-                tuple([(index, _shape(part)) for index, part in enumerate(value)
-                       if part is None or isinstance(part, _NESTED)]))
-    return 0
+        return type(value), len(value), tuple(map(type, value))
+    return type(value) if isinstance(value, dict) else None  # an answer, whatever its type
 
 
 _NESTED = (dict, list)
-
-
 _COMPILED: dict[tuple, tuple[object, "_Compiled | None"]] = {}
 _FIELD_KEYS: dict[int, tuple[object, tuple[str, ...]]] = {}
 
@@ -383,9 +395,11 @@ def _compiled(definition, context: dict) -> "_Compiled | None":
 
 def _compile(definition, context: dict) -> "_Compiled | None":
     slots: list = []
-    probe = {key: _mirror(value, (key,), slots) for key, value in context.items()}
     try:
-        return _Compiled(_write(definition, probe, ""), slots)
+        probe = {key: _mirror(value, (key,), slots) for key, value in context.items()}
+        compiled = _Compiled(_write(definition, probe, ""), slots)
+        compiled.types = list(map(type, compiled.containers_of(context)))
+        return compiled
     except Exception:  # noqa: BLE001 - any layout that cannot be compiled is written plan by plan
         return None
 
@@ -438,10 +452,21 @@ class _Compiled:
             answers[id(ws)].append((row, col, number[path[:-1]], path[-1], look))
         self.sheets = [_CompiledSheet(ws, answers[id(ws)]) for ws in wb.sheets]
 
-    def write(self, context: dict, page_header: str) -> bytes:
+    def containers_of(self, context: dict) -> list:
         found = [context]
         for parent, key in self.containers:
             found.append(found[parent][key])
+        return found
+
+    def write(self, context: dict, page_header: str) -> bytes | None:
+        """The plan's workbook, or None when its answers are not in containers of the types they
+        were in when compiled (a missing key or row: the workbook is written as it is)."""
+        try:
+            found = self.containers_of(context)
+        except (KeyError, IndexError, TypeError):
+            return None
+        if list(map(type, found)) != self.types:
+            return None
         wb = Workbook(title=self.title, creator="POP")
         # The styles of the form's own cells first, in their order; the answers' after them.
         wb.styles.xfs = dict(self.xfs)
@@ -454,7 +479,13 @@ class _Compiled:
             ws.row_order, ws.dimension = compiled.row_order, compiled.dimension
             ws.rows = {row: dict(cells) for row, cells in compiled.cells.items()}
             for row, col, container, key, look in compiled.answers:
-                put(ws, row, col, found[container][key], *look)
+                try:
+                    value = found[container][key]
+                except (KeyError, IndexError):
+                    return None
+                if isinstance(value, _NESTED):  # an answer where a container was: another layout
+                    return None
+                put(ws, row, col, value, *look)
             measure, texts, heights = compiled.measure, ws.texts, ws.heights
             for row, height in compiled.heights.items():
                 height = measure.row(row, texts.get(row, ()), height)
