@@ -39,8 +39,10 @@ def _plan_with_people(plan_id):
 PLAN_WITH_PEOPLE = Prepared(_plan_with_people, 1)
 
 
-def plan_or_404(plan_id: int) -> Plan:
-    plan = PLAN_WITH_PEOPLE.first(plan_id)
+def plan_or_404(plan_id: int, *more, query: Prepared = PLAN_WITH_PEOPLE) -> Plan:
+    """The plan, if this person may know it exists; query: one that reads more with it (more: its
+    other values after the plan's id)."""
+    plan = query.first(plan_id, *more)
     if plan is None or not can_view(current_user, plan):
         abort(404)
     return plan
@@ -187,9 +189,7 @@ PLAN_FOR_OVERVIEW = Prepared(_plan_for_overview, 3)
 @bp.route("/plans/<int:plan_id>")
 @login_required
 def overview(plan_id: int):
-    plan = PLAN_FOR_OVERVIEW.first(plan_id, current_user.id, audit.view_window_start())
-    if plan is None or not can_view(current_user, plan):
-        abort(404)
+    plan = plan_or_404(plan_id, current_user.id, audit.view_window_start(), query=PLAN_FOR_OVERVIEW)
     definition = answers.form_of(plan)
     readable = cycle.may(current_user, plan, "lezen")
     if readable:  # a plan still in voorbereiding shows others no content: nothing of it was seen
