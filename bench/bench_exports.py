@@ -1,6 +1,8 @@
 """Export speed, measured: run `.venv/bin/python bench/bench_exports.py` (add --plans 1000 --runs 200).
 
-Prints p50/p95 for one fully filled plan to .docx and .xlsx, the same plan rendered by a plain
+Prints p50/p95 for one fully filled plan to .docx and .xlsx, their CPU time per plan (the least of
+--cpu-rounds rounds of --runs renders each, .docx and .xlsx taking turns: on a shared machine the
+least is the one least disturbed), the same plan rendered by a plain
 docxtpl render of the same template (side by side), and the time for the bulk zip of N plans as a bulk
 export makes it (BulkRenderer): in this process one plan at a time (POP_EXPORT_WORKERS=0), and in the
 worker processes (exports/render_pool.py) started for it and already running, with the CPU time of
@@ -66,6 +68,19 @@ def timed_alternately(first, second, runs: int) -> tuple[list[float], list[float
     return a, b
 
 
+def cpu_per_plan(first, second, runs: int, rounds: int) -> tuple[float, float]:
+    """The least CPU time per call of `first` and of `second` over `rounds` rounds of `runs` calls,
+    taking turns round by round."""
+    best = [float("inf"), float("inf")]
+    for _ in range(rounds):
+        for index, fn in enumerate((first, second)):
+            start = time.process_time()
+            for _ in range(runs):
+                fn()
+            best[index] = min(best[index], (time.process_time() - start) / runs)
+    return best[0], best[1]
+
+
 def filled_values(definition) -> dict:
     _, values = example_plan_context(definition)
     long_text = ("Een realistisch lang antwoord met meerdere zinnen, é ë ï ñ en een regel\nerbij. " * 12)
@@ -79,6 +94,7 @@ def filled_values(definition) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100, help="renders per measurement")
+    parser.add_argument("--cpu-rounds", type=int, default=15, help="rounds of --runs for the CPU times")
     parser.add_argument("--docxtpl-runs", type=int, default=20)
     parser.add_argument("--plans", type=int, default=1000, help="plans in the bulk zip")
     parser.add_argument("--workers", type=int, default=None,
@@ -109,6 +125,9 @@ def main() -> None:
             docx, xlsx = timed_alternately(lambda: render_docx(plan, definition, answers.load(plan)),
                                            lambda: render_xlsx(plan, definition, answers.load(plan)),
                                            args.runs)
+            docx_cpu, xlsx_cpu = cpu_per_plan(lambda: render_docx(plan, definition, answers.load(plan)),
+                                              lambda: render_xlsx(plan, definition, answers.load(plan)),
+                                              args.runs, args.cpu_rounds)
             docx_render_only = timed(lambda: render_docx(plan, definition, stored), args.runs)
 
             template_bytes = default_docx_template(DEFAULT_FORM)
@@ -147,6 +166,8 @@ def main() -> None:
     print(f"  {'.xlsx (incl. load)':38} {x50:8.1f} {x95:8.1f}")
     print(f"  speed-up over plain docxtpl (p50, incl. load): {b50 / d50:.1f}x")
     print(f"  .xlsx / .docx (p50, incl. load): {x50 / d50:.2f}")
+    print(f"  CPU per plan, incl. load (least of {args.cpu_rounds}x{args.runs}): .docx {docx_cpu * 1000:.2f} ms, "
+          f".xlsx {xlsx_cpu * 1000:.2f} ms, .xlsx / .docx {xlsx_cpu / docx_cpu:.2f}")
     print(f"Bulk zip of {args.plans} plans (.docx each + overview .xlsx), {zip_mb:.1f} MB; "
           f"{cpus.usable()} usable CPUs, {workers_used} workers:")
     print(f"  {'':38} {'time':>8} {'CPU here':>9} {'workers':>8}")

@@ -147,8 +147,8 @@ class Workbook:
                   for i, sheet in enumerate(self.sheets, start=1)]
         parts = [_content_types(len(self.sheets)), _static()["rels"], _static()["app"],
                  package.Part.of("docProps/core.xml", self._core().encode()), *sheets,
-                 _static()["theme"], package.Part.of("xl/styles.xml", styles.xml().encode()),
-                 package.Part.of("xl/workbook.xml", self._workbook().encode()),
+                 _static()["theme"], _styles_part(tuple(styles.xfs)),
+                 _kept_part("xl/workbook.xml", self._workbook()),
                  _workbook_rels(len(self.sheets))]
         return package.write(parts)
 
@@ -418,6 +418,19 @@ def _static() -> dict[str, package.Part]:
             "<Application>POP</Application></Properties>").encode()),
         "theme": package.Part.of("xl/theme/theme1.xml", theme_xml.encode()),
     }
+
+
+# The styles and the workbook part are the same for every plan of a form, mostly: compressed once.
+@lru_cache(maxsize=256)
+def _styles_part(xfs: tuple) -> package.Part:
+    styles = _Styles()
+    styles.xfs = dict.fromkeys(xfs)
+    return package.Part.of("xl/styles.xml", styles.xml().encode())
+
+
+@lru_cache(maxsize=256)
+def _kept_part(name: str, text: str) -> package.Part:
+    return package.Part.of(name, text.encode())
 
 
 @lru_cache(maxsize=64)
