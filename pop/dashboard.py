@@ -20,10 +20,10 @@ totals, pop/budget.py PRIVATE): not in the states, not in a department's plans. 
 plan, so they are not among the people without one (as on HR's plan list).
 
 A fixed number of queries whatever the organisation's size: the counts per department and state with
-the people without a plan per department (one query, todo.department_counts), the budget's two, the list of departments, the plans per form and
-progress. The overdue talks' page
-takes three and one per 500 plans more (the period's shared open plans with a talk date passed, their
-talk fields' cells, the plans found with their employees)."""
+the people without a plan per department (one query, todo.department_counts), the budget's two, the
+list of departments, the plans per form and progress. The overdue talks' page takes three and one per
+500 plans more (the period's shared open plans with a talk date passed, their talk fields' cells, the
+plans found with their employees)."""
 from __future__ import annotations
 
 from collections import defaultdict
