@@ -418,9 +418,12 @@ class _CompiledSheet:
         self.heights = {row: self.measure.row(row, ws.texts.get(row, ())) for row in rows}
         # The other rows as they are written, each run of them one text, between the answers' rows.
         self.row_order = []
+        columns = {}
+        for row, col in places:
+            columns.setdefault(row, set(ws.rows.get(row, ()))).add(col)
         for row in sorted(set(ws.rows) | set(ws.heights) | rows):
             if row in rows:
-                self.row_order.append(row)
+                self.row_order.append((row, sorted(columns[row])))
             elif self.row_order and type(self.row_order[-1]) is str:
                 self.row_order[-1] += row_xml(ws, row)
             else:

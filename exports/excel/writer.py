@@ -83,8 +83,9 @@ class Sheet:
         self.page: PageSetup | None = None
         self.auto_filter: str | None = None
         # A form's compiled sheet (exports/excel/default.py): its rows in order, each the XML written
-        # before or the number of a row of `rows` to write now, and the cells' extent.
-        self.row_order: list[str | int] | None = None
+        # before or a row of `rows` to write now (its number, its cells' columns in order), and the
+        # cells' extent.
+        self.row_order: list[str | tuple[int, list[int]]] | None = None
         self.dimension: str | None = None
 
     def put(self, row: int, col: int, value, font: Font | None = None, fill: Fill | None = None,
@@ -330,11 +331,12 @@ def dimension(rows: dict[int, dict[int, str]]) -> str:
     return f"{_letter(min(cols))}{min(rows)}:{_letter(max(cols))}{max(rows)}"
 
 
-def row_xml(sheet: Sheet, row: int) -> str:
+def row_xml(sheet: Sheet, row: int, cols=None) -> str:
+    """A row's XML; cols: its cells' columns in order, when known."""
     height = sheet.heights.get(row)
     cells = sheet.rows.get(row)
     return ((f'<row r="{row}" ht="{_number(height)}" customHeight="1">' if height else f'<row r="{row}">')
-            + ("".join([cells[col] for col in sorted(cells)]) if cells else "") + "</row>")
+            + ("".join([cells[col] for col in (cols or sorted(cells))]) if cells else "") + "</row>")
 
 
 def _sheet_xml(sheet: Sheet) -> str:
@@ -354,7 +356,7 @@ def _sheet_xml(sheet: Sheet) -> str:
     if sheet.row_order is None:
         out.extend([row_xml(sheet, row) for row in sorted(set(sheet.rows) | set(sheet.heights))])
     else:
-        out.extend([row if type(row) is str else row_xml(sheet, row) for row in sheet.row_order])
+        out.extend([row if type(row) is str else row_xml(sheet, *row) for row in sheet.row_order])
     out.append("</sheetData>")
     if sheet.auto_filter:
         out.append(f'<autoFilter ref="{sheet.auto_filter}"/>')
