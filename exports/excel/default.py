@@ -556,7 +556,12 @@ class ExcelKind:
 
     A kind nobody registered is written as this class writes any question: its label and, in the
     cell beside it, its answer as the export context holds it (exports/kind_placeholders.py: the kind's
-    own as_text), as one column of a table's grid and as one line of a block."""
+    own as_text), as one column of a table's grid and as one line of a block.
+
+    A form's sheets are written once per shape of its answers (write_workbook): a layout whose cells
+    depend on an answer only by putting it in a cell (put(ws, row, col, value[...])) is written per
+    plan as those cells alone; one that reads an answer otherwise (its text, its truth, a comparison)
+    is written whole for every plan, as before, which is correct but slower."""
 
     width: float = 20  # its column in a table's grid, in Excel's units (about a digit each)
     number_format: str | None = None
