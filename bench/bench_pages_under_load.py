@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_pages import free_port, gunicorn, pop_app, stop, wait_up, worker  # noqa: E402
+from bench_pages import free_port, gunicorn, pop_app, stop as stop_servers, wait_up, worker  # noqa: E402
 
 PROBE_EVERY = 0.25
 
@@ -184,14 +184,14 @@ def main() -> None:
         stop.set()
         prober.join()
     finally:
-        stop(servers)
+        stop_servers(servers)
         shutil.rmtree(tmp, ignore_errors=True)
 
     limit = args.pdf_parallel or convert.settings().max_parallel
     try:
         from pop import cpus
         print(f"{cpus.usable()} usable CPUs; PDFs at once: {limit}; bulk export workers: "
-              f"{cpus.for_background()}")
+              f"{os.environ.get('POP_EXPORT_WORKERS') or cpus.usable()}")
     except ImportError:  # a release before pop/cpus.py, measured for comparison
         print(f"{os.cpu_count()} CPUs (os.cpu_count()); PDFs at once: {limit}")
     for name, (outcome, seconds) in results.items():

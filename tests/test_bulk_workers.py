@@ -110,10 +110,10 @@ def test_the_documents_are_stored_not_compressed_twice(plans, monkeypatch):
     assert kinds == {"docx": zipfile.ZIP_STORED, "xlsx": zipfile.ZIP_DEFLATED}
 
 
-def test_the_workers_run_niced_and_as_many_as_the_usable_cpus_but_one(monkeypatch):
+def test_the_workers_run_niced_and_as_many_as_the_usable_cpus(monkeypatch):
     monkeypatch.delenv("POP_EXPORT_WORKERS", raising=False)
     monkeypatch.setattr(cpus, "usable", lambda proc="/proc/self": 4)
-    assert render_pool.workers() == 3
+    assert render_pool.workers() == 4
     monkeypatch.setattr(cpus, "usable", lambda proc="/proc/self": 1)
     assert render_pool.workers() == 1
     monkeypatch.setenv("POP_EXPORT_WORKERS", "0")
