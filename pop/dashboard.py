@@ -270,6 +270,8 @@ class Bar:
 
 
 CHART_WIDTH, LABEL_WIDTH, ROW, VALUE_ROOM = 640, 190, 28, 50
+# A completion bar is always full length and its text has a word after the number ("1.000 compleet").
+COMPLETE_ROOM = 110
 
 
 def bars(rows: list[tuple[str, int, str]]) -> tuple[list[Bar], int]:
@@ -310,7 +312,7 @@ PROGRESS_PATTERNS = {progress.COMPLETE: "p-solid", progress.STARTED: "p-diagonal
 def completion_bars(plans: int, rows: list[tuple], link: str) -> tuple[list[Bar], int, list[tuple[str, str, str]]]:
     """A bar per part of one form (rows of Figures.completion), each as long as the form's plans, in
     segments complete, started and empty; the number complete as its text."""
-    room = CHART_WIDTH - LABEL_WIDTH - VALUE_ROOM
+    room = CHART_WIDTH - LABEL_WIDTH - COMPLETE_ROOM
     result = []
     for i, (part, complete, started, empty) in enumerate(rows):
         bar = Bar(part.nav_title, complete, link, 10 + i * ROW, room)
