@@ -173,10 +173,11 @@ def budget_page():
         flash("Er is niets opgeslagen: verbeter de bedragen die hieronder zijn aangegeven.", "error")
     search = search_text(source)
     departments_ = pob.departments(year, afdeling, search)
+    whole = pob.total(departments_)
     page = pob.person_page(year, afdeling, search, _page_args(source, year, afdeling),
-                           url_for("organisation.budget_page"))
+                           url_for("organisation.budget_page"), whole)
     years = sorted({year, current_period(), *pob.years()}, reverse=True)
-    return render_template("organisation/budget.html", overview=departments_, total=pob.total(departments_),
+    return render_template("organisation/budget.html", overview=departments_, total=whole,
                            page=page, lines=page.extra["lines"], year=year, search=search,
                            year_error=year_error, years=years, afdeling=afdeling,
                            departments=departments() + [pob.NO_DEPARTMENT], errors=errors, typed=typed,
