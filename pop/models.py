@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from flask import current_app, has_app_context
 
-from peewee import (BlobField, BooleanField, CharField, DateField, DateTimeField, DecimalField,
+from peewee import (BlobField, BooleanField, CharField, Column, DateField, DateTimeField, DecimalField,
                     ForeignKeyField, IntegerField, Model, TextField)
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -168,6 +168,12 @@ class Plan(BaseModel):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+
+# The employee's department as each plan carries it for HR's counts per department without a join of
+# every person: kept by the database's triggers (m0024), so no field of the model, which peewee would
+# write back with whatever value it had read. Read only.
+PLAN_AFDELING = Column(Plan, "afdeling")
 
 
 class Answer(BaseModel):

@@ -110,9 +110,15 @@ def _upgrade_locked(db) -> list[str]:
     # foreign keys on runs its ON DELETE CASCADE: a plan rebuilt that way took every answer with it.
     # SQLite's own procedure: foreign keys off outside the transaction, check them before commit.
     db.execute_sql("PRAGMA foreign_keys=OFF")
+    # The same rebuild renames the new table to the old name; SQLite (3.26 and later) then checks every
+    # trigger of the schema, and m0024's trigger on person, which writes the plan table, fails for the
+    # moment plan is gone. The legacy rename leaves triggers alone; restore() below puts back those of
+    # the rebuilt table, which SQLite dropped with it.
+    db.execute_sql("PRAGMA legacy_alter_table=ON")
     try:
         return _apply_pending(db, check_foreign_keys=True)
     finally:
+        db.execute_sql("PRAGMA legacy_alter_table=OFF")
         db.execute_sql("PRAGMA foreign_keys=ON")
 
 
@@ -131,6 +137,13 @@ def _apply_pending(db, check_foreign_keys=False) -> list[str]:
             migration.module.upgrade(db, migrator)
             record.create(name=migration.name, applied_at=dt.datetime.now().replace(microsecond=0))
             done.append(migration.name)
+        if check_foreign_keys and done:
+            # A table rebuilt by a later migration lost its triggers: each migration that made some
+            # puts them back (restore(), idempotent), in the upgrade's transaction.
+            for migration in known():
+                restore = getattr(migration.module, "restore", None)
+                if restore is not None:
+                    restore(db)
         if check_foreign_keys:
             broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
             if broken:  # raised inside the transaction: nothing of the upgrade is kept

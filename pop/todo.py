@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from peewee import JOIN, SQL, fn
+from peewee import SQL, fn
 
 from forms import FORMS
 
 from . import answers, clock, cycle, feedback, rhythm
 from .access import acts_as_manager, is_hr, visible_plans
-from .models import STATUSES, Answer, Person, Plan
+from .models import PLAN_AFDELING, STATUSES, Answer, Person, Plan
 from .plans import current_period, next_period, people_without_plan
 
 # Plans of reports a manager deals with: in the voorbereiding a plan is still the employee's alone.
@@ -295,22 +295,26 @@ def _reactions(plans) -> dict[int, set]:
 
 def department_counts(period: str) -> tuple[list, list]:
     """HR's plans of the period per department and state, and the active people without one per
-    department, as hr_overview takes them: from one pass over the people with their plans of the period
-    joined (by the plans' index of period and employee), a person without one joined to nothing. Two
-    queries read the period's plans twice, and each grouped them in a temporary table: about 14 ms at
-    10,000 employees on SQLite against 9. HR sees every plan (access.visible_plans), so no filter; the
-    dashboard (pop/dashboard.py) takes the same rows and leaves out the voorbereiding's plans."""
-    query = (Person.select(Person.afdeling, Plan.status, fn.COUNT(SQL("*")))
-             .join(Plan, JOIN.LEFT_OUTER, on=(Plan.employee == Person.id) & (Plan.period == period))
-             .where((Person.active == True) | Plan.id.is_null(False))  # noqa: E712
-             .group_by(Person.afdeling, Plan.status).tuples())
-    counted, without = [], []
-    for afdeling, status, n in query:
-        if status is None:
-            without.append((afdeling, n))
-        else:
-            counted.append((afdeling, status, n))
-    return counted, without
+    department, as hr_overview takes them. HR sees every plan (access.visible_plans), so no filter; the
+    dashboard (pop/dashboard.py) takes the same rows and leaves out the voorbereiding's plans.
+
+    From indexes alone, through the department each plan carries (m0024, kept by the database): the plans
+    per department and state, the people with a plan per department, the active people per department,
+    and those of the people with a plan who left (a few: they are subtracted, as they are not missed).
+    At 10,000 employees on SQLite about 3 ms, where one pass over the people with their plans joined
+    took 8 (and two passes 14)."""
+    counted = list(Plan.select(PLAN_AFDELING, Plan.status, fn.COUNT(SQL("*"))).where(Plan.period == period)
+                   .group_by(PLAN_AFDELING, Plan.status).tuples())
+    with_plan = dict(Plan.select(PLAN_AFDELING, fn.COUNT(Plan.employee.distinct())).where(Plan.period == period)
+                     .group_by(PLAN_AFDELING).tuples())
+    has_plan = Plan.select(SQL("1")).where((Plan.employee == Person.id) & (Plan.period == period))
+    left = dict(Person.select(Person.afdeling, fn.COUNT(Person.id))
+                .where((Person.active == False) & fn.EXISTS(has_plan))  # noqa: E712
+                .group_by(Person.afdeling).tuples())
+    active = (Person.select(Person.afdeling, fn.COUNT(Person.id)).where(Person.active == True)  # noqa: E712
+              .group_by(Person.afdeling).tuples())
+    without = [(afdeling, n - with_plan.get(afdeling, 0) + left.get(afdeling, 0)) for afdeling, n in active]
+    return counted, [(afdeling, n) for afdeling, n in without if n > 0]
 
 
 def for_user(user: Person, today: dt.date | None = None, period: str = "") -> ToDo:

@@ -76,8 +76,10 @@ def test_a_release_0_1_database_upgrades_on_start_with_nothing_lost(database_url
             expected = [{**{k: v for k, v in r.items() if k not in DROPPED.get(table, ())},
                          **ADDED.get(table, {})} for r in before[table]]
             if table == "plan":
+                people = {p["id"]: p for p in before["person"]}
                 expected = [{**r, "status": new_status(r, before), "version": 1, "previous_id": None,
-                             "progress": progress_of(r["id"])} for r in expected]
+                             "progress": progress_of(r["id"]),
+                             "afdeling": people[r["employee_id"]]["afdeling"]} for r in expected]  # m0024
             assert after == expected, table
         assert [r["status"] for r in current_rows("plan")] == [
             "uitvoering", "ontwikkelgesprek", "ontwikkelgesprek", "afgerond"]  # lopend x2, concept, afgerond
@@ -120,13 +122,17 @@ def _columns(table):
     return {c.name: c.null for c in database.get_columns(table)}
 
 
+# Columns the database's triggers keep and no model writes (m0024: each plan's department).
+KEPT_BY_DATABASE = {"plan": {"afdeling": False}}
+
+
 def test_the_migrated_schema_is_the_models_schema(app):
     """A model changed without its migration fails here (a column the database lacks, or one left
     over, or a changed NULL rule)."""
     with app.app_context(), database.connection_context():
         for model in MODELS:
             table = model._meta.table_name
-            expected = {f.column_name: f.null for f in model._meta.sorted_fields}
+            expected = {f.column_name: f.null for f in model._meta.sorted_fields} | KEPT_BY_DATABASE.get(table, {})
             assert _columns(table) == expected, table
             indexed = {tuple(i.columns) for i in database.get_indexes(table)}
             for fields, _unique in model._meta.indexes:
@@ -253,6 +259,17 @@ def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_refer_to_it(datab
         assert {r["extra"] for r in current_rows("plan")} == {7}
         if not on_postgres():
             assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1  # on again
+        # m0024's triggers on the rebuilt plan table are back (pop/schema.py restore()), and the one on
+        # person, which writes plan, did not stop the rebuild.
+        from pop.migrations.m0024_plan_department import TRIGGERS
+        from pop.models import PLAN_AFDELING, Person, Plan
+        assert set(TRIGGERS) <= triggers()
+        plan = Plan.select().order_by(Plan.id).first()
+        Person.update(afdeling="Na de verbouwing").where(Person.id == plan.employee_id).execute()
+        assert Plan.select(PLAN_AFDELING).where(Plan.id == plan.id).scalar() == "Na de verbouwing"
+        other = Person.select().where(Person.id != plan.employee_id).order_by(Person.id).first()
+        Plan.update(employee=other.id).where(Plan.id == plan.id).execute()
+        assert Plan.select(PLAN_AFDELING).where(Plan.id == plan.id).scalar() == other.afdeling != "Na de verbouwing"
 
 
 def all_rows(table):
@@ -901,3 +918,51 @@ def test_m0023_indexes_the_search_on_sqlite_and_does_without_where_sqlite_cannot
         database.execute_sql(f"DROP TABLE {m0023.TABLE}")
         assert "LIKE" in str(Person.select().where(person_matches(someone["achternaam"])).sql())
         assert someone["id"] in {p.id for p in Person.select().where(person_matches(someone["achternaam"]))}
+
+
+def triggers() -> set[str]:
+    if on_postgres():
+        return {r[0] for r in database.execute_sql("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+    return {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+
+def test_m0024_gives_each_plan_its_employees_department_and_keeps_it(database_url, tmp_path, monkeypatch):
+    """m0024 (plan.afdeling, kept by triggers, pop/migrations/m0024_plan_department.py) on a database
+    that m0023 left with people in departments and plans: every row is as it was in the columns it had,
+    each plan carries its employee's department, the triggers and indexes are there after the whole
+    upgrade (a later migration rebuilding a table would lose its triggers), a person moved afterwards
+    takes their plans along, and HR's counts per department are those of the join they replace."""
+    from peewee import fn
+
+    from pop.migrations.m0024_plan_department import INDEXES, TRIGGERS
+    from pop.models import PLAN_AFDELING, Person, Plan
+    from pop.todo import department_counts
+
+    app = before_migration("m0024_plan_department", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert not set(TRIGGERS) & triggers()
+        before = every_row()
+        departments = {r["id"]: r["afdeling"] for r in before["person"]}
+        assert len({departments[r["employee_id"]] for r in before["plan"]}) > 1
+        shared = next(r for r in before["plan"] if r["status"] != "voorbereiding")  # on the dashboard
+        period, mover = shared["period"], shared["employee_id"]
+    app = after_migration("m0024_plan_department", before, database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert set(TRIGGERS) <= triggers()
+        found = {i.name: (table, tuple(i.columns)) for table in ("plan", "budget")
+                 for i in database.get_indexes(table)}
+        assert {name: found.get(name) for name in INDEXES} == INDEXES
+        carried = dict(Plan.select(Plan.id, PLAN_AFDELING).tuples())
+        assert carried == {r["id"]: departments[r["employee_id"]] for r in before["plan"]}
+        Person.update(afdeling="Verhuisd").where(Person.id == mover).execute()
+        assert {carried for (carried,) in Plan.select(PLAN_AFDELING).where(Plan.employee == mover).tuples()} == {
+            "Verhuisd"}
+        counted, _ = department_counts(period)
+        joined = (Plan.select(Person.afdeling, Plan.status, fn.COUNT(Plan.id))
+                  .join(Person, on=(Plan.employee == Person.id))
+                  .where(Plan.period == period).group_by(Person.afdeling, Plan.status).tuples())
+        assert sorted(counted) == sorted(joined) and ("Verhuisd" in {a for a, _, _ in counted})
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    page = hr.get(f"/dashboard?periode={period}")
+    assert page.status_code == 200 and "Verhuisd" in page.get_data(as_text=True)

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 
 from exports.context import amount_text
 
-from .. import clock, dashboard
+from .. import clock, dashboard, fragments
 from ..plans import current_period, periods
 from .people import hr_required
 
@@ -17,13 +17,18 @@ bp = Blueprint("dashboard", __name__)
 def index():
     period = _period()
     figures = dashboard.figures(period)
+    listed = periods()
+    return fragments.page(("dashboard", figures.key(), tuple(listed)), lambda: _draw(figures, listed))
+
+
+def _draw(figures, listed):
     state_bars, state_height = dashboard.bars(
         [(label, figures.by_state.get(state, 0), figures.plans_link(state)) for state, label in figures.states.items()])
     department_bars, department_height, legend = dashboard.stacked(figures)
     completion = [(definition, plans, rows, figures.plans_link(form=definition.key),
                    *dashboard.completion_bars(plans, rows, figures.plans_link(form=definition.key)))
                   for definition, plans, rows in figures.completion()]
-    return render_template("dashboard/index.html", f=figures, periods=periods(), state_bars=state_bars,
+    return render_template("dashboard/index.html", f=figures, periods=listed, state_bars=state_bars,
                            state_height=state_height, department_bars=department_bars,
                            department_height=department_height, legend=legend, chart=dashboard,
                            amount=amount_text, completion=completion)
