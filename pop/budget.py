@@ -26,7 +26,7 @@ from forms.kinds import format_amount, parse_amount
 
 from . import listing
 from .db import write_lock
-from .models import Budget, Person, Plan, now
+from .models import PLAN_AFDELING, Budget, Person, Plan, now
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -159,12 +159,19 @@ def departments(year: str, afdeling: str = "", search: str = "") -> list[Departm
         d.budget_euro = _add(d.budget_euro, _from_sum(euro) if euros else None)
         d.budget_uren = _add(d.budget_uren, _from_sum(uren) if hours else None)
     # Whoever has a shared plan of the year is listed: only the department and the search narrow them.
-    costs = (Plan.select(Person.afdeling, fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren))
-             .join(Person, on=(Plan.employee == Person.id)).where(_shared(year)))
+    # Each plan carries its employee's department (m0024), so only a search needs the people: at 10,000
+    # people 3 ms on SQLite and PostgreSQL against 4 and 10 with every person joined.
     department = _department(afdeling)
+    if search:
+        costs = (Plan.select(Person.afdeling, fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren))
+                 .join(Person, on=(Plan.employee == Person.id)).where(_shared(year)))
+        costs = listing.search(costs, search).group_by(Person.afdeling)
+    else:
+        costs = (Plan.select(PLAN_AFDELING, fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren))
+                 .where(_shared(year)).group_by(PLAN_AFDELING))
     if department is not None:
-        costs = costs.where(Person.afdeling == department)
-    for afdeling_, euro, uren in listing.search(costs, search).group_by(Person.afdeling).tuples():
+        costs = costs.where((Person.afdeling if search else PLAN_AFDELING) == department)
+    for afdeling_, euro, uren in costs.tuples():
         d = found.setdefault(afdeling_ or NO_DEPARTMENT, Department(afdeling_ or NO_DEPARTMENT))
         d.planned_euro += _from_sum(euro) or ZERO
         d.planned_uren += _from_sum(uren) or ZERO

@@ -480,7 +480,8 @@ INDEXED = [
     ("/mensen/?sorteer=email", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_email", -1),
     ("/mensen/?sorteer=functie", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_functie", -1),
     ("/mensen/?sorteer=rol", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_role", -1),
-    (f"/budget?periode={YEAR}", 'SUM("t2"."costs_euro")', "plan_period_totals", 0),
+    # The budget's planned costs per department, by the department each plan carries (m0024).
+    (f"/budget?periode={YEAR}", 'SELECT "t1"."afdeling", SUM("t1"."costs_euro")', "plan_department_counts", 0),
     (f"/budget?periode={YEAR}", 'FROM "budget" AS "t1" WHERE', "budget_", 0),
     (f"/matrix?periode={YEAR}", 'GROUP BY "t1"."prestaties"', "placement_", 0),
     # The dashboard's completion per phase: the period's shared plans grouped by form and kept progress
