@@ -11,6 +11,7 @@ compressed once (exports/package.py).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -82,10 +83,9 @@ class Sheet:
         self.footer_center: str | None = None
         self.page: PageSetup | None = None
         self.auto_filter: str | None = None
-        # A form's compiled sheet (exports/excel/default.py): its rows in order, each the XML written
-        # before or a row of `rows` to write now (its number, its cells' columns in order), and the
-        # cells' extent.
-        self.row_order: list[str | tuple[int, list[int]]] | None = None
+        # A form's compiled sheet (exports/excel/default.py): its rows' XML as written before, in
+        # order, and the cells' extent.
+        self.row_order: list[str] | None = None
         self.dimension: str | None = None
 
     def put(self, row: int, col: int, value, font: Font | None = None, fill: Fill | None = None,
@@ -98,31 +98,21 @@ class Sheet:
         style = xfs.get(key)
         if style is None:
             style = xfs[key] = len(xfs)
-        if type(value) is str and len(value) <= _SHORT:
-            # The forms' questions and headings come back in every plan: their XML is kept.
-            tail = _TAILS.get((value, style))
-            if tail is None:
-                tail = _tail(style, value)
-                if len(_TAILS) >= _MAX_TAILS:
-                    _TAILS.clear()
-                _TAILS[(value, style)] = tail
-        else:
-            tail = _tail(style, value)
         cells = self.rows.get(row)
         if cells is None:
             cells = self.rows[row] = {}
-        cells[col] = f'<c r="{_LETTERS[col] if col < 703 else _letter(col)}{row}"{tail}'
+        cells[col] = f'<c r="{_LETTERS[col] if col < 703 else _letter(col)}{row}"{cell_tail(style, value)}'
         if value is not None and value != "":
             texts = self.texts.get(row)
             if texts is None:
                 texts = self.texts[row] = []
-            texts.append((col, value if type(value) is str else _shown(value, number_format), font))
+            texts.append((col, value if type(value) is str else shown(value, number_format), font))
 
     def merge(self, row: int, first: int, last: int) -> None:
         self.merged.append((row, first, last))
 
 
-def _shown(value, number_format: str | None) -> str:
+def shown(value, number_format: str | None) -> str:
     """About what a cell shows: a date as dd-mm-jjjj (with its time), not as Python writes it."""
     if isinstance(value, (dt.date, dt.datetime)):
         return "0" * (16 if "HH" in (number_format or "").upper() else 10)
@@ -143,29 +133,13 @@ class Workbook:
         return sheet
 
     def save(self) -> bytes:
-        styles = self.styles
-        sheets = [package.Part.of(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet).encode())
+        sheets = [package.Part.of(sheet_name(i), sheet_xml(sheet).encode())
                   for i, sheet in enumerate(self.sheets, start=1)]
-        parts = [_content_types(len(self.sheets)), _static()["rels"], _static()["app"],
-                 package.Part.of("docProps/core.xml", self._core().encode()), *sheets,
-                 _static()["theme"], _styles_part(tuple(styles.xfs)),
-                 _kept_part("xl/workbook.xml", self._workbook()),
-                 _workbook_rels(len(self.sheets))]
-        return package.write(parts)
+        return packaged(sheets, core_part(self.title, self.creator), styles_part(tuple(self.styles.xfs)),
+                        self.workbook_part())
 
-    def _core(self) -> str:
-        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        stamp = ('xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/'
-                 'XMLSchema-instance" xsi:type="dcterms:W3CDTF"')
-        dc = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
-        return ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-                'core-properties">'
-                + (f"<dc:creator {dc}>{_text(self.creator)}</dc:creator>" if self.creator else "")
-                + (f"<dc:title {dc}>{_text(self.title)}</dc:title>" if self.title else "")
-                + f"<dcterms:created {stamp}>{now}</dcterms:created>"
-                + f"<dcterms:modified {stamp}>{now}</dcterms:modified>"
-                + (f"<cp:lastModifiedBy>{_text(self.creator)}</cp:lastModifiedBy>" if self.creator else "")
-                + "</cp:coreProperties>")
+    def workbook_part(self) -> package.Part:
+        return _kept_part("xl/workbook.xml", self._workbook())
 
     def _workbook(self) -> str:
         r = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -177,12 +151,12 @@ class Workbook:
             if sheet.auto_filter:
                 first, _, last = sheet.auto_filter.partition(":")
                 names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" '
-                             f'hidden="1">{_text(quoted)}!{_absolute(first)}:{_absolute(last)}'
+                             f'hidden="1">{xml_text(quoted)}!{_absolute(first)}:{_absolute(last)}'
                              "</definedName>")
             if sheet.page and sheet.page.print_title_rows:
                 top, bottom = sheet.page.print_title_rows
                 names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
-                             f"{_text(quoted)}!${top}:${bottom}</definedName>")
+                             f"{xml_text(quoted)}!${top}:${bottom}</definedName>")
         return ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 '<workbookPr/><workbookProtection/><bookViews><workbookView visibility="visible" '
                 'minimized="0" showHorizontalScroll="1" showVerticalScroll="1" showSheetTabs="1" '
@@ -192,17 +166,50 @@ class Workbook:
                 + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>')
 
 
+def sheet_name(number: int) -> str:
+    return f"xl/worksheets/sheet{number}.xml"
+
+
+def packaged(sheets: list[package.Part], core: package.Part, styles: package.Part,
+             workbook: package.Part) -> bytes:
+    """The workbook of these parts (sheet_name(1), 2, ...), with the parts every workbook has."""
+    static = _static()
+    return package.write([_content_types(len(sheets)), static["rels"], static["app"], core, *sheets,
+                          static["theme"], styles, workbook, _workbook_rels(len(sheets))])
+
+
+def core_part(title: str | None, creator: str | None) -> package.Part:
+    """docProps/core.xml, stamped with this second: the same for every workbook of a second."""
+    return _core_part(title, creator, int(time.time()))
+
+
+@lru_cache(maxsize=8)
+def _core_part(title: str | None, creator: str | None, second: int) -> package.Part:
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
+    stamp = ('xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/'
+             'XMLSchema-instance" xsi:type="dcterms:W3CDTF"')
+    dc = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+    return package.Part.of("docProps/core.xml", (
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
+        + (f"<dc:creator {dc}>{xml_text(creator)}</dc:creator>" if creator else "")
+        + (f"<dc:title {dc}>{xml_text(title)}</dc:title>" if title else "")
+        + f"<dcterms:created {stamp}>{now}</dcterms:created>"
+        + f"<dcterms:modified {stamp}>{now}</dcterms:modified>"
+        + (f"<cp:lastModifiedBy>{xml_text(creator)}</cp:lastModifiedBy>" if creator else "")
+        + "</cp:coreProperties>").encode())
+
+
 # ---------------------------------------------------------------- values
 
 
-def _text(value: str) -> str:
+def xml_text(value: str) -> str:
     # A carriage return written as itself would be read back as a line feed (XML normalises it).
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", "&#13;"))
 
 
 def _attribute(value: str) -> str:
-    return _text(value).replace('"', "&quot;")
+    return xml_text(value).replace('"', "&quot;")
 
 
 def _number(value) -> str:
@@ -219,16 +226,29 @@ _MAX_TAILS = 20000
 _TAILS: dict[tuple[str, int], str] = {}
 
 
+def cell_tail(style: int, value) -> str:
+    """A cell's XML after `<c r="A1"`: its style and its value."""
+    if type(value) is str and len(value) <= _SHORT:
+        # The forms' questions and headings come back in every plan: their XML is kept.
+        tail = _TAILS.get((value, style))
+        if tail is None:
+            tail = _tail(style, value)
+            if len(_TAILS) >= _MAX_TAILS:
+                _TAILS.clear()
+            _TAILS[(value, style)] = tail
+        return tail
+    return _tail(style, value)
+
+
 def _tail(style: int, value) -> str:
-    """A cell's XML after `<c r="A1"`."""
     s = f' s="{style}"' if style else ""
     if value is None:
         return f"{s}/>" if style else "/>"
     if isinstance(value, str):
         if value == "":
             return f'{s} t="inlineStr"></c>'
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+        space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+        return f'{s} t="inlineStr"><is><t{space}>{xml_text(value)}</t></is></c>'
     if isinstance(value, bool):
         return f'{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float, Decimal)):
@@ -331,15 +351,19 @@ def dimension(rows: dict[int, dict[int, str]]) -> str:
     return f"{_letter(min(cols))}{min(rows)}:{_letter(max(cols))}{max(rows)}"
 
 
+def row_start(row: int, height: float | None) -> str:
+    """A row's opening tag; height: its own (None: the sheet's default)."""
+    return f'<row r="{row}" ht="{_number(height)}" customHeight="1">' if height else f'<row r="{row}">'
+
+
 def row_xml(sheet: Sheet, row: int, cols=None) -> str:
     """A row's XML; cols: its cells' columns in order, when known."""
-    height = sheet.heights.get(row)
     cells = sheet.rows.get(row)
-    return ((f'<row r="{row}" ht="{_number(height)}" customHeight="1">' if height else f'<row r="{row}">')
+    return (row_start(row, sheet.heights.get(row))
             + ("".join([cells[col] for col in (cols or sorted(cells))]) if cells else "") + "</row>")
 
 
-def _sheet_xml(sheet: Sheet) -> str:
+def sheet_xml(sheet: Sheet) -> str:
     out = []
     dimension_ = sheet.dimension or dimension(sheet.rows)
     fit = "" if sheet.page is None else ' fitToPage="0"'
@@ -356,7 +380,7 @@ def _sheet_xml(sheet: Sheet) -> str:
     if sheet.row_order is None:
         out.extend([row_xml(sheet, row) for row in sorted(set(sheet.rows) | set(sheet.heights))])
     else:
-        out.extend([row if type(row) is str else row_xml(sheet, *row) for row in sheet.row_order])
+        out.extend(sheet.row_order)
     out.append("</sheetData>")
     if sheet.auto_filter:
         out.append(f'<autoFilter ref="{sheet.auto_filter}"/>')
@@ -376,7 +400,7 @@ def _sheet_xml(sheet: Sheet) -> str:
     if sheet.header_right is not None or sheet.footer_center is not None:
         header = "" if sheet.header_right is None else "&R" + sheet.header_right
         footer = "" if sheet.footer_center is None else "&C" + sheet.footer_center
-        out.append(f"<headerFooter><oddHeader>{_text(header)}</oddHeader><oddFooter>{_text(footer)}"
+        out.append(f"<headerFooter><oddHeader>{xml_text(header)}</oddHeader><oddFooter>{xml_text(footer)}"
                    "</oddFooter><evenHeader></evenHeader><evenFooter></evenFooter><firstHeader>"
                    "</firstHeader><firstFooter></firstFooter></headerFooter>")
     out.append("</worksheet>")
@@ -424,7 +448,8 @@ def _static() -> dict[str, package.Part]:
 
 # The styles and the workbook part are the same for every plan of a form, mostly: compressed once.
 @lru_cache(maxsize=256)
-def _styles_part(xfs: tuple) -> package.Part:
+def styles_part(xfs: tuple) -> package.Part:
+    """xl/styles.xml for these cell formats (_Styles.xfs's keys, in order)."""
     styles = _Styles()
     styles.xfs = dict.fromkeys(xfs)
     return package.Part.of("xl/styles.xml", styles.xml().encode())
