@@ -1,29 +1,40 @@
 """Form pages against the framework's own speed, side by side in one run:
-`.venv/bin/python bench/bench_pages.py` (--seconds 10 --clients 20).
+`.venv/bin/python bench/bench_pages.py` (--seconds 3 --rounds 5 --clients 20).
 
 Starts POP as start.sh does (gunicorn, 2 gthread workers of 4 threads, --preload) on a database of its
 own with the demo organisation, and beside it a Flask hello-world page (a 50-line template compiled
 once) under the same gunicorn settings. Then drives each page with `wrk` (apt-get install wrk; without
-it a small load generator of Python threads does) for the same time with the same number of clients,
-one page after the other, and prints the requests per second and each page's share of hello world's:
+it a small load generator of Python threads does) for the same time with the same number of clients:
 
     hello world, the plan overview, the print view and the Fase II page (the form, filled, editable)
 
 The plan is Daan's (voorbereiding), filled with the demo's answers, seen by Daan, so that every input
-of Fase II is drawn. It prints figures; it does not fail on a slow machine. The load generator runs on
-the same CPUs as the servers, for every page alike.
+of Fase II is drawn. The load generator runs on the same CPUs as the servers, for every page alike.
+
+The pages take turns with hello world in short runs, --rounds times: hello world, the overview, hello
+world, the print view, hello world, Fase II, hello world, and again. Each page's run is compared with
+the hello-world runs on either side of it, and the script prints per page the median of those ratios
+over the rounds (issue 18's measure: its share of hello world's requests per second) and whether it
+reaches issue 18's bar. On this shared machine the load of other work moves within one run of the
+script (hello world's rate from 900 to 4,800 req/s in one evening): short interleaved runs and the
+median keep a burst of it from deciding the verdict.
 
 Beside the rate it prints the CPU time the server's workers spent per request (their utime and stime
-from /proc, around each page's run), and hello world's as a share of it: on a machine shared with other
-work the rates move with whatever else runs (hello world's from 900 to 4,800 req/s in one evening), the
-CPU a request takes much less. --rounds N measures each page N times, each run right after a run of
-hello world, and prints the median ratio: the load moves within one run of the script too.
+from /proc, around each run, every thread of the process) and hello world's as a share of it, which
+other work moves less than the rate; how much of the machine's CPU other work took during the runs;
+and in how many runs one worker did over three quarters of the work. That happens: wrk keeps its 20
+connections open, each gthread worker keeps the connections it accepted, and now and then one worker
+accepts all of them, so that the run is served by one process (one CPU's worth under the GIL) and its
+rate halves. Such a run measures one worker, not the two of the issue: it is run again (three tries at
+most) and the script says how often; it befalls hello world and the pages alike. It prints figures; it
+does not fail on a slow machine.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -199,17 +210,26 @@ def _drive_threads(url, cookie, seconds, clients):
     return sum(counts) / (time.monotonic() - started), sum(counts), sum(bad)
 
 
-def cpu_seconds(server: subprocess.Popen) -> float:
-    """CPU time (user and system) of a gunicorn master's workers so far, from /proc."""
+def cpu_seconds(server: subprocess.Popen) -> dict[int, float]:
+    """CPU time (user and system) of each of a gunicorn master's workers so far, from /proc: the whole
+    process, every thread of it (the one that accepts and polls, the four that answer, the collector)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+    times = {}
     for child in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split():
         try:
             fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+        times[int(child)] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return times
+
+
+def machine_busy() -> tuple[float, float]:
+    """(CPU seconds every process on the machine spent, seconds of the whole machine) so far: what
+    else ran beside the benchmark."""
+    tick = os.sysconf("SC_CLK_TCK")
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(values) - values[3] - values[4]) / tick, sum(values) / tick  # all but idle and iowait
 
 
 def check(url: str, cookie: str, needle: str) -> None:
@@ -220,13 +240,46 @@ def check(url: str, cookie: str, needle: str) -> None:
         raise SystemExit(f"{url} is not the page to measure ({response.status})")
 
 
+class Run:
+    """One page driven for --seconds: its rate, requests, failures, the workers' CPU per request, the
+    share of that CPU the busiest worker spent, and the machine's CPU spent by other work meanwhile."""
+
+    def __init__(self, url: str, server: subprocess.Popen, cookie: str, seconds: float, clients: int):
+        before, (busy, wall) = cpu_seconds(server), machine_busy()
+        own = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk
+        self.rate, self.requests, self.bad = drive(url, cookie, seconds, clients)
+        after, (busy_after, wall_after) = cpu_seconds(server), machine_busy()
+        wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent = [after[pid] - before.get(pid, 0) for pid in after]
+        self.cpu = sum(spent) / max(self.requests, 1)
+        self.busiest = max(spent) / sum(spent) if sum(spent) else 1
+        wrk_seconds = wrk.ru_utime - own.ru_utime + wrk.ru_stime - own.ru_stime
+        self.others = (busy_after - busy - sum(spent) - wrk_seconds) / max(wall_after - wall, 1e-9)
+
+
+# Issue 18's bars: each page's requests per second as a share of hello world's in the same run.
+BARS = {"plan overview": 0.40, "Fase II (the form)": 0.25}
+# A run where one worker did more than this share of the work was served by one process: not the two
+# workers the issue measures. It is run again, at most TRIES times in all, and counted.
+LOPSIDED = 0.75
+TRIES = 3
+
+
+def measured(url: str, server: subprocess.Popen, cookie: str, args, repeated: list) -> Run:
+    for _ in range(TRIES):
+        run = Run(url, server, cookie, args.seconds, args.clients)
+        if run.busiest <= LOPSIDED:
+            break
+        repeated.append(run)
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=3, help="each run of a page (wrk: whole seconds)")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=1,
-                        help="measure each page this many times, each right after a run of hello world, and "
-                             "print the median of the ratios (on a shared machine the load moves within a run)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="runs of each page, each between two runs of hello world; the medians are printed")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="pop-bench-pages-"))
@@ -240,6 +293,7 @@ def main() -> None:
     pop_port, hello_port = free_port(), free_port()
     servers = [gunicorn("bench_pages:pop_app()", pop_port, env, tmp / "pop.log"),
                gunicorn("bench_pages:hello_app()", hello_port, env, tmp / "hello.log")]
+    load_before = os.getloadavg()
     try:
         pop, hello = f"http://127.0.0.1:{pop_port}", f"http://127.0.0.1:{hello_port}/"
         wait_up(pop + "/login", servers[0], tmp / "pop.log")
@@ -254,54 +308,70 @@ def main() -> None:
             check(page, cookie, needle)
             drive(page, cookie, 1, args.clients)  # warm: every thread and template once
 
-        def measure(page, server):
-            before = cpu_seconds(server)
-            rate, total, bad = drive(page, cookie, args.seconds, args.clients)
-            return rate, total, bad, (cpu_seconds(server) - before) / max(total, 1)
-
-        if args.rounds > 1:
-            paired = {label: [] for label, *_ in pages[1:]}
-            for _ in range(args.rounds):
-                for label, page, _needle, server in pages[1:]:
-                    paired[label].append((measure(hello, servers[1]), measure(page, server)))
-        else:
-            results = [(label, *measure(page, server)) for label, page, _needle, server in pages]
+        # Hello world, page, hello world, page, ..., hello world: each page's run is compared with the
+        # hello-world runs right before and right after it, so that load that rises or falls during the
+        # pair moves both sides alike.
+        runs: dict[str, list[tuple[Run, Run, Run]]] = {label: [] for label, *_ in pages[1:]}
+        repeated: list[Run] = []
+        previous = measured(hello, servers[1], cookie, args, repeated)
+        for _ in range(args.rounds):
+            for label, page, _needle, server in pages[1:]:
+                run = measured(page, server, cookie, args, repeated)
+                following = measured(hello, servers[1], cookie, args, repeated)
+                runs[label].append((previous, run, following))
+                previous = following
     finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-        for server in servers:
-            server.wait(30)
+        stop(servers)
         shutil.rmtree(tmp, ignore_errors=True)
-
-    if args.rounds > 1:
-        print_paired(paired, args)
-        return
-    base, base_cpu = results[0][1], results[0][4]
-    print(f"gunicorn -w 2 gthread (4 threads each), {args.clients} clients, {args.seconds:g} s a page "
-          f"({'wrk' if shutil.which('wrk') else 'Python threads'}):")
-    print(f"  {'':22} {'req/s':>8} {'of hello':>9} {'requests':>9} {'not 200':>8} {'CPU ms/req':>11} {'hello/this':>11}")
-    for label, rate, total, bad, cpu in results:
-        print(f"  {label:22} {rate:8.0f} {rate / base:8.0%} {total:9d} {bad:8d} {cpu * 1000:11.2f} "
-              f"{base_cpu / cpu if cpu else 0:10.0%}")
+    report(runs, repeated, args, load_before, os.getloadavg())
 
 
-def print_paired(paired: dict, args) -> None:
-    """Each page's runs against the hello-world run just before each: the median and the range of the
-    ratios, and of the CPU per request."""
+def report(runs: dict, repeated: list, args, load_before, load_after) -> None:
+    """Per page the median (lowest-highest) over the rounds of: its requests per second as a share of
+    the hello-world runs around it (issue 18's measure), hello world's CPU per request as a share of the
+    page's (the same comparison by the CPU the workers spent, which other work on the machine moves much
+    less than the rate), the page's CPU per request and rate."""
     from statistics import median
 
-    print(f"gunicorn -w 2 gthread (4 threads each), {args.clients} clients, {args.seconds:g} s a run, "
-          f"{args.rounds} rounds of hello world then the page "
-          f"({'wrk' if shutil.which('wrk') else 'Python threads'}); median (lowest-highest):")
-    print(f"  {'':22} {'of hello (req/s)':>22} {'hello/this (CPU)':>22} {'CPU ms/req':>19} {'not 200':>8}")
-    for label, runs in paired.items():
-        rates = [page[0] / hello[0] for hello, page in runs]
-        cpus = [hello[3] / page[3] if page[3] else 0 for hello, page in runs]
-        ms = [page[3] * 1000 for _, page in runs]
-        bad = sum(page[2] + hello[2] for hello, page in runs)
-        print(f"  {label:22} {median(rates):8.0%} ({min(rates):4.0%}-{max(rates):4.0%})  "
-              f"{median(cpus):8.0%} ({min(cpus):4.0%}-{max(cpus):4.0%})  "
-              f"{median(ms):6.2f} ({min(ms):.2f}-{max(ms):.2f}) {bad:8d}")
+    def spread(values, fmt):
+        return f"{fmt(median(values))} ({fmt(min(values))}-{fmt(max(values))})"
+
+    def percent(v):
+        return f"{v:.0%}"
+
+    def ms(v):
+        return f"{v * 1000:.2f}"
+
+    def whole(v):
+        return f"{v:.0f}"
+
+    # Each hello-world run between two pages counts once.
+    hellos = list({id(run): run for pairs in runs.values() for before, _, after in pairs
+                   for run in (before, after)}.values())
+    every = hellos + [page for pairs in runs.values() for _, page, _ in pairs]
+    print(f"gunicorn -w 2 gthread (4 threads each), {args.clients} clients, {args.rounds} rounds of each page "
+          f"between two {args.seconds:g} s runs of hello world "
+          f"({'wrk' if shutil.which('wrk') else 'Python threads'}); median (lowest-highest) over the rounds:")
+    print(f"  {'':20} {'of hello (req/s)':>17} {'hello/this (CPU)':>17} {'CPU ms/req':>17} {'req/s':>17}")
+    print(f"  {'hello world':20} {'':>17} {'':>17} {spread([r.cpu for r in hellos], ms):>17} "
+          f"{spread([r.rate for r in hellos], whole):>17}")
+    verdicts = []
+    for label, pairs in runs.items():
+        rates = [page.rate / ((before.rate + after.rate) / 2) for before, page, after in pairs]
+        cpus = [(before.cpu + after.cpu) / 2 / page.cpu if page.cpu else 0 for before, page, after in pairs]
+        print(f"  {label:20} {spread(rates, percent):>17} {spread(cpus, percent):>17} "
+              f"{spread([p.cpu for _, p, _ in pairs], ms):>17} {spread([p.rate for _, p, _ in pairs], whole):>17}")
+        if label in BARS:
+            verdicts.append(f"  {label}: {median(rates):.0%} of hello world's req/s (CPU: {median(cpus):.0%}); "
+                            f"issue 18 asks at least {BARS[label]:.0%}: "
+                            f"{'reached' if median(rates) >= BARS[label] else 'NOT reached'}")
+    print("\n".join(verdicts))
+    lopsided = sum(r.busiest > LOPSIDED for r in every)
+    print(f"  not 200: {sum(r.bad for r in every + repeated)}; runs again because one worker did over "
+          f"{LOPSIDED:.0%} of the work (wrk's keep-alive connections went to one): {len(repeated)}, still so "
+          f"after {TRIES} tries: {lopsided} of the {len(every)} counted; other work on the machine: "
+          f"{spread([r.others for r in every], percent)} of its CPUs; load average {load_before[0]:.1f} "
+          f"before, {load_after[0]:.1f} after")
 
 
 if __name__ == "__main__":

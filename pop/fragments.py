@@ -22,6 +22,16 @@ decide whether the page kept is the page; drawing it is the work they save. Neve
 message to show once (flash), or one drawn from what was typed; a part that shows colleagues' feedback
 is drawn per request. The CSRF token is this session's on every request: a page is drawn with a mark
 where each token goes, and the mark is replaced per request.
+
+The signed CSRF token (csrf_token()) is kept for up to KEEP_TOKEN_SECONDS per session token and key:
+signing it (an HMAC over the token and the time, compressed and encoded) was a tenth of a kept page's
+own work. What the signature proves stays proved: Flask-WTF checks a posted token against the key and
+against the raw token in the poster's session, which is part of what it is kept under, so no session
+ever gets another's token, and a key taken out of use signs anew at once. Its time only bounds its age
+under WTF_CSRF_TIME_LIMIT (POP sets none: a token lives as long as the session): with a limit, a kept
+token is at most a sixtieth of it older than a fresh one, so a form may be refused that much sooner,
+never later. The token is no secret from the page it is in, and one page's token was valid for the
+other pages of the session already: handing the same one out again shows nothing new.
 """
 from __future__ import annotations
 
@@ -29,6 +39,7 @@ import collections
 import secrets
 import sys
 import threading
+import time
 
 from flask import current_app, g, request, session
 from flask_login import current_user
@@ -138,7 +149,8 @@ def page(key, draw) -> str | bytes:
 def csrf_token() -> str:
     """This request's CSRF token, as Flask-WTF's generate_csrf() gives it and keeps it (in g, and the
     session's raw token it signs), with the serializer that signs it made once per key: making it anew
-    on every request was half of generate_csrf()'s time. A session without a raw token (or an odd one)
+    on every request was half of generate_csrf()'s time. The signed token is kept a minute per raw
+    token and key (the module says why that is safe). A session without a raw token (or an odd one)
     is left to generate_csrf(), which makes one."""
     config = current_app.config
     field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
@@ -153,12 +165,32 @@ def csrf_token() -> str:
         if len(_CSRF_SERIALIZERS) >= 8:  # the tests make an app (and a key) per test
             _CSRF_SERIALIZERS.clear()
         serializer = _CSRF_SERIALIZERS[secret] = URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
-    token = serializer.dumps(raw)
+    key = (secret, raw)
+    kept = _KEPT_TOKENS.get(key)
+    now = time.time()
+    if kept is not None and 0 <= now - kept[1] < keep_token_seconds(config.get("WTF_CSRF_TIME_LIMIT")):
+        token = kept[0]
+    else:
+        token = serializer.dumps(raw)
+        with _KEPT_TOKENS_LOCK:
+            _KEPT_TOKENS[key] = (token, now)
+            while len(_KEPT_TOKENS) > KEPT_TOKENS:
+                _KEPT_TOKENS.popitem(last=False)
     setattr(g, field, token)
     return token
 
 
 _CSRF_SERIALIZERS: dict = {}
+KEEP_TOKEN_SECONDS = 60
+KEPT_TOKENS = 2048  # sessions per process that asked within the last minute; an entry is some 300 bytes
+_KEPT_TOKENS: collections.OrderedDict = collections.OrderedDict()  # (key, raw token): (signed, when)
+_KEPT_TOKENS_LOCK = threading.Lock()
+
+
+def keep_token_seconds(time_limit) -> float:
+    """How long a signed token is handed out again: a minute, and under a time limit no more than a
+    sixtieth of it (the age it adds is what a form loses of its time)."""
+    return KEEP_TOKEN_SECONDS if not time_limit else min(KEEP_TOKEN_SECONDS, time_limit / 60)
 
 
 def pages_of(app) -> FragmentCache:
