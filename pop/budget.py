@@ -248,11 +248,10 @@ def _spent(year: str):
             .where(_shared(year)).group_by(Plan.employee).alias("gepland"))
 
 
-def person_page(year: str, afdeling: str, search: str, args, path: str,
-                whole: Department | None = None) -> listing.Page:
+def person_page(year: str, afdeling: str, search: str, args, path: str, whole: Department) -> listing.Page:
     """A page of the per-person list (pop.listing), sorted by any of its columns; page.extra["lines"]
     holds the rows' budget, planned and remaining amounts. whole: total(departments()) of the same
-    filters, when the page has it: its counts spare counting the list again."""
+    filters, which the page shows above the list: its counts spare counting the list again."""
     people = listed(year, afdeling, search)
     query = people.join(Budget, JOIN.LEFT_OUTER, on=((Budget.person == Person.id) & (Budget.year == year)))
     if args.get("sorteer", "") in NEEDS_COSTS:
@@ -271,17 +270,17 @@ def person_page(year: str, afdeling: str, search: str, args, path: str,
         listing.Sort("gepland-uren", "Gepland uren", (uren,), NAME),
         listing.Sort("resterend-uren", "Resterend uren", (Budget.uren - uren,), NAME, empty_last=True),
     ]
-    total = whole.people if whole is not None else None
     if args.get("sorteer", "") in SPLIT:
         page = _split_page(year, afdeling, search, args, sorts, path, people, whole)
     else:
-        page = listing.paginate(query, args, sorts, "naam", (Person.id,), path, counted=people, total=total)
+        page = listing.paginate(query, args, sorts, "naam", (Person.id,), path, counted=people,
+                                total=whole.people)
     page.extra["lines"] = lines(year, page.rows)
     return page
 
 
 def _split_page(year: str, afdeling: str, search: str, args, sorts: list[listing.Sort], path: str, people,
-                whole: Department | None) -> listing.Page:
+                whole: Department) -> listing.Page:
     """A page of the list sorted by a SPLIT column, in the order listing.paginate gives it (the value in
     the direction asked, equal values by name and id; those without a value after them, by name and id):
     first the people with a value, read from the year's budgets (everyone with one is listed), then
@@ -300,10 +299,7 @@ def _split_page(year: str, afdeling: str, search: str, args, sorts: list[listing
     if department is not None:
         valued = valued.where(Person.afdeling == department)
     valued = listing.search(valued, search)
-    if whole is None:
-        total, with_value = people.order_by().count(), valued.order_by().count()
-    else:
-        total, with_value = whole.people, getattr(whole, f"with_{unit}")
+    total, with_value = whole.people, getattr(whole, f"with_{unit}")
     size = listing.page_size(args.get("aantal"))
     pages = max(1, -(-total // size))
     number = listing.page_number(args.get("pagina"), pages)
