@@ -48,6 +48,19 @@ def save(client, plan_id, text, token):
                        csrf=False)
 
 
+def saved(app, client, plan_id, text, token) -> None:
+    assert save(client, plan_id, text, token).status_code == 302
+    assert stored(app, plan_id)["meer_doen"] == text
+
+
+def refused(app, client, plan_id, token) -> None:
+    before = stored(app, plan_id)
+    response = save(client, plan_id, "Met een token dat niet geldt", token)
+    assert response.status_code == 400
+    assert "Niet opgeslagen: het formulier was verlopen." in response.get_data(as_text=True)
+    assert stored(app, plan_id) == before
+
+
 def test_a_kept_token_is_the_sessions_own_and_refused_in_another(app, org, reader, clock):
     anna, bram = reader(org["a"]), reader(org["b"])
     annas = overview_token(anna, org["plan_a"])
@@ -56,16 +69,9 @@ def test_a_kept_token_is_the_sessions_own_and_refused_in_another(app, org, reade
     brams = overview_token(bram, org["plan_b"])
     assert brams != annas
 
-    before = stored(app, org["plan_b"])
-    refused = save(bram, org["plan_b"], "Met het token van Anna", annas)
-    assert refused.status_code == 400
-    assert "Niet opgeslagen: het formulier was verlopen." in refused.get_data(as_text=True)
-    assert stored(app, org["plan_b"]) == before
-
-    assert save(bram, org["plan_b"], "Met mijn eigen token", brams).status_code == 302
-    assert stored(app, org["plan_b"])["meer_doen"] == "Met mijn eigen token"
-    assert save(anna, org["plan_a"], "Met mijn bewaarde token", annas).status_code == 302
-    assert stored(app, org["plan_a"])["meer_doen"] == "Met mijn bewaarde token"
+    refused(app, bram, org["plan_b"], annas)
+    saved(app, bram, org["plan_b"], "Met mijn eigen token", brams)
+    saved(app, anna, org["plan_a"], "Met mijn bewaarde token", annas)
 
 
 def test_a_kept_token_is_signed_anew_after_a_minute(app, org, reader, clock):
@@ -78,8 +84,7 @@ def test_a_kept_token_is_signed_anew_after_a_minute(app, org, reader, clock):
     assert second != first
     clock.now += 30
     assert overview_token(anna, org["plan_a"]) == second
-    assert save(anna, org["plan_a"], "Met het nieuwe token", second).status_code == 302
-    assert stored(app, org["plan_a"])["meer_doen"] == "Met het nieuwe token"
+    saved(app, anna, org["plan_a"], "Met het nieuwe token", second)
 
 
 def test_under_a_time_limit_a_kept_token_ages_a_sixtieth_of_it_at_most(app, org, reader, clock):
@@ -93,10 +98,5 @@ def test_under_a_time_limit_a_kept_token_ages_a_sixtieth_of_it_at_most(app, org,
     assert second != first
 
     clock.now = clock.now - 11 + 601  # the first is past its limit, the second (signed 11 s later) not
-    before = stored(app, org["plan_a"])
-    expired = save(anna, org["plan_a"], "Met het verlopen token", first)
-    assert expired.status_code == 400
-    assert "Niet opgeslagen: het formulier was verlopen." in expired.get_data(as_text=True)
-    assert stored(app, org["plan_a"]) == before
-    assert save(anna, org["plan_a"], "Net op tijd", second).status_code == 302
-    assert stored(app, org["plan_a"])["meer_doen"] == "Net op tijd"
+    refused(app, anna, org["plan_a"], first)
+    saved(app, anna, org["plan_a"], "Net op tijd", second)
