@@ -21,7 +21,9 @@ plan, so they are not among the people without one (as on HR's plan list).
 
 A fixed number of queries whatever the organisation's size: the counts per department and state and
 the people without a plan per department (four, todo.department_counts, each from an index), the
-budget's two, the list of departments, the plans per form and progress. The overdue talks' page takes
+budget's two, the list of departments, the plans per form and progress. The sums are kept per process
+while the database's count of changes to what they count stays the same (pop/changes.py): then one
+small query replaces them. The page itself is kept while its figures are the same (views/dashboard.py). The overdue talks' page takes
 three and one per 500 plans more (the period's shared open plans with a talk date passed, their talk
 fields' cells, the plans found with their employees)."""
 from __future__ import annotations
@@ -37,7 +39,7 @@ from peewee import SQL, fn
 
 from forms import FORMS
 
-from . import budget, progress, rhythm
+from . import budget, changes, progress, rhythm
 from .db import database
 from .departments import names
 from .models import STATUSES, Answer, Person, Plan
@@ -249,14 +251,14 @@ def completion(period: str) -> tuple[dict[str, int], dict[tuple[str, str, str], 
 def figures(period: str) -> Figures:
     # The plans per department and state and the people without one (todo.department_counts, as HR's
     # to-do table); a plan in the voorbereiding counts nowhere, though its employee has a plan.
-    counted, without_counted = department_counts(period)
+    (counted, without_counted), whole, (per_form, parts) = changes.kept(
+        "dashboard", (period,), lambda: (department_counts(period), budget.year_total(period), completion(period)))
     counts = {(afdeling, state): n for afdeling, state, n in counted if state not in PRIVATE}
     without = dict(without_counted)
     listed = names()
     seen = {d for d, _ in counts} | set(without)
     departments = listed + sorted(d for d in seen if d not in listed and d) + ([""] if "" in seen else [])
-    whole = budget.year_total(period)
-    return Figures(period, counts, without, departments, whole, *completion(period))
+    return Figures(period, counts, without, departments, whole, per_form, parts)
 
 
 # ---------------------------------------------------------------- the charts' geometry

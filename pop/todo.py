@@ -15,7 +15,7 @@ from peewee import SQL, fn
 
 from forms import FORMS
 
-from . import answers, clock, cycle, feedback, rhythm
+from . import answers, changes, clock, cycle, feedback, rhythm
 from .access import acts_as_manager, is_hr, visible_plans
 from .models import PLAN_AFDELING, STATUSES, Answer, Person, Plan
 from .plans import current_period, next_period, people_without_plan
@@ -337,7 +337,8 @@ def for_user(user: Person, today: dt.date | None = None, period: str = "") -> To
     hr = None
     if is_hr(user):
         hr_period = period or current_period(today)
-        hr = hr_overview(hr_period, *department_counts(hr_period))
+        hr = hr_overview(hr_period, *changes.kept("department_counts", (hr_period,),
+                                                  lambda: department_counts(hr_period)))
     period_now = current_period(today)
     has_plan = any(p.period == period_now for p in mine)
     last_closed = next((p for p in reversed(mine) if p.status == "afgerond"), None)

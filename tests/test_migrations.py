@@ -966,3 +966,29 @@ def test_m0024_gives_each_plan_its_employees_department_and_keeps_it(database_ur
     assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
     page = hr.get(f"/dashboard?periode={period}")
     assert page.status_code == 200 and "Verhuisd" in page.get_data(as_text=True)
+
+
+def test_m0025_counts_the_changes_of_what_hrs_figures_count(database_url, tmp_path, monkeypatch):
+    """m0025 (the count of changes HR's kept figures are checked against, pop/migrations/
+    m0025_change_count.py) on a database that m0024 left with plans: every row as it was (strict: no
+    column added), the count starts at 0 in its rows (one on SQLite, 16 on PostgreSQL), its triggers are
+    there after the whole upgrade, a plan's state changed moves it and a name changed does not."""
+    from pop import changes
+    from pop.migrations.m0025_change_count import POSTGRES_TRIGGERS, SHARDS, TABLE, TRIGGERS
+    from pop.models import Person, Plan
+
+    app = before_migration("m0025_change_count", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert TABLE not in database.get_tables()
+        before = every_row()
+    app = after_migration("m0025_change_count", before, database_url, tmp_path, monkeypatch, strict=True)
+    with app.app_context(), database.connection_context():
+        assert set(POSTGRES_TRIGGERS if on_postgres() else TRIGGERS) <= triggers()
+        assert all_rows(TABLE) == [{"shard": s, "n": 0} for s in range(SHARDS if on_postgres() else 1)]
+        Person.update(voornaam="Anders").where(Person.id == before["person"][0]["id"]).execute()
+        assert changes.count() == 0
+        Plan.update(status="afgerond").where(Plan.id == before["plan"][0]["id"]).execute()
+        assert changes.count() == 1
+    hr = Client(app)
+    assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
+    assert hr.get("/dashboard").status_code == 200
