@@ -203,8 +203,9 @@ def _sheet_title(text: str) -> str:
 def plan_workbook(plan, definition, values: dict) -> bytes:
     # The workbook shows the answers alone: not the people, the plan or the names a template may use
     # besides (build_context's), which cost a quarter of the context's time.
-    context = {field.key: field_value(field, values.get(field.key, field.empty()), excel=True, pad_tables=False)
-               for field in definition.fields}
+    context = {field.key: field_value(field, values[field.key] if field.key in values else field.empty(),
+                                      excel=True, pad_tables=False)
+               for field in _fields(definition)[0]}
     return write_workbook(definition, context, f"{plan.employee.naam} · POP {plan.period}")
 
 
@@ -389,17 +390,23 @@ def _shape(value):
 
 _NESTED = (dict, list)
 _COMPILED: dict[tuple, tuple[object, "_Compiled | None"]] = {}
-_FIELD_KEYS: dict[int, tuple[object, tuple[str, ...]]] = {}
+_FIELDS: dict[int, tuple[object, tuple, tuple[str, ...]]] = {}
+
+
+def _fields(definition) -> tuple[tuple, tuple[str, ...]]:
+    """The definition's fields and their keys, in order: made once (definition.fields makes its list
+    on every call)."""
+    kept = _FIELDS.get(id(definition))
+    if kept is None or kept[0] is not definition:
+        if len(_FIELDS) >= 64:
+            _FIELDS.clear()
+        fields = tuple(definition.fields)
+        kept = _FIELDS[id(definition)] = (definition, fields, tuple(field.key for field in fields))
+    return kept[1], kept[2]
 
 
 def _compiled(definition, context: dict) -> "_Compiled | None":
-    keys = _FIELD_KEYS.get(id(definition))
-    if keys is None or keys[0] is not definition:
-        if len(_FIELD_KEYS) >= 64:
-            _FIELD_KEYS.clear()
-        keys = _FIELD_KEYS[id(definition)] = (definition, tuple(
-            field.key for part in definition.parts for section in part.sections for field in section.fields))
-    keys = keys[1]
+    keys = _fields(definition)[1]
     shape = (id(definition), tuple([_shape(context[key]) for key in keys]))
     cached = _COMPILED.get(shape)
     if cached is None or cached[0] is not definition:
@@ -578,7 +585,7 @@ class _Compiled:
         header = xml_text(ILLEGAL.sub("", page_header))
         for place in self.headers:
             out[place] = header
-        sheets = [package.Part.of(sheet_name(number), "".join(out[first:end]).encode())
+        sheets = [package.Part.of(sheet_name(number), "".join(out[first:end]).encode(), package.QUICK)
                   for number, (first, end) in enumerate(self.sheets, start=1)]
         return packaged(sheets, core_part(self.title, "POP"),
                         self.styles if xfs is None else styles_part(tuple(xfs)), self.workbook)
