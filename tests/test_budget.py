@@ -326,3 +326,51 @@ def test_costs_in_the_voorbereiding_are_the_employees(org, login, app):
     own = login(org["a"]).get("/budget/mijn")
     row = [" ".join(td.text_content().split()) for td in doc(own).xpath(f'//tr[@id="jaar-{YEAR}"]/td')]
     assert row[:3] == ["€ 1.000,00", "€ 4.321,09", "− € 3.321,09 (overschreden)"]
+
+
+# Writes of what the department totals add up (pop/changes.py counts each), each changing them.
+TOTALS_CHANGE = {
+    "a plan's costs": lambda i: Plan.update(costs_euro=D("777")).where(Plan.employee == i["b"]).execute(),
+    "a plan back in the voorbereiding": lambda i: Plan.update(status="voorbereiding").where(
+        Plan.employee == i["b"]).execute(),
+    "a plan shared": lambda i: Plan.update(status="vastgesteld").where(Plan.employee == i["b"]).execute(),
+    "a plan of another year": lambda i: Plan.update(period="2027").where(Plan.employee == i["b"]).execute(),
+    "a plan made with costs": lambda i: Plan.update(status="uitvoering", costs_euro=D("5")).where(
+        Plan.id == start_plan(Person.get_by_id(i["m2"]), "pop-uitgebreid", YEAR).id).execute(),
+    "a plan removed": lambda i: Plan.delete().where(Plan.employee == i["m2"]).execute(),
+    "someone moves": lambda i: Person.update(afdeling="A").where(Person.id == i["b"]).execute(),
+    "someone leaves": lambda i: Person.update(active=False).where(Person.id == i["m2"]).execute(),
+    "someone new": lambda i: make_person("nieuw@test.nl", "Nina", "Nieuw", afdeling="B"),
+    "a budget given": lambda i: Budget.create(person=i["b"], year=YEAR, euro=D("500")),
+    "a budget changed": lambda i: Budget.update(uren=D("9")).where(Budget.person == i["b"]).execute(),
+    "a budget removed": lambda i: Budget.delete().where(Budget.person == i["b"]).execute(),
+}
+
+
+def test_the_department_totals_are_kept_until_what_they_add_up_changes(org, app, costs):
+    """budget.departments() without a search is kept per process (pop/changes.py): read twice it is the
+    same object; after each write of what it adds up, the next read is what adding up afresh gives, and
+    not what it was; per year and per department apart."""
+    ids = {key: pid(app, org[key]) for key in ("a", "b", "m2")}
+    with app.app_context():
+        for name, change in TOTALS_CHANGE.items():
+            before = budget.departments(YEAR)
+            assert budget.departments(YEAR) is before, name
+            change(ids)
+            after = budget.departments(YEAR)
+            app.extensions["pop_kept_figures"].clear()
+            assert after == budget.departments(YEAR) and after != before, name
+        assert budget.departments(YEAR, "A") != budget.departments(YEAR)
+        assert budget.departments("2027") != budget.departments(YEAR)
+
+
+def test_a_search_adds_the_totals_up_afresh(org, login, app, costs):
+    """A name is not among what the count of changes counts: the totals of a search are not kept, so a
+    renamed person is no longer found with their costs."""
+    hr = login(org["hr"])
+    assert department_row(hr.get(f"/budget?periode={YEAR}&zoek=alfa"), "A")[1] != "€ 0,00"
+    with app.app_context():
+        Person.update(achternaam="Zeta").where(Person.email == org["a"]).execute()
+    page = hr.get(f"/budget?periode={YEAR}&zoek=alfa")
+    assert page.status_code == 200 and not doc(page).xpath('//table[@id="afdelingen"]')
+    assert "Geen medewerkers gevonden." in text_of(page)
