@@ -207,6 +207,11 @@ class HrOverview:
             self._by_state[state] += n
             self._by_department[afdeling] += n
 
+    def key(self) -> tuple:
+        """Everything the table is drawn from (with the site's address): equal keys, the same table."""
+        return (self.period, tuple(self.departments), tuple(sorted(self.counts.items())),
+                tuple(sorted(self.without.items())))
+
     def total(self, state: str) -> int:
         return self._by_state.get(state, 0)
 

@@ -9,7 +9,7 @@ from conftest import Client, make_person
 from databases import on_postgres
 from pop import changes, dashboard
 from pop.db import database
-from pop.models import Budget, Person, Plan
+from pop.models import STATUSES, Budget, Person, Plan
 from pop.plans import start_plan
 from support import doc, set_state
 
@@ -116,3 +116,23 @@ def test_without_the_rows_of_the_count_nothing_is_kept(app, people):
         Plan.update(status="vastgesteld").where(Plan.employee == people["b"]).execute()
         assert dashboard.figures(YEAR).key() != before
         assert ("dashboard", (YEAR,)) not in app.extensions.get("pop_kept_figures", {})
+
+
+def test_hrs_first_page_counts_what_changed_since_the_last_look(app, people, login, org):
+    """HR's to-do table (kept figures, and the table drawn once per figures, pop/views/plans.py): a
+    plan's state changed between two looks moves its number to the other column."""
+    hr = login(org["hr"])
+
+    def table() -> dict:
+        page = hr.get(f"/?periode={YEAR}")
+        assert page.status_code == 200
+        rows = doc(page).xpath('//table[contains(@class, "counts")]/tbody/tr')
+        return {r.xpath("string(th)").strip(): [c.text_content().strip() for c in r.xpath("td")] for r in rows}
+
+    first = table()
+    assert first == table()  # kept: the same
+    set_state(app, org["plan_b"], "vastgesteld")
+    second = table()
+    assert second["A"] == first["A"] and second["B"] != first["B"]
+    assert second["B"][list(STATUSES).index("vastgesteld")] == "1"
+    assert first["B"][list(STATUSES).index("vastgesteld")] == "0"
