@@ -476,6 +476,9 @@ class _Compiled:
                 self.slots.append((container, key, places[row, col], rows[row],
                                    f'<c r="{get_column_letter(col)}{row}"', look, plain, before,
                                    *measure.measure(row, col, font)))
+        # As bytes: encoded once, not with every plan's (a sheet of a "☐" or "–" is UCS-2 as a str).
+        self.template = [None if piece is None else piece.encode() for piece in self.template]
+        self.tall: dict[tuple[int, float], bytes] = {}  # (row, height): a row's tag of that height
         self.xfs = xfs  # every answer a plain one
         self.styles = styles_part(tuple(xfs))
         self.workbook = wb.workbook_part()
@@ -504,7 +507,7 @@ class _Compiled:
         template.append(chunks[0])
         for row, chunk in zip(sorted(answered), chunks[1:]):
             rows[row] = len(self.rows)
-            self.rows.append((len(template), row, row_start(row, None)))
+            self.rows.append((len(template), row, row_start(row, None).encode()))
             self.heights.append(heights.row(row, ws.texts.get(row, ())))
             template.append(None)
             cells = ws.rows.get(row, {})
@@ -570,7 +573,7 @@ class _Compiled:
                 style = xfs.get(key)
                 if style is None:
                     style = xfs[key] = len(xfs)
-            out[place] = ref + cell_tail(style, value)
+            out[place] = (ref + cell_tail(style, value)).encode()
             if text:  # its row's height, as fit_row_heights measures it
                 if len(text) <= per_line and "\n" not in text:
                     tall = line
@@ -579,13 +582,20 @@ class _Compiled:
                     tall = lines * line + (3 if lines > 1 else 0)
                 if tall > heights[row]:
                     heights[row] = tall
+        tall = self.tall
         for (place, number, tag), height in zip(self.rows, heights):
-            out[place] = tag if height <= LINE_HEIGHT else row_start(number, min(round(height, 1),
-                                                                                 MAX_ROW_HEIGHT))
-        header = xml_text(ILLEGAL.sub("", page_header))
+            if height > LINE_HEIGHT:  # a height counted in whole lines: few of them per row
+                tag = tall.get((number, height))
+                if tag is None:
+                    if len(tall) >= 10_000:
+                        tall.clear()
+                    tag = tall[number, height] = row_start(number, min(round(height, 1),
+                                                                       MAX_ROW_HEIGHT)).encode()
+            out[place] = tag
+        header = xml_text(ILLEGAL.sub("", page_header)).encode()
         for place in self.headers:
             out[place] = header
-        sheets = [package.Part.of(sheet_name(number), "".join(out[first:end]).encode(), package.QUICK)
+        sheets = [package.Part.of(sheet_name(number), b"".join(out[first:end]), package.QUICK)
                   for number, (first, end) in enumerate(self.sheets, start=1)]
         return packaged(sheets, core_part(self.title, "POP"),
                         self.styles if xfs is None else styles_part(tuple(xfs)), self.workbook)
