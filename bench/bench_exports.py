@@ -2,8 +2,8 @@
 
 Prints p50/p95 for one fully filled plan to .docx and .xlsx, their CPU time per plan (the least of
 --cpu-rounds rounds of --runs renders each, .docx and .xlsx taking turns: on a shared machine the
-least is the one least disturbed), the same plan rendered by a plain
-docxtpl render of the same template (side by side), and the time for the bulk zip of N plans as a bulk
+least is the one least disturbed; then again with every text answer differing per plan), the same
+plan rendered by a plain docxtpl render of the same template (side by side), and the time for the bulk zip of N plans as a bulk
 export makes it (BulkRenderer): in this process one plan at a time (POP_EXPORT_WORKERS=0), and in the
 worker processes (exports/render_pool.py) started for it and already running, with the CPU time of
 this process and of the workers beside the time it took (on a shared machine the niced workers wait
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import os
 import statistics
 import sys
@@ -128,6 +129,16 @@ def main() -> None:
             docx_cpu, xlsx_cpu = cpu_per_plan(lambda: render_docx(plan, definition, answers.load(plan)),
                                               lambda: render_xlsx(plan, definition, answers.load(plan)),
                                               args.runs, args.cpu_rounds)
+            # The same again with every text answer differing from plan to plan, as real plans' do:
+            # what each format keeps of texts it has seen (short answers' XML, line counts) cannot help.
+            variants = itertools.cycle([_varied(stored, i) for i in range(args.runs)])
+
+            def varied(render):
+                answers.load(plan)  # as above, though the answers rendered are the next variant
+                return render(plan, definition, next(variants))
+
+            docx_varied, xlsx_varied = cpu_per_plan(lambda: varied(render_docx), lambda: varied(render_xlsx),
+                                                    args.runs, args.cpu_rounds)
             docx_render_only = timed(lambda: render_docx(plan, definition, stored), args.runs)
 
             template_bytes = default_docx_template(DEFAULT_FORM)
@@ -168,12 +179,23 @@ def main() -> None:
     print(f"  .xlsx / .docx (p50, incl. load): {x50 / d50:.2f}")
     print(f"  CPU per plan, incl. load (least of {args.cpu_rounds}x{args.runs}): .docx {docx_cpu * 1000:.2f} ms, "
           f".xlsx {xlsx_cpu * 1000:.2f} ms, .xlsx / .docx {xlsx_cpu / docx_cpu:.2f}")
+    print(f"  the same, every text answer differing per plan: .docx {docx_varied * 1000:.2f} ms, "
+          f".xlsx {xlsx_varied * 1000:.2f} ms, .xlsx / .docx {xlsx_varied / docx_varied:.2f}")
     print(f"Bulk zip of {args.plans} plans (.docx each + overview .xlsx), {zip_mb:.1f} MB; "
           f"{cpus.usable()} usable CPUs, {workers_used} workers:")
     print(f"  {'':38} {'time':>8} {'CPU here':>9} {'workers':>8}")
     for label, (seconds, _, cpu, workers_cpu) in bulk.items():
         print(f"  {label:38} {seconds:6.2f} s {cpu:7.2f} s {workers_cpu:6.2f} s")
     print(f"  the zips hold the same documents: {'yes' if same else 'NO'}")
+
+
+def _varied(value, number: int):
+    """`value` (answers) with " <number>" after every text in it."""
+    if isinstance(value, dict):
+        return {key: _varied(part, number) for key, part in value.items()}
+    if isinstance(value, list):
+        return [_varied(part, number) for part in value]
+    return f"{value} {number}" if isinstance(value, str) and value else value
 
 
 def _workers_cpu() -> float:
