@@ -113,7 +113,9 @@ def _upgrade_locked(db) -> list[str]:
     # The same rebuild renames the new table to the old name; SQLite (3.26 and later) then checks every
     # trigger of the schema, and m0024's trigger on person, which writes the plan table, fails for the
     # moment plan is gone. The legacy rename leaves triggers alone; restore() below puts back those of
-    # the rebuilt table, which SQLite dropped with it.
+    # the rebuilt table, which SQLite dropped with it. (It also leaves other tables' foreign keys naming
+    # a renamed table as they were: a migration that renames a table, which none does yet, repoints
+    # them itself; the foreign key check below fails the upgrade otherwise.)
     db.execute_sql("PRAGMA legacy_alter_table=ON")
     try:
         return _apply_pending(db, check_foreign_keys=True)
