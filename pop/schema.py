@@ -115,7 +115,7 @@ def _upgrade_locked(db) -> list[str]:
     # moment plan is gone. The legacy rename leaves triggers alone; restore() below puts back those of
     # the rebuilt table, which SQLite dropped with it. (It also leaves other tables' foreign keys naming
     # a renamed table as they were: a migration that renames a table, which none does yet, repoints
-    # them itself; the foreign key check below fails the upgrade otherwise.)
+    # them itself; the foreign key check below fails the upgrade otherwise, if rows refer to it.)
     db.execute_sql("PRAGMA legacy_alter_table=ON")
     try:
         return _apply_pending(db, check_foreign_keys=True)
