@@ -55,19 +55,25 @@ def put(ws, row: int, col: int, value, bold=False, header=False, number_format=N
     if type(value) is _Answer:  # compiling the form's sheet (_compile): the answer's place
         value.slots.append((ws, row, col, value.path, (bold, header, number_format, border, font)))
         return
-    quote = False
-    if isinstance(value, str):
-        # str(): a chosen mark (context.Mark) hashes and compares by its Dutch reading, slowly; as a
-        # cell it is only its text.
-        value, quote = _cleaned(str(value)) if len(value) <= SHORT else _clean(value)
-    elif isinstance(value, dt.datetime):
-        number_format = number_format or "DD-MM-YYYY HH:MM"
-    elif isinstance(value, dt.date):
-        number_format = number_format or DATE_FORMAT
+    value, number_format, quote = _as_cell(value, number_format)
     # number_format also on a template's placeholder cell: the number put there takes it.
     if font is None and (bold or header):
         font = BOLD
     ws.put(row, col, value, font, HEADER_FILL if header else None, border, number_format, quote)
+
+
+def _as_cell(value, number_format):
+    """The value as a cell holds it, its number format and whether Excel must show it as typed."""
+    if isinstance(value, str):
+        # str(): a chosen mark (context.Mark) hashes and compares by its Dutch reading, slowly; as a
+        # cell it is only its text.
+        text, quote = _cleaned(str(value)) if len(value) <= SHORT else _clean(value)
+        return text, number_format, quote
+    if isinstance(value, dt.datetime):
+        return value, number_format or "DD-MM-YYYY HH:MM", False
+    if isinstance(value, dt.date):
+        return value, number_format or DATE_FORMAT, False
+    return value, number_format, False
 
 
 def _clean(value: str) -> tuple[str, bool]:
@@ -448,7 +454,7 @@ class _Compiled:
                 if path[:end] not in number:
                     number[path[:end]] = len(number)
                     self.containers.append((number[path[:end - 1]], path[end - 1]))
-        self.template: list[str | None] = []
+        self.template: list = []  # str while compiling, then bytes
         self.sheets = []  # each sheet's (first, end) in template
         self.rows = []  # the answers' rows: (place in template, number, the tag of a row of one line)
         self.heights = []  # the height each answer row's own text takes
@@ -546,42 +552,27 @@ class _Compiled:
                 value = found[container][key]
             except (KeyError, IndexError):
                 return None
-            # As put() and Sheet.put() write it: text (never a formula), a date with its format.
-            other = None
-            if isinstance(value, str):
-                value, quote = _cleaned(str(value)) if len(value) <= SHORT else _clean(value)
-                text = value
-                if quote:
-                    other = (*look, True, True)
-            elif value is None:
-                text = None
-            elif isinstance(value, _NESTED):  # an answer where a container was: another layout
+            if isinstance(value, _NESTED):  # an answer where a container was: another layout
                 return None
+            # As put() and Sheet.put() write it: text (never a formula), a date with its format.
+            if value is None:  # most often: an empty answer
+                number_format, quote = look[3], False
             else:
-                number_format = look[3]
-                if isinstance(value, dt.datetime):
-                    number_format = number_format or "DD-MM-YYYY HH:MM"
-                elif isinstance(value, dt.date):
-                    number_format = number_format or DATE_FORMAT
-                if number_format != look[3]:
-                    other = (*look[:3], number_format, False, True)
-                text = shown(value, number_format)
-            if other is not None or xfs is not None:
+                value, number_format, quote = _as_cell(value, look[3])
+            if quote or number_format != look[3] or xfs is not None:
                 if xfs is None:
                     xfs = dict(itertools.islice(self.xfs.items(), before))
-                key = other or (*look, False, True)
+                key = (*look[:3], number_format, quote, True)
                 style = xfs.get(key)
                 if style is None:
                     style = xfs[key] = len(xfs)
             out[place] = (ref + cell_tail(style, value)).encode()
-            if text:  # its row's height, as fit_row_heights measures it
-                if len(text) <= per_line and "\n" not in text:
-                    tall = line
-                else:
-                    lines = _lines(text, per_line)
-                    tall = lines * line + (3 if lines > 1 else 0)
-                if tall > heights[row]:
-                    heights[row] = tall
+            if value is not None and value != "":  # its row's height, as fit_row_heights measures it
+                text = value if type(value) is str else shown(value, number_format)
+                if len(text) > per_line or "\n" in text:
+                    heights[row] = _taller(heights[row], text, per_line, line)
+                elif line > heights[row]:
+                    heights[row] = line
         tall = self.tall
         for (place, number, tag), height in zip(self.rows, heights):
             if height > LINE_HEIGHT:  # a height counted in whole lines: few of them per row
