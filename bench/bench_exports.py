@@ -3,12 +3,13 @@
 Prints p50/p95 for one fully filled plan to .docx and .xlsx, their CPU time per plan (the least of
 --cpu-rounds rounds of --runs renders each, .docx and .xlsx taking turns: on a shared machine the
 least is the one least disturbed; then again with every text answer differing per plan), the same
-plan rendered by a plain docxtpl render of the same template (side by side), and the time for the bulk zip of N plans as a bulk
-export makes it (BulkRenderer): in this process one plan at a time (POP_EXPORT_WORKERS=0), and in the
-worker processes (exports/render_pool.py) started for it and already running, with the CPU time of
-this process and of the workers beside the time it took (on a shared machine the niced workers wait
-for other work: their CPU time says what the export itself costs). The zips are compared: the same
-names and the same documents. It prints figures; it does not fail on a slow machine.
+plan rendered by a plain docxtpl render of the same template (side by side), and the time for the
+bulk zip of N plans as a bulk export makes it (BulkRenderer): in this process one plan at a time
+(POP_EXPORT_WORKERS=0), and in the worker processes (exports/render_pool.py) started for it and
+already running, with the CPU time of this process and of the workers beside the time it took (on a
+shared machine the niced workers wait for other work: their CPU time says what the export itself
+costs). The zips are compared: the same names and the same documents. It prints figures; it does not
+fail on a slow machine.
 """
 from __future__ import annotations
 

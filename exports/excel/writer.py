@@ -190,7 +190,8 @@ def _core_part(title: str | None, creator: str | None, second: int) -> package.P
              'XMLSchema-instance" xsi:type="dcterms:W3CDTF"')
     dc = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
     return package.Part.of("docProps/core.xml", (
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties">'
         + (f"<dc:creator {dc}>{xml_text(creator)}</dc:creator>" if creator else "")
         + (f"<dc:title {dc}>{xml_text(title)}</dc:title>" if title else "")
         + f"<dcterms:created {stamp}>{now}</dcterms:created>"
