@@ -108,6 +108,8 @@ def placeable_people(user: Person, afdeling: str = "") -> list[Person]:
 NOT_PLACED = "niet-ingedeeld"
 GROUP_FILTERS = {**{q.key: q.name for q in QUADRANTS}, NOT_PLACED: "Nog niet ingedeeld"}
 NAME = (Person.achternaam, Person.voornaam)
+# What the page shows of a person (and its form reads: the id): not their password hash, dates and so on.
+SHOWN = (Person.id, Person.voornaam, Person.tussenvoegsel, Person.achternaam, Person.functie, Person.afdeling)
 SORTS = [
     listing.Sort("naam", "Medewerker", NAME),
     listing.Sort("prestaties", "Prestaties", (Placement.prestaties,), NAME, empty_last=True),
@@ -127,12 +129,15 @@ def in_group(query, period: str, group: str):
     return query
 
 
-def people_page(people, period: str, group: str, args, path: str) -> listing.Page:
+def people_page(people, period: str, group: str, args, path: str, counts: dict | None = None) -> listing.Page:
     """A page of the people to place (pop.listing), sortable by name and placement; page.extra holds
-    their placements ({person id: Placement}, with who placed them)."""
-    query = in_group(people.join(Placement, JOIN.LEFT_OUTER, on=(
+    their placements ({person id: Placement}, with who placed them). counts: quadrants() of the same
+    people, whose count of a group is the page's total when the list is narrowed to it (not counted
+    twice)."""
+    query = in_group(people.select(*SHOWN).join(Placement, JOIN.LEFT_OUTER, on=(
         (Placement.person == Person.id) & (Placement.period == period))), period, group)
-    page = listing.paginate(query, args, SORTS, "naam", (Person.id,), path)
+    total = counts[group][0] if counts and group in counts else None
+    page = listing.paginate(query, args, SORTS, "naam", (Person.id,), path, total=total)
     page.extra["placements"] = placements_for(page.rows, period)
     return page
 
@@ -141,13 +146,13 @@ def people_page(people, period: str, group: str, args, path: str) -> listing.Pag
 QUADRANT_NAMES = 12
 
 
-def quadrants(people, period: str) -> dict[str, tuple[int, list[Person]]]:
+def quadrants(people, period: str, everyone_but: int | None = None) -> dict[str, tuple[int, list[Person]]]:
     """Per quadrant key: how many of people (a query of Person) are placed there in the period, and the
-    first QUADRANT_NAMES of them by name. Five queries however many people."""
-    placed = people.join(Placement, on=((Placement.person == Person.id) & (Placement.period == period)))
-    counts = {(pr, po): n for pr, po, n in placed.select(Placement.prestaties, Placement.potentie,
-                                                          fn.COUNT(Person.id))
-              .group_by(Placement.prestaties, Placement.potentie).tuples()}
+    first QUADRANT_NAMES of them by name. Five queries however many people. everyone_but: the user's id
+    when people are everyone active but them (whole_organisation()): see cell_counts()."""
+    placed = people.select(*SHOWN).join(Placement, on=(
+        (Placement.person == Person.id) & (Placement.period == period)))
+    counts = cell_counts(placed, period, everyone_but)
     found = {}
     for q in QUADRANTS:
         n = counts.get((q.prestaties, q.potentie), 0)
@@ -157,6 +162,32 @@ def quadrants(people, period: str) -> dict[str, tuple[int, list[Person]]]:
     return found
 
 
+def whole_organisation(user: Person, afdeling: str, search: str) -> bool:
+    """Whether placeable(user, afdeling) narrowed by the search is everyone active but the user: HR's
+    matrix without a department or a search."""
+    return is_hr(user) and not afdeling and not listing.search_words(search)
+
+
+def cell_counts(placed, period: str, everyone_but: int | None) -> dict[tuple[str, str], int]:
+    """{(prestaties, potentie): how many}: of placed (people joined with their placement of the period).
+    For everyone active but the user (everyone_but: their id), the period's placements are counted from
+    their index alone (placement_period_prestaties_potentie), less those of the few people left out
+    (who left, and the user): asking of each of 6,500 placements whether its person is active took
+    10 ms at 10,000 people on SQLite, this 1."""
+    def per_cell(query) -> dict[tuple[str, str], int]:
+        return {(pr, po): n for pr, po, n in query.group_by(Placement.prestaties, Placement.potentie).tuples()}
+
+    if everyone_but is None:
+        return per_cell(placed.select(Placement.prestaties, Placement.potentie, fn.COUNT(Person.id)))
+    of_period = Placement.select(Placement.prestaties, Placement.potentie, fn.COUNT(Placement.id)).where(
+        Placement.period == period)
+    counts = per_cell(of_period)
+    left_out = Person.select(Person.id).where((Person.active == False) | (Person.id == everyone_but))  # noqa: E712
+    for cell, n in per_cell(of_period.where(Placement.person.in_(left_out))).items():
+        counts[cell] -= n
+    return counts
+
+
 def placements_for(people, period: str) -> dict[int, Placement]:
     ids = [p.id for p in people]
     if not ids:
@@ -164,8 +195,10 @@ def placements_for(people, period: str) -> dict[int, Placement]:
     found = {}
     placer = Person.alias()
     for start in range(0, len(ids), 500):
-        query = (Placement.select(Placement, placer).join(placer, JOIN.LEFT_OUTER,
-                                                          on=(Placement.placed_by == placer.id))
+        query = (Placement.select(Placement.id, Placement.person, Placement.prestaties, Placement.potentie,
+                                  Placement.placed_by, Placement.placed_at,
+                                  placer.id, placer.voornaam, placer.tussenvoegsel, placer.achternaam)
+                 .join(placer, JOIN.LEFT_OUTER, on=(Placement.placed_by == placer.id))
                  .where(Placement.person.in_(ids[start:start + 500]) & (Placement.period == period)))
         found.update({p.person_id: p for p in query})
     return found

@@ -456,6 +456,37 @@ def test_a_quadrant_names_its_first_people_and_links_to_the_rest(org, login, app
     assert f'<tr id="p{m2}"' in not_placed and f'<tr id="p{a}"' not in not_placed
 
 
+def quadrant_count(response, key: str) -> int:
+    cell = re.search(rf'<td id="kwadrant-{key}">(.*?)</td>', response.get_data(as_text=True), re.S).group(1)
+    return int(re.search(r"Ingedeeld \((\d+)\)", cell).group(1))
+
+
+def test_hrs_counts_leave_out_who_left_and_hr_themself(org, login, app):
+    """HR's whole matrix counts the period's placements less those of people who left and of HR
+    (pop/matrix.py cell_counts); a department or a search counts only its people, and the list of a
+    group has as many rows as its quadrant counts."""
+    a, b, m2, hr_id = (person_id(app, org[k]) for k in ("a", "b", "m2", "hr"))
+    assert place(login(org["m1"]), a, "min", "plus").status_code == 302
+    assert place(login(org["m2"]), b, "min", "plus").status_code == 302
+    hr = login(org["hr"])
+    assert place(hr, m2, "min", "plus").status_code == 302
+    with app.app_context():
+        Placement.create(person=hr_id, period=PERIOD, prestaties="min", potentie="plus", placed_by=b)
+        Person.update(active=False).where(Person.id == b).execute()  # Bram leaves, his placement stays
+    whole = hr.get("/matrix")
+    assert quadrant_count(whole, "learners") == 2 and quadrant_people(whole)["learners"] == ["Anna Alfa", "Mira Twee"]
+    assert quadrant_count(whole, "high-potentials") == 0
+    assert quadrant_count(hr.get("/matrix?afdeling=A"), "learners") == 1
+    assert quadrant_count(hr.get("/matrix?afdeling=B"), "learners") == 1  # Mira; Bram left
+    listed = hr.get("/matrix?groep=learners&zoek=anna")
+    assert quadrant_count(listed, "learners") == 1 and "1 medewerker in" in text_of(listed)
+    assert re.findall(r'<tr id="p(\d+)"', listed.get_data(as_text=True)) == [str(a)]
+    listed = hr.get("/matrix?groep=learners")
+    assert "2 medewerkers in" in text_of(listed)
+    assert re.findall(r'<tr id="p(\d+)"', listed.get_data(as_text=True)) == [str(a), str(m2)]
+    assert quadrant_count(login(org["m2"]).get("/matrix"), "learners") == 0  # Bram left; Mira is not her own
+
+
 def test_someone_not_on_the_posted_page_keeps_their_placement(org, login, app):
     """HR placed Cas; he becomes Marco's report while Marco has the page open; Marco's post (without
     inputs for Cas) changes Anna only."""

@@ -100,11 +100,13 @@ def matrix_page():
         flash("Er is niets opgeslagen: verbeter wat hieronder is aangegeven.", "error")
     search = search_text(source)
     people = listing.search(matrix.placeable(current_user, afdeling), search)
+    counts = matrix.quadrants(people, period, current_user.id if matrix.whole_organisation(
+        current_user, afdeling, search) else None)
     page = matrix.people_page(people, period, group, _page_args(source, period, afdeling, group=group),
-                              url_for("organisation.matrix_page"))
+                              url_for("organisation.matrix_page"), counts)
     periods = sorted({period, current_period(), *matrix.periods()}, reverse=True)
     return render_template("organisation/matrix.html", page=page, placements=page.extra["placements"],
-                           quadrant_counts=matrix.quadrants(people, period),
+                           quadrant_counts=counts,
                            quadrants={q.key: q for q in matrix.QUADRANTS}, groups=matrix.GROUP_FILTERS,
                            group=group, search=search,
                            quadrant_of=matrix.quadrant_of, axis=matrix.AXIS, period=period,
