@@ -242,12 +242,14 @@ class Page:
 
 
 def paginate(query, args, sorts: list[Sort], default: str, ids: tuple, path: str,
-             prefix: str = "", counted=None, total: int | None = None) -> Page:
+             prefix: str = "", counted=None, total: int | None = None, walks: dict | None = None) -> Page:
     """A page of query (filtered already), sorted as the address asks. ids: the expressions that end
     every order (the rows' ids), so that it is total. prefix: of the page and sort parameters, for a
     second list on the same page. counted: the same rows without what query joins only to sort them
     (counting and reading the page's rows then skip it); total: their number, when the page knows it
-    already (the same count shown elsewhere on it)."""
+    already (the same count shown elsewhere on it). walks: {sort key: a function (descending, offset,
+    size) -> the page's ids in that order}, for an order no index serves that the view can find a page
+    of without sorting every row (pop/manager_order.py)."""
     by_key = {s.key: s for s in sorts}
     asked = args.get(prefix + "sorteer", "")
     sort = by_key.get(asked) or by_key[default]
@@ -265,7 +267,11 @@ def paginate(query, args, sorts: list[Sort], default: str, ids: tuple, path: str
         # index gives then moves ids, not whole rows of every table joined in (several times faster
         # for a deep page of a large list).
         identity = ids[0]
-        page_ids = [i for (i,) in query.select(identity).order_by(*order).paginate(number, size).tuples()]
+        walk = (walks or {}).get(sort.key)
+        if walk is not None:
+            page_ids = walk(descending, (number - 1) * size, size)
+        else:
+            page_ids = [i for (i,) in query.select(identity).order_by(*order).paginate(number, size).tuples()]
         # Then those rows are read by their ids alone: the ids were found with every condition of the
         # query, which read again would cost what finding them did (the people without a plan: the
         # period's plans gathered once more, a third of a search page's time at 10,000 people). The

@@ -11,10 +11,10 @@ from forms.retention import EraseForm
 
 from .. import passwords
 from ..access import is_hr
-from ..listing import Sort, paginate, search, search_text
+from ..listing import Sort, paginate, search, search_text, search_words
 from ..models import ROLES, Person
 from ..people import departments, save_person
-from .. import retention
+from .. import manager_order, retention
 
 bp = Blueprint("people", __name__, url_prefix="/mensen")
 
@@ -48,8 +48,12 @@ PEOPLE_SORTS = [
 def index():
     query = (Person.select(Person, MANAGER)
              .join(MANAGER, JOIN.LEFT_OUTER, on=(Person.manager == MANAGER.id)))
+    # By manager, the whole list: a page of it without sorting everyone (pop/manager_order.py).
+    runs = (manager_order.Runs() if request.args.get("sorteer") == "leidinggevende"
+            and not search_words(request.args.get("zoek")) else None)
     page = paginate(search(query, request.args.get("zoek")), request.args, PEOPLE_SORTS, "naam",
-                    (Person.id,), url_for("people.index"))
+                    (Person.id,), url_for("people.index"), total=runs.total if runs else None,
+                    walks={"leidinggevende": runs.page} if runs else None)
     return render_template("people/index.html", page=page, search=search_text(request.args),
                            **_password_context())
 
