@@ -68,7 +68,7 @@ class Runs:
         if without:
             wanted = Person.manager.is_null() if wanted is None else wanted | Person.manager.is_null()
         # The runs' places; the people without a manager (NULL matches no WHEN) after every run.
-        place = Case(Person.manager, rank_of, len(self._runs)) if rank_of else 0
+        place = (Case(Person.manager, rank_of, len(self._runs)),) if rank_of else ()
         return [i for (i,) in Person.select(Person.id).where(wanted)
-                .order_by(place, Person.achternaam, Person.voornaam, Person.id)
+                .order_by(*place, Person.achternaam, Person.voornaam, Person.id)
                 .limit(size).offset(skip).tuples()]
