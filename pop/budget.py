@@ -379,6 +379,13 @@ def save_budgets(values: dict[int, tuple[Decimal | None, Decimal | None]], year:
 
 
 def years() -> list[str]:
+    """Every year with a budget or a plan, newest first: kept like the department totals (a budget's
+    year and a plan's period are counted), since on PostgreSQL the two DISTINCTs read every budget and
+    plan (2 ms at 10,000 people)."""
+    return changes.kept("budget.years", (), _years)
+
+
+def _years() -> list[str]:
     found = {b.year for b in Budget.select(Budget.year).distinct()}
     found |= {p.period for p in Plan.select(Plan.period).distinct()}
     return sorted(found, reverse=True)

@@ -350,9 +350,10 @@ TOTALS_CHANGE = {
 def test_the_department_totals_are_kept_until_what_they_add_up_changes(org, app, costs):
     """budget.departments() without a search is kept per process (pop/changes.py): read twice it is the
     same object; after each write of what it adds up, the next read is what adding up afresh gives, and
-    not what it was; per year and per department apart."""
+    not what it was; per year and per department apart. The years offered too."""
     ids = {key: pid(app, org[key]) for key in ("a", "b", "m2")}
     with app.app_context():
+        assert "2027" not in budget.years()  # kept too, until a plan moves to 2027 below
         for name, change in TOTALS_CHANGE.items():
             before = budget.departments(YEAR)
             assert budget.departments(YEAR) is before, name
@@ -362,6 +363,7 @@ def test_the_department_totals_are_kept_until_what_they_add_up_changes(org, app,
             assert after == budget.departments(YEAR) and after != before, name
         assert budget.departments(YEAR, "A") != budget.departments(YEAR)
         assert budget.departments("2027") != budget.departments(YEAR)
+        assert "2027" in budget.years()
 
 
 def test_a_search_adds_the_totals_up_afresh(org, login, app, costs):
