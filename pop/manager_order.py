@@ -16,7 +16,7 @@ a search narrows it to a thousand people at most (pop/listing.py found()), which
 before."""
 from __future__ import annotations
 
-from peewee import JOIN, Case, fn
+from peewee import Case, fn
 
 from .models import Person
 
@@ -25,24 +25,22 @@ class Runs:
     """The list's people per manager, counted once per request: total, and page() for paginate."""
 
     def __init__(self):
-        manager = Person.alias("leidinggevende")
-        sizes = (Person.select(Person.manager.alias("manager_id"), fn.COUNT(Person.id).alias("n"))
-                 .group_by(Person.manager).alias("sizes"))
-        rows = (sizes.select_from(sizes.c.manager_id, sizes.c.n, manager.achternaam, manager.voornaam)
-                .join(manager, JOIN.LEFT_OUTER, on=(manager.id == sizes.c.manager_id))
-                .order_by(manager.achternaam, manager.voornaam).tuples())
-        # In the database's order of the names (its collation, as the one query had), equal names together.
+        sizes = dict(Person.select(Person.manager, fn.COUNT(Person.id)).group_by(Person.manager).tuples())
+        self._without = sizes.pop(None, 0)
+        # The managers by name in the database's order (its collation, as the one query had), equal names
+        # together. By their ids, not joined: PostgreSQL joined the counts with every person read whole
+        # (8 ms at 10,000 against 4 for the two queries; SQLite 1 against 2).
+        names = (Person.select(Person.id, Person.achternaam, Person.voornaam)
+                 .where(Person.id.in_(list(sizes))).order_by(Person.achternaam, Person.voornaam)
+                 .tuples()) if sizes else []
         self._runs: list[tuple[tuple, list[int], int]] = []
-        self._without = 0
-        for manager_id, n, *name in rows:
-            if manager_id is None:
-                self._without = n
-            elif self._runs and self._runs[-1][0] == name:
+        for manager_id, *name in names:
+            if self._runs and self._runs[-1][0] == name:
                 self._runs[-1][1].append(manager_id)
-                self._runs[-1] = (name, self._runs[-1][1], self._runs[-1][2] + n)
+                self._runs[-1] = (name, self._runs[-1][1], self._runs[-1][2] + sizes[manager_id])
             else:
-                self._runs.append((name, [manager_id], n))
-        self.total = sum(n for _, _, n in self._runs) + self._without
+                self._runs.append((name, [manager_id], sizes[manager_id]))
+        self.total = sum(sizes.values()) + self._without
 
     def runs(self, descending: bool) -> list[tuple[list[int], int]]:
         """[(the managers of one name, how many people they have together)] in the order of the list,

@@ -175,14 +175,16 @@ def cell_counts(placed, period: str, everyone_but: int | None) -> dict[tuple[str
     (who left, and the user): asking of each of 6,500 placements whether its person is active took
     10 ms at 10,000 people on SQLite, this 1."""
     def per_cell(query) -> dict[tuple[str, str], int]:
-        return {(pr, po): n for pr, po, n in query.group_by(Placement.prestaties, Placement.potentie).tuples()}
+        grouped = query.group_by(Placement.prestaties, Placement.potentie).tuples()
+        return {(pr, po): n for pr, po, n in grouped}
 
     if everyone_but is None:
         return per_cell(placed.select(Placement.prestaties, Placement.potentie, fn.COUNT(Person.id)))
     of_period = Placement.select(Placement.prestaties, Placement.potentie, fn.COUNT(Placement.id)).where(
         Placement.period == period)
     counts = per_cell(of_period)
-    left_out = Person.select(Person.id).where((Person.active == False) | (Person.id == everyone_but))  # noqa: E712
+    left = Person.active == False  # noqa: E712
+    left_out = Person.select(Person.id).where(left | (Person.id == everyone_but))
     for cell, n in per_cell(of_period.where(Placement.person.in_(left_out))).items():
         counts[cell] -= n
     return counts

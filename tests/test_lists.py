@@ -482,7 +482,7 @@ INDEXED = [
     ("/mensen/?sorteer=rol", 'LEFT OUTER JOIN "person" AS "leidinggevende"', "person_role", -1),
     # By manager (pop/manager_order.py): the people per manager counted from the manager's index, and
     # a page's people found by it: those of the runs the page overlaps, the people without a manager too.
-    ("/mensen/?sorteer=leidinggevende", 'AS "sizes" LEFT OUTER JOIN', "person_manager_id", 0),
+    ("/mensen/?sorteer=leidinggevende", 'GROUP BY "t1"."manager_id"', "person_manager_id", 0),
     ("/mensen/?sorteer=leidinggevende&richting=af", 'ORDER BY CASE "t1"."manager_id"', "person_manager_id", -1),
     # The budget's planned costs per department, by the department each plan carries (m0024).
     (f"/budget?periode={YEAR}", 'SELECT "t1"."afdeling", SUM("t1"."costs_euro")', "plan_department_counts", 0),

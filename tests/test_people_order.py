@@ -127,7 +127,7 @@ def test_the_order_spelled_out_for_a_reader(org):
     """Once by name, for a reader: both directions of the runs, the same order within each."""
     with org.app.app_context():
         key = {p.id: p.email.split("@")[0] for p in Person.select()}
-    bakker = ["lars", "karin", "piet1", "piet2"]  # Anna Bakker's: Aalbers, Hendriks, the two Piet Jansens by id
+    bakker = ["lars", "karin", "piet1", "piet2"]  # Anna Bakker's: Aalbers, Hendriks, both Piet Jansens by id
     jansen_anna = ["gert", "hein", "otto"]
     # both Piet Jansens' people in one run by their own names: the two Cas Koks by id, Eva (who left)
     jansen_piet = ["bram", "tom", "fien", "rik", "cas1", "cas2", "dirk", "sara", "eva"]
