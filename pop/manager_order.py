@@ -10,8 +10,8 @@ Sorted by the database in one query, a deep page sorted all 10,000 people joined
 in a temporary b-tree (22-33 ms on SQLite) to return fifty of them. Managers are few (one per team of
 some fifteen), so Runs counts each one's people from the index on manager_id, with the managers sorted
 by name by the database (its collation decides, as before); a page then sorts only the people of the
-runs it overlaps, by the run's place and their own name. Three small queries however deep the page
-(the first gives the list's count too), and the people sorted are those of a few teams. Only for the
+runs it overlaps, by the run's place and their own name. Two small queries however deep the page (the
+first gives the list's count too), and the people sorted are those of a few teams. Only for the
 whole list: a search narrows it to a thousand people at most (pop/listing.py found()), which the
 database sorts as before. One manager with everyone under them would sort everyone again, without the
 join."""
