@@ -136,3 +136,23 @@ def test_hrs_first_page_counts_what_changed_since_the_last_look(app, people, log
     assert second["A"] == first["A"] and second["B"] != first["B"]
     assert second["B"][list(STATUSES).index("vastgesteld")] == "1"
     assert first["B"][list(STATUSES).index("vastgesteld")] == "0"
+
+
+def test_the_departments_page_counts_whoever_moved_since_the_last_look(app, people, login, org):
+    """/afdelingen: the people per department, kept (pop/departments.py listed()), follow a move and a
+    newcomer on the next request; the departments' names are read each time."""
+    hr = login(org["hr"])
+
+    def counted() -> dict:
+        page = hr.get("/afdelingen/")
+        assert page.status_code == 200
+        return {r.xpath("string(th)").strip(): r.xpath("string(td[1])").strip()
+                for r in doc(page).xpath("//tbody/tr")}
+
+    assert counted() == {"A": "2", "B": "2", "HR": "1"} == counted()
+    with app.app_context():
+        Person.update(afdeling="B").where(Person.id == people["a"]).execute()
+    assert counted() == {"A": "1", "B": "3", "HR": "1"}
+    with app.app_context():
+        make_person("nieuw@test.nl", "Nina", "Nieuw", afdeling="HR")
+    assert counted() == {"A": "1", "B": "3", "HR": "2"}
