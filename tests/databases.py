@@ -172,3 +172,14 @@ def release_database_url(url: str) -> None:
     """The end of a test's use of fresh_database_url(): the reused database stays for the next test."""
     if _reused is None or urlsplit(url).path.lstrip("/") != _reused[0]:
         drop_database_url(url)
+
+
+def module_world(make, tmp_path_factory, name: str):
+    """For a module-scoped fixture: make(folder), an organisation with its own database (an object with
+    .app) shared by the module's tests, and that database closed and dropped after them."""
+    world = make(tmp_path_factory.mktemp(name))
+    yield world
+    from pop.db import database
+    if getattr(database, "obj", None) is not None and not database.is_closed():
+        database.close()
+    drop_database_url(world.app.config["DATABASE_URL"])

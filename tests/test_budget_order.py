@@ -15,7 +15,7 @@ import pytest
 
 from app import create_app
 from conftest import Client, PASSWORD, make_person
-from databases import drop_database_url, new_database_url
+from databases import module_world, new_database_url
 from forms import FORMS
 from pop import answers
 from pop.db import database
@@ -92,11 +92,7 @@ class Org:
 
 @pytest.fixture(scope="module")
 def org(tmp_path_factory):
-    world = Org(tmp_path_factory.mktemp("budget_order"))
-    yield world
-    if getattr(database, "obj", None) is not None and not database.is_closed():
-        database.close()
-    drop_database_url(world.app.config["DATABASE_URL"])
+    yield from module_world(Org, tmp_path_factory, "budget_order")
 
 
 @pytest.fixture(autouse=True)

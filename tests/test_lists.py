@@ -15,7 +15,7 @@ import pytest
 
 from app import create_app
 from conftest import Client, PASSWORD, make_person, text_of
-from databases import database_name, drop_database_url, new_database_url, on_postgres
+from databases import database_name, drop_database_url, module_world, new_database_url, on_postgres
 from pop import answers, listing, progress
 from pop.db import database, open_database
 from pop.models import Budget, Person, Placement, Plan
@@ -100,11 +100,7 @@ class Org:
 
 @pytest.fixture(scope="module")
 def org(tmp_path_factory):
-    world = Org(tmp_path_factory.mktemp("lists"))
-    yield world
-    if getattr(database, "obj", None) is not None and not database.is_closed():
-        database.close()
-    drop_database_url(world.app.config["DATABASE_URL"])
+    yield from module_world(Org, tmp_path_factory, "lists")
 
 
 @pytest.fixture(autouse=True)

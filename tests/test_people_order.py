@@ -13,7 +13,7 @@ import pytest
 
 from app import create_app
 from conftest import Client, PASSWORD, make_person
-from databases import drop_database_url, new_database_url
+from databases import module_world, new_database_url
 from pop.db import database
 from pop.models import Person
 from support import doc
@@ -69,11 +69,7 @@ class Org:
 
 @pytest.fixture(scope="module")
 def org(tmp_path_factory):
-    world = Org(tmp_path_factory.mktemp("people_order"))
-    yield world
-    if getattr(database, "obj", None) is not None and not database.is_closed():
-        database.close()
-    drop_database_url(world.app.config["DATABASE_URL"])
+    yield from module_world(Org, tmp_path_factory, "people_order")
 
 
 @pytest.fixture(autouse=True)
