@@ -329,3 +329,16 @@ def queries():
     yield handler
     logger.removeHandler(handler)
     logger.setLevel(level)
+
+
+def every_page(client, url: str, shown) -> list:
+    """Every page of ten of a list (url with its query), in turn, joined: shown(response) gives a page's
+    rows. The page after the last shows the last again."""
+    ids, number = [], 1
+    while True:
+        page = shown(client.get(f"{url}&aantal=10&pagina={number}"))
+        if number > 1 and (not page or page[0] in ids):
+            assert page == ids[-len(page):], "the page after the last is the last"
+            return ids
+        ids += page
+        number += 1

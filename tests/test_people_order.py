@@ -16,7 +16,7 @@ from conftest import Client, PASSWORD, make_person
 from databases import module_world, new_database_url
 from pop.db import database
 from pop.models import Person
-from support import doc
+from support import doc, every_page
 from test_lists import use_database
 
 # key: (first name, surname, the key of their manager or None, active)
@@ -97,15 +97,8 @@ def shown(response) -> list[int]:
 
 
 def paged(org, url: str) -> list[int]:
-    """Every page of ten of the list, in turn, joined; the page after the last shows the last again."""
-    ids, number = [], 1
-    while True:
-        page = shown(org.hr.get(f"{url}&aantal=10&pagina={number}"))
-        if number > 1 and (not page or page[0] in ids):
-            assert page == ids[-len(page):], "the page after the last is the last"
-            return ids
-        ids += page
-        number += 1
+    """Every page of ten of the list, in turn, joined."""
+    return every_page(org.hr, url, shown)
 
 
 @pytest.mark.parametrize("direction", ["op", "af"])
