@@ -438,6 +438,9 @@ def test_an_answer_sent_after_the_session_ended_is_there_after_logging_in(app, p
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
     assert request_of(app, "cees@test.nl").answered_at is None
     assert cees.login(people["cees"]).status_code == 302
+    # A HEAD (a link checker) is answered as the page and leaves the kept text for the GET.
+    head = cees.http.head(f"/feedback/{request.id}")
+    assert head.status_code == 200 and request_of(app, "cees@test.nl").answered_at is None
     page = cees.get(f"/feedback/{request.id}")
     assert "Nog niet verstuurd: u was niet meer ingelogd" in text_of(page)
     boxes = {t.get("name"): (t.text or "").lstrip("\n") for t in doc(page).xpath("//textarea")}

@@ -186,13 +186,15 @@ def answer(request_id: int):
         abort(404)
     asking = _asking(req)
     problem = feedback.problem(req)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD was taken for a send and answered 422
         if problem == "beantwoord":
             return render_template("feedback/answered.html", req=req, asking=asking,
                                    employee=req.plan.employee)
         if problem:
             return _problem_page(problem)
-        kept = drafts.take(request.cookies.get(drafts.COOKIE), req.plan, _draft_key(req), current_user,
+        # What was typed before the session ended is given back once, to the browser's GET: a HEAD (a
+        # link checker, a preview) leaves it where it is.
+        kept = None if request.method == "HEAD" else drafts.take(request.cookies.get(drafts.COOKIE), req.plan, _draft_key(req), current_user,
                            lambda kind: kind == DRAFT_KIND)
         if kept is not None:
             form = AnswerForm(asking, formdata=drafts.formdata(kept))
