@@ -23,9 +23,9 @@ A fixed number of queries whatever the organisation's size: the counts per depar
 the people without a plan per department (four, todo.department_counts, each from an index), the
 budget's two, the list of departments, the plans per form and progress. The sums are kept per process
 while the database's count of changes to what they count stays the same (pop/changes.py): then one
-small query replaces them. The page itself is kept while its figures are the same (views/dashboard.py). The overdue talks' page takes
-three and one per 500 plans more (the period's shared open plans with a talk date passed, their talk
-fields' cells, the plans found with their employees)."""
+small query replaces them. The page itself is kept while its figures are the same (views/dashboard.py).
+The overdue talks' page takes three and one per 500 plans more (the period's shared open plans with a
+talk date passed, their talk fields' cells, the plans found with their employees)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -251,8 +251,8 @@ def completion(period: str) -> tuple[dict[str, int], dict[tuple[str, str, str], 
 def figures(period: str) -> Figures:
     # The plans per department and state and the people without one (todo.department_counts, as HR's
     # to-do table); a plan in the voorbereiding counts nowhere, though its employee has a plan.
-    (counted, without_counted), whole, (per_form, parts) = changes.kept(
-        "dashboard", (period,), lambda: (department_counts(period), budget.year_total(period), completion(period)))
+    (counted, without_counted), whole, (per_form, parts) = changes.kept("dashboard", (period,), lambda: (
+        department_counts(period), budget.year_total(period), completion(period)))
     counts = {(afdeling, state): n for afdeling, state, n in counted if state not in PRIVATE}
     without = dict(without_counted)
     listed = names()
