@@ -15,15 +15,12 @@ app, nothing shared between servers: each server reads the count from the one da
 added up from those three tables may be kept here (a department's name, for one, is read per request)."""
 from __future__ import annotations
 
-import collections
-import threading
-
 from flask import current_app
 
 from .db import database
+from .fragments import FragmentCache
 
 MAX_KEPT = 64  # figures of a few periods and pages: small tuples and dicts
-_lock = threading.Lock()
 
 
 def count() -> int | None:
@@ -38,19 +35,14 @@ def kept(name: str, args: tuple, add_up):
     again while the count is the same. The result is shared by every request: callers do not change it."""
     memo = current_app.extensions.get("pop_kept_figures")
     if memo is None:
-        memo = current_app.extensions.setdefault("pop_kept_figures", collections.OrderedDict())
+        memo = current_app.extensions.setdefault("pop_kept_figures", FragmentCache(MAX_KEPT))
     now = count()
     if now is None:
         return add_up()
     key = (name, args)
-    with _lock:
-        found = memo.get(key)
+    found = memo.get(key)
     if found is not None and found[0] == now:
         return found[1]
     value = add_up()
-    with _lock:
-        memo[key] = (now, value)
-        memo.move_to_end(key)
-        while len(memo) > MAX_KEPT:
-            memo.popitem(last=False)
+    memo.put(key, (now, value))
     return value
