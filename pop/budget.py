@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, Value, fn
+from peewee import JOIN, SQL, Value, fn
 
 from forms.kinds import format_amount, parse_amount
 
-from . import changes, listing
+from . import changes, listing, tallies
 from .db import write_lock
 from .models import PLAN_AFDELING, Budget, Person, Plan, now
 
@@ -148,7 +148,47 @@ def departments(year: str, afdeling: str = "", search: str = "") -> list[Departm
     it, never change it."""
     if search:
         return _departments(year, afdeling, search)
-    return changes.kept("budget.departments", (year, afdeling), lambda: _departments(year, afdeling, ""))
+    return changes.kept("budget.departments", (year, afdeling), lambda: _tallied_departments(year, afdeling))
+
+
+def _tallied_departments(year: str, afdeling: str) -> list[Department]:
+    """_departments() without a search, from the tallies the database keeps (pop/tallies.py): the year's
+    budgets and shared plans' costs per department, the active people per department; of the people who
+    left only those listed (a budget or a shared plan this year) are counted, from the people's index.
+    At 10,000 people on SQLite 1 ms, where adding up every person with their budget took 11."""
+    department = _department(afdeling)
+    found: dict[str, Department] = {}
+
+    def of(name: str) -> Department | None:
+        if department is not None and name != department:
+            return None
+        shown = name or NO_DEPARTMENT
+        return found.setdefault(shown, Department(shown))
+
+    for name, active, n in tallies.sums("tally_people", active=1):
+        if (d := of(name)) is not None:
+            d.people += n
+    # Looked up per person who left (a few), not the year's budgets and plans gathered (thousands).
+    has_budget = Budget.select(SQL("1")).where((Budget.person == Person.id) & (Budget.year == year))
+    has_plan = Plan.select(SQL("1")).where((Plan.employee == Person.id) & _shared(year))
+    left = (Person.select(Person.afdeling, fn.COUNT(Person.id))
+            .where((Person.active == False) & (fn.EXISTS(has_budget) | fn.EXISTS(has_plan)))  # noqa: E712
+            .group_by(Person.afdeling).tuples())
+    for name, n in left:
+        if (d := of(name)) is not None:
+            d.people += n
+    for _, name, n, euro, euros, uren, hours in tallies.sums("tally_budget", year=year):
+        if (d := of(name)) is not None:
+            d.with_budget += n
+            d.with_euro += euros
+            d.with_uren += hours
+            d.budget_euro = _add(d.budget_euro, tallies.in_euros(euro) if euros else None)
+            d.budget_uren = _add(d.budget_uren, tallies.in_euros(uren) if hours else None)
+    for _, name, status, n, euro, uren in tallies.sums("tally_plan", period=year):
+        if status not in PRIVATE and (d := of(name)) is not None:
+            d.planned_euro += tallies.in_euros(euro)
+            d.planned_uren += tallies.in_euros(uren)
+    return sorted(found.values(), key=lambda d: (d.name == NO_DEPARTMENT, d.name.lower()))
 
 
 def _departments(year: str, afdeling: str, search: str) -> list[Department]:
@@ -210,19 +250,18 @@ def total(departments_: list[Department]) -> Department:
 
 def year_total(year: str) -> Department:
     """The totals of the whole unfiltered list at once, as total(departments(year)) has them but for the
-    number of people (not counted here): the year's budgets and the costs its shared plans plan. Two
-    plain sums: whoever has a budget or a shared plan of the year is listed(), so neither needs the people
-    (the dashboard's figure; per department took a join of everyone, four times the time)."""
+    number of people (not counted here): the year's budgets and the costs its shared plans plan, from the
+    tallies the database keeps per department (pop/tallies.py: at 10,000 people 0.1 ms against 2.6 for
+    the sums of every row; the dashboard's figure)."""
     whole = Department("Alle afdelingen")
-    with_budget, euro, euros, uren, hours = (Budget.select(fn.COUNT(Budget.id), fn.SUM(Budget.euro),
-                                                           fn.COUNT(Budget.euro), fn.SUM(Budget.uren),
-                                                           fn.COUNT(Budget.uren))
-                                             .where(Budget.year == year).tuples().get())
-    whole.with_budget = with_budget
-    whole.budget_euro = _from_sum(euro) if euros else None
-    whole.budget_uren = _from_sum(uren) if hours else None
-    euro, uren = Plan.select(fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren)).where(_shared(year)).tuples().get()
-    whole.planned_euro, whole.planned_uren = _from_sum(euro) or ZERO, _from_sum(uren) or ZERO
+    for _, _, n, euro, with_euro, uren, with_uren in tallies.sums("tally_budget", year=year):
+        whole.with_budget += n
+        whole.budget_euro = _add(whole.budget_euro, tallies.in_euros(euro) if with_euro else None)
+        whole.budget_uren = _add(whole.budget_uren, tallies.in_euros(uren) if with_uren else None)
+    for _, _, status, n, euro, uren in tallies.sums("tally_plan", period=year):
+        if status not in PRIVATE:
+            whole.planned_euro += tallies.in_euros(euro)
+            whole.planned_uren += tallies.in_euros(uren)
     return whole
 
 

@@ -39,7 +39,7 @@ from peewee import SQL, fn
 
 from forms import FORMS
 
-from . import budget, changes, progress, rhythm
+from . import budget, changes, progress, rhythm, tallies
 from .db import database
 from .departments import names
 from .models import STATUSES, Answer, Person, Plan
@@ -236,12 +236,12 @@ def overdue_plans(period: str, today) -> list[tuple[Plan, rhythm.Talk]]:
 
 def completion(period: str) -> tuple[dict[str, int], dict[tuple[str, str, str], int]]:
     """The period's shared plans per form, and per (form, part, complete or begun) how many have that
-    part so: one count grouped by form and kept progress (pop/progress.py; a few dozen groups)."""
-    query = (Plan.select(Plan.form_key, Plan.progress, fn.COUNT(Plan.id))
-             .where((Plan.period == period) & Plan.status.not_in(PRIVATE))
-             .group_by(Plan.form_key, Plan.progress).tuples())
+    part so: from the tally of plans per form and kept progress (pop/progress.py) the database keeps
+    (pop/tallies.py; a few dozen rows)."""
     per_form, parts = defaultdict(int), defaultdict(int)
-    for form_key, kept, n in query:
+    for _, status, form_key, kept, n in tallies.sums("tally_progress", period=period):
+        if status in PRIVATE:
+            continue
         per_form[form_key] += n
         for part, state in progress.decode(kept).items():
             parts[(form_key, part, state)] += n

@@ -78,11 +78,15 @@ def test_a_searched_first_page_looks_up_only_the_people_it_found(app, queries):
     assert page.status_code == 200 and "Geen de Vries" in page.get_data(as_text=True)
     selects = [(sql, params) for sql, params in queries.sql if sql.lstrip().startswith("SELECT")]
     assert not any("NOT IN (SELECT" in sql for sql, _ in selects), selects
-    # The counts per department: the plans by the department they carry (m0024), no join of everyone.
+    # The counts per department: the plans per state and the active people from the tallies the database
+    # keeps (pop/tallies.py); the people with a plan by the department each plan carries (m0024), and
+    # those of them who left; no join of everyone.
+    assert [sql.split(" FROM ")[1].split()[0] for sql, _ in selects if " FROM tally_" in sql] == [
+        "tally_plan", "tally_people"]
     grouped = [sql for sql, _ in selects if 'GROUP BY "t1"."afdeling"' in sql]
-    assert len(grouped) == 4 and not any("JOIN" in sql for sql in grouped), grouped
+    assert len(grouped) == 2 and not any("JOIN" in sql for sql in grouped), grouped
     assert sum(sql.startswith('SELECT "t1"."afdeling"') and 'FROM "plan" AS "t1" WHERE' in sql
-               for sql in grouped) == 2, grouped
+               for sql in grouped) == 1, grouped
     absent = [(sql, params) for sql, params in selects if 'NOT EXISTS(SELECT 1 FROM "plan"' in sql]
     assert len(absent) == 2, absent  # the list's count and its page
     with app.app_context():

@@ -480,22 +480,16 @@ INDEXED = [
     # a page's people found by it: those of the runs the page overlaps, the people without a manager too.
     ("/mensen/?sorteer=leidinggevende", 'GROUP BY "t1"."manager_id"', "person_manager_id", 0),
     ("/mensen/?sorteer=leidinggevende&richting=af", 'ORDER BY CASE "t1"."manager_id"', "person_manager_id", -1),
-    # The budget's planned costs per department, by the department each plan carries (m0024).
-    (f"/budget?periode={YEAR}", 'SELECT "t1"."afdeling", SUM("t1"."costs_euro")', "plan_department_counts", 0),
     (f"/budget?periode={YEAR}", 'FROM "budget" AS "t1" WHERE', "budget_", 0),
     (f"/matrix?periode={YEAR}", 'GROUP BY "t1"."prestaties"', "placement_", 0),
-    # The dashboard's completion per phase: the period's shared plans grouped by form and kept progress
-    # (pop/progress.py, m0020), in the order of m0024's index of exactly those.
-    (f"/dashboard?periode={YEAR}", 'GROUP BY "t1"."form_key", "t1"."progress"', "plan_period_progress", 0),
-    # m0022: the year's planned costs and the people without a plan per department from indexes alone;
-    # the budget sorted by remaining euros sums each person's planned costs in the index's order.
-    (f"/dashboard?periode={YEAR}", 'SELECT SUM("t1"."costs_euro")', "plan_period_totals", 0),
-    # HR's to-do table and the dashboard (todo.department_counts): the plans per department they carry
-    # (m0024) and state, the people with one per department, and the active people per department.
-    (f"/?periode={YEAR}", 'GROUP BY "t1"."afdeling", "t1"."status"', "plan_department_counts", 0),
-    (f"/?periode={YEAR}", 'COUNT(DISTINCT "t1"."employee_id")', "plan_department_counts", 0),
-    (f"/?periode={YEAR}", 'COUNT("t1"."id") FROM "person" AS "t1" WHERE ("t1"."active" =', "person_afdeling_active", 0),
-    (f"/dashboard?periode={YEAR}", 'GROUP BY "t1"."afdeling", "t1"."status"', "plan_department_counts", 0),
+    # The sums per department, state, form and progress come from the tallies the database keeps
+    # (pop/tallies.py, small tables read whole). HR's to-do table and the dashboard
+    # (todo.department_counts) count the people with a plan per department by the department each plan
+    # carries (m0024); the budget counts the people who left with a budget or a shared plan from the
+    # people's index; the budget sorted by remaining euros sums each person's planned costs in the
+    # order of m0022's index.
+    (f"/budget?periode={YEAR}", 'COUNT("t1"."id") FROM "person" AS "t1" WHERE (("t1"."active" =', "person_afdeling_active", 0),
+    (f"/?periode={YEAR}", 'COUNT(DISTINCT "t1"."employee_id")', "plan_period_department_employee", 0),
     (f"/budget?periode={YEAR}&sorteer=resterend-euro", 'AS "gepland"', "plan_period_totals", -1),
     # The overdue talks: the plans whose next talk date has passed, by m0022's partial index of those dates.
     (f"/dashboard/gesprekken-verlopen?periode={YEAR}", '"field" = \'volgend_gesprek_datum\'', "answer_next_talk_date", 0),
