@@ -7,13 +7,18 @@ demo --employees N`), in a database of its own. Then, logged in as HR (and as a 
 through Flask's test client, each page is asked for `runs` times after one warm-up at one size, then at
 the other, `rounds` times over (--rounds, 3): the median time is the server's time for the page (the test
 client has no network), with the CPU time the process spent in it (which other work on a shared machine
-does not lengthen), beside the page's size. Measured in turn, the sizes share whatever else the machine
+does not lengthen), beside the page's size. With --after-change each timed request follows a change of
+what HR's figures count, committed just before it (not timed): a plan of the current period, another one
+each time, moved between two shared states, as a manager's akkoord or an employee's evaluation would.
+Then nothing the figures and their pages keep while unchanged (pop/changes.py) still holds: this is the
+first look after a change, which in a busy season is most looks. Measured in turn, the sizes share whatever else the machine
 does at the time, so their ratio is fair where the times themselves are not. The table shows
 both sizes, the ratios of 10,000 to 100, and the figures of issue 18 from before the lists were
 paginated (the same machine, the same measure). It prints figures; it does not fail on a slow machine."""
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import tempfile
@@ -71,7 +76,34 @@ def build(size: int, database_url: str):
     return database.obj, clients
 
 
-def measure(organisations: dict, runs: int, rounds: int) -> dict[int, dict[str, tuple[float, float, int]]]:
+class Changes:
+    """A counted change before each timed request (--after-change): a plan of the period, taken in a fixed
+    random order, moved from the one shared state to the other (and back the next time it comes round)."""
+
+    MOVES = {"uitvoering": "evaluatie", "evaluatie": "uitvoering"}
+
+    def __init__(self, size: int):
+        from pop.models import Plan
+        from pop.plans import current_period
+
+        self.states = dict(Plan.select(Plan.id, Plan.status).where(
+            (Plan.period == current_period()) & Plan.status.in_(list(self.MOVES))).tuples())
+        self.order = sorted(self.states)
+        random.Random(size).shuffle(self.order)
+        self.turn = 0
+
+    def __call__(self) -> None:
+        from pop.models import Plan
+
+        plan_id = self.order[self.turn % len(self.order)]
+        self.turn += 1
+        self.states[plan_id] = self.MOVES[self.states[plan_id]]
+        with database.connection_context():
+            Plan.update(status=self.states[plan_id]).where(Plan.id == plan_id).execute()
+
+
+def measure(organisations: dict, runs: int, rounds: int, changes: dict | None = None
+            ) -> dict[int, dict[str, tuple[float, float, int]]]:
     """Each page at every size in turn, `rounds` times over (the database handle switched between the
     sizes, each a warm-up first): other work on a shared machine then weighs on both sizes alike, and
     their ratio holds where the times themselves vary by a factor of three from minute to minute."""
@@ -86,6 +118,8 @@ def measure(organisations: dict, runs: int, rounds: int) -> dict[int, dict[str, 
                 assert response.status_code == 200, (url, response.status_code)
                 times, cpu = samples[size][label]
                 for _ in range(runs):
+                    if changes:
+                        changes[size]()
                     start, start_cpu = time.perf_counter(), time.process_time()
                     response = client.get(url)
                     times.append(time.perf_counter() - start)
@@ -125,6 +159,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times each page is measured at both sizes in turn")
     parser.add_argument("--database", default="", help="PostgreSQL admin URL; default: SQLite files")
     parser.add_argument("--pages", nargs="*", default=[], help="only the pages whose label holds one of these")
+    parser.add_argument("--after-change", action="store_true",
+                        help="a counted change (a plan's state) committed before each timed request")
     args = parser.parse_args()
     if args.pages:
         PAGES[:] = [p for p in PAGES if any(w in p[0] for w in args.pages)]
@@ -136,12 +172,21 @@ def main() -> None:
                 url, drop = database_for(args.database, size, folder)
                 drops.append(drop)
                 organisations[size] = build(size, url)
-            results = measure(organisations, args.runs, args.rounds)
+            changes = None
+            if args.after_change:
+                changes = {}
+                for size, (handle, _) in organisations.items():
+                    database.initialize(handle)
+                    with database.connection_context():
+                        changes[size] = Changes(size)
+            results = measure(organisations, args.runs, args.rounds, changes)
         finally:
             for handle, _ in organisations.values():
                 handle.close_all() if hasattr(handle, "close_all") else handle.close()
             for drop in drops:
                 drop()
+    if args.after_change:
+        print("\neach timed request right after a change of a plan's state (the first look after a change)")
     print(f"\nmedian of {args.runs} x {args.rounds} in ms, the sizes measured in turn: the time of the request "
           "(cpu: this process's CPU time in it, which other work on the machine does not lengthen) and the "
           "page's size")

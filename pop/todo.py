@@ -15,7 +15,7 @@ from peewee import SQL, fn
 
 from forms import FORMS
 
-from . import answers, changes, clock, cycle, feedback, rhythm, tallies
+from . import answers, changes, clock, cycle, feedback, fragments, rhythm, tallies
 from .access import acts_as_manager, is_hr, visible_plans
 from .models import PLAN_AFDELING, STATUSES, Answer, Person, Plan
 from .plans import current_period, next_period, people_without_plan
@@ -242,6 +242,13 @@ class HrOverview:
             cells.append(("Zonder POP", n, query + "#zonder-pop" if n and d else ""))
             found.append((d or "(geen afdeling)", cells))
         return found
+
+
+    def drawn_rows(self, plans_url: str) -> list:
+        """rows() drawn (templates/plans/_todo_hr_row.html), each row kept by its cells: after a change
+        only the rows whose numbers changed are drawn again (pop/fragments.py drawn())."""
+        return [fragments.drawn((name, tuple(cells)), "plans/_todo_hr_row.html", "row", name, cells)
+                for name, cells in self.rows(plans_url)]
 
 
 def hr_overview(period: str, counted, without_counted) -> HrOverview:

@@ -4,13 +4,15 @@ wrote it; a write of anything else keeps them; on PostgreSQL the count moves at 
 import decimal
 
 import pytest
+from lxml import etree
 
 from conftest import Client, make_person
 from databases import on_postgres
-from pop import changes, dashboard
+from pop import changes, dashboard, fragments
 from pop.db import database
 from pop.models import STATUSES, Budget, Person, Plan
 from pop.plans import start_plan
+from pop.views import plans as plans_views
 from support import doc, set_state
 
 YEAR = "2026"
@@ -156,3 +158,37 @@ def test_the_departments_page_counts_whoever_moved_since_the_last_look(app, peop
     with app.app_context():
         make_person("nieuw@test.nl", "Nina", "Nieuw", afdeling="HR")
     assert counted() == {"A": "1", "B": "3", "HR": "2"}
+
+
+def drawn_sections(client) -> tuple[str, str]:
+    """The dashboard's departments (chart and table) and HR's to-do table, as drawn."""
+    dash = client.get(f"/dashboard?periode={YEAR}")
+    first = client.get(f"/?periode={YEAR}")
+    assert dash.status_code == first.status_code == 200
+    return (etree.tostring(doc(dash).xpath('//section[@aria-labelledby="per-afdeling"]')[0], encoding="unicode"),
+            etree.tostring(doc(first).xpath('//table[contains(@class, "counts")]')[0], encoding="unicode"))
+
+
+# Each change of CHANGES, but HR's own leaving (they could no longer look): a manager leaves instead.
+PAGE_CHANGES = {**CHANGES, "someone leaves": lambda p: Person.update(active=False).where(
+    Person.email == "m1@test.nl").execute()}
+
+
+@pytest.mark.parametrize("change", list(PAGE_CHANGES))
+def test_the_rows_drawn_after_a_change_are_those_drawn_afresh(app, people, login, org, change):
+    """The dashboard's and HR's tables are drawn a row or bar at a time and kept by what each row shows
+    (pop/fragments.py drawn()): after each kind of counted change the page, with the rows that stayed
+    kept, is the page drawn with nothing kept at all."""
+    hr = login(org["hr"])
+    before = drawn_sections(hr)
+    assert before == drawn_sections(hr)
+    with app.app_context():
+        PAGE_CHANGES[change](people)
+    kept = drawn_sections(hr)
+    app.extensions["pop_kept_figures"].clear()
+    fragments.table_rows.clear()
+    fragments.pages_of(app).clear()
+    plans_views._hr_tables.clear()
+    assert kept == drawn_sections(hr)
+    if change in ("a plan's state", "someone leaves", "someone moves", "a plan removed"):
+        assert kept != before
