@@ -141,11 +141,10 @@ def listed(year: str, afdeling: str = "", search: str = ""):
 
 def departments(year: str, afdeling: str = "", search: str = "") -> list[Department]:
     """Per department (sorted, people without one last) the totals of everyone listed(): people, with a
-    budget, budgets, planned. Two queries, whatever the number of people; without a search kept per
-    process while nothing they add up changes (pop/changes.py: at 10,000 people the two queries take
-    some 9 ms on SQLite and 10 to 20 on PostgreSQL, the count 0.1). A search is added up each time: it
-    finds by name, and a name is not among what the count counts. The result is shared: callers read
-    it, never change it."""
+    budget, budgets, planned. Without a search from the database's running totals (_tallied_departments)
+    and kept per process while nothing they add up changes (pop/changes.py); with one added up from the
+    people it finds, in two queries, each time: a search finds by name, and a name is in no tally. The
+    result is shared: callers read it, never change it."""
     if search:
         return _departments(year, afdeling, search)
     return changes.kept("budget.departments", (year, afdeling), lambda: _tallied_departments(year, afdeling))
@@ -251,8 +250,8 @@ def total(departments_: list[Department]) -> Department:
 def year_total(year: str) -> Department:
     """The totals of the whole unfiltered list at once, as total(departments(year)) has them but for the
     number of people (not counted here): the year's budgets and the costs its shared plans plan, from the
-    tallies the database keeps per department (pop/tallies.py: at 10,000 people 0.1 ms against 2.6 for
-    the sums of every row; the dashboard's figure)."""
+    tallies the database keeps per department (pop/tallies.py: at 10,000 people some 0.5 ms against 2.6
+    for the sums of every row; the dashboard's figure)."""
     whole = Department("Alle afdelingen")
     for _, _, n, euro, with_euro, uren, with_uren in tallies.sums("tally_budget", year=year):
         whole.with_budget += n

@@ -214,3 +214,47 @@ def test_the_budget_and_hr_counts_from_the_tallies_are_those_of_the_rows(world):
               .where(Plan.period == "2026").group_by(Person.afdeling, Plan.status).tuples())
     assert sorted(counted) == sorted(joined)
     assert sorted(without) == [("HR", 1)]
+
+
+def test_folds_while_others_write_lose_no_change(app, world):
+    """Two writers move plans between states, committing each move, while a third folds the tally over
+    and over: every change is in the sums at the end (a fold that deleted a row it had not summed, or
+    summed one twice, would be off). On PostgreSQL the writers' rows come and go during each fold."""
+    import threading
+    import time
+
+    plans = [start_plan(p, form, "2026").id for p in (world["a"], world["b"], world["hr"])
+             for form in ("pop-compact", "pop-uitgebreid")]
+    tally = tallies.BY_TABLE["tally_plan"]
+    done, failures, folds = threading.Event(), [], []
+
+    def write(ids):
+        try:
+            with app.app_context(), database.connection_context():
+                for turn in range(20):
+                    for plan_id in ids:
+                        Plan.update(status=("ontwikkelgesprek", "vastgesteld", "evaluatie")[(turn + plan_id) % 3],
+                                    costs_euro=Decimal(turn) / 3).where(Plan.id == plan_id).execute()
+        except Exception as error:  # pragma: no cover - reported below
+            failures.append(error)
+
+    def fold():
+        try:
+            with app.app_context(), database.connection_context():
+                while not done.is_set():
+                    folds.append(tallies.fold(tally))
+                    time.sleep(0.002)  # the writers' turn (on SQLite a fold holds the one write lock)
+        except Exception as error:  # pragma: no cover - reported below
+            failures.append(error)
+
+    writers = [threading.Thread(target=write, args=(plans[i::2],)) for i in range(2)]
+    folder = threading.Thread(target=fold)
+    folder.start()
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join()
+    done.set()
+    folder.join()
+    assert failures == [] and folds.count(True) >= 2
+    assert tallied() == truth()
