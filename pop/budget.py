@@ -25,7 +25,7 @@ from forms.kinds import format_amount, parse_amount
 
 from . import changes, listing, tallies
 from .db import write_lock
-from .models import PLAN_AFDELING, Budget, Person, Plan, now
+from .models import Budget, Person, Plan, now
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -191,6 +191,8 @@ def _tallied_departments(year: str, afdeling: str) -> list[Department]:
 
 
 def _departments(year: str, afdeling: str, search: str) -> list[Department]:
+    """departments() added up from the rows of the people listed() and their budgets and shared plans:
+    a search's, and the reference the tallies are tested against (tests/test_tallies.py)."""
     people = listed(year, afdeling, search)
     found: dict[str, Department] = {}
     totals = (people.select(Person.afdeling, fn.COUNT(Person.id), fn.COUNT(Budget.id), fn.SUM(Budget.euro),
@@ -207,18 +209,12 @@ def _departments(year: str, afdeling: str, search: str) -> list[Department]:
         d.budget_euro = _add(d.budget_euro, _from_sum(euro) if euros else None)
         d.budget_uren = _add(d.budget_uren, _from_sum(uren) if hours else None)
     # Whoever has a shared plan of the year is listed: only the department and the search narrow them.
-    # Each plan carries its employee's department (m0024), so only a search needs the people: at 10,000
-    # people 3 ms on SQLite and PostgreSQL against 4 and 10 with every person joined.
     department = _department(afdeling)
-    if search:
-        costs = (Plan.select(Person.afdeling, fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren))
-                 .join(Person, on=(Plan.employee == Person.id)).where(_shared(year)))
-        costs = listing.search(costs, search).group_by(Person.afdeling)
-    else:
-        costs = (Plan.select(PLAN_AFDELING, fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren))
-                 .where(_shared(year)).group_by(PLAN_AFDELING))
+    costs = (Plan.select(Person.afdeling, fn.SUM(Plan.costs_euro), fn.SUM(Plan.costs_uren))
+             .join(Person, on=(Plan.employee == Person.id)).where(_shared(year)))
+    costs = listing.search(costs, search).group_by(Person.afdeling)
     if department is not None:
-        costs = costs.where((Person.afdeling if search else PLAN_AFDELING) == department)
+        costs = costs.where(Person.afdeling == department)
     for afdeling_, euro, uren in costs.tuples():
         d = found.setdefault(afdeling_ or NO_DEPARTMENT, Department(afdeling_ or NO_DEPARTMENT))
         d.planned_euro += _from_sum(euro) or ZERO
@@ -247,17 +243,18 @@ def total(departments_: list[Department]) -> Department:
     return whole
 
 
-def year_total(year: str) -> Department:
+def year_total(year: str, plans: list | None = None) -> Department:
     """The totals of the whole unfiltered list at once, as total(departments(year)) has them but for the
     number of people (not counted here): the year's budgets and the costs its shared plans plan, from the
     tallies the database keeps per department (pop/tallies.py: at 10,000 people some 0.5 ms against 2.6
-    for the sums of every row; the dashboard's figure)."""
+    for the sums of every row; the dashboard's figure). plans: the year's rows of tally_plan, when the
+    caller read them already (the dashboard, for its counts per department too)."""
     whole = Department("Alle afdelingen")
     for _, _, n, euro, with_euro, uren, with_uren in tallies.sums("tally_budget", year=year):
         whole.with_budget += n
         whole.budget_euro = _add(whole.budget_euro, tallies.in_euros(euro) if with_euro else None)
         whole.budget_uren = _add(whole.budget_uren, tallies.in_euros(uren) if with_uren else None)
-    for _, _, status, n, euro, uren in tallies.sums("tally_plan", period=year):
+    for _, _, status, n, euro, uren in (tallies.sums("tally_plan", period=year) if plans is None else plans):
         if status not in PRIVATE:
             whole.planned_euro += tallies.in_euros(euro)
             whole.planned_uren += tallies.in_euros(uren)

@@ -249,11 +249,17 @@ def completion(period: str) -> tuple[dict[str, int], dict[tuple[str, str, str], 
     return dict(per_form), dict(parts)
 
 
+def _add_up(period: str) -> tuple:
+    """The counts per department and state with the people without a plan, the year's budget, and the
+    completion per phase; the period's plan tally read once for the first two."""
+    plans = tallies.sums("tally_plan", period=period)
+    return department_counts(period, plans), budget.year_total(period, plans), completion(period)
+
+
 def figures(period: str) -> Figures:
     # The plans per department and state and the people without one (todo.department_counts, as HR's
     # to-do table); a plan in the voorbereiding counts nowhere, though its employee has a plan.
-    (counted, without_counted), whole, (per_form, parts) = changes.kept("dashboard", (period,), lambda: (
-        department_counts(period), budget.year_total(period), completion(period)))
+    (counted, without_counted), whole, (per_form, parts) = changes.kept("dashboard", (period,), lambda: _add_up(period))
     counts = {(afdeling, state): n for afdeling, state, n in counted if state not in PRIVATE}
     without = dict(without_counted)
     listed = names()

@@ -305,7 +305,7 @@ def _reactions(plans) -> dict[int, set]:
     return reacted
 
 
-def department_counts(period: str) -> tuple[list, list]:
+def department_counts(period: str, plans: list | None = None) -> tuple[list, list]:
     """HR's plans of the period per department and state, and the active people without one per
     department, as hr_overview takes them. HR sees every plan (access.visible_plans), so no filter; the
     dashboard (pop/dashboard.py) takes the same rows and leaves out the voorbereiding's plans.
@@ -313,8 +313,11 @@ def department_counts(period: str) -> tuple[list, list]:
     The plans per department and state and the active people per department from the tallies the
     database keeps (pop/tallies.py); from indexes, through the department each plan carries (m0024), the
     people with a plan per department (someone may have plans on two forms) and those of them who left (a
-    few: they are subtracted, as they are not missed)."""
-    counted = [(afdeling, status, n) for _, afdeling, status, n, _, _ in tallies.sums("tally_plan", period=period)]
+    few: they are subtracted, as they are not missed). plans: the period's rows of tally_plan, when the
+    caller read them already."""
+    if plans is None:
+        plans = tallies.sums("tally_plan", period=period)
+    counted = [(afdeling, status, n) for _, afdeling, status, n, _, _ in plans]
     with_plan = dict(Plan.select(PLAN_AFDELING, fn.COUNT(Plan.employee.distinct())).where(Plan.period == period)
                      .group_by(PLAN_AFDELING).tuples())
     has_plan = Plan.select(SQL("1")).where((Plan.employee == Person.id) & (Plan.period == period))

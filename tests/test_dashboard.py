@@ -146,11 +146,12 @@ def test_the_page_takes_the_same_queries_at_every_size(app, size):
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-    # Added up: the plans per department and state, the people with a plan, who left and the active
-    # people per department (todo.department_counts, each from an index), the budget's sums, the
-    # progress per part, with the count of changes they are kept with (pop/changes.py). Kept: that count,
-    # the person logged in, the departments' names, the periods.
-    assert (kept, dashboard, handler.count) == (5, 12, 5)
+    # Added up: the period's plan tally (per department and state, with their costs: read once for the
+    # counts and the year's planned costs), the people with a plan and who left (from indexes), the
+    # tallies of the active people, the budgets and the progress per part (pop/tallies.py), with the
+    # count of changes they are kept with (pop/changes.py). Kept: that count, the person logged in, the
+    # departments' names, the periods.
+    assert (kept, dashboard, handler.count) == (5, 11, 5)
 
 
 def test_only_hr(app, org, login):
