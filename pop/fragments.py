@@ -17,8 +17,10 @@ under what they are drawn from: the person logged in (their whole row but the pa
 role, rights), the plan with its employee and manager (their rows), every stored answer of the plan
 (the rows themselves, which the page is then drawn from: one read), the day (a talk turns "verstreken")
 and the time zone times are shown in, and what the view adds (the part, the agreed versions, the next
-cycle's plan, the previous cycle's goals). Three small queries (the person, the plan, its answers)
-decide whether the page kept is the page; drawing it is the work they save. Never kept: a page with a
+cycle's plan, the previous cycle's goals). The answers are in a key by their stamp (m0027: a random
+number the database's triggers give the plan at every change of its answers), read with the plan: two
+small queries (the person, the plan) decide whether the page kept is the page, and only a page drawn
+reads the answers (Cells). Drawing it is the work they save. Never kept: a page with a
 message to show once (flash), or one drawn from what was typed; a part that shows colleagues' feedback
 is drawn per request. The CSRF token is this session's on every request: a page is drawn with a mark
 where each token goes, and the mark is replaced per request.
@@ -46,9 +48,10 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import URLSafeTimedSerializer
 from markupsafe import Markup
+from peewee import Table
 
 from . import clock
-from .db import Prepared
+from .db import Prepared, database
 from .models import Answer
 
 MAX_ENTRIES = 64  # a Fase II is about 100 kB: a few MB per process at most
@@ -140,10 +143,12 @@ def drawn(key: tuple, template: str, macro: str, *args) -> Markup:
 # ---------------------------------------------------------------- whole pages
 
 
-def page(key, draw) -> str | bytes:
+def page(key, draw, holds=None) -> str | bytes:
     """The page for key (a tuple of everything the view draws it from), kept per app; draw() draws it.
     key None, or a message waiting to be shown once: drawn afresh and not kept. A kept page is kept
-    as the bytes it is sent as (encoding 50 kB again took as long as finding it)."""
+    as the bytes it is sent as (encoding 50 kB again took as long as finding it). holds: asked after
+    draw(), whether what it drew from is still what key says (Cells.unchanged); if not, the page is
+    sent but not kept."""
     if key is None or "_flashes" in session:
         return draw()
     pages = pages_of(current_app)
@@ -159,7 +164,8 @@ def page(key, draw) -> str | bytes:
             kept = (mark.encode("ascii"), str(draw()).encode("utf-8"))
         finally:
             setattr(g, field, token)
-        pages.put(key, kept)
+        if holds is None or holds():
+            pages.put(key, kept)
     mark, html = kept
     return html.replace(mark, token.encode("ascii"))
 
@@ -242,16 +248,64 @@ _CELLS = Prepared(lambda plan: Answer.select(Answer.field, Answer.row, Answer.co
                   .where(Answer.plan == plan).tuples(), 1)
 
 
-def stored_rows(plan) -> list[tuple]:
+def _read_cells(plan_id) -> list[tuple]:
     """Every answer cell stored for the plan, read now: (field, row, column, value), as the database
     gives them, which are the values a read of the answers holds. A page keyed by their digest is
     drawn from these very rows (answers.Snapshot(plan, rows)): one read, never one save's text under
     another's key."""
-    cursor, _ = _CELLS.cursor(plan.id)
+    cursor, _ = _CELLS.cursor(plan_id)
     try:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+# m0027: the stamp of each plan's answers, new at every change of them.
+STAMPS = Table("answer_stamp", ("plan_id", "stamp")).bind(database)
+
+
+def stamp_query(plan_id):
+    """The stamp of a plan's answers, as a value of another query (the plan pages read it with the plan,
+    as answers_stamp): None for a plan without one."""
+    return STAMPS.select(STAMPS.stamp).where(STAMPS.plan_id == plan_id)
+
+
+_STAMP = Prepared(lambda plan_id: stamp_query(plan_id).tuples(), 1)
+
+
+class Cells:
+    """A plan's stored answer cells as a kept page's key holds them, and the rows it is drawn from.
+
+    By their stamp when the plan was read with one (plan.answers_stamp, m0027), and the rows are read
+    only when the page is drawn: a stamp read before the rows is never newer than they are, and the
+    page is kept only if the stamp is still the same after the rows were read (unchanged()), so a page
+    under a stamp is drawn from exactly the answers of that stamp. A plan without a stamp (it never had
+    answers, or its stamp row was deleted by hand) or read without one is keyed by the rows themselves,
+    read now, as before the stamps: a missing stamp never stands for answers."""
+
+    __slots__ = ("plan_id", "stamp", "key", "_rows")
+
+    def __init__(self, plan):
+        self.plan_id = plan.id
+        self.stamp = getattr(plan, "answers_stamp", None)
+        if self.stamp is None:
+            self._rows = _read_cells(plan.id)
+            self.key = ("rows", digest(self._rows))
+        else:
+            self._rows = None
+            self.key = ("stamp", self.stamp)
+
+    def rows(self) -> list[tuple]:
+        if self._rows is None:
+            self._rows = _read_cells(self.plan_id)
+        return self._rows
+
+    def unchanged(self) -> bool:
+        """Whether the answers are still those of the key, asked after the page was drawn."""
+        if self.stamp is None:
+            return True  # keyed by the very rows it was drawn from
+        found = _STAMP.first(self.plan_id)
+        return found is not None and found[0] == self.stamp
 
 
 def digest(rows) -> frozenset:

@@ -116,11 +116,16 @@ _TABLES = ("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tabl
            "('schema_migrations', 'change_count') ORDER BY tablename")
 _SCHEMA = ("SELECT table_name, column_name, data_type, is_nullable, column_default "
            "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2")
+# And the triggers, each on or off: a test that turns one off (tests/test_answer_stamps.py) leaves a
+# database the next test must not get.
+_TRIGGERS = "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1"
 
 
 def _schema_of(cursor) -> list:
     cursor.execute(_SCHEMA)
-    return cursor.fetchall()
+    columns = cursor.fetchall()
+    cursor.execute(_TRIGGERS)
+    return columns + cursor.fetchall()
 
 
 def _emptied(name: str, schema: list) -> bool:

@@ -1040,3 +1040,66 @@ def test_m0026_fills_hrs_tallies_from_the_rows_and_its_triggers_keep_them(databa
     hr = Client(app)
     assert hr.login("hr@voorbeeld.nl", DEMO_PASSWORD).status_code == 302
     assert hr.get("/dashboard").status_code == 200 and hr.get("/budget").status_code == 200
+
+
+def stamps() -> dict[int, int]:
+    return dict(database.execute_sql("SELECT plan_id, stamp FROM answer_stamp").fetchall())
+
+
+def test_m0027_stamps_every_plan_with_answers_and_its_triggers_stamp_each_change(database_url, tmp_path,
+                                                                                 monkeypatch):
+    """m0027 (the stamp of each plan's answers that the kept plan pages are checked by, pop/migrations/
+    m0027_answer_stamps.py) on a database that m0026 left with plans, one of them without answers: every
+    row as it was (strict: no column added), a stamp for each plan with answers and none for the other,
+    its triggers there after the whole upgrade, and an answer changed afterwards gives its plan a new
+    stamp. Then the overview, drawn and kept, shows an answer changed outside the app."""
+    from pop.migrations.m0027_answer_stamps import POSTGRES_TRIGGERS, SQLITE_TRIGGERS, TABLE
+    from pop.models import Answer, Plan
+
+    app = before_migration("m0027_answer_stamps", database_url, tmp_path, monkeypatch)
+    with app.app_context(), database.connection_context():
+        assert TABLE not in database.get_tables()
+        answered = {r[0] for r in Answer.select(Answer.plan).distinct().tuples()}
+        plans = {r[0] for r in Plan.select(Plan.id).tuples()}
+        Answer.delete().where(Answer.plan == min(answered)).execute()  # a plan without answers
+        answered.discard(min(answered))
+        assert answered and plans - answered
+        before = every_row()
+    app = after_migration("m0027_answer_stamps", before, database_url, tmp_path, monkeypatch, strict=True)
+    with app.app_context(), database.connection_context():
+        assert set(POSTGRES_TRIGGERS if on_postgres() else SQLITE_TRIGGERS) <= triggers()
+        first = stamps()
+        assert set(first) == answered and None not in first.values()
+        assert len(set(first.values())) == len(first), "a stamp of its own for each plan"
+        plan_id = min(answered)
+        Answer.update(value="Na de upgrade").where(Answer.plan == plan_id).execute()
+        after = stamps()
+        assert after[plan_id] != first[plan_id] and {**after, plan_id: first[plan_id]} == first
+
+
+def test_a_rebuilt_answer_table_gets_its_stamp_triggers_back(database_url, tmp_path, monkeypatch):
+    """A later migration that rebuilds the answer table (SQLite, a column made NOT NULL) drops its
+    triggers with the old table: m0027's restore() makes them again (pop/schema.py)."""
+    from peewee import IntegerField
+
+    from pop.migrations.m0027_answer_stamps import POSTGRES_TRIGGERS, SQLITE_TRIGGERS
+    from pop.models import Answer
+
+    make_release_0_1(database_url)
+    rebuild = types.ModuleType("pop.migrations.m9998_rebuild_answer")
+
+    def upgrade(db, migrator):
+        migrator.add_column("answer", "extra", IntegerField(default=7)).run()  # add, fill, NOT NULL
+
+    rebuild.upgrade = upgrade
+    monkeypatch.setitem(sys.modules, rebuild.__name__, rebuild)
+    real_known = schema.known
+    monkeypatch.setattr(schema, "known", lambda: real_known() + [schema.Migration("m9998_rebuild_answer", "")])
+    app = start(database_url, tmp_path)
+    with app.app_context(), database.connection_context():
+        assert {r["extra"] for r in current_rows("answer")} == {7}
+        assert set(POSTGRES_TRIGGERS if on_postgres() else SQLITE_TRIGGERS) <= triggers()
+        plan_id = Answer.select(Answer.plan).order_by(Answer.id).scalar()
+        before = stamps()
+        Answer.update(value="Na de verbouwing").where(Answer.plan == plan_id).execute()
+        assert stamps()[plan_id] != before[plan_id]

@@ -27,8 +27,10 @@ bp = Blueprint("plans", __name__)
 
 
 def _plan_with_people(plan_id):
+    # And the stamp of its answers (plan.answers_stamp, m0027): a kept page is checked by it, not by
+    # reading every answer (pop/fragments.py Cells).
     employee, manager = Person.alias(), Person.alias()
-    return (Plan.select(Plan, employee, manager)
+    return (Plan.select(Plan, employee, manager, fragments.stamp_query(Plan.id).alias("answers_stamp"))
             .join(employee, on=(Plan.employee == employee.id), attr="employee").switch(Plan)
             .join(manager, JOIN.LEFT_OUTER, on=(Plan.manager == manager.id), attr="manager")
             .where(Plan.id == plan_id).limit(1))
@@ -211,17 +213,17 @@ def overview(plan_id: int):
         audit.record_view(plan, current_user, seen=bool(plan.seen))
     versions = list(AGREED_VERSIONS.rows(plan.id)) if readable and plan.agreed_before else []
     following = plan.following
-    stored = fragments.stored_rows(plan) if readable else None
+    cells = fragments.Cells(plan) if readable else None
     # Whether the next cycle's plan may be opened follows from its employee, the plan's own (a next
     # cycle is the same person's): else the page is drawn, not kept.
-    key = ("overview", *fragments.plan_rows(plan), id(definition), readable and fragments.digest(stored),
+    key = ("overview", *fragments.plan_rows(plan), id(definition), readable and cells.key,
            tuple((v.id, v.number, v.agreed_at) for v in versions), fragments.row(following),
            plan.previous.period if plan.previous_id else None, pdf.available()
            ) if following is None or following.employee_id == plan.employee_id else None
 
     def draw():
         # One read: the akkoord's form carries the version of the very content the page shows.
-        snapshot = answers.Snapshot(plan, stored) if readable else None
+        snapshot = answers.Snapshot(plan, cells.rows()) if readable else None
         values = snapshot.values if readable else {}
         progress = {p.key: part_progress(p, values) for p in definition.parts}
         granted = cycle.rights(current_user, plan)
@@ -236,7 +238,7 @@ def overview(plan_id: int):
             akkoord=akkoord.for_overview(current_user, plan, snapshot) if readable else None,
             next_links=_next_links(plan, definition, granted) + _next_cycle(plan, steps, following),
             confirm_steps=CONFIRM_STEPS)
-    return fragments.page(key, draw)
+    return fragments.page(key, draw, holds=cells.unchanged if readable else None)
 
 
 def _next_cycle(plan, steps: list, following: Plan | None) -> list[tuple[str, str, str]]:
@@ -448,16 +450,17 @@ def _part_page(plan, definition, part):
         wtform = build_part_form(plan.form_key, part, snapshot.values)
         _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), snapshot.values)
         return _render_part(plan, definition, part, wtform, snapshot)
-    stored = fragments.stored_rows(plan)
+    cells = fragments.Cells(plan)
     asks = feedback.declared(plan)
     key = None
     if asks is None or asks[0].key != part.key:  # colleagues' feedback changes by itself: drawn per request
         previous = _previous_plan(plan) if plan.previous_id else None
-        key = ("part", *fragments.plan_rows(plan), id(definition), part.key, fragments.digest(stored),
+        key = ("part", *fragments.plan_rows(plan), id(definition), part.key, cells.key,
                previous and (previous["plan"].id, previous["plan"].period, json.dumps(previous["items"])))
 
     return fragments.page(key, lambda: _render_part(plan, definition, part, None,
-                                                    answers.Snapshot(plan, stored))[0])
+                                                    answers.Snapshot(plan, cells.rows()))[0],
+                          holds=cells.unchanged)
 
 
 def filled_cells(table, row) -> list[tuple[str, str]]:
@@ -597,10 +600,10 @@ def print_view(plan_id: int):
     readable_or_403(plan)
     audit.record_view(plan, current_user)
     definition = answers.form_of(plan)
-    stored = fragments.stored_rows(plan)
+    cells = fragments.Cells(plan)
 
     def draw():
-        snapshot = answers.Snapshot(plan, stored)
+        snapshot = answers.Snapshot(plan, cells.rows())
         # The parts as printed follow from the form and the stored answers alone: kept per process
         # (the version print of pop/views/cycle.py draws them too).
         key = (plan.id, plan.form_key, id(definition), snapshot.fingerprint([f.key for f in definition.fields]))
@@ -610,4 +613,5 @@ def print_view(plan_id: int):
             fragments.print_bodies.put(key, body)
         return render_template("plans/print.html", plan=plan, definition=definition, values=snapshot.values,
                                print_body=Markup(body))
-    return fragments.page(("print", *fragments.plan_rows(plan), id(definition), fragments.digest(stored)), draw)
+    return fragments.page(("print", *fragments.plan_rows(plan), id(definition), cells.key), draw,
+                          holds=cells.unchanged)

@@ -1,0 +1,100 @@
+"""A stamp per plan that changes with every change of its answers, kept by the database's triggers in the
+transaction of the change, whatever program writes: answer_stamp (plan_id, stamp).
+
+The plan pages are kept whole per server process under everything they are drawn from (pop/fragments.py
+page()), the plan's answers among them. Reading every answer cell on each request to know whether a kept
+page still holds was a third of a kept overview's time, and under load more: SQLite's module lets go of
+Python's lock for each row it reads, and with four threads per worker every such pause is a hand-over
+between threads (some 80 rows for a filled plan). The stamp comes with the plan's own query instead; the
+cells are read only when the page is drawn.
+
+The stamp is a random number, not a count: a count starts again where a restored backup left it, and
+could then name other answers than a page kept before the restore; a random stamp names one state of
+the answers only. A plan without a stamp row (one that never had an answer, or whose row was deleted by
+hand) is read as before, every cell (pop/fragments.py Cells): a stamp that is missing never stands for
+answers.
+
+- SQLite: a trigger per row inserted, updated or deleted gives the plan a new stamp.
+- PostgreSQL: a trigger per statement, over its transition table (a save deletes and inserts a part's
+  cells in two statements: two stamps, not one per cell), the plans in the order of their ids, so that
+  two statements over several plans take their stamp rows in the same order and cannot deadlock on them.
+  TRUNCATE of answer removes every stamp (the plans are then read as those without).
+
+No foreign key to plan: a plan deleted leaves its stamp row (its answers went with it, and gave it a
+last new stamp), so that a plan id SQLite hands out again continues from a stamp, not from nothing.
+
+A later migration that rebuilds the answer table on SQLite drops its triggers: restore() makes them again
+(pop/schema.py). upgrade() stamps every plan that has answers."""
+from __future__ import annotations
+
+from peewee import PostgresqlDatabase
+
+RELEASE = "0.2.0"
+TABLE = "answer_stamp"
+SQLITE_TRIGGERS = ("answer_stamp_insert", "answer_stamp_update", "answer_stamp_delete")
+POSTGRES_TRIGGERS = SQLITE_TRIGGERS + ("answer_stamp_truncate",)
+
+_SQLITE_STAMP = (f"INSERT INTO {TABLE} (plan_id, stamp) VALUES ({{plan}}, random()) "
+                 "ON CONFLICT (plan_id) DO UPDATE SET stamp = excluded.stamp;")
+# 2**62 - 1: random() is a double below 1, so the product stays inside a bigint.
+_POSTGRES_RANDOM = "(random() * 4611686018427387903)::bigint"
+
+
+def _sqlite() -> list[str]:
+    def stamp(*plans):
+        return " ".join(_SQLITE_STAMP.format(plan=p) for p in plans)
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS answer_stamp_insert AFTER INSERT ON answer BEGIN {stamp('NEW.plan_id')} END",
+        f"CREATE TRIGGER IF NOT EXISTS answer_stamp_update AFTER UPDATE ON answer "
+        f"BEGIN {stamp('OLD.plan_id', 'NEW.plan_id')} END",
+        f"CREATE TRIGGER IF NOT EXISTS answer_stamp_delete AFTER DELETE ON answer BEGIN {stamp('OLD.plan_id')} END",
+    ]
+
+
+def _postgres_stamp(plans: str) -> str:
+    return (f"INSERT INTO {TABLE} (plan_id, stamp) SELECT plan_id, {_POSTGRES_RANDOM} "
+            f"FROM (SELECT DISTINCT plan_id FROM ({plans}) AS changed_plans) AS p ORDER BY plan_id "
+            f"ON CONFLICT (plan_id) DO UPDATE SET stamp = EXCLUDED.stamp")
+
+
+def _postgres() -> list[str]:
+    return [
+        f"""CREATE OR REPLACE FUNCTION answer_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN {_postgres_stamp('SELECT plan_id FROM came')};
+              ELSIF TG_OP = 'DELETE' THEN {_postgres_stamp('SELECT plan_id FROM went')};
+              ELSE {_postgres_stamp('SELECT plan_id FROM went UNION ALL SELECT plan_id FROM came')};
+              END IF;
+              RETURN NULL;
+            END $$""",
+        """CREATE TRIGGER answer_stamp_insert AFTER INSERT ON answer REFERENCING NEW TABLE AS came
+           FOR EACH STATEMENT EXECUTE FUNCTION answer_stamp()""",
+        """CREATE TRIGGER answer_stamp_update AFTER UPDATE ON answer REFERENCING OLD TABLE AS went NEW TABLE AS came
+           FOR EACH STATEMENT EXECUTE FUNCTION answer_stamp()""",
+        """CREATE TRIGGER answer_stamp_delete AFTER DELETE ON answer REFERENCING OLD TABLE AS went
+           FOR EACH STATEMENT EXECUTE FUNCTION answer_stamp()""",
+        f"""CREATE OR REPLACE FUNCTION answer_stamps_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              DELETE FROM {TABLE};
+              RETURN NULL;
+            END $$""",
+        """CREATE TRIGGER answer_stamp_truncate AFTER TRUNCATE ON answer
+           FOR EACH STATEMENT EXECUTE FUNCTION answer_stamps_gone()""",
+    ]
+
+
+def upgrade(db, migrator):
+    postgres = isinstance(db, PostgresqlDatabase)
+    db.execute_sql(f"CREATE TABLE {TABLE} (plan_id BIGINT PRIMARY KEY, stamp BIGINT NOT NULL)"
+                   if postgres else f"CREATE TABLE {TABLE} (plan_id INTEGER PRIMARY KEY, stamp INTEGER NOT NULL)")
+    db.execute_sql(f"INSERT INTO {TABLE} (plan_id, stamp) SELECT DISTINCT plan_id, 0 FROM answer")
+    db.execute_sql(f"UPDATE {TABLE} SET stamp = {_POSTGRES_RANDOM if postgres else 'random()'}")
+    for sql in (_postgres() if postgres else _sqlite()):
+        db.execute_sql(sql)
+
+
+def restore(db) -> None:
+    """On SQLite after a later migration: the triggers of a rebuilt answer table again (IF NOT EXISTS)."""
+    if not isinstance(db, PostgresqlDatabase):
+        for sql in _sqlite():
+            db.execute_sql(sql)

@@ -1,0 +1,145 @@
+"""The stamp of a plan's answers (pop/migrations/m0027_answer_stamps.py), which the kept plan pages are
+checked by instead of reading every answer (pop/fragments.py Cells): every change of a plan's answers,
+by the app or by any other program, gives the plan a new stamp in the same transaction, so a kept page
+never outlives the answers it shows; a plan without a stamp is read by its answers; and a page is kept
+only under the stamp of the answers it was drawn from. On SQLite and PostgreSQL."""
+import pytest
+
+from databases import on_postgres
+from pop import fragments
+from pop.db import database
+from pop.models import Answer, Plan
+from support import as_post, part_url, shown_values
+from test_page_cache import body, drawn  # noqa: F401 (drawn: a fixture)
+
+
+def stamps(app) -> dict[int, int]:
+    with app.app_context(), database.connection_context():
+        return dict(database.execute_sql("SELECT plan_id, stamp FROM answer_stamp").fetchall())
+
+
+def sql(app, statement: str, *params) -> None:
+    """A write as another program makes it: plain SQL, no updated_at, nothing of the app's."""
+    with app.app_context(), database.connection_context():
+        if on_postgres():
+            statement = statement.replace("?", "%s")
+        database.execute_sql(statement, params)
+
+
+def save_meer_doen(client, plan_id: int, text: str) -> None:
+    url = part_url(plan_id, "fase-1")
+    data = {**as_post(shown_values(client.get(url))), "meer_doen": text, "go": "stay"}
+    assert client.post(url, data=data).status_code == 302
+    client.get(url)  # "Opgeslagen." shown here, once: the next page may be kept
+
+
+def pages(plan_id: int) -> dict[str, str]:
+    """The kept plan pages. Fase II, not Fase I (where the text is typed), whose colleagues' feedback
+    is drawn per request; the print view shows every answer."""
+    return {"plans/overview.html": f"/plans/{plan_id}", "plans/part.html": part_url(plan_id, "fase-2"),
+            "plans/print.html": f"/plans/{plan_id}/afdrukken"}
+
+
+def test_every_change_of_a_plans_answers_gives_it_a_new_stamp(app, org, login):
+    a, b = org["plan_a"], org["plan_b"]
+    started = stamps(app)  # a plan starts with some answers filled in (the employee's name)
+    save_meer_doen(login(org["a"]), a, "Oud")  # through the app: a delete and an insert
+    seen = [started[a], stamps(app)[a]]
+    assert stamps(app)[b] == started[b] and seen[0] != seen[1]
+
+    def changed(statement, *params, plans=(a,)):
+        before = stamps(app)
+        sql(app, statement, *params)
+        after = stamps(app)
+        assert {p for p in set(before) | set(after) if before.get(p) != after.get(p)} == set(plans), statement
+        seen.append(after[a])
+
+    changed("UPDATE answer SET value = ? WHERE plan_id = ? AND field = 'meer_doen'", "Nieuw", a)
+    changed("INSERT INTO answer (plan_id, field, row, \"column\", value) VALUES (?, 'extra', 0, '', 'x')", a)
+    changed("DELETE FROM answer WHERE plan_id = ? AND field = 'extra'", a)
+    changed("UPDATE answer SET plan_id = ? WHERE plan_id = ? AND field = 'meer_doen'", b, a, plans=(a, b))
+    changed("UPDATE answer SET plan_id = ? WHERE plan_id = ? AND field = 'meer_doen'", a, b, plans=(a, b))
+    assert len(set(seen)) == len(seen), "each a stamp not had before"
+    assert None not in seen
+    with app.app_context(), database.connection_context():
+        assert Answer.select().where(Answer.plan == a).count() > 0
+        Plan.delete().where(Plan.id == a).execute()  # its answers with it
+        assert Answer.select().where(Answer.plan == a).count() == 0
+    assert stamps(app)[a] not in seen, "a plan deleted keeps its stamp row, with the last stamp new"
+    if on_postgres():
+        sql(app, "TRUNCATE answer")
+        assert stamps(app) == {}, "a truncate removes every stamp: the plans are read by their answers"
+
+
+def test_an_answer_changed_outside_the_app_shows_on_every_kept_page_at_once(app, org, login, drawn):  # noqa: F811
+    anna = login(org["a"])
+    save_meer_doen(anna, org["plan_a"], "Tekst van gisteren")
+    for template, url in pages(org["plan_a"]).items():
+        body(anna.get(url))
+        drawn.clear()
+        body(anna.get(url))
+        assert drawn == [], f"{template}: kept"
+    # Another program changes the answer (the plan's updated_at stays as it was).
+    sql(app, "UPDATE answer SET value = ? WHERE plan_id = ? AND field = 'meer_doen'", "Tekst van vandaag",
+        org["plan_a"])
+    for template, url in pages(org["plan_a"]).items():
+        drawn.clear()
+        page = body(anna.get(url))
+        assert template in drawn, f"{template}: drawn again"
+    assert "Tekst van vandaag" in page and "Tekst van gisteren" not in page  # the print view
+
+
+def without_stamp_triggers(app):
+    """The stamps' triggers taken away, as if the stamps were left behind (a table emptied by hand)."""
+    from pop.migrations.m0027_answer_stamps import SQLITE_TRIGGERS
+    for name in SQLITE_TRIGGERS:
+        sql(app, f"ALTER TABLE answer DISABLE TRIGGER {name}" if on_postgres() else f"DROP TRIGGER {name}")
+
+
+def test_a_plan_without_a_stamp_is_read_by_its_answers(app, org, login, drawn):  # noqa: F811
+    anna = login(org["a"])
+    save_meer_doen(anna, org["plan_a"], "Eerste")
+    sql(app, "DELETE FROM answer_stamp")
+    without_stamp_triggers(app)
+    url = pages(org["plan_a"])["plans/print.html"]
+    assert "Eerste" in body(anna.get(url))
+    drawn.clear()
+    assert "Eerste" in body(anna.get(url))
+    assert drawn == [], "kept, by its answers"
+    sql(app, "UPDATE answer SET value = 'Tweede' WHERE plan_id = ? AND field = 'meer_doen'", org["plan_a"])
+    assert stamps(app) == {}
+    page = body(anna.get(url))
+    assert "Tweede" in page and "Eerste" not in page and "plans/print.html" in drawn
+
+
+@pytest.mark.parametrize("template", list(pages(0)))
+def test_a_page_is_kept_only_under_the_stamp_of_the_answers_it_shows(app, org, login, monkeypatch, drawn,  # noqa: F811
+                                                                      template):
+    """A change committed after the page's stamp was read and before its answers were: the page shows
+    the newer answers, so it is not kept under the older stamp. Were it kept, the older stamp coming
+    back with its answers (a backup restored under a running server) would bring the newer text."""
+    anna = login(org["a"])
+    plan_id = org["plan_a"]
+    save_meer_doen(anna, plan_id, "Van voor de wijziging")
+    url = pages(plan_id)[template]
+    old = stamps(app)[plan_id]
+    fragments.pages_of(app).clear()
+    real = fragments._read_cells
+    raced = []
+
+    def read_after_a_change(read_id):
+        if not raced:
+            raced.append(read_id)
+            sql(app, "UPDATE answer SET value = 'Van na de wijziging' WHERE plan_id = ? AND field = 'meer_doen'", plan_id)
+        return real(read_id)
+    monkeypatch.setattr(fragments, "_read_cells", read_after_a_change)
+    anna.get(url)
+    assert raced == [plan_id] and stamps(app)[plan_id] != old
+    # The backup of before the change restored: the old answer under the old stamp.
+    sql(app, "UPDATE answer SET value = 'Van voor de wijziging' WHERE plan_id = ? AND field = 'meer_doen'", plan_id)
+    sql(app, "UPDATE answer_stamp SET stamp = ? WHERE plan_id = ?", old, plan_id)
+    drawn.clear()
+    page = body(anna.get(url))
+    assert template in drawn, "drawn: nothing was kept under the old stamp"
+    if template == "plans/print.html":
+        assert "Van voor de wijziging" in page and "Van na de wijziging" not in page
