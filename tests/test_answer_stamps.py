@@ -143,3 +143,54 @@ def test_a_page_is_kept_only_under_the_stamp_of_the_answers_it_shows(app, org, l
     assert template in drawn, "drawn: nothing was kept under the old stamp"
     if template == "plans/print.html":
         assert "Van voor de wijziging" in page and "Van na de wijziging" not in page
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite writes one transaction at a time")
+def test_a_save_and_a_step_of_the_cycle_on_one_plan_wait_for_each_other_without_deadlock(app, org):
+    """A step of the cycle locks its plan, then writes answers (the akkoord); a save writes answers, then
+    updates its plan. The stamp's trigger locks the plan before the stamp, so the save waits for the
+    step at its first statement and nobody holds a stamp while waiting for the plan: both commit. With
+    the stamp locked first, the save held the stamp while waiting for the plan and the step waited for
+    the stamp: PostgreSQL ended one of them as a deadlock."""
+    import threading
+    import time
+
+    import psycopg2
+
+    plan_id = org["plan_a"]
+    step, save = (psycopg2.connect(app.config["DATABASE_URL"]) for _ in range(2))
+    failures = []
+    try:
+        with step.cursor() as cursor:
+            cursor.execute("SELECT id FROM plan WHERE id = %s FOR UPDATE", (plan_id,))
+
+        def saving():
+            try:
+                with save, save.cursor() as cursor:
+                    cursor.execute("DELETE FROM answer WHERE plan_id = %s AND field = 'medewerker_naam'", (plan_id,))
+                    cursor.execute("UPDATE plan SET updated_at = now() WHERE id = %s", (plan_id,))
+            except psycopg2.Error as error:
+                failures.append(error)
+        saver = threading.Thread(target=saving)
+        saver.start()
+        deadline = time.monotonic() + 10
+        with psycopg2.connect(app.config["DATABASE_URL"]) as watch, watch.cursor() as cursor:
+            while True:  # the save waits for the step's lock
+                cursor.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND datname = current_database()")
+                if cursor.fetchone()[0] == 1 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.02)
+            watch.rollback()
+        with step.cursor() as cursor:
+            cursor.execute("INSERT INTO answer (plan_id, field, row, \"column\", value) "
+                           "VALUES (%s, 'akkoord_medewerker', 0, '', 'x')", (plan_id,))
+        step.commit()
+        saver.join(30)
+        assert not saver.is_alive() and failures == []
+    finally:
+        step.close()
+        save.close()
+    with app.app_context(), database.connection_context():
+        fields = {a.field for a in Answer.select().where(Answer.plan == plan_id)}
+    assert "akkoord_medewerker" in fields and "medewerker_naam" not in fields

@@ -16,9 +16,11 @@ answers.
 
 - SQLite: a trigger per row inserted, updated or deleted gives the plan a new stamp.
 - PostgreSQL: a trigger per statement, over its transition table (a save deletes and inserts a part's
-  cells in two statements: two stamps, not one per cell), the plans in the order of their ids, so that
-  two statements over several plans take their stamp rows in the same order and cannot deadlock on them.
-  TRUNCATE of answer removes every stamp (the plans are then read as those without).
+  cells in a few statements: a few stamps, not one per cell). It locks the plans first, as the UPDATE
+  of a plan that every save makes does, then their stamps, both in the order of the plans' ids: a new
+  lock after the plan's, so a save and a step of the cycle on the same plan (which locks the plan
+  before it writes answers) wait for one another as before and do not deadlock over a stamp. TRUNCATE
+  of answer removes every stamp (the plans are then read as those without).
 
 No foreign key to plan: a plan deleted leaves its stamp row (its answers went with it, and gave it a
 last new stamp), so that a plan id SQLite hands out again continues from a stamp, not from nothing.
@@ -51,20 +53,22 @@ def _sqlite() -> list[str]:
     ]
 
 
-def _postgres_stamp(plans: str) -> str:
-    return (f"INSERT INTO {TABLE} (plan_id, stamp) SELECT plan_id, {_POSTGRES_RANDOM} "
-            f"FROM (SELECT DISTINCT plan_id FROM ({plans}) AS changed_plans) AS p ORDER BY plan_id "
-            f"ON CONFLICT (plan_id) DO UPDATE SET stamp = EXCLUDED.stamp")
-
-
 def _postgres() -> list[str]:
+    plan_ids = "SELECT array_agg(DISTINCT plan_id) INTO ids FROM"
     return [
         f"""CREATE OR REPLACE FUNCTION answer_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE ids bigint[];
             BEGIN
-              IF TG_OP = 'INSERT' THEN {_postgres_stamp('SELECT plan_id FROM came')};
-              ELSIF TG_OP = 'DELETE' THEN {_postgres_stamp('SELECT plan_id FROM went')};
-              ELSE {_postgres_stamp('SELECT plan_id FROM went UNION ALL SELECT plan_id FROM came')};
+              IF TG_OP = 'INSERT' THEN {plan_ids} came;
+              ELSIF TG_OP = 'DELETE' THEN {plan_ids} went;
+              ELSE {plan_ids} (SELECT plan_id FROM went UNION ALL SELECT plan_id FROM came) AS both_ways;
               END IF;
+              IF ids IS NULL THEN RETURN NULL; END IF;
+              -- The plans first, as every save locks its plan (UPDATE plan): whoever holds a stamp holds
+              -- its plan, so no one waits for a stamp while holding the plan its holder needs.
+              PERFORM 1 FROM plan WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
+              INSERT INTO {TABLE} (plan_id, stamp) SELECT id, {_POSTGRES_RANDOM} FROM unnest(ids) AS id ORDER BY id
+                ON CONFLICT (plan_id) DO UPDATE SET stamp = EXCLUDED.stamp;
               RETURN NULL;
             END $$""",
         """CREATE TRIGGER answer_stamp_insert AFTER INSERT ON answer REFERENCING NEW TABLE AS came
