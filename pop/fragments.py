@@ -14,8 +14,8 @@ The print view's parts are kept the same way: they follow from the form and all 
 
 Whole pages (page()): the plan overview, a part page as stored and the print view are kept per app
 under what they are drawn from: the person logged in (their whole row but the password hash: name,
-role, rights), the plan with its employee and manager (their rows), every stored answer of the plan
-(the rows themselves, which the page is then drawn from: one read), the day (a talk turns "verstreken")
+role, rights), the plan with its employee and manager (their rows), the plan's stored answers (Cells:
+by their stamp, or the rows themselves, which the page is then drawn from), the day (a talk turns "verstreken")
 and the time zone times are shown in, and what the view adds (the part, the agreed versions, the next
 cycle's plan, the previous cycle's goals). The answers are in a key by their stamp (m0027: a random
 number the database's triggers give the plan at every change of its answers), read with the plan: two
@@ -309,7 +309,7 @@ class Cells:
 
 
 def digest(rows) -> frozenset:
-    """Answer rows (stored_rows) as a part of a key: the rows themselves, as a set (each is one field's
+    """Answer rows (_read_cells) as a part of a key: the rows themselves, as a set (each is one field's
     row and column), so that the order the database returns them in does not matter. A key that holds
     them is equal only for equal answers (a hash alone could collide)."""
     return frozenset(rows)
