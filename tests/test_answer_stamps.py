@@ -194,3 +194,26 @@ def test_a_save_and_a_step_of_the_cycle_on_one_plan_wait_for_each_other_without_
     with app.app_context(), database.connection_context():
         fields = {a.field for a in Answer.select().where(Answer.plan == plan_id)}
     assert "akkoord_medewerker" in fields and "medewerker_naam" not in fields
+
+
+def test_the_previous_cycle_beside_a_part_is_checked_by_its_stamp_too(app, org, login, drawn):  # noqa: F811
+    """A part page shows the previous cycle's goals and evaluation beside it: kept under that plan's row
+    and the stamp of its answers, so a change of them (here by another program) shows at once, and a
+    look at the kept page reads neither."""
+    from pop import answers
+
+    anna = login(org["a"])
+    with app.app_context(), database.connection_context():
+        plan = Plan.get_by_id(org["plan_a"])
+        before = Plan.create(employee=plan.employee, form_key=plan.form_key, period="2025", status="afgerond")
+        answers.save(before, {"hoe_geleerd": "Door te oefenen in 2025"})
+        Plan.update(previous=before).where(Plan.id == plan.id).execute()
+    url = pages(org["plan_a"])["plans/part.html"]
+    assert "Door te oefenen in 2025" in body(anna.get(url))
+    drawn.clear()
+    assert "Door te oefenen in 2025" in body(anna.get(url))
+    assert drawn == [], "kept"
+    sql(app, "UPDATE answer SET value = 'Door te lezen in 2025' WHERE plan_id = ? AND field = 'hoe_geleerd'",
+        before.id)
+    page = body(anna.get(url))
+    assert "Door te lezen in 2025" in page and "Door te oefenen" not in page and "plans/part.html" in drawn

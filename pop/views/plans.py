@@ -278,11 +278,16 @@ def _next_links(plan, definition, granted) -> list[tuple[str, str, str]]:
     return links
 
 
+# _render_part's previous when the caller has not read the previous cycle's plan: read it there.
+READ_PREVIOUS = object()
+
+
 def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=None, problems=(),
-                 version=None, meanwhile=None, too_long=None, reaction=None, basis=None):
+                 version=None, meanwhile=None, too_long=None, reaction=None, basis=None, previous=READ_PREVIOUS):
     """The part page. snapshot: the one read of the stored answers that the page shows, and whose
     version it carries (unless the page keeps the version of the text typed into it). reaction: the
-    reaction box when it shows something other than what is stored (typed, kept, or in conflict)."""
+    reaction box when it shows something other than what is stored (typed, kept, or in conflict).
+    previous: the previous cycle's goals and evaluation beside it (_previous_plan), when read already."""
     editable = cycle.editable_fields(current_user, plan, part)
     signers = {f.key: f.key in editable and may_sign(current_user, plan, f.signer)
                for f in part.fields if isinstance(f, Signature)}
@@ -305,7 +310,7 @@ def _render_part(plan, definition, part, wtform, snapshot, status=200, notice=No
                            reaction_notice=reaction.get("notice"),
                            reaction_dirty=bool(reaction.get("text")),
                            reaction_form=DutchForm() if may_react else None,
-                           previous=_previous_plan(plan),
+                           previous=_previous_plan(plan.previous) if previous is READ_PREVIOUS else previous,
                            too_long=too_long, plan_chars=definition.chars(values),
                            reaction_chars=REACTION_CHARS,
                            # Colleagues' answers beside the table the form names (pop/feedback.py).
@@ -345,14 +350,14 @@ def _part_body(plan, definition, part, wtform, snapshot, editable, signers, coll
     return Markup(html)
 
 
-def _previous_plan(plan: Plan):
+def _previous_plan(previous: Plan | None, rows: list | None = None):
     """The last cycle's goals and evaluation, shown beside a new plan for reference: an answer as its
-    text, a table as its filled rows, each cell under its column's name (not joined with pipes)."""
-    previous = plan.previous
+    text, a table as its filled rows, each cell under its column's name (not joined with pipes).
+    rows: its stored answers, read already (fragments.Cells)."""
     if previous is None or not cycle.may(current_user, previous, "lezen"):
         return None
     definition = answers.form_of(previous)
-    values = answers.load(previous)
+    values = answers.Snapshot(previous, rows).values if rows is not None else answers.load(previous)
     fields = [definition.field(definition.goals_field)] if definition.goals_field else []
     fields += [f for p in definition.parts_in("evaluatie") for f in p.fields]
     items = []
@@ -451,16 +456,25 @@ def _part_page(plan, definition, part):
         _ensure_blank_rows(table, wtform, request.args.get("leeg", 1, type=int), snapshot.values)
         return _render_part(plan, definition, part, wtform, snapshot)
     cells = fragments.Cells(plan)
+    # The previous cycle's plan, whose goals and evaluation the part shows beside it, by its row and the
+    # stamp of its answers too: read only when the page is drawn.
+    previous = PREVIOUS_PLAN.first(plan.previous_id) if plan.previous_id else None
+    before = fragments.Cells(previous) if previous is not None and cycle.may(current_user, previous, "lezen") else None
     asks = feedback.declared(plan)
     key = None
     if asks is None or asks[0].key != part.key:  # colleagues' feedback changes by itself: drawn per request
-        previous = _previous_plan(plan) if plan.previous_id else None
         key = ("part", *fragments.plan_rows(plan), id(definition), part.key, cells.key,
-               previous and (previous["plan"].id, previous["plan"].period, json.dumps(previous["items"])))
+               before and (fragments.row(previous), before.key))
 
-    return fragments.page(key, lambda: _render_part(plan, definition, part, None,
-                                                    answers.Snapshot(plan, cells.rows()))[0],
-                          holds=cells.unchanged)
+    def draw():
+        return _render_part(plan, definition, part, None, answers.Snapshot(plan, cells.rows()),
+                            previous=_previous_plan(previous, before.rows()) if before else None)[0]
+    return fragments.page(key, draw, holds=lambda: cells.unchanged() and (before is None or before.unchanged()))
+
+
+# A plan with the stamp of its answers: the previous cycle's, beside a part (_part_page).
+PREVIOUS_PLAN = Prepared(lambda plan_id: Plan.select(Plan, fragments.stamp_query(Plan.id).alias("answers_stamp"))
+                         .where(Plan.id == plan_id).limit(1), 1)
 
 
 def filled_cells(table, row) -> list[tuple[str, str]]:
