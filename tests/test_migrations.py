@@ -237,23 +237,30 @@ def test_other_commands_upgrade_first(database_url, tmp_path):
     assert "De database is bijgewerkt." in status.stdout
 
 
-def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_refer_to_it(database_url, tmp_path,
-                                                                            monkeypatch):
-    """SQLite makes a column NOT NULL by rebuilding its table; with foreign keys on, dropping the old
-    plan table ran ON DELETE CASCADE and every answer was gone (found writing m0003)."""
+def after_a_rebuild(table, database_url, tmp_path, monkeypatch):
+    """(the rows of release 0.1, the app) after the migrations and one more that adds a column `extra`
+    to table: on SQLite a rebuild of the table (add, fill, NOT NULL)."""
     from peewee import IntegerField
 
     before = make_release_0_1(database_url)
-    rebuild = types.ModuleType("pop.migrations.m9998_rebuild")
+    rebuild = types.ModuleType(f"pop.migrations.m9998_rebuild_{table}")
 
     def upgrade(db, migrator):
-        migrator.add_column("plan", "extra", IntegerField(default=7)).run()  # add, fill, NOT NULL
+        migrator.add_column(table, "extra", IntegerField(default=7)).run()
 
     rebuild.upgrade = upgrade
     monkeypatch.setitem(sys.modules, rebuild.__name__, rebuild)
     real_known = schema.known
-    monkeypatch.setattr(schema, "known", lambda: real_known() + [schema.Migration("m9998_rebuild", "")])
-    app = start(database_url, tmp_path)
+    monkeypatch.setattr(schema, "known",
+                        lambda: real_known() + [schema.Migration(rebuild.__name__.rsplit(".", 1)[1], "")])
+    return before, start(database_url, tmp_path)
+
+
+def test_a_migration_that_rebuilds_a_table_keeps_the_rows_that_refer_to_it(database_url, tmp_path,
+                                                                            monkeypatch):
+    """SQLite makes a column NOT NULL by rebuilding its table; with foreign keys on, dropping the old
+    plan table ran ON DELETE CASCADE and every answer was gone (found writing m0003)."""
+    before, app = after_a_rebuild("plan", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
         assert len(current_rows("answer")) == len(before["answer"])
         assert {r["extra"] for r in current_rows("plan")} == {7}
@@ -1080,22 +1087,10 @@ def test_m0027_stamps_every_plan_with_answers_and_its_triggers_stamp_each_change
 def test_a_rebuilt_answer_table_gets_its_stamp_triggers_back(database_url, tmp_path, monkeypatch):
     """A later migration that rebuilds the answer table (SQLite, a column made NOT NULL) drops its
     triggers with the old table: m0027's restore() makes them again (pop/schema.py)."""
-    from peewee import IntegerField
-
     from pop.migrations.m0027_answer_stamps import POSTGRES_TRIGGERS, SQLITE_TRIGGERS
     from pop.models import Answer
 
-    make_release_0_1(database_url)
-    rebuild = types.ModuleType("pop.migrations.m9998_rebuild_answer")
-
-    def upgrade(db, migrator):
-        migrator.add_column("answer", "extra", IntegerField(default=7)).run()  # add, fill, NOT NULL
-
-    rebuild.upgrade = upgrade
-    monkeypatch.setitem(sys.modules, rebuild.__name__, rebuild)
-    real_known = schema.known
-    monkeypatch.setattr(schema, "known", lambda: real_known() + [schema.Migration("m9998_rebuild_answer", "")])
-    app = start(database_url, tmp_path)
+    _, app = after_a_rebuild("answer", database_url, tmp_path, monkeypatch)
     with app.app_context(), database.connection_context():
         assert {r["extra"] for r in current_rows("answer")} == {7}
         assert set(POSTGRES_TRIGGERS if on_postgres() else SQLITE_TRIGGERS) <= triggers()
