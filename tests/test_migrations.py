@@ -1084,6 +1084,7 @@ def test_m0027_stamps_every_plan_with_answers_and_its_triggers_stamp_each_change
         assert after[plan_id] != first[plan_id] and {**after, plan_id: first[plan_id]} == first
 
 
+@pytest.mark.skipif(on_postgres(), reason="PostgreSQL adds a column in place: nothing is rebuilt")
 def test_a_rebuilt_answer_table_gets_its_stamp_triggers_back(database_url, tmp_path, monkeypatch):
     """A later migration that rebuilds the answer table (SQLite, a column made NOT NULL) drops its
     triggers with the old table: m0027's restore() makes them again (pop/schema.py)."""
@@ -1098,3 +1099,25 @@ def test_a_rebuilt_answer_table_gets_its_stamp_triggers_back(database_url, tmp_p
         before = stamps()
         Answer.update(value="Na de verbouwing").where(Answer.plan == plan_id).execute()
         assert stamps()[plan_id] != before[plan_id]
+
+
+@pytest.mark.skipif(on_postgres(), reason="restore() is for SQLite's rebuilt tables")
+def test_m0027_restore_renews_every_stamp_and_leaves_a_table_taken_away_alone(app, org):
+    """restore() after a later migration: every plan a new stamp (that migration may have written answers
+    while the triggers were gone); and when a later migration dropped answer_stamp, no triggers that
+    would make every save fail for want of it."""
+    from pop.migrations import m0027_answer_stamps
+    from pop.models import Answer
+
+    with app.app_context(), database.connection_context():
+        before = stamps()
+        assert len(before) == 2
+        m0027_answer_stamps.restore(database)
+        after = stamps()
+        assert set(after) == set(before) and not set(after.values()) & set(before.values())
+        database.execute_sql("DROP TABLE answer_stamp")
+        for name in m0027_answer_stamps.SQLITE_TRIGGERS:
+            database.execute_sql(f"DROP TRIGGER {name}")
+        m0027_answer_stamps.restore(database)
+        assert not set(m0027_answer_stamps.SQLITE_TRIGGERS) & triggers()
+        Answer.update(value="Zonder stempels").where(Answer.plan == org["plan_a"]).execute()

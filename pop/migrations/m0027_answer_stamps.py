@@ -15,12 +15,18 @@ the answers only. A plan without a stamp row (one that never had an answer, or w
 hand) is read as before, every cell (pop/fragments.py Cells): a stamp that is missing never stands for
 answers.
 
-- SQLite: a trigger per row inserted, updated or deleted gives the plan a new stamp.
+- SQLite: a trigger per row inserted, updated or deleted gives the plan a new stamp. An INSERT OR
+  REPLACE (or UPDATE OR REPLACE) that takes the id of another plan's answer removes that row without a
+  delete trigger (SQLite fires none for it while recursive_triggers is off): two BEFORE triggers stamp
+  the plan of a row whose id is about to be taken.
 - PostgreSQL: a trigger per statement, over its transition table (a save deletes and inserts a part's
-  cells in a few statements: a few stamps, not one per cell). It locks the plans first, as the UPDATE
-  of a plan that every save makes does, then their stamps, both in the order of the plans' ids: a new
-  lock after the plan's, so a save and a step of the cycle on the same plan (which locks the plan
-  before it writes answers) wait for one another as before and do not deadlock over a stamp. TRUNCATE
+  cells in a few statements: a few stamps, not one per cell), the stamps in the order of the plans' ids.
+  A stamp is locked until its transaction ends. Every writer of answers in the app locks the plan
+  first (pop/saving.py, pop/cycle.py, pop/akkoord.py), so two of them wait at the plan and never hold
+  a stamp the other needs; a single statement of another program waits for no plan. (Locking the plan
+  in the trigger as well deadlocked such a statement with a save of the same cell: it held the cell and
+  waited for the plan, the save held the plan and waited for the cell.) A program that writes a plan's
+  answers and then the plan itself in one transaction locks the plan first, as the app does. TRUNCATE
   of answer removes every stamp (the plans are then read as those without).
 
 No foreign key to plan: a plan deleted deletes its answers, whose trigger then stamps a plan on its way
@@ -35,13 +41,16 @@ from peewee import PostgresqlDatabase
 
 RELEASE = "0.2.0"
 TABLE = "answer_stamp"
-SQLITE_TRIGGERS = ("answer_stamp_insert", "answer_stamp_update", "answer_stamp_delete")
-POSTGRES_TRIGGERS = SQLITE_TRIGGERS + ("answer_stamp_truncate",)
+POSTGRES_TRIGGERS = ("answer_stamp_insert", "answer_stamp_update", "answer_stamp_delete", "answer_stamp_truncate")
+SQLITE_TRIGGERS = POSTGRES_TRIGGERS[:3] + ("answer_stamp_replace_insert", "answer_stamp_replace_update")
 
 _SQLITE_STAMP = (f"INSERT INTO {TABLE} (plan_id, stamp) VALUES ({{plan}}, random()) "
                  "ON CONFLICT (plan_id) DO UPDATE SET stamp = excluded.stamp;")
 # 2**62 - 1: random() is a double below 1, so the product stays inside a bigint.
 _POSTGRES_RANDOM = "(random() * 4611686018427387903)::bigint"
+
+
+_PLAN_OF_NEW_ID = "(SELECT plan_id FROM answer WHERE id = NEW.id)"
 
 
 def _sqlite() -> list[str]:
@@ -52,6 +61,12 @@ def _sqlite() -> list[str]:
         f"CREATE TRIGGER IF NOT EXISTS answer_stamp_update AFTER UPDATE ON answer "
         f"BEGIN {stamp('OLD.plan_id', 'NEW.plan_id')} END",
         f"CREATE TRIGGER IF NOT EXISTS answer_stamp_delete AFTER DELETE ON answer BEGIN {stamp('OLD.plan_id')} END",
+        f"CREATE TRIGGER IF NOT EXISTS answer_stamp_replace_insert BEFORE INSERT ON answer "
+        f"WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM answer WHERE id = NEW.id) "
+        f"BEGIN {stamp(_PLAN_OF_NEW_ID)} END",
+        f"CREATE TRIGGER IF NOT EXISTS answer_stamp_replace_update BEFORE UPDATE OF id ON answer "
+        f"WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM answer WHERE id = NEW.id) "
+        f"BEGIN {stamp(_PLAN_OF_NEW_ID)} END",
     ]
 
 
@@ -66,9 +81,6 @@ def _postgres() -> list[str]:
               ELSE {plan_ids} (SELECT plan_id FROM went UNION ALL SELECT plan_id FROM came) AS both_ways;
               END IF;
               IF ids IS NULL THEN RETURN NULL; END IF;
-              -- The plans first, as every save locks its plan (UPDATE plan): whoever holds a stamp holds
-              -- its plan, so no one waits for a stamp while holding the plan its holder needs.
-              PERFORM 1 FROM plan WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;
               INSERT INTO {TABLE} (plan_id, stamp) SELECT id, {_POSTGRES_RANDOM} FROM unnest(ids) AS id ORDER BY id
                 ON CONFLICT (plan_id) DO UPDATE SET stamp = EXCLUDED.stamp;
               RETURN NULL;
@@ -100,7 +112,11 @@ def upgrade(db, migrator):
 
 
 def restore(db) -> None:
-    """On SQLite after a later migration: the triggers of a rebuilt answer table again (IF NOT EXISTS)."""
-    if not isinstance(db, PostgresqlDatabase):
-        for sql in _sqlite():
-            db.execute_sql(sql)
+    """On SQLite after a later migration: the triggers of a rebuilt answer table again (IF NOT EXISTS),
+    and every plan a new stamp, for the answers that migration may have written while they were gone.
+    Not when a later migration took the table away: the triggers would make every save fail."""
+    if isinstance(db, PostgresqlDatabase) or TABLE not in db.get_tables():
+        return
+    for sql in _sqlite():
+        db.execute_sql(sql)
+    db.execute_sql(f"UPDATE {TABLE} SET stamp = random()")
