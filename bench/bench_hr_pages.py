@@ -11,8 +11,8 @@ does not lengthen), beside the page's size. With --after-change each timed reque
 what HR's figures count, committed just before it (not timed): a plan of the current period, another one
 each time, moved between two shared states, as a manager's akkoord or an employee's evaluation would.
 Then nothing the figures and their pages keep while unchanged (pop/changes.py) still holds: this is the
-first look after a change, which in a busy season is most looks. Measured in turn, the sizes share whatever else the machine
-does at the time, so their ratio is fair where the times themselves are not. The table shows
+first look after a change, which in a busy season is most looks. Measured in turn, the sizes share
+whatever else the machine does at the time, so their ratio is fair where the times themselves are not. The table shows
 both sizes, the ratios of 10,000 to 100, and the figures of issue 18 from before the lists were
 paginated (the same machine, the same measure). It prints figures; it does not fail on a slow machine."""
 from __future__ import annotations

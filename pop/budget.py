@@ -176,18 +176,28 @@ def _tallied_departments(year: str, afdeling: str) -> list[Department]:
     for name, n in left:
         if (d := of(name)) is not None:
             d.people += n
-    for _, name, n, euro, euros, uren, hours in tallies.sums("tally_budget", year=year):
+    for _, name, *budgets in tallies.sums("tally_budget", year=year):
         if (d := of(name)) is not None:
-            d.with_budget += n
-            d.with_euro += euros
-            d.with_uren += hours
-            d.budget_euro = _add(d.budget_euro, tallies.in_euros(euro) if euros else None)
-            d.budget_uren = _add(d.budget_uren, tallies.in_euros(uren) if hours else None)
+            _add_budgets(d, *budgets)
     for _, name, status, n, euro, uren in tallies.sums("tally_plan", period=year):
         if status not in PRIVATE and (d := of(name)) is not None:
-            d.planned_euro += tallies.in_euros(euro)
-            d.planned_uren += tallies.in_euros(uren)
+            _add_planned(d, euro, uren)
     return sorted(found.values(), key=lambda d: (d.name == NO_DEPARTMENT, d.name.lower()))
+
+
+def _add_budgets(d: Department, n: int, euro: int, euros: int, uren: int, hours: int) -> None:
+    """A row of tally_budget added to d: budgets, their amounts in cents, how many have an amount."""
+    d.with_budget += n
+    d.with_euro += euros
+    d.with_uren += hours
+    d.budget_euro = _add(d.budget_euro, tallies.in_euros(euro) if euros else None)
+    d.budget_uren = _add(d.budget_uren, tallies.in_euros(uren) if hours else None)
+
+
+def _add_planned(d: Department, euro: int, uren: int) -> None:
+    """A shared row of tally_plan's planned costs (cents) added to d."""
+    d.planned_euro += tallies.in_euros(euro)
+    d.planned_uren += tallies.in_euros(uren)
 
 
 def _departments(year: str, afdeling: str, search: str) -> list[Department]:
@@ -250,14 +260,11 @@ def year_total(year: str, plans: list | None = None) -> Department:
     for the sums of every row; the dashboard's figure). plans: the year's rows of tally_plan, when the
     caller read them already (the dashboard, for its counts per department too)."""
     whole = Department("Alle afdelingen")
-    for _, _, n, euro, with_euro, uren, with_uren in tallies.sums("tally_budget", year=year):
-        whole.with_budget += n
-        whole.budget_euro = _add(whole.budget_euro, tallies.in_euros(euro) if with_euro else None)
-        whole.budget_uren = _add(whole.budget_uren, tallies.in_euros(uren) if with_uren else None)
+    for _, _, *budgets in tallies.sums("tally_budget", year=year):
+        _add_budgets(whole, *budgets)
     for _, _, status, n, euro, uren in (tallies.sums("tally_plan", period=year) if plans is None else plans):
         if status not in PRIVATE:
-            whole.planned_euro += tallies.in_euros(euro)
-            whole.planned_uren += tallies.in_euros(uren)
+            _add_planned(whole, euro, uren)
     return whole
 
 

@@ -194,8 +194,9 @@ def answer(request_id: int):
             return _problem_page(problem)
         # What was typed before the session ended is given back once, to the browser's GET: a HEAD (a
         # link checker, a preview) leaves it where it is.
-        kept = None if request.method == "HEAD" else drafts.take(request.cookies.get(drafts.COOKIE), req.plan, _draft_key(req), current_user,
-                           lambda kind: kind == DRAFT_KIND)
+        kept = None if request.method == "HEAD" else drafts.take(
+            request.cookies.get(drafts.COOKIE), req.plan, _draft_key(req), current_user,
+            lambda kind: kind == DRAFT_KIND)
         if kept is not None:
             form = AnswerForm(asking, formdata=drafts.formdata(kept))
             response = _answer_page(req, form, dirty=True, notice=(
